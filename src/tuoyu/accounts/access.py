@@ -1,0 +1,113 @@
+"""The one place that answers "may this actor see / do this?".
+
+A permission is granted by a role; a role is held within a scope (a region, an institution or a
+hospital). Apps turn a :class:`Scope` into a queryset filter in their ``*_visible_to(actor)``
+selectors, so every read of scoped data passes through here. Outsiders get 404 (``get_visible_or_404``),
+never a hint that the object exists.
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from tuoyu.accounts.models import Role, RoleAssignment, User
+
+
+class Perm(StrEnum):
+    VIEW_INSTITUTION_FILE = "view_institution_file"  # the non-public file: classes, staff, status
+    CHANGE_INSTITUTION = "change_institution"
+    VIEW_CLASSES = "view_classes"
+    CHANGE_CLASSES = "change_classes"
+    VIEW_STAFF = "view_staff"
+    CHANGE_STAFF = "change_staff"
+    SUPERVISE_REGION = "supervise_region"  # every institution of a region, filed or not
+    USE_BACK_OFFICE = "use_back_office"
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.REGULATOR: frozenset(
+        {
+            Perm.VIEW_INSTITUTION_FILE,
+            Perm.VIEW_CLASSES,
+            Perm.VIEW_STAFF,
+            Perm.SUPERVISE_REGION,
+            Perm.USE_BACK_OFFICE,
+        }
+    ),
+    Role.DIRECTOR: frozenset(
+        {
+            Perm.VIEW_INSTITUTION_FILE,
+            Perm.CHANGE_INSTITUTION,
+            Perm.VIEW_CLASSES,
+            Perm.CHANGE_CLASSES,
+            Perm.VIEW_STAFF,
+            Perm.CHANGE_STAFF,
+            Perm.USE_BACK_OFFICE,
+        }
+    ),
+    Role.CAREGIVER: frozenset({Perm.VIEW_INSTITUTION_FILE, Perm.VIEW_CLASSES}),
+    Role.HEALTH_WORKER: frozenset({Perm.VIEW_INSTITUTION_FILE, Perm.VIEW_CLASSES}),
+    Role.DOCTOR: frozenset({Perm.VIEW_INSTITUTION_FILE, Perm.VIEW_CLASSES}),
+    Role.GUARDIAN: frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a permission holds for an actor. ``everything`` is for superusers only."""
+
+    everything: bool = False
+    region_paths: tuple[str, ...] = ()
+    institution_ids: frozenset[int] = field(default_factory=frozenset)
+    hospital_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.everything or self.region_paths or self.institution_ids or self.hospital_ids)
+
+
+def role_assignments_of(actor: Any) -> list[RoleAssignment]:
+    """The actor's role assignments, read once per request and kept on the user object."""
+    if not isinstance(actor, User) or not actor.is_active:
+        return []
+    cached: list[RoleAssignment] | None = getattr(actor, "_tuoyu_roles", None)
+    if cached is None:
+        cached = list(
+            RoleAssignment.objects.filter(user=actor).select_related("region", "institution", "hospital")
+        )
+        actor._tuoyu_roles = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def roles_of(actor: Any) -> set[str]:
+    return {assignment.role for assignment in role_assignments_of(actor)}
+
+
+def scope_of(actor: Any, perm: Perm) -> Scope:
+    if isinstance(actor, User) and actor.is_active and actor.is_superuser:
+        return Scope(everything=True)
+    granting = [a for a in role_assignments_of(actor) if perm in ROLE_PERMISSIONS[a.role]]
+    return Scope(
+        region_paths=tuple(sorted({a.region.path for a in granting if a.region is not None})),
+        institution_ids=frozenset(a.institution_id for a in granting if a.institution_id is not None),
+        hospital_ids=frozenset(a.hospital_id for a in granting if a.hospital_id is not None),
+    )
+
+
+def has_perm(actor: Any, perm: Perm) -> bool:
+    return not scope_of(actor, perm).is_empty
+
+
+M = TypeVar("M", bound=Model)
+
+
+def get_visible_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
+    """Fetch one object from an already scoped queryset; anything outside the scope is a plain 404."""
+    try:
+        return queryset.get(**lookup)
+    except (ObjectDoesNotExist, ValidationError, ValueError, TypeError) as error:
+        raise Http404 from error

@@ -1,0 +1,36 @@
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from tuoyu.accounts.access import Perm, has_perm, roles_of
+from tuoyu.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url: str
+    key: str
+
+
+def navigation_for(user: object) -> list[NavItem]:
+    """The navigation a user sees: only what their roles allow."""
+    items = [
+        NavItem(_("District overview"), reverse("insights:home"), "overview"),
+        NavItem(_("Find childcare"), reverse("registry:directory"), "directory"),
+    ]
+    if has_perm(user, Perm.SUPERVISE_REGION):
+        items.append(NavItem(_("Institutions under supervision"), reverse("registry:manage_list"), "manage"))
+    elif has_perm(user, Perm.VIEW_INSTITUTION_FILE):
+        label = _("Partner institutions") if Role.DOCTOR in roles_of(user) else _("My institution")
+        items.append(NavItem(label, reverse("registry:manage_list"), "manage"))
+    if has_perm(user, Perm.USE_BACK_OFFICE):
+        items.append(NavItem(_("Back office"), reverse("admin:index"), "admin"))
+    return items
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    return {"nav_items": navigation_for(request.user)}

@@ -1,0 +1,130 @@
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tuoyu.accounts.validators import validate_mainland_mobile
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, phone: str, password: str | None = None, **fields: Any) -> "User":
+        user = self.model(phone=phone, **fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, phone: str, password: str | None = None, **fields: Any) -> "User":
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(phone, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with a mainland mobile number."""
+
+    phone = models.CharField(
+        _("mobile number"), max_length=11, unique=True, validators=[validate_mainland_mobile]
+    )
+    display_name = models.CharField(_("display name"), max_length=50)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("back-office access"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "phone"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.masked_phone})"
+
+    @property
+    def masked_phone(self) -> str:
+        return f"{self.phone[:3]}****{self.phone[-4:]}"
+
+
+class Role(models.TextChoices):
+    REGULATOR = "regulator", _("District regulator")
+    DIRECTOR = "director", _("Institution director")
+    CAREGIVER = "caregiver", _("Caregiver")
+    HEALTH_WORKER = "health_worker", _("Health worker")
+    DOCTOR = "doctor", _("Partner-hospital doctor")
+    GUARDIAN = "guardian", _("Guardian")
+
+
+INSTITUTION_ROLES = (Role.DIRECTOR, Role.CAREGIVER, Role.HEALTH_WORKER)
+
+
+class RoleAssignment(models.Model):
+    """A role a user holds, with the scope it applies to (a region, an institution or a hospital)."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    institution = models.ForeignKey(
+        "registry.Institution", verbose_name=_("institution"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    hospital = models.ForeignKey(
+        "registry.Hospital", verbose_name=_("hospital"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.CheckConstraint(
+                name="role_assignment_scope_matches_role",
+                condition=(
+                    Q(
+                        role=Role.REGULATOR,
+                        region__isnull=False,
+                        institution__isnull=True,
+                        hospital__isnull=True,
+                    )
+                    | Q(
+                        role__in=INSTITUTION_ROLES,
+                        institution__isnull=False,
+                        region__isnull=True,
+                        hospital__isnull=True,
+                    )
+                    | Q(
+                        role=Role.DOCTOR,
+                        hospital__isnull=False,
+                        region__isnull=True,
+                        institution__isnull=True,
+                    )
+                    | Q(
+                        role=Role.GUARDIAN,
+                        region__isnull=True,
+                        institution__isnull=True,
+                        hospital__isnull=True,
+                    )
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.display_name}: {self.get_role_display()} @ {self.scope_label}"
+
+    @property
+    def scope_label(self) -> str:
+        scope = self.region or self.institution or self.hospital
+        return str(scope) if scope else str(_("own children"))

@@ -1,0 +1,240 @@
+"""Load the demo district (太白湖新区) with its institutions, classes, staff and one user per role."""
+
+import datetime
+import json
+from decimal import Decimal
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
+from tuoyu.accounts.models import Role, User
+from tuoyu.demo import district
+from tuoyu.regions.factories import PopulationFactory, RegionFactory
+from tuoyu.regions.models import Region
+from tuoyu.registry.factories import (
+    CareClassFactory,
+    FiledInstitutionFactory,
+    HospitalFactory,
+    ProviderTagFactory,
+    ServiceOfferingFactory,
+    make_credit_code,
+)
+from tuoyu.registry.models import Hospital, Institution
+from tuoyu.workforce.factories import StaffFactory
+
+DEMO_PASSWORD = "tuoyu2026"
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
+GIVEN = "静敏丽娜婷慧芳燕霞艳娟雪梅琳晶颖佳欣悦彤涵瑶宁洁萍玲红琴云莉倩"
+
+DEMO_USERS: list[dict[str, Any]] = [
+    {"key": "regulator", "phone": "13800000001", "name": "王晓红（区卫健局）", "role": Role.REGULATOR},
+    {
+        "key": "director",
+        "phone": "13800000002",
+        "name": "李静（爱彼宝园长）",
+        "role": Role.DIRECTOR,
+        "at": "aibibao",
+    },
+    {
+        "key": "caregiver",
+        "phone": "13800000003",
+        "name": "张敏（爱彼宝保育师）",
+        "role": Role.CAREGIVER,
+        "at": "aibibao",
+    },
+    {
+        "key": "health_worker",
+        "phone": "13800000004",
+        "name": "刘芳（爱彼宝保健员）",
+        "role": Role.HEALTH_WORKER,
+        "at": "aibibao",
+    },
+    {"key": "doctor", "phone": "13800000005", "name": "陈医生（济医附院儿科）", "role": Role.DOCTOR},
+    {"key": "guardian", "phone": "13800000006", "name": "赵女士（家长）", "role": Role.GUARDIAN},
+    {
+        "key": "other_director",
+        "phone": "13800000007",
+        "name": "周婷（宝贝港湾园长）",
+        "role": Role.DIRECTOR,
+        "at": "mall",
+    },
+]
+ADMIN_USER = {"phone": "13800000000", "name": "系统管理员"}
+STAFF_ROLES_WITH_BACK_OFFICE = {Role.REGULATOR, Role.DIRECTOR}
+
+
+def staff_name(serial: int) -> str:
+    return (
+        SURNAMES[serial % len(SURNAMES)]
+        + GIVEN[(serial * 7) % len(GIVEN)]
+        + GIVEN[(serial * 13 + 5) % len(GIVEN)]
+    )
+
+
+class Command(BaseCommand):
+    help = "Load the demo district 太白湖新区 (idempotent). --json prints the demo accounts."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--json", action="store_true", help="Print the demo accounts as a JSON list.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        created = self.seed()
+        accounts = self.accounts()
+        if options["json"]:
+            self.stdout.write(json.dumps(accounts, ensure_ascii=False, indent=2))
+            return
+        if created:
+            self.stdout.write(self.style.SUCCESS("Demo district 太白湖新区 loaded."))
+        else:
+            self.stdout.write("Demo district 太白湖新区 is already loaded; nothing changed.")
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+        for account in accounts:
+            where = f" @ {account['institution']}" if account["institution"] else ""
+            self.stdout.write(f"  {account['role']:<16} {account['phone']}{where}")
+
+    @transaction.atomic
+    def seed(self) -> bool:
+        if Region.objects.filter(code=district.DISTRICT[0]).exists():
+            return False
+        province = RegionFactory.create(
+            code=district.PROVINCE[0], name=district.PROVINCE[1], level=Region.Level.PROVINCE
+        )
+        city = RegionFactory.create(
+            code=district.CITY[0], name=district.CITY[1], level=Region.Level.CITY, parent=province
+        )
+        area = RegionFactory.create(
+            code=district.DISTRICT[0], name=district.DISTRICT[1], level=Region.Level.DISTRICT, parent=city
+        )
+        year, residents, source = district.POPULATION
+        PopulationFactory.create(region=area, year=year, residents=residents, source=source)
+        streets = {
+            key: RegionFactory.create(code=code, name=name, level=Region.Level.STREET, parent=area)
+            for key, (code, name) in district.STREETS.items()
+        }
+        hospital = HospitalFactory.create(
+            name=district.PARTNER_HOSPITAL[0],
+            grade=district.PARTNER_HOSPITAL[1],
+            address=district.PARTNER_HOSPITAL[2],
+        )
+        serial = 0
+        for number, spec in enumerate(district.INSTITUTIONS, start=1):
+            filed_on = datetime.date(2021, 6, 1) + datetime.timedelta(days=61 * number)
+            institution = self.seed_institution(spec, number, filed_on, streets, hospital)
+            for role, count in spec.staff.items():
+                for _ in range(count):
+                    serial += 1
+                    StaffFactory.create(
+                        institution=institution,
+                        name=staff_name(serial),
+                        role=role,
+                        employed_from=filed_on - datetime.timedelta(days=30 + serial % 200),
+                    )
+        self.seed_users(area, hospital)
+        return True
+
+    def seed_institution(
+        self,
+        spec: district.DemoInstitution,
+        number: int,
+        filed_on: datetime.date,
+        streets: dict[str, Region],
+        hospital: Hospital,
+    ) -> Institution:
+        street = streets[spec.street]
+        institution = FiledInstitutionFactory.create(
+            name=spec.name,
+            credit_code=make_credit_code(spec.registration_type, district.DISTRICT[0], 8_000 + number * 37),
+            registration_type=spec.registration_type,
+            street=street,
+            address=spec.address,
+            latitude=Decimal(spec.lat),
+            longitude=Decimal(spec.lon),
+            building_area_m2=Decimal(spec.area),
+            floors_used=spec.floors,
+            opening_hours=spec.hours,
+            public_phone=spec.phone,
+            description=spec.description,
+            partner_hospital=hospital if spec.medical else None,
+            inclusive_recognized_on=datetime.date.fromisoformat(spec.inclusive_since)
+            if spec.inclusive_since
+            else None,
+            filed_places=spec.places,
+            filing_receipt_no=f"济太托备〔{filed_on.year}〕{number:03d}号",
+            filed_on=filed_on,
+        )
+        for model in spec.models:
+            ProviderTagFactory.create(institution=institution, model=model)
+        for service_type, price, unit in spec.services:
+            ServiceOfferingFactory.create(
+                institution=institution, service_type=service_type, price_yuan=Decimal(price), price_unit=unit
+            )
+        for demo_class in spec.classes:
+            CareClassFactory.create(
+                institution=institution,
+                name=demo_class.name,
+                age_band=demo_class.band,
+                capacity=demo_class.capacity,
+                room_area_m2=Decimal(demo_class.area),
+            )
+        return institution
+
+    def seed_users(self, area: Region, hospital: Hospital) -> None:
+        institutions = {spec.key: Institution.objects.get(name=spec.name) for spec in district.INSTITUTIONS}
+        for account in DEMO_USERS:
+            user = UserFactory.create(
+                phone=account["phone"],
+                display_name=account["name"],
+                password=DEMO_PASSWORD,
+                is_staff=account["role"] in STAFF_ROLES_WITH_BACK_OFFICE,
+            )
+            scope: dict[str, Any] = {}
+            if account["role"] == Role.REGULATOR:
+                scope["region"] = area
+            elif account["role"] == Role.DOCTOR:
+                scope["hospital"] = hospital
+            elif "at" in account:
+                scope["institution"] = institutions[account["at"]]
+            RoleAssignmentFactory.create(user=user, role=account["role"], **scope)
+        UserFactory.create(
+            phone=ADMIN_USER["phone"],
+            display_name=ADMIN_USER["name"],
+            password=DEMO_PASSWORD,
+            is_staff=True,
+            is_superuser=True,
+        )
+
+    def accounts(self) -> list[dict[str, Any]]:
+        result = []
+        for account in DEMO_USERS:
+            user = User.objects.filter(phone=account["phone"]).first()
+            if user is None:
+                continue
+            institution = next(
+                (
+                    a.institution.name
+                    for a in user.role_assignments.select_related("institution")
+                    if a.institution
+                ),
+                None,
+            )
+            result.append(
+                {
+                    "persona": account["key"],
+                    "role": str(account["role"].value),
+                    "phone": account["phone"],
+                    "password": DEMO_PASSWORD,
+                    "institution": institution,
+                }
+            )
+        result.append(
+            {
+                "persona": "admin",
+                "role": "admin",
+                "phone": ADMIN_USER["phone"],
+                "password": DEMO_PASSWORD,
+                "institution": None,
+            }
+        )
+        return result

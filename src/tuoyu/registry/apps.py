@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    name = "tuoyu.registry"
+    verbose_name = _("Institution registry")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from tuoyu.registry.models import CareClass, Institution, ServiceOffering
+
+        auditlog.register(Institution)
+        auditlog.register(CareClass)
+        auditlog.register(ServiceOffering)

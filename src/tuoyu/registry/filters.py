@@ -1,0 +1,57 @@
+"""Filters of the public directory, shared by its page and its API (one way of filtering)."""
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from tuoyu.regions.models import Region
+from tuoyu.registry.models import Institution, ProviderModel, ServiceType
+from tuoyu.registry.standards import AgeBand
+
+
+class DirectoryFilter(django_filters.FilterSet):
+    street = django_filters.ModelChoiceFilter(
+        label=_("Street / town"),
+        queryset=Region.objects.filter(level=Region.Level.STREET),
+        to_field_name="code",
+        method="filter_street",
+    )
+    service_type = django_filters.ChoiceFilter(
+        label=_("Service type"), choices=ServiceType.choices, method="filter_service_type"
+    )
+    provider_model = django_filters.ChoiceFilter(
+        label=_("Provider model"), choices=ProviderModel.choices, method="filter_provider_model"
+    )
+    age_band = django_filters.ChoiceFilter(
+        label=_("Age band served"), choices=AgeBand.choices, method="filter_age_band"
+    )
+    inclusive = django_filters.BooleanFilter(
+        label=_("Inclusive (普惠)"), field_name="inclusive_recognized_on", lookup_expr="isnull", exclude=True
+    )
+    medical_integrated = django_filters.BooleanFilter(
+        label=_("Medical-integrated"), field_name="partner_hospital", lookup_expr="isnull", exclude=True
+    )
+
+    class Meta:
+        model = Institution
+        fields: list[str] = []
+
+    def filter_street(
+        self, queryset: QuerySet[Institution], name: str, value: Region
+    ) -> QuerySet[Institution]:
+        return queryset.filter(street__path__startswith=value.path)
+
+    def filter_service_type(
+        self, queryset: QuerySet[Institution], name: str, value: str
+    ) -> QuerySet[Institution]:
+        return queryset.filter(services__service_type=value).distinct()
+
+    def filter_provider_model(
+        self, queryset: QuerySet[Institution], name: str, value: str
+    ) -> QuerySet[Institution]:
+        return queryset.filter(provider_tags__model=value).distinct()
+
+    def filter_age_band(
+        self, queryset: QuerySet[Institution], name: str, value: str
+    ) -> QuerySet[Institution]:
+        return queryset.filter(classes__age_band=value).distinct()

@@ -1,0 +1,118 @@
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+
+from tuoyu.regions.models import Region
+from tuoyu.registry.models import (
+    CareClass,
+    FilingStatus,
+    Hospital,
+    Institution,
+    OperatingStatus,
+    ProviderTag,
+    ServiceOffering,
+)
+
+
+@dataclass(frozen=True)
+class Offering:
+    service_type: str
+    price_yuan: Decimal
+    price_unit: str
+
+
+@transaction.atomic
+def hospital_register(*, name: str, grade: str = "", address: str = "") -> Hospital:
+    hospital = Hospital(name=name, grade=grade, address=address)
+    hospital.full_clean()
+    hospital.save()
+    return hospital
+
+
+@transaction.atomic
+def institution_register(
+    *,
+    name: str,
+    credit_code: str,
+    registration_type: str,
+    street: Region,
+    address: str,
+    latitude: Decimal,
+    longitude: Decimal,
+    building_area_m2: Decimal,
+    floors_used: str,
+    opening_hours: str,
+    provider_models: Iterable[str],
+    offerings: Iterable[Offering],
+    partner_hospital: Hospital | None = None,
+    inclusive_recognized_on: datetime.date | None = None,
+    operating_status: str = OperatingStatus.PREPARING,
+    public_phone: str = "",
+    description: str = "",
+) -> Institution:
+    """Enter an institution into the registry with its provider models and priced services."""
+    institution = Institution(
+        name=name,
+        credit_code=credit_code,
+        registration_type=registration_type,
+        street=street,
+        address=address,
+        latitude=latitude,
+        longitude=longitude,
+        building_area_m2=building_area_m2,
+        floors_used=floors_used,
+        opening_hours=opening_hours,
+        partner_hospital=partner_hospital,
+        inclusive_recognized_on=inclusive_recognized_on,
+        operating_status=operating_status,
+        public_phone=public_phone,
+        description=description,
+    )
+    institution.full_clean()
+    institution.save()
+    for model in provider_models:
+        tag = ProviderTag(institution=institution, model=model)
+        tag.full_clean()
+        tag.save()
+    for offering in offerings:
+        service = ServiceOffering(
+            institution=institution,
+            service_type=offering.service_type,
+            price_yuan=offering.price_yuan,
+            price_unit=offering.price_unit,
+        )
+        service.full_clean()
+        service.save()
+    return institution
+
+
+@transaction.atomic
+def institution_record_filing(
+    *, institution: Institution, receipt_no: str, filed_on: datetime.date, filed_places: int
+) -> Institution:
+    """Record a filing receipt issued by the health authority (备案回执).
+
+    The online filing workflow builds on this; until then it records filings made on paper.
+    """
+    institution.filing_status = FilingStatus.FILED
+    institution.filing_receipt_no = receipt_no
+    institution.filed_on = filed_on
+    institution.filed_places = filed_places
+    institution.full_clean()
+    institution.save()
+    return institution
+
+
+@transaction.atomic
+def care_class_create(
+    *, institution: Institution, name: str, age_band: str, capacity: int, room_area_m2: Decimal
+) -> CareClass:
+    care_class = CareClass(
+        institution=institution, name=name, age_band=age_band, capacity=capacity, room_area_m2=room_area_m2
+    )
+    care_class.full_clean()
+    care_class.save()
+    return care_class

@@ -1,0 +1,56 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django_htmx.middleware import HtmxDetails
+
+from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm
+from tuoyu.registry.filters import DirectoryFilter
+from tuoyu.registry.selectors import institutions_public, institutions_visible_to
+from tuoyu.workforce.selectors import staff_of_institution
+
+DIRECTORY_PAGE_SIZE = 20
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def directory(request: HtmxHttpRequest) -> HttpResponse:
+    """The public directory of filed, operating institutions, filtered in place with htmx."""
+    filterset = DirectoryFilter(request.GET, queryset=institutions_public())
+    page = Paginator(filterset.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "registry/directory.html#results" if request.htmx else "registry/directory.html"
+    return render(request, template, {"filter": filterset, "page": page})
+
+
+def public_detail(request: HttpRequest, code: str) -> HttpResponse:
+    institution = get_visible_or_404(institutions_public(), code=code)
+    return render(request, "registry/public_detail.html", {"institution": institution})
+
+
+@login_required
+def manage_list(request: HttpRequest) -> HttpResponse:
+    institutions = (
+        institutions_visible_to(request.user)
+        .select_related("street", "partner_hospital")
+        .order_by("street__code", "name")
+    )
+    return render(request, "registry/manage_list.html", {"institutions": institutions})
+
+
+@login_required
+def manage_detail(request: HttpRequest, code: str) -> HttpResponse:
+    institution = get_visible_or_404(
+        institutions_visible_to(request.user).select_related("street", "partner_hospital"), code=code
+    )
+    staff = None
+    if has_perm(request.user, Perm.VIEW_STAFF):
+        staff = staff_of_institution(request.user, institution.pk, on=timezone.localdate())
+    context = {
+        "institution": institution,
+        "classes": institution.classes.order_by("age_band", "name"),
+        "staff": staff,
+    }
+    return render(request, "registry/manage_detail.html", context)

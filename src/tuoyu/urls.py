@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+api_v1 = [
+    path("", include("tuoyu.accounts.api")),
+    path("", include("tuoyu.insights.api")),
+    path("", include("tuoyu.registry.api")),
+    path("", include("tuoyu.workforce.api")),
+]
+
+urlpatterns = [
+    path("", include("tuoyu.insights.urls")),
+    path("", include("tuoyu.registry.urls")),
+    path("accounts/", include("tuoyu.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "tuoyu.accounts",
     "tuoyu.registry",
     "tuoyu.workforce",
+    "tuoyu.filings",
+    "tuoyu.supervision",
     "tuoyu.insights",
     "tuoyu.demo",
 ]

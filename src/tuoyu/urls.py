@@ -9,11 +9,15 @@ api_v1 = [
     path("", include("tuoyu.insights.api")),
     path("", include("tuoyu.registry.api")),
     path("", include("tuoyu.workforce.api")),
+    path("", include("tuoyu.supervision.api")),
 ]
 
 urlpatterns = [
     path("", include("tuoyu.insights.urls")),
     path("", include("tuoyu.registry.urls")),
+    path("", include("tuoyu.workforce.urls")),
+    path("", include("tuoyu.supervision.urls")),
+    path("filings/", include("tuoyu.filings.urls")),
     path("accounts/", include("tuoyu.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Model, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from tuoyu.accounts.models import Role, RoleAssignment, User
 
@@ -25,6 +25,10 @@ class Perm(StrEnum):
     VIEW_STAFF = "view_staff"
     CHANGE_STAFF = "change_staff"
     SUPERVISE_REGION = "supervise_region"  # every institution of a region, filed or not
+    PREPARE_FILING = "prepare_filing"
+    REVIEW_FILING = "review_filing"
+    MANAGE_TRAINING = "manage_training"  # schedule sessions, record attendance
+    VIEW_FINDINGS = "view_findings"  # compliance findings of an institution
     USE_BACK_OFFICE = "use_back_office"
 
 
@@ -35,11 +39,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_CLASSES,
             Perm.VIEW_STAFF,
             Perm.SUPERVISE_REGION,
+            Perm.REVIEW_FILING,
+            Perm.MANAGE_TRAINING,
+            Perm.VIEW_FINDINGS,
             Perm.USE_BACK_OFFICE,
         }
     ),
     Role.DIRECTOR: frozenset(
         {
+            Perm.PREPARE_FILING,
+            Perm.VIEW_FINDINGS,
             Perm.VIEW_INSTITUTION_FILE,
             Perm.CHANGE_INSTITUTION,
             Perm.VIEW_CLASSES,
@@ -100,6 +109,12 @@ def scope_of(actor: Any, perm: Perm) -> Scope:
 
 def has_perm(actor: Any, perm: Perm) -> bool:
     return not scope_of(actor, perm).is_empty
+
+
+class AuthenticatedRequest(HttpRequest):
+    """A request behind ``login_required``: its user is a signed-in :class:`User`."""
+
+    user: User
 
 
 M = TypeVar("M", bound=Model)

@@ -27,6 +27,15 @@ def navigation_for(user: object) -> list[NavItem]:
     elif has_perm(user, Perm.VIEW_INSTITUTION_FILE):
         label = _("Partner institutions") if Role.DOCTOR in roles_of(user) else _("My institution")
         items.append(NavItem(label, reverse("registry:manage_list"), "manage"))
+    if has_perm(user, Perm.REVIEW_FILING):
+        items.append(NavItem(_("Filing review"), reverse("filings:list"), "filings"))
+    elif has_perm(user, Perm.PREPARE_FILING):
+        items.append(NavItem(_("Filings"), reverse("filings:list"), "filings"))
+    if has_perm(user, Perm.VIEW_STAFF):
+        items.append(NavItem(_("Expiring certificates"), reverse("workforce:expiring"), "expiring"))
+        items.append(NavItem(_("Training"), reverse("workforce:training"), "training"))
+    if has_perm(user, Perm.VIEW_FINDINGS):
+        items.append(NavItem(_("Rules catalogue"), reverse("supervision:rules"), "rules"))
     if has_perm(user, Perm.USE_BACK_OFFICE):
         items.append(NavItem(_("Back office"), reverse("admin:index"), "admin"))
     return items

@@ -20,6 +20,8 @@ class IndicatorsSerializer(serializers.Serializer):
     institutions = serializers.IntegerField()
     filed_institutions = serializers.IntegerField()
     staff = serializers.IntegerField()
+    certified_staff = serializers.IntegerField(help_text="Staff holding every certificate their role needs.")
+    certified_share = serializers.FloatField(allow_null=True)
     classes = serializers.IntegerField()
     places = serializers.IntegerField()
     population = serializers.IntegerField(allow_null=True)

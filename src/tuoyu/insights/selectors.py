@@ -16,6 +16,7 @@ from tuoyu.registry.models import (
     ProviderTag,
 )
 from tuoyu.workforce.models import Staff, employed_on
+from tuoyu.workforce.selectors import certified_count
 
 # Reference lines for places per 1,000 people (docs/national-rules.md §16.9).
 NATIONAL_TARGET_PER_1000 = 4.5  # 14th Five-Year Plan target
@@ -29,6 +30,7 @@ class RegionIndicators:
     institutions: int
     filed_institutions: int
     staff: int
+    certified_staff: int
     classes: int
     places: int
     population: int | None
@@ -43,6 +45,10 @@ class RegionIndicators:
         if not self.population:
             return None
         return self.places / self.population * 1000
+
+    @property
+    def certified_share(self) -> float | None:
+        return self.certified_staff / self.staff if self.staff else None
 
     @property
     def inclusive_share(self) -> float | None:
@@ -72,12 +78,14 @@ def region_indicators(region: Region, on: datetime.date) -> RegionIndicators:
         .values_list("model", "n")
     )
     population = population_on(region, on)
+    staff = Staff.objects.filter(employed_on(on), institution__in=institutions)
     return RegionIndicators(
         region=region,
         on=on,
         institutions=totals["institutions"],
         filed_institutions=totals["filed_institutions"],
-        staff=Staff.objects.filter(employed_on(on), institution__in=institutions).count(),
+        staff=staff.count(),
+        certified_staff=certified_count(staff, on),
         classes=CareClass.objects.filter(institution__in=institutions).count(),
         places=totals["places"],
         population=population.residents if population else None,

@@ -56,6 +56,7 @@ class ServiceType(models.TextChoices):
 class FilingStatus(models.TextChoices):
     NOT_FILED = "not_filed", _("Not filed")
     FILED = "filed", _("Filed")
+    DEREGISTERED = "deregistered", _("Filing cancelled")
 
 
 class OperatingStatus(models.TextChoices):
@@ -130,6 +131,7 @@ class Institution(models.Model):
         default=OperatingStatus.PREPARING,
     )
     description = models.TextField(_("description"), blank=True)
+    serves_meals = models.BooleanField(_("serves meals"), default=True)
 
     class Meta:
         verbose_name = _("institution")
@@ -139,7 +141,8 @@ class Institution(models.Model):
             models.CheckConstraint(
                 name="institution_filed_has_receipt",
                 condition=Q(filing_status=FilingStatus.NOT_FILED)
-                | Q(filing_status=FilingStatus.FILED, filed_on__isnull=False) & ~Q(filing_receipt_no=""),
+                | Q(filing_status__in=[FilingStatus.FILED, FilingStatus.DEREGISTERED], filed_on__isnull=False)
+                & ~Q(filing_receipt_no=""),
             ),
         ]
 

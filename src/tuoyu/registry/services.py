@@ -116,3 +116,56 @@ def care_class_create(
     care_class.full_clean()
     care_class.save()
     return care_class
+
+
+@transaction.atomic
+def institution_apply_particulars(
+    *,
+    institution: Institution,
+    name: str,
+    address: str,
+    filed_places: int,
+    serves_meals: bool,
+    offerings: Iterable[Offering],
+) -> Institution:
+    """Apply the particulars of an approved filing: name, address, places and the services offered."""
+    institution.name = name
+    institution.address = address
+    institution.filed_places = filed_places
+    institution.serves_meals = serves_meals
+    institution.full_clean()
+    institution.save()
+    offered = {offering.service_type: offering for offering in offerings}
+    institution.services.exclude(service_type__in=offered).delete()
+    for service_type, offering in offered.items():
+        ServiceOffering.objects.update_or_create(
+            institution=institution,
+            service_type=service_type,
+            defaults={"price_yuan": offering.price_yuan, "price_unit": offering.price_unit},
+        )
+    return institution
+
+
+@transaction.atomic
+def institution_open_filed(
+    *, institution: Institution, receipt_no: str, filed_on: datetime.date
+) -> Institution:
+    """An initial filing was approved: the institution is filed and may operate."""
+    institution.filing_status = FilingStatus.FILED
+    institution.filing_receipt_no = receipt_no
+    institution.filed_on = filed_on
+    if institution.operating_status == OperatingStatus.PREPARING:
+        institution.operating_status = OperatingStatus.OPERATING
+    institution.full_clean()
+    institution.save()
+    return institution
+
+
+@transaction.atomic
+def institution_close_filing(*, institution: Institution) -> Institution:
+    """The filing was cancelled (ending service): the institution leaves the directory."""
+    institution.filing_status = FilingStatus.DEREGISTERED
+    institution.operating_status = OperatingStatus.CLOSED
+    institution.full_clean()
+    institution.save()
+    return institution

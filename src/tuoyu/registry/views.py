@@ -52,5 +52,6 @@ def manage_detail(request: HttpRequest, code: str) -> HttpResponse:
         "institution": institution,
         "classes": institution.classes.order_by("age_band", "name"),
         "staff": staff,
+        "perms_file": has_perm(request.user, Perm.VIEW_FINDINGS),
     }
     return render(request, "registry/manage_detail.html", context)

@@ -3,22 +3,36 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import TabularInline
 
 from tuoyu.accounts.access import Perm
 from tuoyu.accounts.admin import ScopedModelAdmin
+from tuoyu.accounts.identity import mask_identity_number
 from tuoyu.registry.selectors import institutions_visible_to
-from tuoyu.workforce.models import Staff
-from tuoyu.workforce.selectors import staff_visible_to
+from tuoyu.workforce.models import Certificate, Staff, TrainingSession
+from tuoyu.workforce.selectors import staff_visible_to, training_sessions_visible_to
+
+
+class CertificateInline(TabularInline):
+    model = Certificate
+    extra = 0
+    fields = ["certificate_type", "number", "issuer", "issued_on", "expires_on", "scan"]
 
 
 @admin.register(Staff)
 class StaffAdmin(ScopedModelAdmin):
     view_perm = Perm.VIEW_STAFF
     change_perm = Perm.CHANGE_STAFF
-    list_display = ["name", "role", "institution", "employed_from", "employed_until"]
+    list_display = ["name", "masked_id_number", "role", "institution", "employed_from", "employed_until"]
     list_filter = ["role"]
     search_fields = ["name"]
     list_select_related = ["institution"]
+    inlines = [CertificateInline]
+
+    @admin.display(description=_("identity number"))
+    def masked_id_number(self, staff: Staff) -> str:
+        return mask_identity_number(staff.id_number)
 
     def scoped_queryset(self, request: HttpRequest) -> QuerySet[Staff]:
         return staff_visible_to(request.user)
@@ -27,3 +41,14 @@ class StaffAdmin(ScopedModelAdmin):
         if db_field.name == "institution":
             kwargs["queryset"] = institutions_visible_to(request.user, Perm.CHANGE_STAFF)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(TrainingSession)
+class TrainingSessionAdmin(ScopedModelAdmin):
+    view_perm = Perm.VIEW_STAFF
+    change_perm = Perm.MANAGE_TRAINING
+    list_display = ["day", "title", "topic", "expert", "hours", "capacity"]
+    list_filter = ["topic"]
+
+    def scoped_queryset(self, request: HttpRequest) -> QuerySet[TrainingSession]:
+        return training_sessions_visible_to(request.user)

@@ -1,10 +1,24 @@
 import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Sum
 
-from tuoyu.accounts.access import Perm
+from tuoyu.accounts.access import Perm, scope_of
+from tuoyu.registry.models import Institution
 from tuoyu.registry.selectors import institutions_visible_to
-from tuoyu.workforce.models import Staff, employed_on
+from tuoyu.workforce.models import (
+    Certificate,
+    CertificateRequirement,
+    Staff,
+    TrainingEnrolment,
+    TrainingSession,
+    employed_on,
+    valid_on,
+)
+
+EXPIRY_WARNING_DAYS = 45
 
 
 def staff_visible_to(actor: object) -> QuerySet[Staff]:
@@ -14,3 +28,112 @@ def staff_visible_to(actor: object) -> QuerySet[Staff]:
 
 def staff_of_institution(actor: object, institution_id: int, *, on: datetime.date) -> QuerySet[Staff]:
     return staff_visible_to(actor).filter(employed_on(on), institution_id=institution_id)
+
+
+def required_certificates() -> dict[str, set[str]]:
+    """Role -> the certificate types it needs (the requirement table)."""
+    required: dict[str, set[str]] = defaultdict(set)
+    for role, certificate_type in CertificateRequirement.objects.values_list("role", "certificate_type"):
+        required[role].add(certificate_type)
+    return required
+
+
+@dataclass(frozen=True)
+class Certification:
+    staff: Staff
+    missing: frozenset[str]  # required certificate types with no certificate valid on the day
+
+    @property
+    def certified(self) -> bool:
+        return not self.missing
+
+
+def certification_of(staff: Iterable[Staff], on: datetime.date) -> list[Certification]:
+    """Whether each person holds every certificate their role needs, valid on ``on`` (持证上岗)."""
+    people = list(staff)
+    required = required_certificates()
+    held: dict[int, set[str]] = defaultdict(set)
+    valid = Certificate.objects.filter(valid_on(on), staff__in=[person.pk for person in people])
+    for staff_id, certificate_type in valid.values_list("staff_id", "certificate_type"):
+        held[staff_id].add(certificate_type)
+    return [
+        Certification(person, frozenset(required.get(person.role, set()) - held[person.pk]))
+        for person in people
+    ]
+
+
+def certified_count(staff: QuerySet[Staff], on: datetime.date) -> int:
+    return sum(1 for status in certification_of(staff, on) if status.certified)
+
+
+def certificates_expiring(
+    actor: object, *, on: datetime.date, days: int = EXPIRY_WARNING_DAYS
+) -> QuerySet[Certificate]:
+    """Certificates of currently employed staff in the actor's scope that expire within ``days``."""
+    return (
+        Certificate.objects.filter(
+            staff__in=staff_visible_to(actor).filter(employed_on(on)),
+            expires_on__gte=on,
+            expires_on__lte=on + datetime.timedelta(days=days),
+        )
+        .select_related("staff", "staff__institution")
+        .order_by("expires_on", "staff__name")
+    )
+
+
+def training_sessions_visible_to(actor: object) -> QuerySet[TrainingSession]:
+    """Sessions of the actor's supervised regions, and of every region above the institutions they see."""
+    scope = scope_of(actor, Perm.VIEW_STAFF)
+    sessions = TrainingSession.objects.select_related("region")
+    if scope.everything:
+        return sessions
+    prefixes: set[str] = set()
+    for path in (
+        institutions_visible_to(actor, Perm.VIEW_STAFF).values_list("street__path", flat=True).distinct()
+    ):
+        parts = path.strip("/").split("/")
+        prefixes.update("/".join(parts[:depth]) + "/" for depth in range(1, len(parts) + 1))
+    condition = Q(region__path__in=prefixes)
+    for path in scope.region_paths:
+        condition |= Q(region__path__startswith=path)
+    return sessions.filter(condition)
+
+
+@dataclass(frozen=True)
+class TrainingCoverage:
+    year: int
+    institutions: int
+    institutions_trained: int
+    staff: int
+    staff_trained: int
+
+    @property
+    def institution_share(self) -> float | None:
+        return self.institutions_trained / self.institutions if self.institutions else None
+
+    @property
+    def staff_share(self) -> float | None:
+        return self.staff_trained / self.staff if self.staff else None
+
+
+def training_coverage(institutions: QuerySet[Institution], year: int, on: datetime.date) -> TrainingCoverage:
+    """Share of institutions and of staff (employed on ``on``) who attended training in ``year``."""
+    staff = Staff.objects.filter(employed_on(on), institution__in=institutions)
+    attended = TrainingEnrolment.objects.filter(attended=True, session__day__year=year, staff__in=staff)
+    return TrainingCoverage(
+        year=year,
+        institutions=institutions.count(),
+        institutions_trained=attended.values("staff__institution").distinct().count(),
+        staff=staff.count(),
+        staff_trained=attended.values("staff").distinct().count(),
+    )
+
+
+def training_hours(staff: QuerySet[Staff], year: int) -> dict[int, float]:
+    """Training hours attended per staff member in ``year``."""
+    rows = (
+        TrainingEnrolment.objects.filter(attended=True, session__day__year=year, staff__in=staff)
+        .values("staff")
+        .annotate(hours=Sum("session__hours"))
+    )
+    return {row["staff"]: float(row["hours"]) for row in rows}

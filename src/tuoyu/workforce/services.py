@@ -1,9 +1,36 @@
+"""Writes of the workforce register: hiring, certificates, the duty roster and training."""
+
 import datetime
+from decimal import Decimal
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
-from tuoyu.registry.models import Institution
-from tuoyu.workforce.models import Staff
+from tuoyu.registry.models import CareClass, Institution
+from tuoyu.registry.signals import institution_data_changed
+from tuoyu.uploads import validate_upload
+from tuoyu.workforce.models import (
+    VALIDITY_MONTHS,
+    Certificate,
+    CertificateType,
+    DutyShift,
+    Education,
+    Staff,
+    TrainingEnrolment,
+    TrainingSession,
+    valid_on,
+)
+
+
+def _notify_changed(institution_id: int) -> None:
+    transaction.on_commit(lambda: institution_data_changed.send(sender=Staff, institution_id=institution_id))
+
+
+def already_employed_error() -> ValidationError:
+    # Deliberately says nothing about where: the other institution is outside the actor's scope.
+    return ValidationError({"id_number": _("This person is already employed at another institution.")})
 
 
 @transaction.atomic
@@ -11,17 +38,152 @@ def staff_hire(
     *,
     institution: Institution,
     name: str,
+    id_number: str,
     role: str,
     employed_from: datetime.date,
-    employed_until: datetime.date | None = None,
+    education: str = Education.SENIOR,
+    management_years: Decimal = Decimal("0"),
+    phone: str = "",
 ) -> Staff:
+    """Put a person on an institution's register; refused if they are employed elsewhere (anti-挂靠)."""
     staff = Staff(
         institution=institution,
         name=name,
+        id_number=id_number.strip().upper(),
         role=role,
         employed_from=employed_from,
-        employed_until=employed_until,
+        education=education,
+        management_years=management_years,
+        phone=phone,
     )
-    staff.full_clean()
-    staff.save()
+    staff.full_clean(validate_constraints=False)
+    if Staff.objects.filter(id_number=staff.id_number, employed_until__isnull=True).exists():
+        raise already_employed_error()
+    try:
+        # The partial unique index settles two simultaneous hires of the same person.
+        with transaction.atomic():
+            staff.save()
+    except IntegrityError as error:
+        raise already_employed_error() from error
+    _notify_changed(institution.pk)
     return staff
+
+
+@transaction.atomic
+def staff_end_employment(*, staff: Staff, on: datetime.date) -> Staff:
+    staff.employed_until = on
+    staff.full_clean(validate_constraints=False)
+    staff.save(update_fields=["employed_until"])
+    _notify_changed(staff.institution_id)
+    return staff
+
+
+def default_expiry(certificate_type: str, issued_on: datetime.date) -> datetime.date | None:
+    months = VALIDITY_MONTHS.get(certificate_type)
+    if months is None:
+        return None
+    month_index = issued_on.month - 1 + months
+    year, month = issued_on.year + month_index // 12, month_index % 12 + 1
+    for day in (issued_on.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, day) - datetime.timedelta(days=1)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has 28 days")
+
+
+@transaction.atomic
+def certificate_record(
+    *,
+    staff: Staff,
+    certificate_type: str,
+    number: str,
+    issuer: str,
+    issued_on: datetime.date,
+    expires_on: datetime.date | None = None,
+    scan: UploadedFile | None = None,
+) -> Certificate:
+    """Record a certificate; a health certificate without an expiry date is valid for 12 months."""
+    if scan is not None:
+        validate_upload(scan)
+    certificate = Certificate(
+        staff=staff,
+        certificate_type=certificate_type,
+        number=number,
+        issuer=issuer,
+        issued_on=issued_on,
+        expires_on=expires_on or default_expiry(certificate_type, issued_on),
+    )
+    if scan is not None:
+        certificate.scan = scan
+    certificate.full_clean()
+    certificate.save()
+    _notify_changed(staff.institution_id)
+    return certificate
+
+
+@transaction.atomic
+def duty_schedule(*, staff: Staff, day: datetime.date, care_class: CareClass | None = None) -> DutyShift:
+    """Put a staff member on duty; nobody works without a valid health certificate (持证上岗)."""
+    if not staff.is_employed_on(day):
+        raise ValidationError(_("%(name)s is not employed on %(day)s.") % {"name": staff.name, "day": day})
+    has_health_certificate = staff.certificates.filter(valid_on(day), certificate_type=CertificateType.HEALTH)
+    if not has_health_certificate.exists():
+        raise ValidationError(
+            _("%(name)s has no valid health certificate on %(day)s and cannot be put on duty.")
+            % {"name": staff.name, "day": day}
+        )
+    if care_class is not None and care_class.institution_id != staff.institution_id:
+        raise ValidationError(_("The class belongs to another institution."))
+    shift, _created = DutyShift.objects.update_or_create(
+        staff=staff, day=day, defaults={"care_class": care_class}
+    )
+    _notify_changed(staff.institution_id)
+    return shift
+
+
+@transaction.atomic
+def training_schedule(
+    *,
+    region_id: int,
+    topic: str,
+    title: str,
+    expert: str,
+    day: datetime.date,
+    hours: Decimal,
+    capacity: int,
+    location: str = "",
+) -> TrainingSession:
+    session = TrainingSession(
+        region_id=region_id,
+        topic=topic,
+        title=title,
+        expert=expert,
+        day=day,
+        hours=hours,
+        capacity=capacity,
+        location=location,
+    )
+    session.full_clean()
+    session.save()
+    return session
+
+
+@transaction.atomic
+def training_enrol(*, session: TrainingSession, staff: Staff) -> TrainingEnrolment:
+    """Enrol a staff member; the session's capacity holds under concurrent enrolments (row lock)."""
+    locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    if locked.enrolments.filter(staff=staff).exists():
+        raise ValidationError(_("%(name)s is already enrolled in this session.") % {"name": staff.name})
+    if locked.enrolments.count() >= locked.capacity:
+        raise ValidationError(_("This training session is full (%(n)d places).") % {"n": locked.capacity})
+    if not staff.is_employed_on(locked.day):
+        raise ValidationError(_("%(name)s is not employed on the day of the session.") % {"name": staff.name})
+    return TrainingEnrolment.objects.create(session=locked, staff=staff)
+
+
+@transaction.atomic
+def training_record_attendance(*, enrolment: TrainingEnrolment, attended: bool) -> TrainingEnrolment:
+    TrainingEnrolment.objects.filter(pk=enrolment.pk).update(attended=attended)
+    enrolment.refresh_from_db()
+    return enrolment

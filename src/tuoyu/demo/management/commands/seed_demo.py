@@ -7,10 +7,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
 from tuoyu.accounts.models import Role, User
-from tuoyu.demo import district
+from tuoyu.demo import district, records
 from tuoyu.regions.factories import PopulationFactory, RegionFactory
 from tuoyu.regions.models import Region
 from tuoyu.registry.factories import (
@@ -22,7 +23,9 @@ from tuoyu.registry.factories import (
     make_credit_code,
 )
 from tuoyu.registry.models import Hospital, Institution
+from tuoyu.supervision.services import findings_refresh_all
 from tuoyu.workforce.factories import StaffFactory
+from tuoyu.workforce.models import Education, StaffRole
 
 DEMO_PASSWORD = "tuoyu2026"
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
@@ -60,7 +63,16 @@ DEMO_USERS: list[dict[str, Any]] = [
         "role": Role.DIRECTOR,
         "at": "mall",
     },
+    {
+        "key": "preparing_director",
+        "phone": "13800000008",
+        "name": "孙晓燕（金色童年园长，筹备中）",
+        "role": Role.DIRECTOR,
+        "at": "preparing",
+    },
 ]
+# The director of 湖韵能源集团托育中心 lacks management experience: the compliance rules find it.
+UNDER_QUALIFIED_DIRECTOR_AT = "soe"
 ADMIN_USER = {"phone": "13800000000", "name": "系统管理员"}
 STAFF_ROLES_WITH_BACK_OFFICE = {Role.REGULATOR, Role.DIRECTOR}
 
@@ -130,9 +142,39 @@ class Command(BaseCommand):
                         name=staff_name(serial),
                         role=role,
                         employed_from=filed_on - datetime.timedelta(days=30 + serial % 200),
+                        **self.qualification(spec.key, role, serial),
                     )
-        self.seed_users(area, hospital)
+        today = timezone.localdate()
+        records.seed_certificates(today)
+        preparing = records.seed_preparing_institution(
+            streets["xuzhuang"], self.user(DEMO_USERS[-1]), self.user(DEMO_USERS[0]), today
+        )
+        self.seed_users(area, hospital, preparing)
+        users = {account["key"]: self.user(account) for account in DEMO_USERS}
+        directors = {
+            "爱彼宝济宁托育中心": users["director"],
+            "万达广场宝贝港湾托育中心": users["other_director"],
+        }
+        records.seed_filings(users["regulator"], directors, today)
+        records.seed_training(area, today)
+        findings_refresh_all(day=today)
         return True
+
+    @staticmethod
+    def qualification(key: str, role: str, serial: int) -> dict[str, Any]:
+        if role != StaffRole.DIRECTOR:
+            return {}
+        years = Decimal("2") if key == UNDER_QUALIFIED_DIRECTOR_AT else Decimal(4 + serial % 6)
+        return {"education": Education.BACHELOR, "management_years": years}
+
+    @staticmethod
+    def user(account: dict[str, Any]) -> User:
+        return UserFactory.create(
+            phone=account["phone"],
+            display_name=account["name"],
+            password=DEMO_PASSWORD,
+            is_staff=account["role"] in STAFF_ROLES_WITH_BACK_OFFICE,
+        )
 
     def seed_institution(
         self,
@@ -180,15 +222,11 @@ class Command(BaseCommand):
             )
         return institution
 
-    def seed_users(self, area: Region, hospital: Hospital) -> None:
+    def seed_users(self, area: Region, hospital: Hospital, preparing: Institution) -> None:
         institutions = {spec.key: Institution.objects.get(name=spec.name) for spec in district.INSTITUTIONS}
+        institutions["preparing"] = preparing
         for account in DEMO_USERS:
-            user = UserFactory.create(
-                phone=account["phone"],
-                display_name=account["name"],
-                password=DEMO_PASSWORD,
-                is_staff=account["role"] in STAFF_ROLES_WITH_BACK_OFFICE,
-            )
+            user = self.user(account)
             scope: dict[str, Any] = {}
             if account["role"] == Role.REGULATOR:
                 scope["region"] = area

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupervisionConfig(AppConfig):
+    name = "tuoyu.supervision"
+    verbose_name = _("Supervision")
+
+    def ready(self) -> None:
+        from tuoyu.registry.signals import institution_data_changed
+        from tuoyu.supervision.receivers import refresh_findings_on_change
+
+        institution_data_changed.connect(
+            refresh_findings_on_change, dispatch_uid="supervision-refresh-findings"
+        )

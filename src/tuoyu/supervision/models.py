@@ -1,0 +1,46 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Severity(models.TextChoices):
+    BLOCK = "block", _("Blocking")
+    VIOLATION = "violation", _("Violation")
+    WARNING = "warning", _("Warning")
+
+
+class Finding(models.Model):
+    """What a compliance rule found about an institution; it opens and closes itself as data changes."""
+
+    rule_code = models.CharField(_("rule"), max_length=20)
+    severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices)
+    institution = models.ForeignKey(
+        "registry.Institution",
+        verbose_name=_("institution"),
+        on_delete=models.CASCADE,
+        related_name="findings",
+    )
+    subject_key = models.CharField(max_length=80)  # what the finding is about, e.g. "staff:<code>"
+    subject_label = models.CharField(_("concerning"), max_length=120)
+    evidence = models.TextField(_("evidence"))
+    detected_at = models.DateTimeField(_("detected at"))
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        ordering = ["-detected_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule_code", "institution", "subject_key"],
+                condition=Q(resolved_at__isnull=True),
+                name="finding_one_open_per_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_code} {self.subject_label}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None

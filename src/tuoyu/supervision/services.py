@@ -1,0 +1,58 @@
+import datetime
+
+from django.db import transaction
+from django.utils import timezone, translation
+
+from tuoyu.registry.models import Institution, OperatingStatus
+from tuoyu.supervision.models import Finding
+from tuoyu.supervision.rules import RULES
+
+
+@transaction.atomic
+def findings_refresh(*, institution: Institution, day: datetime.date | None = None) -> tuple[int, int]:
+    """Re-evaluate every rule for an institution: open what is detected, close what is no longer.
+
+    Returns (opened, closed). Idempotent: a second run with unchanged data changes nothing.
+    """
+    day = day or timezone.localdate()
+    now = timezone.now()
+    # Lock the institution row so two refreshes of one institution run one after the other.
+    Institution.objects.select_for_update().filter(pk=institution.pk).first()
+    open_findings = {
+        (f.rule_code, f.subject_key): f
+        for f in Finding.objects.filter(institution=institution, resolved_at=None)
+    }
+    seen: set[tuple[str, str]] = set()
+    opened = 0
+    active = institution.operating_status != OperatingStatus.CLOSED
+    with translation.override("zh-hans"):  # evidence is stored in the regulator's language
+        for code, rule in RULES.items():
+            for detected in rule.evaluate(institution, day) if active else ():
+                key = (code, detected.subject_key)
+                seen.add(key)
+                finding = open_findings.get(key)
+                if finding is None:
+                    Finding.objects.create(
+                        rule_code=code,
+                        severity=rule.severity,
+                        institution=institution,
+                        subject_key=detected.subject_key,
+                        subject_label=detected.subject_label[:120],
+                        evidence=detected.evidence,
+                        detected_at=now,
+                    )
+                    opened += 1
+                elif finding.evidence != detected.evidence or finding.subject_label != detected.subject_label:
+                    finding.evidence, finding.subject_label = detected.evidence, detected.subject_label[:120]
+                    finding.save(update_fields=["evidence", "subject_label"])
+    resolved = [finding.pk for key, finding in open_findings.items() if key not in seen]
+    Finding.objects.filter(pk__in=resolved).update(resolved_at=now)
+    return opened, len(resolved)
+
+
+def findings_refresh_all(*, day: datetime.date | None = None) -> tuple[int, int]:
+    opened = closed = 0
+    for institution in Institution.objects.order_by("pk"):
+        o, c = findings_refresh(institution=institution, day=day)
+        opened, closed = opened + o, closed + c
+    return opened, closed

@@ -1,0 +1,57 @@
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm
+from tuoyu.filings.selectors import filings_visible_to
+from tuoyu.registry.selectors import institutions_visible_to
+from tuoyu.supervision.models import Finding, Severity
+from tuoyu.supervision.rules import RULES
+from tuoyu.supervision.selectors import open_findings_of
+from tuoyu.workforce.models import Staff
+from tuoyu.workforce.selectors import Certification, certification_of, staff_of_institution, training_hours
+
+
+def rules_catalogue(request: HttpRequest) -> HttpResponse:
+    """Public: every compliance rule with its source (规则清单)."""
+    rows = [(rule, Severity(rule.severity).label) for rule in RULES.values()]
+    return render(request, "supervision/rules.html", {"rows": rows})
+
+
+def _with_rule(findings: list[Finding]) -> list[tuple[Finding, object]]:
+    return [(finding, RULES.get(finding.rule_code)) for finding in findings]
+
+
+def _staff_rows(staff: QuerySet[Staff], today: datetime.date) -> list[tuple[Certification, float]]:
+    hours = training_hours(staff, today.year)
+    return [(status, hours.get(status.staff.pk, 0.0)) for status in certification_of(staff, today)]
+
+
+@login_required
+def institution_file(request: HttpRequest, code: str) -> HttpResponse:
+    """Everything about one institution in one place: profile, filings, classes, staff, training, findings."""
+    institution = get_visible_or_404(
+        institutions_visible_to(request.user, Perm.VIEW_FINDINGS).select_related(
+            "street", "partner_hospital"
+        ),
+        code=code,
+    )
+    today = timezone.localdate()
+    staff = (
+        staff_of_institution(request.user, institution.pk, on=today)
+        if has_perm(request.user, Perm.VIEW_STAFF)
+        else None
+    )
+    context = {
+        "institution": institution,
+        "findings": _with_rule(list(open_findings_of(request.user, institution.pk))),
+        "filings": filings_visible_to(request.user).filter(institution=institution).order_by("-created_at"),
+        "classes": institution.classes.order_by("age_band", "name"),
+        "staff_rows": _staff_rows(staff, today) if staff is not None else [],
+        "year": today.year,
+    }
+    return render(request, "supervision/institution_file.html", context)

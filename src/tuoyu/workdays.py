@@ -1,0 +1,29 @@
+"""Working days on the Chinese calendar (public holidays and adjusted working days).
+
+The calendar comes from the chinesecalendar package, which publishes each year once the State Council
+announces it. For a year it does not know yet we say so instead of guessing.
+"""
+
+import datetime
+
+import chinese_calendar
+
+
+class CalendarYearUnknown(Exception):
+    def __init__(self, year: int) -> None:
+        super().__init__(year)
+        self.year = year
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """The ``days``-th working day after ``start`` (``start`` itself not counted)."""
+    day = start
+    remaining = days
+    while remaining > 0:
+        day += datetime.timedelta(days=1)
+        try:
+            workday = chinese_calendar.is_workday(day)
+        except NotImplementedError:
+            raise CalendarYearUnknown(day.year) from None
+        remaining -= workday
+    return day

@@ -102,6 +102,11 @@ def has_perm(actor: Any, perm: Perm) -> bool:
     return not scope_of(actor, perm).is_empty
 
 
+def may_use_back_office(actor: Any) -> bool:
+    """The back office needs both the account flag and a role that grants it."""
+    return isinstance(actor, User) and actor.is_staff and has_perm(actor, Perm.USE_BACK_OFFICE)
+
+
 M = TypeVar("M", bound=Model)
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from tuoyu.accounts.access import Perm, has_perm, roles_of
+from tuoyu.accounts.access import Perm, has_perm, may_use_back_office, roles_of
 from tuoyu.accounts.models import Role
 
 
@@ -27,7 +27,7 @@ def navigation_for(user: object) -> list[NavItem]:
     elif has_perm(user, Perm.VIEW_INSTITUTION_FILE):
         label = _("Partner institutions") if Role.DOCTOR in roles_of(user) else _("My institution")
         items.append(NavItem(label, reverse("registry:manage_list"), "manage"))
-    if has_perm(user, Perm.USE_BACK_OFFICE):
+    if may_use_back_office(user):
         items.append(NavItem(_("Back office"), reverse("admin:index"), "admin"))
     return items
 

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django_htmx.middleware import HtmxDetails
 
-from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm
+from tuoyu.accounts.access import Perm, get_visible_or_404
 from tuoyu.registry.filters import DirectoryFilter
 from tuoyu.registry.selectors import institutions_public, institutions_visible_to
 from tuoyu.workforce.selectors import staff_of_institution
@@ -46,7 +46,7 @@ def manage_detail(request: HttpRequest, code: str) -> HttpResponse:
         institutions_visible_to(request.user).select_related("street", "partner_hospital"), code=code
     )
     staff = None
-    if has_perm(request.user, Perm.VIEW_STAFF):
+    if institutions_visible_to(request.user, Perm.VIEW_STAFF).filter(pk=institution.pk).exists():
         staff = staff_of_institution(request.user, institution.pk, on=timezone.localdate())
     context = {
         "institution": institution,

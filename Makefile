@@ -49,8 +49,8 @@ fmt: install ## Format and fix what ruff can
 	$(BIN)/ruff check --fix .
 
 messages: install ## Update the zh-hans catalogue from the code and compile it (needs gettext)
-	cd src/tuoyu && ../../$(MANAGE) makemessages --locale zh_Hans --no-obsolete --no-location --ignore 'demo/*'
-	cd src/tuoyu && ../../$(MANAGE) compilemessages --locale zh_Hans
+	cd src/tuoyu && ../../$(BIN)/python ../../manage.py makemessages --locale zh_Hans --no-obsolete --no-location --ignore 'demo/*'
+	cd src/tuoyu && ../../$(BIN)/python ../../manage.py compilemessages --locale zh_Hans
 
 bench: install ## Run the benchmarks under bench/
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -117,6 +117,11 @@ class AuthenticatedRequest(HttpRequest):
     user: User
 
 
+def may_use_back_office(actor: Any) -> bool:
+    """The back office needs both the account flag and a role that grants it."""
+    return isinstance(actor, User) and actor.is_staff and has_perm(actor, Perm.USE_BACK_OFFICE)
+
+
 M = TypeVar("M", bound=Model)
 
 

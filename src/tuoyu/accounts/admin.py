@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
-from tuoyu.accounts.access import Perm, has_perm
+from tuoyu.accounts.access import Perm, has_perm, may_use_back_office
 from tuoyu.accounts.models import RoleAssignment, User
 
 
@@ -28,7 +28,7 @@ class ScopedModelAdmin(ModelAdmin):
         return self.scoped_queryset(request)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_staff and has_perm(request.user, self.view_perm)
+        return may_use_back_office(request.user) and has_perm(request.user, self.view_perm)
 
     def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return self.has_module_permission(request)
@@ -36,7 +36,7 @@ class ScopedModelAdmin(ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         if self.change_perm is None:
             return False
-        return request.user.is_staff and has_perm(request.user, self.change_perm)
+        return may_use_back_office(request.user) and has_perm(request.user, self.change_perm)
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return self.has_change_permission(request)

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from tuoyu.accounts.access import Perm, has_perm, roles_of
+from tuoyu.accounts.access import Perm, has_perm, may_use_back_office, roles_of
 from tuoyu.accounts.models import Role
 
 
@@ -36,7 +36,7 @@ def navigation_for(user: object) -> list[NavItem]:
         items.append(NavItem(_("Training"), reverse("workforce:training"), "training"))
     if has_perm(user, Perm.VIEW_FINDINGS):
         items.append(NavItem(_("Rules catalogue"), reverse("supervision:rules"), "rules"))
-    if has_perm(user, Perm.USE_BACK_OFFICE):
+    if may_use_back_office(user):
         items.append(NavItem(_("Back office"), reverse("admin:index"), "admin"))
     return items
 

@@ -10,7 +10,19 @@ from tuoyu.accounts.admin import ScopedModelAdmin
 from tuoyu.registry.models import CareClass, Hospital, Institution, ProviderTag, ServiceOffering
 from tuoyu.registry.selectors import classes_visible_to, institutions_visible_to
 
-FILING_FIELDS = ["filing_status", "filing_receipt_no", "filed_on", "filed_places", "inclusive_recognized_on"]
+# What only the regulator decides (through filing and recognition), never the institution itself.
+REGULATOR_FIELDS = [
+    "credit_code",
+    "registration_type",
+    "street",
+    "partner_hospital",
+    "operating_status",
+    "filing_status",
+    "filing_receipt_no",
+    "filed_on",
+    "filed_places",
+    "inclusive_recognized_on",
+]
 
 
 class ProviderTagInline(TabularInline):
@@ -44,7 +56,7 @@ class InstitutionAdmin(ScopedModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         # Filing figures are the regulator's decision, recorded through the filing workflow.
-        return [] if request.user.is_superuser else FILING_FIELDS
+        return [] if request.user.is_superuser else REGULATOR_FIELDS
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return request.user.is_superuser

@@ -9,6 +9,14 @@ from tuoyu.registry.models import Institution, ProviderModel, ServiceType
 from tuoyu.registry.standards import AgeBand
 
 
+class AnyYesNo(django_filters.widgets.BooleanWidget):
+    """A yes/no filter whose empty choice reads "Any", not "Unknown"."""
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
+
+
 class DirectoryFilter(django_filters.FilterSet):
     street = django_filters.ModelChoiceFilter(
         label=_("Street / town"),
@@ -26,10 +34,18 @@ class DirectoryFilter(django_filters.FilterSet):
         label=_("Age band served"), choices=AgeBand.choices, method="filter_age_band"
     )
     inclusive = django_filters.BooleanFilter(
-        label=_("Inclusive (普惠)"), field_name="inclusive_recognized_on", lookup_expr="isnull", exclude=True
+        label=_("Inclusive (普惠)"),
+        field_name="inclusive_recognized_on",
+        lookup_expr="isnull",
+        exclude=True,
+        widget=AnyYesNo,
     )
     medical_integrated = django_filters.BooleanFilter(
-        label=_("Medical-integrated"), field_name="partner_hospital", lookup_expr="isnull", exclude=True
+        label=_("Medical-integrated"),
+        field_name="partner_hospital",
+        lookup_expr="isnull",
+        exclude=True,
+        widget=AnyYesNo,
     )
 
     class Meta:

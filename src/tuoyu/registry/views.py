@@ -46,7 +46,7 @@ def manage_detail(request: HttpRequest, code: str) -> HttpResponse:
         institutions_visible_to(request.user).select_related("street", "partner_hospital"), code=code
     )
     staff = None
-    if has_perm(request.user, Perm.VIEW_STAFF):
+    if institutions_visible_to(request.user, Perm.VIEW_STAFF).filter(pk=institution.pk).exists():
         staff = staff_of_institution(request.user, institution.pk, on=timezone.localdate())
     context = {
         "institution": institution,

@@ -73,6 +73,7 @@ class Staff(models.Model):
                 fields=["id_number"],
                 condition=Q(employed_until__isnull=True),
                 name="staff_one_open_employment_per_person",
+                violation_error_message=_("This person is already employed at another institution."),
             ),
         ]
 

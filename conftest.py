@@ -1,0 +1,286 @@
+"""Shared fixtures: two districts, three institutions and the people who use Tuoyu, by name.
+
+The world every test can ask for (each piece is a fixture of the same name)::
+
+    district_a 甲区 (990101)                      district_b 乙区 (990102)
+      street_a1 甲一街道                              street_b1 乙一街道
+        institution_x 星星托育园 (filed, operating,      institution_z 太阳托育园
+          inclusive, partner hospital 甲区人民医院)
+          class_x, staff_x
+      street_a2 甲二街道
+        institution_y 月亮托育园 (filed, operating)
+          class_y, staff_y
+
+Personas (users with one role each; ``anonymous`` is ``None``):
+
+    regulator_a      district regulator of district A (back office)
+    regulator_b      district regulator of district B (back office)
+    director_x       director of institution X (back office)
+    caregiver_x      caregiver of institution X
+    health_worker_x  health worker of institution X
+    director_y       director of institution Y, in district A too (back office)
+    doctor           doctor of the hospital that partners with X
+    guardian         guardian with no children recorded
+
+``client_as("director_x")`` gives a Django test client signed in as that persona, ``api_as(...)`` a DRF
+APIClient authenticated as them, ``token_api_as(...)`` an APIClient that obtained a token through
+POST /api/v1/auth/token/. Every client asks for English pages (Accept-Language: en) so that tests can
+check English words whatever the state of the zh-hans catalogue; the language tests ask for each language
+explicitly.
+"""
+
+import datetime
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from rest_framework.test import APIClient
+
+from tuoyu.accounts.factories import DEFAULT_PASSWORD, RoleAssignmentFactory, UserFactory
+from tuoyu.accounts.models import Role, User
+from tuoyu.regions.factories import RegionFactory
+from tuoyu.regions.models import Region
+from tuoyu.registry.factories import (
+    CareClassFactory,
+    FiledInstitutionFactory,
+    HospitalFactory,
+    StreetFactory,
+)
+from tuoyu.registry.models import CareClass, Hospital, Institution
+from tuoyu.registry.standards import AgeBand
+from tuoyu.workforce.factories import StaffFactory
+from tuoyu.workforce.models import Staff
+
+PERSONAS = (
+    "regulator_a",
+    "regulator_b",
+    "director_x",
+    "caregiver_x",
+    "health_worker_x",
+    "director_y",
+    "doctor",
+    "guardian",
+    "anonymous",
+)
+PASSWORD = DEFAULT_PASSWORD
+ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Throttle counters live in the cache: every test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Hashing with Django's production hasher costs about half a second per user; tests need no secrecy."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Regions ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def district_a(db: None) -> Region:
+    return RegionFactory.create(code="990101", name="甲区", level=Region.Level.DISTRICT)
+
+
+@pytest.fixture
+def street_a1(district_a: Region) -> Region:
+    return StreetFactory.create(code="990101001", name="甲一街道", parent=district_a)
+
+
+@pytest.fixture
+def street_a2(district_a: Region) -> Region:
+    return StreetFactory.create(code="990101002", name="甲二街道", parent=district_a)
+
+
+@pytest.fixture
+def district_b(db: None) -> Region:
+    return RegionFactory.create(code="990102", name="乙区", level=Region.Level.DISTRICT)
+
+
+@pytest.fixture
+def street_b1(district_b: Region) -> Region:
+    return StreetFactory.create(code="990102001", name="乙一街道", parent=district_b)
+
+
+# Institutions and what they hold -----------------------------------------------------------------
+
+
+@pytest.fixture
+def hospital(db: None) -> Hospital:
+    return HospitalFactory.create(name="甲区人民医院")
+
+
+@pytest.fixture
+def institution_x(street_a1: Region, hospital: Hospital) -> Institution:
+    return FiledInstitutionFactory.create(
+        name="星星托育园",
+        street=street_a1,
+        partner_hospital=hospital,
+        inclusive_recognized_on=datetime.date(2024, 1, 1),
+    )
+
+
+@pytest.fixture
+def institution_y(street_a2: Region) -> Institution:
+    return FiledInstitutionFactory.create(name="月亮托育园", street=street_a2)
+
+
+@pytest.fixture
+def institution_z(street_b1: Region) -> Institution:
+    return FiledInstitutionFactory.create(name="太阳托育园", street=street_b1)
+
+
+@pytest.fixture
+def class_x(institution_x: Institution) -> CareClass:
+    return CareClassFactory.create(
+        institution=institution_x, name="星星托大班", age_band=AgeBand.PRESCHOOL, capacity=20
+    )
+
+
+@pytest.fixture
+def class_y(institution_y: Institution) -> CareClass:
+    return CareClassFactory.create(
+        institution=institution_y, name="月亮托小班", age_band=AgeBand.TODDLER, capacity=15
+    )
+
+
+@pytest.fixture
+def class_z(institution_z: Institution) -> CareClass:
+    return CareClassFactory.create(
+        institution=institution_z, name="太阳混龄班", age_band=AgeBand.MIXED, capacity=18
+    )
+
+
+@pytest.fixture
+def staff_x(institution_x: Institution) -> Staff:
+    return StaffFactory.create(institution=institution_x, name="钱星保育")
+
+
+@pytest.fixture
+def staff_y(institution_y: Institution) -> Staff:
+    return StaffFactory.create(institution=institution_y, name="孙月保育")
+
+
+@pytest.fixture
+def staff_z(institution_z: Institution) -> Staff:
+    return StaffFactory.create(institution=institution_z, name="李阳保育")
+
+
+# Personas -------------------------------------------------------------------------------------------
+
+
+def make_persona(display_name: str, role: str, *, is_staff: bool = False, **scope: Any) -> User:
+    user = UserFactory.create(display_name=display_name, is_staff=is_staff)
+    RoleAssignmentFactory.create(user=user, role=role, **scope)
+    return user
+
+
+@pytest.fixture
+def regulator_a(district_a: Region) -> User:
+    return make_persona("甲区监管员王", Role.REGULATOR, is_staff=True, region=district_a)
+
+
+@pytest.fixture
+def regulator_b(district_b: Region) -> User:
+    return make_persona("乙区监管员赵", Role.REGULATOR, is_staff=True, region=district_b)
+
+
+@pytest.fixture
+def director_x(institution_x: Institution) -> User:
+    return make_persona("星星园长李", Role.DIRECTOR, is_staff=True, institution=institution_x)
+
+
+@pytest.fixture
+def caregiver_x(institution_x: Institution) -> User:
+    return make_persona("星星保育师张", Role.CAREGIVER, institution=institution_x)
+
+
+@pytest.fixture
+def health_worker_x(institution_x: Institution) -> User:
+    return make_persona("星星保健员刘", Role.HEALTH_WORKER, institution=institution_x)
+
+
+@pytest.fixture
+def director_y(institution_y: Institution) -> User:
+    return make_persona("月亮园长周", Role.DIRECTOR, is_staff=True, institution=institution_y)
+
+
+@pytest.fixture
+def doctor(hospital: Hospital) -> User:
+    return make_persona("医院儿科陈医生", Role.DOCTOR, hospital=hospital)
+
+
+@pytest.fixture
+def guardian(db: None) -> User:
+    return make_persona("家长赵女士", Role.GUARDIAN)
+
+
+@pytest.fixture
+def anonymous(db: None) -> None:
+    return None
+
+
+# Clients ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def client_as(request: pytest.FixtureRequest) -> Callable[[str], Client]:
+    """A Django test client signed in as the named persona (``"anonymous"``: not signed in)."""
+
+    def make(persona: str) -> Client:
+        user = request.getfixturevalue(persona)
+        client = Client(**ENGLISH)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_as(request: pytest.FixtureRequest) -> Callable[[str], APIClient]:
+    """A DRF APIClient authenticated as the named persona (``"anonymous"``: no credentials)."""
+
+    def make(persona: str) -> APIClient:
+        user = request.getfixturevalue(persona)
+        client = APIClient(**ENGLISH)
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def token_api_as(request: pytest.FixtureRequest) -> Callable[[str], APIClient]:
+    """An APIClient that signed in the way an app does: POST /api/v1/auth/token/, then ``Token <key>``."""
+
+    def make(persona: str) -> APIClient:
+        user = request.getfixturevalue(persona)
+        client = APIClient(**ENGLISH)
+        response = client.post(
+            "/api/v1/auth/token/", {"phone": user.phone, "password": PASSWORD}, format="json"
+        )
+        assert response.status_code == 200, response.content
+        client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def anonymous_client() -> Client:
+    return Client(**ENGLISH)
+
+
+@pytest.fixture
+def anonymous_api() -> APIClient:
+    return APIClient(**ENGLISH)

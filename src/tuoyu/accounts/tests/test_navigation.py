@@ -1,0 +1,96 @@
+"""Navigation: each persona sees exactly the entries their roles allow (``data-nav`` in base.html)."""
+
+import re
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+ACCOUNT_ENTRIES = {"me", "login"}
+EVERYONE = {"overview", "directory"}
+EXPECTED_NAV = {
+    "regulator_a": EVERYONE | {"manage", "admin", "filings", "expiring", "training", "rules"},
+    "regulator_b": EVERYONE | {"manage", "admin", "filings", "expiring", "training", "rules"},
+    "director_x": EVERYONE | {"manage", "admin", "filings", "expiring", "training", "rules"},
+    "director_y": EVERYONE | {"manage", "admin", "filings", "expiring", "training", "rules"},
+    "caregiver_x": EVERYONE | {"manage"},
+    "health_worker_x": EVERYONE | {"manage"},
+    "doctor": EVERYONE | {"manage"},
+    "guardian": EVERYONE,
+    "anonymous": EVERYONE,
+}
+MANAGE_LABEL = {
+    "regulator_a": "Institutions under supervision",
+    "director_x": "My institution",
+    "caregiver_x": "My institution",
+    "health_worker_x": "My institution",
+    "doctor": "Partner institutions",
+}
+
+
+def nav_entries(html: str) -> dict[str, str]:
+    """data-nav key -> link text, for the main navigation (not the account links)."""
+    entries = dict(re.findall(r'<a [^>]*data-nav="([^"]+)"[^>]*>([^<]*)</a>', html))
+    assert entries, "the page has no navigation"
+    return {key: label.strip() for key, label in entries.items() if key not in ACCOUNT_ENTRIES}
+
+
+def account_entries(html: str) -> set[str]:
+    return set(re.findall(r'data-nav="([^"]+)"', html)) & ACCOUNT_ENTRIES
+
+
+@pytest.mark.parametrize("persona", EXPECTED_NAV)
+@pytest.mark.parametrize("url", ["/institutions/", "/"])
+def test_persona_sees_exactly_the_nav_entries_their_role_allows(
+    client_as: Callable[[str], Client], persona: str, url: str
+) -> None:
+    response = client_as(persona).get(url)
+
+    assert response.status_code == 200
+    assert set(nav_entries(response.content.decode())) == EXPECTED_NAV[persona]
+
+
+@pytest.mark.parametrize("persona", EXPECTED_NAV)
+def test_signed_in_persona_sees_own_account_link_and_anonymous_sees_sign_in(
+    client_as: Callable[[str], Client], persona: str
+) -> None:
+    html = client_as(persona).get("/institutions/").content.decode()
+
+    assert account_entries(html) == ({"login"} if persona == "anonymous" else {"me"})
+
+
+@pytest.mark.parametrize(("persona", "label"), MANAGE_LABEL.items())
+def test_manage_entry_is_labelled_for_the_role(
+    client_as: Callable[[str], Client], persona: str, label: str
+) -> None:
+    html = client_as(persona).get("/institutions/").content.decode()
+
+    assert nav_entries(html)["manage"] == label
+
+
+@pytest.mark.parametrize("persona", ["guardian", "anonymous"])
+def test_guardian_and_anonymous_see_no_manage_and_no_admin_entry(
+    client_as: Callable[[str], Client], persona: str
+) -> None:
+    html = client_as(persona).get("/institutions/").content.decode()
+
+    assert 'data-nav="manage"' not in html
+    assert 'data-nav="admin"' not in html
+    assert "/manage/institutions/" not in html
+    assert "/admin/" not in html
+
+
+@pytest.mark.parametrize("persona", [p for p, keys in EXPECTED_NAV.items() if "admin" in keys])
+def test_every_persona_shown_the_back_office_entry_can_open_the_back_office(
+    client_as: Callable[[str], Client], persona: str
+) -> None:
+    assert client_as(persona).get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize("persona", [p for p, keys in EXPECTED_NAV.items() if "manage" in keys])
+def test_every_persona_shown_the_manage_entry_can_open_it(
+    client_as: Callable[[str], Client], persona: str
+) -> None:
+    assert client_as(persona).get("/manage/institutions/").status_code == 200

@@ -1,0 +1,135 @@
+"""End-to-end tests: the system's Chromium, driven by Playwright, against pytest-django's live server.
+
+Nothing is downloaded: the browser is Debian's Chromium (``CHROMIUM`` overrides its path). Without it the
+tests are skipped with the command that installs it, except under ``CI=true``, where that is a failure.
+"""
+
+import io
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Generator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse to touch the
+# database from that thread (SynchronousOnlyOperation) when a test loads data or the server shares it.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+INSTALL_HINT = "apt-get install chromium fonts-noto-cjk"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 900}
+DEMO_PASSWORD = "tuoyu2026"
+SCREENSHOT_DIR = Path(tempfile.gettempdir()) / "tuoyu-e2e"
+
+PAGES_KEY = pytest.StashKey[list[Any]]()
+
+
+def chromium_executable() -> str | None:
+    """The Chromium to drive: $CHROMIUM, else the one on PATH, else Debian's; None if not there."""
+    candidate = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    path = Path(candidate)
+    return str(path) if path.is_file() and os.access(path, os.X_OK) else None
+
+
+def browser_unavailable(reason: str) -> None:
+    message = f"{reason}. Install it with: {INSTALL_HINT} (or set CHROMIUM to the browser's path)."
+    if os.environ.get("CI") == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    executable = chromium_executable()
+    if executable is None:
+        browser_unavailable("Chromium was not found for the end-to-end tests")
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        try:
+            chromium = playwright.chromium.launch(
+                executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            )
+        except PlaywrightError as error:
+            browser_unavailable(f"Chromium at {executable} did not start ({error.message.splitlines()[0]})")
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
+    """Open a page in a fresh browser context (own cookies), Chinese by default like the district's users.
+
+    Every context a test opens is closed after it; on failure each page is saved as a screenshot.
+    """
+    pages: list[Any] = []
+    request.node.stash[PAGES_KEY] = pages
+    contexts: list[Any] = []
+
+    def open_page(*, viewport: dict[str, int] = DESKTOP, locale: str = "zh-CN") -> Any:
+        context = browser.new_context(viewport=viewport, locale=locale, timezone_id="Asia/Shanghai")
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        pages.append(page)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    """On a failure, save a screenshot of every open page and name the files in the report."""
+    report = yield
+    pages = item.stash.get(PAGES_KEY, [])
+    if report.when == "call" and report.failed and pages:
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        stem = re.sub(r"[^\w.-]+", "_", item.name)
+        saved = []
+        for number, page in enumerate(pages, start=1):
+            path = SCREENSHOT_DIR / f"{stem}-{number}.png"
+            try:
+                page.screenshot(path=str(path), full_page=True)
+            except Exception as error:  # a crashed page must not hide the test's own failure
+                saved.append(f"{path}: not saved ({error})")
+            else:
+                saved.append(f"{path} ({page.url})")
+        report.sections.append(("screenshots", "\n".join(saved)))
+    return report
+
+
+@pytest.fixture
+def demo_district(transactional_db: None) -> None:
+    """The demo district 太白湖新区, loaded the way `manage.py seed_demo` loads it."""
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def sign_in(live_server: Any) -> Callable[[Any, str], None]:
+    """Sign in through the login form as the demo account with this mobile number."""
+
+    def sign_in(page: Any, phone: str) -> None:
+        page.goto(live_server.url + "/accounts/login/")
+        form = page.locator("main form")
+        form.locator("input[name=username]").fill(phone)
+        form.locator("input[name=password]").fill(DEMO_PASSWORD)
+        form.locator("button[type=submit]").click()
+        page.wait_for_url(re.compile(r"/accounts/me/$"))
+
+    return sign_in

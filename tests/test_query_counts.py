@@ -1,0 +1,122 @@
+"""List pages and list APIs run a fixed number of queries, however many rows there are (no N+1)."""
+
+import datetime
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tuoyu.regions.models import Region
+from tuoyu.registry.factories import (
+    CareClassFactory,
+    FiledInstitutionFactory,
+    ProviderTagFactory,
+    ServiceOfferingFactory,
+)
+from tuoyu.registry.models import Hospital
+from tuoyu.registry.standards import AgeBand
+from tuoyu.workforce.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+# (who asks, URL); the directory and the API show 20 rows a page, the others every row
+LISTS = [
+    ("anonymous", "/institutions/"),
+    ("anonymous", "/institutions/?service_type=full_day&inclusive=true"),
+    ("anonymous", "/api/v1/institutions/"),
+    ("anonymous", "/api/v1/institutions/?provider_model=community&age_band=preschool"),
+    ("regulator_a", "/manage/institutions/"),
+    ("regulator_a", "/admin/registry/institution/"),
+    ("doctor", "/manage/institutions/"),
+    ("regulator_a", "/admin/registry/careclass/"),
+    ("regulator_a", "/admin/workforce/staff/"),
+]
+
+
+@pytest.fixture
+def add_rows(street_a1: Region, street_a2: Region, hospital: Hospital) -> Callable[[int], None]:
+    """Add ``n`` fully furnished institutions to district A: tags, services, classes, staff, a hospital."""
+    counter = iter(range(10_000))
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            i = next(counter)
+            institution = FiledInstitutionFactory.create(
+                street=street_a1 if i % 2 else street_a2,
+                partner_hospital=hospital if i % 3 == 0 else None,
+                inclusive_recognized_on=datetime.date(2024, 1, 1),
+            )
+            for model in ("community", "employer"):
+                ProviderTagFactory.create(institution=institution, model=model)
+            ServiceOfferingFactory.create(institution=institution, service_type="full_day")
+            ServiceOfferingFactory.create(
+                institution=institution, service_type="hourly", price_yuan=Decimal(40), price_unit="hour"
+            )
+            CareClassFactory.create(institution=institution, age_band=AgeBand.PRESCHOOL, capacity=20)
+            CareClassFactory.create(institution=institution, age_band=AgeBand.TODDLER, capacity=15)
+            StaffFactory.create(institution=institution)
+
+    return add
+
+
+def count_queries(client: Client, url: str) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries), [query["sql"] for query in queries.captured_queries]
+
+
+@pytest.mark.parametrize(("persona", "url"), LISTS)
+def test_list_runs_the_same_number_of_queries_for_3_and_33_rows(
+    client_as: Callable[[str], Client],
+    add_rows: Callable[[int], None],
+    persona: str,
+    url: str,
+) -> None:
+    client = client_as(persona)
+    add_rows(3)
+    client.get(url)  # warm caches that are filled once per process (content types, templates)
+    few, _ = count_queries(client, url)
+
+    add_rows(30)
+    many, sqls = count_queries(client, url)
+
+    assert many <= few, f"{url}: {few} queries for 3 rows, {many} for 33:\n" + "\n".join(sqls)
+
+
+@pytest.mark.parametrize(("persona", "url"), LISTS)
+def test_list_stays_under_a_small_query_budget(
+    client_as: Callable[[str], Client],
+    add_rows: Callable[[int], None],
+    django_assert_max_num_queries: Any,
+    persona: str,
+    url: str,
+) -> None:
+    client = client_as(persona)
+    add_rows(33)
+    client.get(url)
+
+    with django_assert_max_num_queries(10):
+        assert client.get(url).status_code == 200
+
+
+def test_rows_really_reach_the_lists(
+    client_as: Callable[[str], Client], add_rows: Callable[[int], None]
+) -> None:
+    add_rows(33)
+
+    assert client_as("anonymous").get("/api/v1/institutions/").json()["count"] == 33
+    assert client_as("anonymous").get("/institutions/").context["page"].paginator.count == 33
+    assert len(client_as("regulator_a").get("/manage/institutions/").context["institutions"]) == 33
+    assert len(client_as("doctor").get("/manage/institutions/").context["institutions"]) == 11
+    regulator = client_as("regulator_a")
+    for url, rows in [
+        ("/admin/registry/institution/", 33),
+        ("/admin/registry/careclass/", 66),
+        ("/admin/workforce/staff/", 33),
+    ]:
+        assert regulator.get(url).context["cl"].result_count == rows

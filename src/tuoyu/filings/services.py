@@ -31,7 +31,7 @@ from tuoyu.filings.models import (
 from tuoyu.filings.selectors import current_materials
 from tuoyu.registry import services as registry_services
 from tuoyu.registry.models import FilingStatus, Institution, ServiceType
-from tuoyu.registry.selectors import institutions_visible_to
+from tuoyu.registry.selectors import actor_may
 from tuoyu.registry.signals import institution_data_changed
 from tuoyu.uploads import validate_upload
 from tuoyu.workdays import CalendarYearUnknown, add_working_days
@@ -59,7 +59,7 @@ class Problem:
 
 
 def _require(actor: User, perm: Perm, institution: Institution) -> None:
-    if not institutions_visible_to(actor, perm).filter(pk=institution.pk).exists():
+    if not actor_may(actor, perm, institution.pk):
         raise PermissionDenied
 
 

@@ -20,7 +20,7 @@ from tuoyu.filings.selectors import (
     review_queue,
 )
 from tuoyu.registry.models import ServiceType
-from tuoyu.registry.selectors import institutions_visible_to
+from tuoyu.registry.selectors import actor_may, institutions_visible_to
 
 
 def _filing(request: HttpRequest, code: str) -> Filing:
@@ -66,12 +66,8 @@ def filing_start(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def filing_detail(request: HttpRequest, code: str) -> HttpResponse:
     filing = _filing(request, code)
-    may_prepare = (
-        institutions_visible_to(request.user, Perm.PREPARE_FILING).filter(pk=filing.institution_id).exists()
-    )
-    may_review = (
-        institutions_visible_to(request.user, Perm.REVIEW_FILING).filter(pk=filing.institution_id).exists()
-    )
+    may_prepare = actor_may(request.user, Perm.PREPARE_FILING, filing.institution_id)
+    may_review = actor_may(request.user, Perm.REVIEW_FILING, filing.institution_id)
     items = return_items(filing)
     context = {
         "filing": filing,

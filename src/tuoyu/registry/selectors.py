@@ -41,3 +41,8 @@ def institutions_public() -> QuerySet[Institution]:
 
 def classes_visible_to(actor: object) -> QuerySet[CareClass]:
     return CareClass.objects.filter(institution__in=institutions_visible_to(actor, Perm.VIEW_CLASSES))
+
+
+def actor_may(actor: object, perm: Perm, institution_id: int) -> bool:
+    """Whether ``actor`` holds ``perm`` for this institution."""
+    return institutions_visible_to(actor, perm).filter(pk=institution_id).exists()

@@ -5,9 +5,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django_htmx.middleware import HtmxDetails
 
-from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm
+from tuoyu.accounts.access import Perm, get_visible_or_404
 from tuoyu.registry.filters import DirectoryFilter
-from tuoyu.registry.selectors import institutions_public, institutions_visible_to
+from tuoyu.registry.selectors import actor_may, institutions_public, institutions_visible_to
 from tuoyu.workforce.selectors import staff_of_institution
 
 DIRECTORY_PAGE_SIZE = 20
@@ -46,12 +46,12 @@ def manage_detail(request: HttpRequest, code: str) -> HttpResponse:
         institutions_visible_to(request.user).select_related("street", "partner_hospital"), code=code
     )
     staff = None
-    if institutions_visible_to(request.user, Perm.VIEW_STAFF).filter(pk=institution.pk).exists():
+    if actor_may(request.user, Perm.VIEW_STAFF, institution.pk):
         staff = staff_of_institution(request.user, institution.pk, on=timezone.localdate())
     context = {
         "institution": institution,
         "classes": institution.classes.order_by("age_band", "name"),
         "staff": staff,
-        "perms_file": has_perm(request.user, Perm.VIEW_FINDINGS),
+        "perms_file": actor_may(request.user, Perm.VIEW_FINDINGS, institution.pk),
     }
     return render(request, "registry/manage_detail.html", context)

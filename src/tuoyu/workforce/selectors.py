@@ -3,7 +3,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
 from tuoyu.accounts.access import Perm, scope_of
 from tuoyu.registry.models import Institution
@@ -62,8 +62,17 @@ def certification_of(staff: Iterable[Staff], on: datetime.date) -> list[Certific
     ]
 
 
+def certified(staff: QuerySet[Staff], on: datetime.date) -> QuerySet[Staff]:
+    """The staff holding every certificate their role needs, valid on ``on`` — in one query."""
+    valid = Certificate.objects.filter(
+        valid_on(on), staff=OuterRef(OuterRef("pk")), certificate_type=OuterRef("certificate_type")
+    )
+    unmet = CertificateRequirement.objects.filter(role=OuterRef("role")).exclude(Exists(valid))
+    return staff.exclude(Exists(unmet))
+
+
 def certified_count(staff: QuerySet[Staff], on: datetime.date) -> int:
-    return sum(1 for status in certification_of(staff, on) if status.certified)
+    return certified(staff, on).count()
 
 
 def certificates_expiring(

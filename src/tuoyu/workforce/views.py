@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from tuoyu.accounts.access import ROLE_PERMISSIONS, Perm, get_visible_or_404, has_perm, role_assignments_of
 from tuoyu.accounts.identity import mask_identity_number
 from tuoyu.registry.models import Institution
-from tuoyu.registry.selectors import institutions_visible_to
+from tuoyu.registry.selectors import actor_may, institutions_visible_to
 from tuoyu.workforce import excel, services
 from tuoyu.workforce.forms import (
     CertificateForm,
@@ -40,7 +40,7 @@ def _institution(request: HttpRequest, code: str, perm: Perm = Perm.VIEW_STAFF) 
 
 
 def _may_change(request: HttpRequest, institution: Institution) -> bool:
-    return institutions_visible_to(request.user, Perm.CHANGE_STAFF).filter(pk=institution.pk).exists()
+    return actor_may(request.user, Perm.CHANGE_STAFF, institution.pk)
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:

@@ -50,7 +50,9 @@ def build_district(number: int, institutions: int) -> Region:
     code = f"97{number:04d}"
     district = RegionFactory.create(code=code, name=f"基准区{number}", level=Region.Level.DISTRICT)
     PopulationFactory.create(region=district, year=TODAY.year, residents=200_000)
-    street = RegionFactory.create(code=f"{code}001", name="基准街道", level=Region.Level.STREET, parent=district)
+    street = RegionFactory.create(
+        code=f"{code}001", name="基准街道", level=Region.Level.STREET, parent=district
+    )
     created = Institution.objects.bulk_create(
         Institution(
             name=f"基准托育机构{number}-{i}",
@@ -74,11 +76,15 @@ def build_district(number: int, institutions: int) -> Region:
     )
     ProviderTag.objects.bulk_create(ProviderTag(institution=inst, model="community") for inst in created)
     ServiceOffering.objects.bulk_create(
-        ServiceOffering(institution=inst, service_type="full_day", price_yuan=Decimal("1800"), price_unit="month")
+        ServiceOffering(
+            institution=inst, service_type="full_day", price_yuan=Decimal("1800"), price_unit="month"
+        )
         for inst in created
     )
     CareClass.objects.bulk_create(
-        CareClass(institution=inst, name=f"托大班{k}", age_band="preschool", capacity=18, room_area_m2=Decimal("60"))
+        CareClass(
+            institution=inst, name=f"托大班{k}", age_band="preschool", capacity=18, room_area_m2=Decimal("60")
+        )
         for inst in created
         for k in range(5)
     )
@@ -86,14 +92,18 @@ def build_district(number: int, institutions: int) -> Region:
         Staff(
             institution=inst,
             name=f"员工{k}",
-            id_number=make_identity_number(k, datetime.date(1990, 1, 1) + datetime.timedelta(days=number * 5000 + j)),
+            id_number=make_identity_number(
+                k, datetime.date(1990, 1, 1) + datetime.timedelta(days=number * 5000 + j)
+            ),
             role="caregiver",
             education="college",
             employed_from=TODAY - datetime.timedelta(days=500),
         )
         for j, (inst, k) in enumerate((inst, k) for inst in created for k in range(STAFF_PER_INSTITUTION))
     )
-    required = CertificateRequirement.objects.filter(role="caregiver").values_list("certificate_type", flat=True)
+    required = CertificateRequirement.objects.filter(role="caregiver").values_list(
+        "certificate_type", flat=True
+    )
     Certificate.objects.bulk_create(
         Certificate(
             staff=person,
@@ -122,14 +132,21 @@ def timed(repeat: int, action: object) -> tuple[float, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="50,200,800", help="institutions per district, comma-separated")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
-    print(f"database: {connection.vendor}; staff per institution: {STAFF_PER_INSTITUTION}; median of {args.repeat} runs")
-    print(f"{'institutions':>12} {'staff':>7} {'indicators ms':>14} {'q':>3} {'directory ms':>13} {'q':>3} "
-          f"{'regulator list ms':>18} {'q':>3}")
+    print(
+        f"database: {connection.vendor}; staff per institution: {STAFF_PER_INSTITUTION}; "
+        f"median of {args.repeat} runs"
+    )
+    print(
+        f"{'institutions':>12} {'staff':>7} {'indicators ms':>14} {'q':>3} {'directory ms':>13} {'q':>3} "
+        f"{'regulator list ms':>18} {'q':>3}"
+    )
     for number, size in enumerate(int(s) for s in args.sizes.split(",")):
         district = build_district(number, size)
         regulator = UserFactory.create(is_staff=True)
@@ -137,10 +154,12 @@ def main() -> None:
         public, signed_in = Client(), Client()
         signed_in.force_login(regulator)
         indicators_ms, indicators_q = timed(args.repeat, lambda d=district: region_indicators(d, TODAY))
-        directory_ms, directory_q = timed(args.repeat, lambda: public.get("/institutions/"))
+        directory_ms, directory_q = timed(args.repeat, lambda c=public: c.get("/institutions/"))
         manage_ms, manage_q = timed(args.repeat, lambda c=signed_in: c.get("/manage/institutions/"))
-        print(f"{size:>12} {size * STAFF_PER_INSTITUTION:>7} {indicators_ms:>14.1f} {indicators_q:>3} "
-              f"{directory_ms:>13.1f} {directory_q:>3} {manage_ms:>18.1f} {manage_q:>3}")
+        print(
+            f"{size:>12} {size * STAFF_PER_INSTITUTION:>7} {indicators_ms:>14.1f} {indicators_q:>3} "
+            f"{directory_ms:>13.1f} {directory_q:>3} {manage_ms:>18.1f} {manage_q:>3}"
+        )
 
 
 if __name__ == "__main__":

@@ -103,7 +103,8 @@ def filing_start(*, actor: User, institution: Institution, kind: str) -> Filing:
         serves_meals=institution.serves_meals,
         created_by=actor,
     )
-    filing.full_clean(exclude=["director_name"])
+    # A draft may lack a director or services: filing_problems names them before submission.
+    filing.full_clean(exclude=["director_name", "service_types"])
     filing.save()
     return filing
 
@@ -144,7 +145,7 @@ def filing_update(
         for service_type, price in sorted(services.items())
     ]
     filing.commitment_accepted_at = timezone.now() if commitment_accepted else None
-    filing.full_clean()
+    filing.full_clean(exclude=["service_types"])  # none chosen: a problem at submission, not an error here
     filing.save()
     return filing
 
@@ -326,7 +327,10 @@ def _next_receipt_no(institution: Institution, year: int) -> str:
 def filing_approve(*, actor: User, filing: Filing) -> Filing:
     """Approve: a receipt is issued and the filed particulars take effect."""
     filing = (
-        Filing.objects.select_for_update().select_related("institution__street__parent").get(pk=filing.pk)
+        # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to the street's parent.
+        Filing.objects.select_for_update(of=("self",))
+        .select_related("institution__street__parent")
+        .get(pk=filing.pk)
     )
     _awaiting_review(actor, filing)
     now = timezone.now()

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_POST
 from tuoyu.accounts.access import AuthenticatedRequest, Perm, get_visible_or_404, has_perm
 from tuoyu.filings import services
 from tuoyu.filings.forms import FilingForm, MaterialForm, ReturnForm
-from tuoyu.filings.models import Filing, FilingKind, MaterialKind
+from tuoyu.filings.models import OPEN_STATES, Filing, FilingKind, MaterialKind
 from tuoyu.filings.selectors import (
     current_materials,
     filings_visible_to,
@@ -19,8 +20,26 @@ from tuoyu.filings.selectors import (
     published_decisions,
     review_queue,
 )
-from tuoyu.registry.models import ServiceType
+from tuoyu.registry.models import FilingStatus, Institution, ServiceType
 from tuoyu.registry.selectors import actor_may, institutions_visible_to
+
+
+def startable_filings(actor: object) -> list[tuple[Institution, list[tuple[str, str]]]]:
+    """For each institution the actor files for and that has no filing in progress, the kinds it may start."""
+    busy = Filing.objects.filter(state__in=OPEN_STATES).values("institution")
+    institutions = institutions_visible_to(actor, Perm.PREPARE_FILING).exclude(pk__in=busy).order_by("name")
+    result = []
+    for institution in institutions:
+        kinds = (
+            [FilingKind.CHANGE, FilingKind.DEREGISTRATION]
+            if institution.filing_status == FilingStatus.FILED
+            else [FilingKind.INITIAL]
+            if institution.filing_status == FilingStatus.NOT_FILED
+            else []
+        )
+        if kinds:
+            result.append((institution, [(kind.value, str(kind.label)) for kind in kinds]))
+    return result
 
 
 def _filing(request: HttpRequest, code: str) -> Filing:
@@ -39,9 +58,8 @@ def filing_list(request: HttpRequest) -> HttpResponse:
     context = {
         "queue": [(filing, is_overdue(filing, today)) for filing in queue],
         "overdue_count": sum(is_overdue(filing, today) for filing in queue),
-        "filings": filings_visible_to(request.user).order_by("-created_at")[:100],
-        "preparable": institutions_visible_to(request.user, Perm.PREPARE_FILING).order_by("name"),
-        "kinds": FilingKind.choices,
+        "filings": filings_visible_to(request.user).order_by(F("submitted_at").desc(nulls_first=True))[:100],
+        "startable": startable_filings(request.user),
         "reviewer": has_perm(request.user, Perm.REVIEW_FILING),
     }
     return render(request, "filings/list.html", context)

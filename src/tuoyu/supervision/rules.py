@@ -143,7 +143,7 @@ def director_qualification(institution: Institution, day: datetime.date) -> Iter
         if EDUCATION_RANK[person.education] < EDUCATION_RANK[Education.COLLEGE]:
             gaps.append(f"学历为{person.get_education_display()}，低于大专")
         if person.management_years < 3:
-            gaps.append(f"管理工作经验{person.management_years}年，不足3年")
+            gaps.append(f"管理工作经验{person.management_years:g}年，不足3年")
         if person.pk not in trained:
             gaps.append("无有效的负责人岗位培训合格证")
         if gaps:

@@ -1,7 +1,7 @@
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -49,7 +49,9 @@ def institution_file(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "institution": institution,
         "findings": _with_rule(list(open_findings_of(request.user, institution.pk))),
-        "filings": filings_visible_to(request.user).filter(institution=institution).order_by("-created_at"),
+        "filings": filings_visible_to(request.user)
+        .filter(institution=institution)
+        .order_by(F("submitted_at").desc(nulls_first=True)),
         "classes": institution.classes.order_by("age_band", "name"),
         "staff_rows": _staff_rows(staff, today) if staff is not None else [],
         "year": today.year,

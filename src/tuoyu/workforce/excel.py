@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -136,7 +137,7 @@ def _validation_errors(error: ValidationError, row: int) -> list[RowError]:
 def read_rows(content: bytes) -> list[tuple[int, dict[str, Any]]]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as error:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
         raise StaffImportError([RowError(1, "文件", "无法读取：请上传由模板填写的 .xlsx 文件")]) from error
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)

@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuoyu.workforce.models import CertificateType, Education, StaffRole, TrainingTopic
 
@@ -69,7 +70,7 @@ class TrainingSessionForm(forms.Form):
     expert = forms.CharField(label=_("Expert"), max_length=100)
     day = forms.DateField(label=_("Date"), widget=DateInput)
     hours = forms.DecimalField(label=_("Hours"), min_value=0.5, max_value=40, decimal_places=1)
-    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=5000)
+    capacity = forms.IntegerField(label=pgettext_lazy("training", "Capacity"), min_value=1, max_value=5000)
     location = forms.CharField(label=_("Location"), max_length=120, required=False)
 
     def __init__(self, *args: Any, region_choices: list[tuple[str, str]], **kwargs: Any) -> None:

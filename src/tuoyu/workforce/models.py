@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuoyu.accounts.identity import validate_identity_number
 
@@ -40,7 +41,7 @@ class Staff(models.Model):
     )
     name = models.CharField(_("name"), max_length=50)
     id_number = models.CharField(_("identity number"), max_length=18, validators=[validate_identity_number])
-    role = models.CharField(_("role"), max_length=20, choices=StaffRole.choices)
+    role = models.CharField(pgettext_lazy("staff", "role"), max_length=20, choices=StaffRole.choices)
     education = models.CharField(_("education"), max_length=16, choices=Education.choices)
     management_years = models.DecimalField(
         _("years of management experience"),
@@ -154,7 +155,7 @@ def valid_on(day: datetime.date) -> Q:
 class CertificateRequirement(models.Model):
     """A certificate a staff role must hold to work (持证上岗): data, not code branches."""
 
-    role = models.CharField(_("role"), max_length=20, choices=StaffRole.choices)
+    role = models.CharField(pgettext_lazy("staff", "role"), max_length=20, choices=StaffRole.choices)
     certificate_type = models.CharField(_("certificate type"), max_length=32, choices=CertificateType.choices)
     source = models.CharField(_("source"), max_length=200)
 
@@ -214,7 +215,9 @@ class TrainingSession(models.Model):
     hours = models.DecimalField(
         _("hours"), max_digits=4, decimal_places=1, validators=[MinValueValidator(0.5)]
     )
-    capacity = models.PositiveIntegerField(_("capacity"), validators=[MinValueValidator(1)])
+    capacity = models.PositiveIntegerField(
+        pgettext_lazy("training", "capacity"), validators=[MinValueValidator(1)]
+    )
     location = models.CharField(_("location"), max_length=120, blank=True)
 
     class Meta:

@@ -1,0 +1,67 @@
+"""Working days on the Chinese calendar: public holidays skipped, adjusted working days (调休) counted,
+and a year the calendar does not know yet reported, never guessed."""
+
+import datetime
+
+import chinese_calendar
+import pytest
+
+from tuoyu.workdays import CalendarYearUnknown, add_working_days
+
+
+def first_unknown_year() -> int:
+    year = datetime.date.today().year
+    while True:
+        try:
+            chinese_calendar.is_workday(datetime.date(year, 6, 1))
+        except NotImplementedError:
+            return year
+        year += 1
+
+
+def test_five_working_days_after_30_september_2026_end_on_13_october() -> None:
+    deadline = add_working_days(datetime.date(2026, 9, 30), 5)
+
+    assert deadline == datetime.date(2026, 10, 13)
+    assert (
+        deadline == chinese_calendar.get_workdays(datetime.date(2026, 10, 1), datetime.date(2026, 10, 31))[4]
+    )
+
+
+def test_the_adjusted_working_saturday_10_october_2026_counts() -> None:
+    assert datetime.date(2026, 10, 10).weekday() == 5  # a Saturday
+    assert chinese_calendar.is_workday(datetime.date(2026, 10, 10))
+    assert add_working_days(datetime.date(2026, 9, 30), 3) == datetime.date(2026, 10, 10)
+
+
+def test_the_national_day_holiday_is_skipped() -> None:
+    assert add_working_days(datetime.date(2026, 9, 30), 1) == datetime.date(2026, 10, 8)
+
+
+def test_the_start_day_itself_is_not_counted() -> None:
+    assert add_working_days(datetime.date(2026, 6, 1), 1) == datetime.date(2026, 6, 2)  # Monday -> Tuesday
+
+
+def test_an_ordinary_week_skips_the_weekend() -> None:
+    assert add_working_days(datetime.date(2026, 6, 5), 5) == datetime.date(2026, 6, 12)  # Friday -> Friday
+
+
+def test_zero_working_days_is_the_start_day() -> None:
+    assert add_working_days(datetime.date(2026, 10, 1), 0) == datetime.date(2026, 10, 1)
+
+
+@pytest.mark.parametrize("start", [datetime.date(2099, 3, 2), datetime.date(2099, 12, 31)])
+def test_a_year_the_calendar_does_not_know_raises_naming_the_year(start: datetime.date) -> None:
+    with pytest.raises(CalendarYearUnknown) as raised:
+        add_working_days(start, 5)
+
+    assert raised.value.year == start.year + (1 if start.month == 12 else 0)
+
+
+def test_counting_into_an_unknown_year_raises_for_that_year() -> None:
+    unknown = first_unknown_year()
+
+    with pytest.raises(CalendarYearUnknown) as raised:
+        add_working_days(datetime.date(unknown - 1, 12, 28), 5)
+
+    assert raised.value.year == unknown

@@ -110,7 +110,8 @@ def add_filings(street_a1: Region, street_a2: Region, director_x: User) -> Rows:
 @pytest.fixture
 def add_filings_of_x(institution_x: Institution, director_x: User) -> Rows:
     def add(n: int) -> None:
-        for i in range(n):
+        start = Filing.objects.count()  # receipt numbers are unique: keep numbering across calls
+        for i in range(start, start + n):
             make_filing(institution_x, director_x, FilingState.APPROVED, version=1, receipt_no=f"X{i}")
 
     return add

@@ -6,7 +6,7 @@ import datetime
 import chinese_calendar
 import pytest
 
-from tuoyu.workdays import CalendarYearUnknown, add_working_days
+from tuoyu.workdays import CalendarYearUnknown, add_working_days, months_later
 
 
 def first_unknown_year() -> int:
@@ -65,3 +65,19 @@ def test_counting_into_an_unknown_year_raises_for_that_year() -> None:
         add_working_days(datetime.date(unknown - 1, 12, 28), 5)
 
     assert raised.value.year == unknown
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (datetime.date(2024, 2, 29), 12, datetime.date(2025, 3, 1)),
+        (datetime.date(2024, 2, 29), 48, datetime.date(2028, 2, 29)),
+        (datetime.date(2026, 1, 31), 1, datetime.date(2026, 3, 1)),
+        (datetime.date(2026, 11, 29), -12, datetime.date(2025, 11, 29)),
+        (datetime.date(2026, 12, 15), 1, datetime.date(2027, 1, 15)),
+    ],
+)
+def test_months_later_keeps_the_day_or_moves_to_the_first_after_a_missing_one(
+    day: datetime.date, months: int, expected: datetime.date
+) -> None:
+    assert months_later(day, months) == expected

@@ -27,3 +27,17 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
             raise CalendarYearUnknown(day.year) from None
         remaining -= workday
     return day
+
+
+def months_later(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later; where that day does not exist (31 April, 29 February), the 1st after it.
+
+    A validity of 12 months from 2024-02-29 thus runs to 2025-02-28 inclusive, as from 2024-03-01 it runs
+    to 2025-02-28.
+    """
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    try:
+        return datetime.date(year, month, day.day)
+    except ValueError:
+        return datetime.date(year + month // 12, month % 12 + 1, 1)

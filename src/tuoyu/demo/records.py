@@ -27,7 +27,7 @@ from tuoyu.registry.factories import (
     make_credit_code,
 )
 from tuoyu.registry.models import Institution, OperatingStatus
-from tuoyu.workdays import CalendarYearUnknown, add_working_days
+from tuoyu.workdays import CalendarYearUnknown, add_working_days, months_later
 from tuoyu.workforce.factories import (
     CertificateFactory,
     StaffFactory,
@@ -42,6 +42,7 @@ from tuoyu.workforce.models import (
     StaffRole,
     TrainingTopic,
 )
+from tuoyu.workforce.services import certificate_requirements_load
 
 ISSUERS = {
     CertificateType.HEALTH: "济宁市疾病预防控制中心",
@@ -61,6 +62,7 @@ PDF = (
 
 def seed_certificates(today: datetime.date) -> None:
     """Every demo staff member holds what their role needs; a few expire soon, one has expired."""
+    certificate_requirements_load()
     required: dict[str, list[str]] = {}
     for role, certificate_type in CertificateRequirement.objects.values_list("role", "certificate_type"):
         required.setdefault(role, []).append(certificate_type)
@@ -76,7 +78,7 @@ def seed_certificates(today: datetime.date) -> None:
                     issued = today - datetime.timedelta(days=365 - 10 - index % 30)
                 elif person.pk == expired:
                     issued = today - datetime.timedelta(days=400)
-                expires = issued.replace(year=issued.year + 1) - datetime.timedelta(days=1)
+                expires = months_later(issued, 12) - datetime.timedelta(days=1)
             CertificateFactory.create(
                 staff=person,
                 certificate_type=certificate_type,
@@ -92,12 +94,12 @@ def _materials(filing: Filing, today: datetime.date, *, skip: tuple[str, ...] = 
         MaterialKind.BUSINESS_LICENCE: {},
         MaterialKind.PREMISES: {
             "tenure": FilingMaterial.Tenure.LEASED,
-            "lease_start": today.replace(year=today.year - 1),
-            "lease_end": today.replace(year=today.year + 4),
+            "lease_start": months_later(today, -12),
+            "lease_end": months_later(today, 48),
         },
         MaterialKind.HEALTH_EVALUATION: {"rating": FilingMaterial.Rating.PASS},
         MaterialKind.FIRE_SAFETY: {},
-        MaterialKind.FOOD_LICENCE: {"valid_until": today.replace(year=today.year + 3)},
+        MaterialKind.FOOD_LICENCE: {"valid_until": months_later(today, 36)},
     }
     for kind, extra in facts.items():
         if kind in skip:
@@ -234,6 +236,7 @@ def seed_preparing_institution(
         version=filing.version,
         item=MaterialKind.FIRE_SAFETY,
         reason="未提交消防安全检查合格证明，请补充后重新提交。",
+        decided_at=filing.decided_at,
     )
     return institution
 
@@ -249,7 +252,7 @@ def seed_certificates_for(institution: Institution, today: datetime.date) -> Non
                 certificate_type=certificate_type,
                 issuer=ISSUERS[CertificateType(certificate_type)],
                 issued_on=issued,
-                expires_on=issued.replace(year=issued.year + 1)
+                expires_on=months_later(issued, 12) - datetime.timedelta(days=1)
                 if certificate_type == CertificateType.HEALTH
                 else None,
             )

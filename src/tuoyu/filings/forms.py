@@ -76,7 +76,8 @@ class ReturnForm(forms.Form):
     """A reason per item; only items with a reason are returned."""
 
     publish = forms.BooleanField(
-        label=_("Publish this non-compliance decision in the directory"), required=False
+        label=_("Publish this decision on the public list of filings that did not meet the requirements"),
+        required=False,
     )
 
     def __init__(self, *args: Any, items: list[tuple[str, str]], **kwargs: Any) -> None:

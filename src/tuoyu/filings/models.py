@@ -67,7 +67,6 @@ class Filing(models.Model):
         related_name="+",
     )
     receipt_no = models.CharField(_("receipt number"), max_length=40, blank=True)
-    decision_published = models.BooleanField(_("decision published"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -82,7 +81,10 @@ class Filing(models.Model):
                 fields=["institution"],
                 condition=Q(state__in=OPEN_STATES),
                 name="filing_one_open_per_institution",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["receipt_no"], condition=~Q(receipt_no=""), name="filing_receipt_no_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -157,12 +159,14 @@ class FilingVersion(models.Model):
 
 
 class ReturnReason(models.Model):
-    """Why the regulator returned a filing, item by item."""
+    """Why the regulator returned a filing, item by item; a published decision is public (备案办法 art. 9)."""
 
     filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="return_reasons")
     version = models.PositiveIntegerField(_("version"))
     item = models.CharField(_("item"), max_length=40)
     reason = models.TextField(_("reason"))
+    decided_at = models.DateTimeField(_("decided at"))
+    published = models.BooleanField(_("published"), default=False)
 
     class Meta:
         verbose_name = _("return reason")

@@ -1,9 +1,10 @@
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
 from tuoyu.accounts.access import Perm, get_visible_or_404
-from tuoyu.filings.models import Filing, FilingMaterial, FilingState, MaterialKind
+from tuoyu.filings.models import Filing, FilingMaterial, FilingState, MaterialKind, ReturnReason
 from tuoyu.registry.selectors import institutions_visible_to
 
 
@@ -43,14 +44,32 @@ def current_materials(filing: Filing) -> dict[str, FilingMaterial]:
     return latest
 
 
-def published_decisions() -> QuerySet[Filing]:
-    """Non-compliance decisions the regulator chose to publish (备案办法 art. 9): public."""
-    return (
-        Filing.objects.filter(decision_published=True)
-        .select_related("institution")
-        .prefetch_related("return_reasons")
-        .order_by("-decided_at")
+@dataclass(frozen=True)
+class PublishedDecision:
+    filing: Filing
+    version: int
+    decided_at: datetime.datetime
+    reasons: list[str]
+
+
+def published_decisions() -> list[PublishedDecision]:
+    """Non-compliance decisions the regulator chose to publish (备案办法 art. 9), newest first: public.
+
+    Each return is its own decision; a filing approved later keeps its published decision, and the page
+    says it was approved since.
+    """
+    reasons = (
+        ReturnReason.objects.filter(published=True)
+        .select_related("filing__institution")
+        .order_by("-decided_at", "filing_id", "version", "item")
     )
+    decisions: dict[tuple[int, int], PublishedDecision] = {}
+    for reason in reasons:
+        key = (reason.filing_id, reason.version)
+        if key not in decisions:
+            decisions[key] = PublishedDecision(reason.filing, reason.version, reason.decided_at, [])
+        decisions[key].reasons.append(reason.reason)
+    return list(decisions.values())
 
 
 def material_get_for(actor: object, code: str) -> FilingMaterial:

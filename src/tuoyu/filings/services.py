@@ -29,12 +29,12 @@ from tuoyu.filings.models import (
     ReturnReason,
 )
 from tuoyu.filings.selectors import current_materials
+from tuoyu.regions.models import Region
 from tuoyu.registry import services as registry_services
 from tuoyu.registry.models import FilingStatus, Institution, ServiceType
 from tuoyu.registry.selectors import actor_may
-from tuoyu.registry.signals import institution_data_changed
 from tuoyu.uploads import validate_upload
-from tuoyu.workdays import CalendarYearUnknown, add_working_days
+from tuoyu.workdays import CalendarYearUnknown, add_working_days, months_later
 from tuoyu.workforce.models import CertificateType, Staff, StaffRole, employed_on
 from tuoyu.workforce.selectors import certification_of
 
@@ -61,10 +61,6 @@ class Problem:
 def _require(actor: User, perm: Perm, institution: Institution) -> None:
     if not actor_may(actor, perm, institution.pk):
         raise PermissionDenied
-
-
-def _notify_changed(institution: Institution) -> None:
-    transaction.on_commit(lambda: institution_data_changed.send(sender=Filing, institution_id=institution.pk))
 
 
 def _current_services(institution: Institution) -> list[dict[str, str]]:
@@ -183,13 +179,6 @@ def filing_attach(
     return material
 
 
-def _years_later(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def _material_problems(filing: Filing, today: datetime.date) -> list[Problem]:
     materials = current_materials(filing)
     required = list(REQUIRED_MATERIALS) + ([MaterialKind.FOOD_LICENCE] if filing.serves_meals else [])
@@ -210,7 +199,7 @@ def _material_problems(filing: Filing, today: datetime.date) -> list[Problem]:
             if not (material.lease_start and material.lease_end):
                 problems.append(Problem(kind, _("Proof of premises: give the lease's start and end dates.")))
             elif (
-                material.lease_end < _years_later(material.lease_start, MIN_LEASE_YEARS)
+                material.lease_end < months_later(material.lease_start, 12 * MIN_LEASE_YEARS)
                 or material.lease_end < today
             ):
                 problems.append(
@@ -316,11 +305,12 @@ def _awaiting_review(actor: User, filing: Filing) -> None:
 
 
 def _next_receipt_no(institution: Institution, year: int) -> str:
-    district = institution.street.parent or institution.street
-    issued = Filing.objects.filter(
-        state=FilingState.APPROVED, decided_at__year=year, institution__street__path__startswith=district.path
-    ).count()
-    return f"{district.name}托育备〔{year}〕{issued + 1:03d}号"
+    """The district's next receipt number of the year; the district row is locked while numbering."""
+    district_id = institution.street.parent_id or institution.street_id
+    district = Region.objects.select_for_update().get(pk=district_id)
+    prefix = f"{district.name}托育备〔{year}〕"
+    issued = Filing.objects.filter(receipt_no__startswith=prefix).count()
+    return f"{prefix}{issued + 1:03d}号"
 
 
 @transaction.atomic
@@ -356,7 +346,6 @@ def filing_approve(*, actor: User, filing: Filing) -> Filing:
             registry_services.institution_open_filed(
                 institution=institution, receipt_no=filing.receipt_no, filed_on=timezone.localdate(now)
             )
-    _notify_changed(institution)
     return filing
 
 
@@ -368,11 +357,13 @@ def filing_return(*, actor: User, filing: Filing, reasons: dict[str, str], publi
     reasons = {item: reason.strip() for item, reason in reasons.items() if reason.strip()}
     if not reasons:
         raise ValidationError(_("Give the reason for at least one item."))
-    filing.state, filing.decided_at, filing.decided_by = FilingState.RETURNED, timezone.now(), actor
-    filing.decision_published = publish
+    now = timezone.now()
+    filing.state, filing.decided_at, filing.decided_by = FilingState.RETURNED, now, actor
     filing.save()
     ReturnReason.objects.bulk_create(
-        ReturnReason(filing=filing, version=filing.version, item=item, reason=reason)
+        ReturnReason(
+            filing=filing, version=filing.version, item=item, reason=reason, decided_at=now, published=publish
+        )
         for item, reason in reasons.items()
     )
     return filing

@@ -9,6 +9,7 @@ from tuoyu.accounts.access import Perm, has_perm
 from tuoyu.accounts.admin import ScopedModelAdmin
 from tuoyu.registry.models import CareClass, Hospital, Institution, ProviderTag, ServiceOffering
 from tuoyu.registry.selectors import classes_visible_to, institutions_visible_to
+from tuoyu.registry.signals import announce_change
 
 # What only the regulator decides (through filing and recognition), never the institution itself.
 REGULATOR_FIELDS = [
@@ -23,6 +24,19 @@ REGULATOR_FIELDS = [
     "filed_places",
     "inclusive_recognized_on",
 ]
+
+
+class AnnouncesChanges:
+    """Back-office edits refresh the compliance findings of the institution concerned, like services do."""
+
+    def institution_id_of(self, obj: Any) -> int | None:
+        return getattr(obj, "institution_id", None)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        institution_id = self.institution_id_of(form.instance)
+        if institution_id is not None:
+            announce_change(institution_id)
 
 
 class ProviderTagInline(TabularInline):
@@ -42,7 +56,7 @@ class CareClassInline(TabularInline):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(ScopedModelAdmin):
+class InstitutionAdmin(AnnouncesChanges, ScopedModelAdmin):
     view_perm = Perm.VIEW_INSTITUTION_FILE
     change_perm = Perm.CHANGE_INSTITUTION
     list_display = ["name", "street", "filing_status", "operating_status", "filed_places"]
@@ -50,6 +64,9 @@ class InstitutionAdmin(ScopedModelAdmin):
     search_fields = ["name", "credit_code"]
     list_select_related = ["street"]
     inlines = [ProviderTagInline, ServiceOfferingInline, CareClassInline]
+
+    def institution_id_of(self, obj: Any) -> int | None:
+        return obj.pk
 
     def scoped_queryset(self, request: HttpRequest) -> QuerySet[Institution]:
         return institutions_visible_to(request.user)
@@ -63,7 +80,7 @@ class InstitutionAdmin(ScopedModelAdmin):
 
 
 @admin.register(CareClass)
-class CareClassAdmin(ScopedModelAdmin):
+class CareClassAdmin(AnnouncesChanges, ScopedModelAdmin):
     view_perm = Perm.VIEW_CLASSES
     change_perm = Perm.CHANGE_CLASSES
     list_display = ["name", "institution", "age_band", "capacity", "room_area_m2"]

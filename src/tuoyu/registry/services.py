@@ -15,6 +15,7 @@ from tuoyu.registry.models import (
     ProviderTag,
     ServiceOffering,
 )
+from tuoyu.registry.signals import announce_change
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ def institution_register(
         )
         service.full_clean()
         service.save()
+    announce_change(institution.pk)
     return institution
 
 
@@ -103,6 +105,7 @@ def institution_record_filing(
     institution.filed_places = filed_places
     institution.full_clean()
     institution.save()
+    announce_change(institution.pk)
     return institution
 
 
@@ -115,6 +118,7 @@ def care_class_create(
     )
     care_class.full_clean()
     care_class.save()
+    announce_change(institution.pk)
     return care_class
 
 
@@ -143,6 +147,7 @@ def institution_apply_particulars(
             service_type=service_type,
             defaults={"price_yuan": offering.price_yuan, "price_unit": offering.price_unit},
         )
+    announce_change(institution.pk)
     return institution
 
 
@@ -158,6 +163,7 @@ def institution_open_filed(
         institution.operating_status = OperatingStatus.OPERATING
     institution.full_clean()
     institution.save()
+    announce_change(institution.pk)
     return institution
 
 
@@ -168,4 +174,5 @@ def institution_close_filing(*, institution: Institution) -> Institution:
     institution.operating_status = OperatingStatus.CLOSED
     institution.full_clean()
     institution.save()
+    announce_change(institution.pk)
     return institution

@@ -16,8 +16,9 @@ def findings_refresh(*, institution: Institution, day: datetime.date | None = No
     """
     day = day or timezone.localdate()
     now = timezone.now()
-    # Lock the institution row so two refreshes of one institution run one after the other.
-    Institution.objects.select_for_update().filter(pk=institution.pk).first()
+    # Lock and re-read the institution, so two refreshes of one institution run one after the other on
+    # the data as it is now.
+    institution = Institution.objects.select_for_update().get(pk=institution.pk)
     open_findings = {
         (f.rule_code, f.subject_key): f
         for f in Finding.objects.filter(institution=institution, resolved_at=None)

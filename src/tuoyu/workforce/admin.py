@@ -9,6 +9,7 @@ from unfold.admin import TabularInline
 from tuoyu.accounts.access import Perm
 from tuoyu.accounts.admin import ScopedModelAdmin
 from tuoyu.accounts.identity import mask_identity_number
+from tuoyu.registry.admin import AnnouncesChanges
 from tuoyu.registry.selectors import institutions_visible_to
 from tuoyu.workforce.models import Certificate, Staff, TrainingSession
 from tuoyu.workforce.selectors import staff_visible_to, training_sessions_visible_to
@@ -21,7 +22,7 @@ class CertificateInline(TabularInline):
 
 
 @admin.register(Staff)
-class StaffAdmin(ScopedModelAdmin):
+class StaffAdmin(AnnouncesChanges, ScopedModelAdmin):
     view_perm = Perm.VIEW_STAFF
     change_perm = Perm.CHANGE_STAFF
     list_display = ["name", "masked_id_number", "role", "institution", "employed_from", "employed_until"]

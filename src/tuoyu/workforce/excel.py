@@ -72,7 +72,7 @@ def import_template() -> bytes:
     assert sheet is not None
     sheet.title = "从业人员"
     sheet.append(COLUMNS)
-    sheet.append(["张三", "370802199001011234", "保育人员", "大专", 0, "13900000000", "2026-09-01"])
+    sheet.append(["张三", "11010519491231002X", "保育人员", "大专", 0, "13900000000", "2026-09-01"])
     for letter, labels in (("C", ROLE_LABELS), ("D", EDUCATION_LABELS)):
         validation = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=False)
         sheet.add_data_validation(validation)

@@ -9,11 +9,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from tuoyu.registry.models import CareClass, Institution
-from tuoyu.registry.signals import institution_data_changed
+from tuoyu.registry.signals import announce_change
 from tuoyu.uploads import validate_upload
+from tuoyu.workdays import months_later
 from tuoyu.workforce.models import (
     VALIDITY_MONTHS,
     Certificate,
+    CertificateRequirement,
     CertificateType,
     DutyShift,
     Education,
@@ -22,10 +24,7 @@ from tuoyu.workforce.models import (
     TrainingSession,
     valid_on,
 )
-
-
-def _notify_changed(institution_id: int) -> None:
-    transaction.on_commit(lambda: institution_data_changed.send(sender=Staff, institution_id=institution_id))
+from tuoyu.workforce.requirements import REQUIREMENTS
 
 
 def already_employed_error() -> ValidationError:
@@ -65,7 +64,7 @@ def staff_hire(
             staff.save()
     except IntegrityError as error:
         raise already_employed_error() from error
-    _notify_changed(institution.pk)
+    announce_change(institution.pk)
     return staff
 
 
@@ -74,7 +73,7 @@ def staff_end_employment(*, staff: Staff, on: datetime.date) -> Staff:
     staff.employed_until = on
     staff.full_clean(validate_constraints=False)
     staff.save(update_fields=["employed_until"])
-    _notify_changed(staff.institution_id)
+    announce_change(staff.institution_id)
     return staff
 
 
@@ -82,14 +81,7 @@ def default_expiry(certificate_type: str, issued_on: datetime.date) -> datetime.
     months = VALIDITY_MONTHS.get(certificate_type)
     if months is None:
         return None
-    month_index = issued_on.month - 1 + months
-    year, month = issued_on.year + month_index // 12, month_index % 12 + 1
-    for day in (issued_on.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, day) - datetime.timedelta(days=1)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable: every month has 28 days")
+    return months_later(issued_on, months) - datetime.timedelta(days=1)
 
 
 @transaction.atomic
@@ -118,8 +110,17 @@ def certificate_record(
         certificate.scan = scan
     certificate.full_clean()
     certificate.save()
-    _notify_changed(staff.institution_id)
+    announce_change(staff.institution_id)
     return certificate
+
+
+@transaction.atomic
+def certificate_requirements_load() -> None:
+    """(Re)load the requirement table from workforce/requirements.py (a database emptied by a test runner)."""
+    for role, certificate_type, source in REQUIREMENTS:
+        CertificateRequirement.objects.update_or_create(
+            role=role, certificate_type=certificate_type, defaults={"source": source}
+        )
 
 
 @transaction.atomic
@@ -138,7 +139,7 @@ def duty_schedule(*, staff: Staff, day: datetime.date, care_class: CareClass | N
     shift, _created = DutyShift.objects.update_or_create(
         staff=staff, day=day, defaults={"care_class": care_class}
     )
-    _notify_changed(staff.institution_id)
+    announce_change(staff.institution_id)
     return shift
 
 

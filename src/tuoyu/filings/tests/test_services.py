@@ -509,7 +509,7 @@ def test_return_stores_a_reason_per_item_and_ignores_empty_ones(submitted: Filin
     )
 
     assert returned.state == FilingState.RETURNED
-    assert returned.decision_published is False
+    assert not ReturnReason.objects.filter(filing=submitted, published=True).exists()
     assert set(ReturnReason.objects.filter(filing=submitted).values_list("version", "item", "reason")) == {
         (1, "fire_safety", "消防检查合格证明已过期"),
         (1, "premises", "租赁合同缺少第二页"),
@@ -553,7 +553,29 @@ def test_publishing_a_return_lists_it_among_the_public_decisions(
         actor=regulator_a, filing=submitted, reasons={"fire_safety": "未提交消防验收材料"}, publish=True
     )
 
-    assert list(published_decisions()) == [submitted]
+    assert [(d.filing, d.version, d.reasons) for d in published_decisions()] == [
+        (submitted, 1, ["未提交消防验收材料"])
+    ]
+
+
+def test_a_published_decision_stays_public_after_the_filing_is_corrected_and_approved(
+    submitted: Filing, director_n: User, regulator_a: User
+) -> None:
+    filing_return(actor=regulator_a, filing=submitted, reasons={"address": "地址缺少门牌号"}, publish=True)
+    submitted.refresh_from_db()
+    fill_in(director_n, submitted, address="甲一街道新苗路8号1号楼")
+    filing_submit(actor=director_n, filing=submitted)
+    filing_return(actor=regulator_a, filing=submitted, reasons={"name": "名称与营业执照不一致"})
+    submitted.refresh_from_db()
+    fill_in(director_n, submitted, address="甲一街道新苗路8号1号楼")
+    filing_submit(actor=director_n, filing=submitted)
+    filing_approve(actor=regulator_a, filing=submitted)
+
+    decisions = published_decisions()
+
+    # The first return was published and stays so; the second was not published and does not appear.
+    assert [(d.filing.pk, d.version, d.reasons) for d in decisions] == [(submitted.pk, 1, ["地址缺少门牌号"])]
+    assert decisions[0].filing.state == FilingState.APPROVED
 
 
 def test_an_unpublished_return_is_not_among_the_public_decisions(
@@ -650,3 +672,23 @@ def test_an_approved_cancellation_closes_the_institution_and_removes_it_from_the
     assert institution_x.filing_status == FilingStatus.DEREGISTERED
     assert institution_x.operating_status == OperatingStatus.CLOSED
     assert institution_x not in institutions_public()
+
+
+def test_two_filings_cannot_carry_the_same_receipt_number(submitted: Filing, regulator_a: User) -> None:
+    from django.db import IntegrityError, transaction
+
+    approved = filing_approve(actor=regulator_a, filing=submitted)
+    other = Filing.objects.create(
+        institution=approved.institution,
+        kind="change",
+        state=FilingState.APPROVED,
+        name=approved.name,
+        address=approved.address,
+        director_name=approved.director_name,
+        filed_places=approved.filed_places,
+        created_by=regulator_a,
+        receipt_no=approved.receipt_no + "x",
+    )
+    other.receipt_no = approved.receipt_no
+    with pytest.raises(IntegrityError), transaction.atomic():
+        other.save()

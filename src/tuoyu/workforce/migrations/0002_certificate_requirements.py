@@ -2,22 +2,7 @@
 
 from django.db import migrations
 
-ALL_STAFF = "《托儿所幼儿园卫生保健管理办法》第十四条；WS/T 821—2023"
-SETTING = "《托育机构设置标准（试行）》第十八条"
-
-REQUIREMENTS = [
-    *[(role, "health", ALL_STAFF) for role in ("director", "caregiver", "health_worker", "security", "cook", "teacher", "other")],
-    *[
-        (role, "no_criminal_record", ALL_STAFF)
-        for role in ("director", "caregiver", "health_worker", "security", "cook", "teacher", "other")
-    ],
-    ("director", "director_training", SETTING),
-    ("caregiver", "caregiver", SETTING),
-    ("health_worker", "health_care_training", SETTING + "；《托儿所幼儿园卫生保健管理办法》第十二条"),
-    ("security", "security_guard", SETTING),
-    ("teacher", "teacher", "《中华人民共和国教师法》第十条"),
-]
-
+from tuoyu.workforce.requirements import REQUIREMENTS
 
 def add_requirements(apps, schema_editor):
     CertificateRequirement = apps.get_model("workforce", "CertificateRequirement")

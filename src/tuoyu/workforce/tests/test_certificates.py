@@ -364,3 +364,10 @@ def test_roster_page_puts_a_certified_person_on_duty(
 
     assert response.status_code == 302
     assert list(DutyShift.objects.values_list("staff", "day")) == [(staff_x.pk, today)]
+
+
+def test_a_health_certificate_issued_on_29_february_runs_to_the_end_of_february_next_year() -> None:
+    from tuoyu.workforce.services import default_expiry
+
+    assert default_expiry("health", datetime.date(2024, 2, 29)) == datetime.date(2025, 2, 28)
+    assert default_expiry("health", datetime.date(2024, 3, 1)) == datetime.date(2025, 2, 28)

@@ -15,10 +15,10 @@ from tuoyu.filings.models import (
     FilingKind,
     FilingMaterial,
     FilingState,
-    FilingVersion,
     MaterialKind,
     ReturnReason,
 )
+from tuoyu.filings.services import prefilled_filing, record_submission
 from tuoyu.regions.models import Region
 from tuoyu.registry.factories import (
     InstitutionFactory,
@@ -27,7 +27,7 @@ from tuoyu.registry.factories import (
     make_credit_code,
 )
 from tuoyu.registry.models import Institution, OperatingStatus
-from tuoyu.workdays import CalendarYearUnknown, add_working_days, months_later
+from tuoyu.workdays import months_later
 from tuoyu.workforce.factories import (
     CertificateFactory,
     StaffFactory,
@@ -115,49 +115,12 @@ def _materials(filing: Filing, today: datetime.date, *, skip: tuple[str, ...] = 
         )
 
 
-def _snapshot(filing: Filing) -> dict[str, object]:
-    return {
-        "kind": filing.kind,
-        "name": filing.name,
-        "address": filing.address,
-        "director_name": filing.director_name,
-        "filed_places": filing.filed_places,
-        "service_types": filing.service_types,
-        "serves_meals": filing.serves_meals,
-        "materials": [
-            {"kind": m.kind, "name": m.original_name, "code": str(m.code)} for m in filing.materials.all()
-        ],
-    }
-
-
 def _filing(institution: Institution, kind: str, author: User, **fields: object) -> Filing:
-    director = institution.staff.filter(role=StaffRole.DIRECTOR).first()
-    values: dict[str, object] = {
-        "name": institution.name,
-        "address": institution.address,
-        "director_name": director.name if director else "",
-        "filed_places": institution.filed_places or 1,
-        "service_types": [
-            {"service_type": s.service_type, "price_yuan": str(s.price_yuan), "price_unit": s.price_unit}
-            for s in institution.services.order_by("service_type")
-        ],
-        "serves_meals": institution.serves_meals,
-    }
-    values.update(fields)
-    return Filing.objects.create(institution=institution, kind=kind, created_by=author, **values)
-
-
-def _submit(filing: Filing, author: User, at: datetime.datetime) -> None:
-    filing.version += 1
-    filing.submitted_at = at
-    try:
-        filing.review_deadline = add_working_days(timezone.localdate(at), 5)
-    except CalendarYearUnknown:
-        filing.review_deadline = None
+    filing = prefilled_filing(institution=institution, kind=kind, author=author)
+    for name, value in fields.items():
+        setattr(filing, name, value)
     filing.save()
-    FilingVersion.objects.create(
-        filing=filing, number=filing.version, submitted_at=at, submitted_by=author, snapshot=_snapshot(filing)
-    )
+    return filing
 
 
 def seed_filings(regulator: User, directors: dict[str, User], today: datetime.date) -> None:
@@ -173,7 +136,7 @@ def seed_filings(regulator: User, directors: dict[str, User], today: datetime.da
             commitment_accepted_at=at - datetime.timedelta(days=6),
         )
         _materials(filing, institution.filed_on)
-        _submit(filing, filing.created_by, at - datetime.timedelta(days=5))
+        record_submission(filing=filing, author=filing.created_by, at=at - datetime.timedelta(days=5))
         filing.state, filing.decided_at, filing.decided_by = FilingState.APPROVED, at, regulator
         filing.receipt_no = institution.filing_receipt_no
         filing.save()
@@ -183,7 +146,7 @@ def seed_filings(regulator: User, directors: dict[str, User], today: datetime.da
     change.filed_places = 108
     change.save()
     _materials(change, today)
-    _submit(change, change.created_by, now - datetime.timedelta(days=3))
+    record_submission(filing=change, author=change.created_by, at=now - datetime.timedelta(days=3))
     change.state = FilingState.SUBMITTED
     change.save()
 
@@ -228,7 +191,7 @@ def seed_preparing_institution(
         institution, FilingKind.INITIAL, director, filed_places=60, commitment_accepted_at=timezone.now()
     )
     _materials(filing, today, skip=(MaterialKind.FIRE_SAFETY,))
-    _submit(filing, director, timezone.now() - datetime.timedelta(days=4))
+    record_submission(filing=filing, author=director, at=timezone.now() - datetime.timedelta(days=4))
     filing.state, filing.decided_at, filing.decided_by = FilingState.RETURNED, timezone.now(), regulator
     filing.save()
     ReturnReason.objects.create(

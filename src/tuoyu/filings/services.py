@@ -70,6 +70,28 @@ def _current_services(institution: Institution) -> list[dict[str, str]]:
     ]
 
 
+def prefilled_filing(*, institution: Institution, kind: str, author: User) -> Filing:
+    """An unsaved filing carrying the institution's current particulars."""
+    director = (
+        Staff.objects.filter(
+            employed_on(timezone.localdate()), institution=institution, role=StaffRole.DIRECTOR
+        )
+        .order_by("employed_from")
+        .first()
+    )
+    return Filing(
+        institution=institution,
+        kind=kind,
+        name=institution.name,
+        address=institution.address,
+        director_name=director.name if director else "",
+        filed_places=institution.filed_places or 1,
+        service_types=_current_services(institution),
+        serves_meals=institution.serves_meals,
+        created_by=author,
+    )
+
+
 @transaction.atomic
 def filing_start(*, actor: User, institution: Institution, kind: str) -> Filing:
     """Open a filing, prefilled with the institution's current particulars."""
@@ -81,24 +103,7 @@ def filing_start(*, actor: User, institution: Institution, kind: str) -> Filing:
         raise ValidationError(_("This institution is already filed; changes need a change filing."))
     if kind in (FilingKind.CHANGE, FilingKind.DEREGISTRATION) and not filed:
         raise ValidationError(_("Only a filed institution can file a change or cancel its filing."))
-    director = (
-        Staff.objects.filter(
-            employed_on(timezone.localdate()), institution=institution, role=StaffRole.DIRECTOR
-        )
-        .order_by("employed_from")
-        .first()
-    )
-    filing = Filing(
-        institution=institution,
-        kind=kind,
-        name=institution.name,
-        address=institution.address,
-        director_name=director.name if director else "",
-        filed_places=institution.filed_places or 1,
-        service_types=_current_services(institution),
-        serves_meals=institution.serves_meals,
-        created_by=actor,
-    )
+    filing = prefilled_filing(institution=institution, kind=kind, author=actor)
     # A draft may lack a director or services: filing_problems names them before submission.
     filing.full_clean(exclude=["director_name", "service_types"])
     filing.save()
@@ -287,13 +292,18 @@ def filing_submit(*, actor: User, filing: Filing, now: datetime.datetime | None 
     problems = filing_problems(filing, timezone.localdate(now))
     if problems:
         raise ValidationError([problem.message for problem in problems])
+    return record_submission(filing=filing, author=actor, at=now)
+
+
+def record_submission(*, filing: Filing, author: User, at: datetime.datetime) -> Filing:
+    """Record a submission: the next version, its snapshot and the review deadline (no checks here)."""
     filing.version += 1
     filing.state = FilingState.SUBMITTED
-    filing.submitted_at = now
-    filing.review_deadline = review_deadline(timezone.localdate(now))
+    filing.submitted_at = at
+    filing.review_deadline = review_deadline(timezone.localdate(at))
     filing.save()
     FilingVersion.objects.create(
-        filing=filing, number=filing.version, submitted_at=now, submitted_by=actor, snapshot=_snapshot(filing)
+        filing=filing, number=filing.version, submitted_at=at, submitted_by=author, snapshot=_snapshot(filing)
     )
     return filing
 

@@ -114,6 +114,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=20000; PRAGMA foreign_keys=ON;",
     }
+    # Tests use a file too (not memory), so that concurrent connections queue as in a real deployment.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-tuoyu.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

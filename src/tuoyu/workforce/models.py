@@ -39,7 +39,7 @@ class Staff(models.Model):
     institution = models.ForeignKey(
         "registry.Institution", verbose_name=_("institution"), on_delete=models.PROTECT, related_name="staff"
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     id_number = models.CharField(_("identity number"), max_length=18, validators=[validate_identity_number])
     role = models.CharField(pgettext_lazy("staff", "role"), max_length=20, choices=StaffRole.choices)
     education = models.CharField(_("education"), max_length=16, choices=Education.choices)
@@ -157,7 +157,7 @@ class CertificateRequirement(models.Model):
 
     role = models.CharField(pgettext_lazy("staff", "role"), max_length=20, choices=StaffRole.choices)
     certificate_type = models.CharField(_("certificate type"), max_length=32, choices=CertificateType.choices)
-    source = models.CharField(_("source"), max_length=200)
+    source = models.CharField(pgettext_lazy("rule", "source"), max_length=200)
 
     class Meta:
         verbose_name = _("certificate requirement")

@@ -10,6 +10,7 @@ from typing import Any
 import chinese_calendar
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from tuoyu.accounts.models import User
@@ -675,8 +676,6 @@ def test_an_approved_cancellation_closes_the_institution_and_removes_it_from_the
 
 
 def test_two_filings_cannot_carry_the_same_receipt_number(submitted: Filing, regulator_a: User) -> None:
-    from django.db import IntegrityError, transaction
-
     approved = filing_approve(actor=regulator_a, filing=submitted)
     other = Filing.objects.create(
         institution=approved.institution,

@@ -16,7 +16,7 @@ from tuoyu.registry.models import CareClass, Institution
 from tuoyu.workforce.factories import CertificateFactory, StaffFactory
 from tuoyu.workforce.models import Certificate, CertificateType, DutyShift, Staff, StaffRole
 from tuoyu.workforce.selectors import certificates_expiring, certification_of, certified_count
-from tuoyu.workforce.services import certificate_record, duty_schedule
+from tuoyu.workforce.services import certificate_record, default_expiry, duty_schedule
 from tuoyu.workforce.tests.helpers import certify
 
 pytestmark = pytest.mark.django_db
@@ -367,7 +367,5 @@ def test_roster_page_puts_a_certified_person_on_duty(
 
 
 def test_a_health_certificate_issued_on_29_february_runs_to_the_end_of_february_next_year() -> None:
-    from tuoyu.workforce.services import default_expiry
-
     assert default_expiry("health", datetime.date(2024, 2, 29)) == datetime.date(2025, 2, 28)
     assert default_expiry("health", datetime.date(2024, 3, 1)) == datetime.date(2025, 2, 28)

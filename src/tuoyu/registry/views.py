@@ -8,7 +8,7 @@ from django_htmx.middleware import HtmxDetails
 from tuoyu.accounts.access import Perm, get_visible_or_404
 from tuoyu.registry.filters import DirectoryFilter
 from tuoyu.registry.selectors import actor_may, institutions_public, institutions_visible_to
-from tuoyu.workforce.selectors import staff_of_institution
+from tuoyu.workforce.selectors import certificates_expiring, staff_of_institution
 
 DIRECTORY_PAGE_SIZE = 20
 
@@ -46,9 +46,15 @@ def manage_detail(request: HttpRequest, code: str) -> HttpResponse:
         institutions_visible_to(request.user).select_related("street", "partner_hospital"), code=code
     )
     staff = None
+    expiring = 0
     if actor_may(request.user, Perm.VIEW_STAFF, institution.pk):
-        staff = staff_of_institution(request.user, institution.pk, on=timezone.localdate())
+        today = timezone.localdate()
+        staff = staff_of_institution(request.user, institution.pk, on=today)
+        expiring = (
+            certificates_expiring(request.user, on=today).filter(staff__institution=institution).count()
+        )
     context = {
+        "expiring": expiring,
         "institution": institution,
         "classes": institution.classes.order_by("age_band", "name"),
         "staff": staff,

@@ -369,3 +369,26 @@ def test_roster_page_puts_a_certified_person_on_duty(
 def test_a_health_certificate_issued_on_29_february_runs_to_the_end_of_february_next_year() -> None:
     assert default_expiry("health", datetime.date(2024, 2, 29)) == datetime.date(2025, 2, 28)
     assert default_expiry("health", datetime.date(2024, 3, 1)) == datetime.date(2025, 2, 28)
+
+
+def test_the_institution_page_warns_its_director_of_certificates_expiring_within_45_days(
+    institution_x: Institution, staff_x: Staff, client_as: Callable[[str], Client]
+) -> None:
+    today = timezone.localdate()
+    CertificateFactory.create(
+        staff=staff_x,
+        issued_on=today - datetime.timedelta(days=300),
+        expires_on=today + datetime.timedelta(days=20),
+    )
+    CertificateFactory.create(
+        staff=staff_x,
+        issued_on=today - datetime.timedelta(days=300),
+        expires_on=today + datetime.timedelta(days=60),
+    )
+
+    page = client_as("director_x").get(f"/manage/institutions/{institution_x.code}/").content.decode()
+    assert 'data-expiring="1"' in page
+    assert (
+        "data-expiring"
+        not in client_as("caregiver_x").get(f"/manage/institutions/{institution_x.code}/").content.decode()
+    )

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "zh_Hans" / "LC_MESSAGES" / "django.mo"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
-ACCOUNT_ENTRIES = {"me", "login"}
+ACCOUNT_ENTRIES = {"me", "login", "messages", "register"}
 ENGLISH_NAV = {"overview": "District overview", "directory": "Find childcare"}
 
 World = dict[str, Any]

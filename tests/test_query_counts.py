@@ -10,6 +10,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
+from tuoyu.accounts.models import Role
+from tuoyu.enrolment.tests.helpers import raw_application, raw_child, raw_offer, raw_placement
 from tuoyu.regions.models import Region
 from tuoyu.registry.factories import (
     CareClassFactory,
@@ -17,7 +20,7 @@ from tuoyu.registry.factories import (
     ProviderTagFactory,
     ServiceOfferingFactory,
 )
-from tuoyu.registry.models import Hospital
+from tuoyu.registry.models import CareClass, Hospital
 from tuoyu.registry.standards import AgeBand
 from tuoyu.workforce.factories import StaffFactory
 
@@ -120,3 +123,82 @@ def test_rows_really_reach_the_lists(
         ("/admin/workforce/staff/", 33),
     ]:
         assert regulator.get(url).context["cl"].result_count == rows
+
+
+# The finder: vacancies per band (placements and open offers), distance, price and age filters ---------------
+
+FINDER_LISTS = [
+    ("anonymous", "/institutions/"),
+    (
+        "anonymous",
+        "/institutions/?age_months=30&has_vacancy=true&near=35.38,116.56&radius_km=50&price_max=3000",
+    ),
+    ("anonymous", "/api/v1/institutions/"),
+    ("anonymous", "/api/v1/institutions/?age_months=20&has_vacancy=true&near=35.38,116.56&price_min=100"),
+    ("guardian", "/institutions/?has_vacancy=false"),
+]
+
+
+@pytest.fixture
+def add_finder_rows(add_rows: Callable[[int], None], regulator_a: Any) -> Callable[[int], None]:
+    """``add_rows``, and in every class of the new institutions a child placed and an open offer."""
+
+    def add(n: int) -> None:
+        before = set(CareClass.objects.values_list("pk", flat=True))
+        add_rows(n)
+        guardian = UserFactory.create()
+        RoleAssignmentFactory.create(user=guardian, role=Role.GUARDIAN)
+        for care_class in CareClass.objects.exclude(pk__in=before).select_related("institution"):
+            months = 30 if care_class.age_band == AgeBand.PRESCHOOL else 16
+            raw_placement(raw_child(guardian, name="在托", months=months), care_class)
+            waiting = raw_application(raw_child(guardian, name="候补", months=months), care_class.institution)
+            raw_offer(waiting, care_class, regulator_a)
+
+    return add
+
+
+@pytest.mark.parametrize(("persona", "url"), FINDER_LISTS)
+def test_finder_runs_the_same_number_of_queries_for_3_and_20_institutions(
+    client_as: Callable[[str], Client], add_finder_rows: Callable[[int], None], persona: str, url: str
+) -> None:
+    client = client_as(persona)
+    add_finder_rows(3)
+    client.get(url)
+    few, _ = count_queries(client, url)
+
+    add_finder_rows(17)
+    many, sqls = count_queries(client, url)
+
+    assert many <= few, f"{url}: {few} queries for 3 institutions, {many} for 20:\n" + "\n".join(sqls)
+
+
+@pytest.mark.parametrize(("persona", "url"), FINDER_LISTS)
+def test_finder_stays_under_a_small_query_budget(
+    client_as: Callable[[str], Client],
+    add_finder_rows: Callable[[int], None],
+    django_assert_max_num_queries: Any,
+    persona: str,
+    url: str,
+) -> None:
+    client = client_as(persona)
+    add_finder_rows(20)
+    client.get(url)
+
+    with django_assert_max_num_queries(10):
+        assert client.get(url).status_code == 200
+
+
+def test_finder_rows_really_carry_vacancies(
+    client_as: Callable[[str], Client], add_finder_rows: Callable[[int], None]
+) -> None:
+    add_finder_rows(20)
+
+    rows = client_as("anonymous").get("/api/v1/institutions/").json()["results"]
+
+    assert len(rows) == 20
+    assert {(v["age_band"], v["capacity"], v["vacancy"]) for row in rows for v in row["vacancies"]} == {
+        ("toddler", 15, 13),
+        ("preschool", 20, 18),
+    }
+    page = client_as("anonymous").get("/institutions/", {"has_vacancy": "true"})
+    assert page.context["page"].paginator.count == 20

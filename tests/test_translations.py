@@ -192,7 +192,7 @@ ENGLISH = ["District overview", "Find childcare", "Find a childcare institution"
 def test_directory_page_speaks_the_requested_language(
     client: Client, db: None, language: str, expected: list[str], unexpected: list[str]
 ) -> None:
-    response = client.get(reverse("registry:directory"), HTTP_ACCEPT_LANGUAGE=language)
+    response = client.get(reverse("enrolment:finder"), HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200
     page = response.content.decode()
     assert [text for text in expected if text not in page] == []

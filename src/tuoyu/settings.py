@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "tuoyu.registry",
     "tuoyu.workforce",
     "tuoyu.filings",
+    "tuoyu.notifications",
+    "tuoyu.enrolment",
+    "tuoyu.bookings",
     "tuoyu.supervision",
     "tuoyu.insights",
     "tuoyu.demo",
@@ -175,7 +178,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # Sign-in attempts per client address: slows down password guessing.
-    "DEFAULT_THROTTLE_RATES": {"auth": os.environ.get("AUTH_THROTTLE_RATE", "10/minute")},
+    "EXCEPTION_HANDLER": "tuoyu.refusals.api_exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": os.environ.get("AUTH_THROTTLE_RATE", "10/minute"),
+        "verification": os.environ.get("VERIFICATION_THROTTLE_RATE", "10/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tuoyu API",
@@ -186,6 +193,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ServiceTypeEnum": "tuoyu.registry.models.ServiceType",
+        "PlaceServiceTypeEnum": "tuoyu.enrolment.models.PLACE_SERVICE_CHOICES",
+    },
 }
 
 UNFOLD = {
@@ -206,6 +217,15 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# Text messages: the default backend writes them to the log; docs/operations.md shows how a gateway plugs in.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "tuoyu.sms.LogBackend")
+
+# Enrolment rules that are set locally (national rules §7.5, §7.6, §16.2); each can be overridden.
+ENTRY_EXAM_VALID_DAYS = int(os.environ.get("ENTRY_EXAM_VALID_DAYS", "30"))
+AGE_GRACE_DAYS = int(os.environ.get("AGE_GRACE_DAYS", "30"))
+OFFER_VALID_HOURS = int(os.environ.get("OFFER_VALID_HOURS", "48"))
+VACCINATION_CHECK_DAYS = 30
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,9 @@ api_v1 = [
     path("", include("tuoyu.registry.api")),
     path("", include("tuoyu.workforce.api")),
     path("", include("tuoyu.supervision.api")),
+    path("", include("tuoyu.bookings.api")),
+    path("", include("tuoyu.enrolment.api")),
+    path("", include("tuoyu.notifications.api")),
 ]
 
 urlpatterns = [
@@ -15,6 +18,9 @@ urlpatterns = [
     path("", include("tuoyu.registry.urls")),
     path("", include("tuoyu.workforce.urls")),
     path("", include("tuoyu.supervision.urls")),
+    path("", include("tuoyu.enrolment.urls")),
+    path("messages/", include("tuoyu.notifications.urls")),
+    path("bookings/", include("tuoyu.bookings.urls")),
     path("filings/", include("tuoyu.filings.urls")),
     path("accounts/", include("tuoyu.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

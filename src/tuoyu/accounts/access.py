@@ -29,6 +29,9 @@ class Perm(StrEnum):
     REVIEW_FILING = "review_filing"
     MANAGE_TRAINING = "manage_training"  # schedule sessions, record attendance
     VIEW_FINDINGS = "view_findings"  # compliance findings of an institution
+    VIEW_CHILDREN = "view_children"  # children placed at or applying to an institution
+    MANAGE_ENROLMENT = "manage_enrolment"  # the queue, offers, placements, bookable capacity
+    RECORD_HEALTH = "record_health"  # entry examinations, health tasks
     USE_BACK_OFFICE = "use_back_office"
 
 
@@ -56,12 +59,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_STAFF,
             Perm.CHANGE_STAFF,
             Perm.USE_BACK_OFFICE,
+            Perm.VIEW_CHILDREN,
+            Perm.MANAGE_ENROLMENT,
+            Perm.RECORD_HEALTH,
         }
     ),
-    Role.CAREGIVER: frozenset({Perm.VIEW_INSTITUTION_FILE, Perm.VIEW_CLASSES}),
-    Role.HEALTH_WORKER: frozenset({Perm.VIEW_INSTITUTION_FILE, Perm.VIEW_CLASSES}),
+    Role.CAREGIVER: frozenset({Perm.VIEW_INSTITUTION_FILE, Perm.VIEW_CLASSES, Perm.VIEW_CHILDREN}),
+    Role.HEALTH_WORKER: frozenset(
+        {Perm.VIEW_INSTITUTION_FILE, Perm.VIEW_CLASSES, Perm.VIEW_CHILDREN, Perm.RECORD_HEALTH}
+    ),
     Role.DOCTOR: frozenset({Perm.VIEW_INSTITUTION_FILE, Perm.VIEW_CLASSES}),
-    Role.GUARDIAN: frozenset(),
+    Role.GUARDIAN: frozenset(),  # guardians act for their own children: see enrolment.selectors
 }
 
 
@@ -105,6 +113,12 @@ def scope_of(actor: Any, perm: Perm) -> Scope:
         institution_ids=frozenset(a.institution_id for a in granting if a.institution_id is not None),
         hospital_ids=frozenset(a.hospital_id for a in granting if a.hospital_id is not None),
     )
+
+
+def actor_pk(actor: Any) -> int:
+    """The actor's user id, or 0 (no user has it) for an anonymous visitor: lookups then match nothing."""
+    pk = getattr(actor, "pk", None)
+    return pk if isinstance(pk, int) else 0
 
 
 def has_perm(actor: Any, perm: Perm) -> bool:

@@ -11,6 +11,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from tuoyu.accounts.access import role_assignments_of
+from tuoyu.accounts.services import guardian_register, verification_send
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -86,7 +87,55 @@ class MeView(APIView):
         )
 
 
+class VerificationRequestSerializer(serializers.Serializer):
+    phone = serializers.CharField(max_length=11)
+
+
+class VerificationCodeView(APIView):
+    """Send a registration code by text message to a mainland mobile number (guardians sign up with it)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "verification"
+
+    @extend_schema(request=VerificationRequestSerializer, responses={202: None})
+    def post(self, request: Request) -> Response:
+        data = VerificationRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        verification_send(phone=data.validated_data["phone"])
+        return Response(
+            {"detail": _("A code was sent by text message; it is valid for 10 minutes.")}, status=202
+        )
+
+
+class RegisterSerializer(serializers.Serializer):
+    phone = serializers.CharField(max_length=11)
+    code = serializers.CharField(max_length=6)
+    display_name = serializers.CharField(max_length=50)
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class GuardianRegisterView(APIView):
+    """Create a guardian account with the code sent to the mobile number; answers with an API token."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    @extend_schema(request=RegisterSerializer, responses={201: TokenSerializer})
+    def post(self, request: Request) -> Response:
+        data = RegisterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = guardian_register(**data.validated_data, language=request.LANGUAGE_CODE)
+        token = Token.objects.create(user=user)
+        return Response({"token": token.key}, status=status.HTTP_201_CREATED)
+
+
 urlpatterns = [
+    path("auth/verification-code/", VerificationCodeView.as_view(), name="api-verification-code"),
+    path("auth/register/", GuardianRegisterView.as_view(), name="api-register"),
     path("auth/token/", TokenObtainView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
 ]

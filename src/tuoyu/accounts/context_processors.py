@@ -2,11 +2,12 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.functional import Promise
+from django.utils.functional import Promise, SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.accounts.access import Perm, has_perm, may_use_back_office, roles_of
 from tuoyu.accounts.models import Role
+from tuoyu.notifications.selectors import unread_count
 
 
 @dataclass(frozen=True)
@@ -20,13 +21,21 @@ def navigation_for(user: object) -> list[NavItem]:
     """The navigation a user sees: only what their roles allow."""
     items = [
         NavItem(_("District overview"), reverse("insights:home"), "overview"),
-        NavItem(_("Find childcare"), reverse("registry:directory"), "directory"),
+        NavItem(_("Find childcare"), reverse("enrolment:finder"), "directory"),
     ]
+    if Role.GUARDIAN in roles_of(user):
+        items.append(NavItem(_("My family"), reverse("enrolment:family"), "family"))
+        items.append(NavItem(_("Temporary care"), reverse("bookings:index"), "bookings"))
     if has_perm(user, Perm.SUPERVISE_REGION):
         items.append(NavItem(_("Institutions under supervision"), reverse("registry:manage_list"), "manage"))
     elif has_perm(user, Perm.VIEW_INSTITUTION_FILE):
         label = _("Partner institutions") if Role.DOCTOR in roles_of(user) else _("My institution")
         items.append(NavItem(label, reverse("registry:manage_list"), "manage"))
+    if has_perm(user, Perm.MANAGE_ENROLMENT):
+        items.append(NavItem(_("Enrolment"), reverse("enrolment:queue"), "enrolment"))
+        items.append(NavItem(_("Bookable care"), reverse("bookings:manage"), "bookings-manage"))
+    if has_perm(user, Perm.RECORD_HEALTH):
+        items.append(NavItem(_("Health tasks"), reverse("enrolment:tasks"), "tasks"))
     if has_perm(user, Perm.REVIEW_FILING):
         items.append(NavItem(_("Filing review"), reverse("filings:list"), "filings"))
     elif has_perm(user, Perm.PREPARE_FILING):
@@ -41,5 +50,15 @@ def navigation_for(user: object) -> list[NavItem]:
     return items
 
 
+def _unread_messages(request: HttpRequest) -> int:
+    """Counted once per request, and only by a template that shows it (the admin renders many contexts)."""
+    if not hasattr(request, "_unread_messages"):
+        request._unread_messages = unread_count(request.user)  # type: ignore[attr-defined]
+    return request._unread_messages  # type: ignore[attr-defined]
+
+
 def navigation(request: HttpRequest) -> dict[str, object]:
-    return {"nav_items": navigation_for(request.user)}
+    return {
+        "nav_items": navigation_for(request.user),
+        "unread_messages": SimpleLazyObject(lambda: _unread_messages(request)),
+    }

@@ -13,3 +13,26 @@ class PhoneLoginForm(AuthenticationForm):
         "invalid_login": _("The mobile number or the password is not right. Please try again."),
         "inactive": _("This account has been disabled. Please contact your administrator."),
     }
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=11,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
+    )
+
+
+class RegisterForm(forms.Form):
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+    display_name = forms.CharField(label=_("Your name"), max_length=50)
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits."),
+    )

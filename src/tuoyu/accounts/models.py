@@ -128,3 +128,22 @@ class RoleAssignment(models.Model):
     def scope_label(self) -> str:
         scope = self.region or self.institution or self.hospital
         return str(scope) if scope else str(_("own children"))
+
+
+class PhoneVerification(models.Model):
+    """A one-time code sent by text message to prove a mobile number (guardian self-registration)."""
+
+    phone = models.CharField(_("mobile number"), max_length=11, validators=[validate_mainland_mobile])
+    code_digest = models.CharField(max_length=64)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mobile verification")
+        verbose_name_plural = _("mobile verifications")
+        indexes = [models.Index(fields=["phone", "sent_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.phone[:3]}****{self.phone[-4:]} @ {self.sent_at:%Y-%m-%d %H:%M}"

@@ -3,6 +3,11 @@
 Two institutions come from the report (爱彼宝 and the medical-integrated centre); the other twelve are
 invented and say so. Totals reproduce the report: 14 institutions, 180 staff, 1,300 filed places and
 7.6 places per 1,000 residents.
+
+Each class says how many children hold a place in it when the demo is loaded (``enrolled``, built by
+``families.py``): 爱彼宝's four classes hold 12 to 15 children as the report says, with two places free in
+托小班 and in 混龄班; the other classes are 70 to 100 per cent full, a few of them full, so that no
+institution holds more children than its filed places.
 """
 
 from dataclasses import dataclass, field
@@ -29,6 +34,7 @@ class DemoClass:
     band: str
     capacity: int
     area: str
+    enrolled: int  # children holding a place when the demo is loaded (see families.py)
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,7 @@ def roster(
     return {role: n for role, n in counts.items() if n}
 
 
-def classes(*specs: tuple[str, str, int, str]) -> tuple[DemoClass, ...]:
+def classes(*specs: tuple[str, str, int, str, int]) -> tuple[DemoClass, ...]:
     return tuple(DemoClass(*spec) for spec in specs)
 
 
@@ -90,11 +96,12 @@ INSTITUTIONS: tuple[DemoInstitution, ...] = (
         ),
         places=60,
         # The report: 4 classes of 12-15 children, 3 caregivers each (托小班 <=15 at 1:5; 托大班 <=20 at 1:7).
+        # Two places are free in 托小班 and in 混龄班, for a child of about 20 months.
         classes=classes(
-            ("托小班", "toddler", 15, "62.0"),
-            ("混龄班", "mixed", 14, "60.0"),
-            ("托大班一班", "preschool", 15, "65.0"),
-            ("托大班二班", "preschool", 12, "58.0"),
+            ("托小班", "toddler", 15, "62.0", 13),
+            ("混龄班", "mixed", 14, "60.0", 12),
+            ("托大班一班", "preschool", 15, "65.0", 15),
+            ("托大班二班", "preschool", 12, "58.0", 12),
         ),
         staff=roster(12, teacher=1),
         area="1200.0",
@@ -118,7 +125,9 @@ INSTITUTIONS: tuple[DemoInstitution, ...] = (
         services=((FULL, "1980", "month"), (HALF, "1280", "month")),
         places=40,
         # The report: 350 m2, 2 classes, 40 places; legal only as two 托大班 of 20.
-        classes=classes(("托大班一班", "preschool", 20, "70.0"), ("托大班二班", "preschool", 20, "70.0")),
+        classes=classes(
+            ("托大班一班", "preschool", 20, "70.0", 18), ("托大班二班", "preschool", 20, "70.0", 20)
+        ),
         staff=roster(6, health=2),
         area="350.0",
         floors="1",
@@ -141,9 +150,9 @@ INSTITUTIONS: tuple[DemoInstitution, ...] = (
         services=((FULL, "1200", "month"),),
         places=60,
         classes=classes(
-            ("托班一班", "preschool", 20, "62.0"),
-            ("托班二班", "preschool", 20, "62.0"),
-            ("托班三班", "preschool", 20, "60.0"),
+            ("托班一班", "preschool", 20, "62.0", 20),
+            ("托班二班", "preschool", 20, "62.0", 18),
+            ("托班三班", "preschool", 20, "60.0", 15),
         ),
         staff=roster(5, security=0),
         area="900.0",
@@ -164,13 +173,13 @@ INSTITUTIONS: tuple[DemoInstitution, ...] = (
         services=((FULL, "1880", "month"), (HALF, "1180", "month")),
         places=120,
         classes=classes(
-            ("托小班一班", "toddler", 15, "48.0"),
-            ("托小班二班", "toddler", 15, "48.0"),
-            ("托小班三班", "toddler", 15, "46.0"),
-            ("托小班四班", "toddler", 15, "46.0"),
-            ("托大班一班", "preschool", 20, "60.0"),
-            ("托大班二班", "preschool", 20, "60.0"),
-            ("托大班三班", "preschool", 20, "58.0"),
+            ("托小班一班", "toddler", 15, "48.0", 15),
+            ("托小班二班", "toddler", 15, "48.0", 13),
+            ("托小班三班", "toddler", 15, "46.0", 12),
+            ("托小班四班", "toddler", 15, "46.0", 11),
+            ("托大班一班", "preschool", 20, "60.0", 20),
+            ("托大班二班", "preschool", 20, "60.0", 17),
+            ("托大班三班", "preschool", 20, "58.0", 16),
         ),
         staff=roster(10),
         area="1500.0",
@@ -196,12 +205,12 @@ INSTITUTIONS: tuple[DemoInstitution, ...] = (
         ),
         places=98,
         classes=classes(
-            ("乳儿班", "infant", 10, "40.0"),
-            ("托小班一班", "toddler", 15, "50.0"),
-            ("托小班二班", "toddler", 15, "50.0"),
-            ("托大班一班", "preschool", 20, "60.0"),
-            ("托大班二班", "preschool", 20, "60.0"),
-            ("混龄班", "mixed", 18, "56.0"),
+            ("乳儿班", "infant", 10, "40.0", 8),
+            ("托小班一班", "toddler", 15, "50.0", 12),
+            ("托小班二班", "toddler", 15, "50.0", 14),
+            ("托大班一班", "preschool", 20, "60.0", 18),
+            ("托大班二班", "preschool", 20, "60.0", 20),
+            ("混龄班", "mixed", 18, "56.0", 14),
         ),
         staff=roster(9),
         area="1100.0",
@@ -221,11 +230,11 @@ INSTITUTIONS: tuple[DemoInstitution, ...] = (
         services=((FULL, "2280", "month"), (HOURLY, "40", "hour"), (PARENT, "150", "session")),
         places=93,
         classes=classes(
-            ("托小班", "toddler", 15, "48.0"),
-            ("托大班一班", "preschool", 20, "60.0"),
-            ("托大班二班", "preschool", 20, "60.0"),
-            ("托大班三班", "preschool", 20, "58.0"),
-            ("混龄班", "mixed", 18, "56.0"),
+            ("托小班", "toddler", 15, "48.0", 12),
+            ("托大班一班", "preschool", 20, "60.0", 20),
+            ("托大班二班", "preschool", 20, "60.0", 17),
+            ("托大班三班", "preschool", 20, "58.0", 15),
+            ("混龄班", "mixed", 18, "56.0", 14),
         ),
         staff=roster(7),
         area="980.0",
@@ -246,14 +255,14 @@ INSTITUTIONS: tuple[DemoInstitution, ...] = (
         services=((FULL, "1500", "month"), (HALF, "950", "month"), (TEMP, "90", "session")),
         places=140,
         classes=classes(
-            ("乳儿班", "infant", 10, "40.0"),
-            ("托小班一班", "toddler", 15, "50.0"),
-            ("托小班二班", "toddler", 15, "50.0"),
-            ("托大班一班", "preschool", 20, "60.0"),
-            ("托大班二班", "preschool", 20, "60.0"),
-            ("托大班三班", "preschool", 20, "60.0"),
-            ("托大班四班", "preschool", 20, "60.0"),
-            ("混龄班", "mixed", 18, "56.0"),
+            ("乳儿班", "infant", 10, "40.0", 9),
+            ("托小班一班", "toddler", 15, "50.0", 15),
+            ("托小班二班", "toddler", 15, "50.0", 13),
+            ("托大班一班", "preschool", 20, "60.0", 20),
+            ("托大班二班", "preschool", 20, "60.0", 18),
+            ("托大班三班", "preschool", 20, "60.0", 17),
+            ("托大班四班", "preschool", 20, "60.0", 16),
+            ("混龄班", "mixed", 18, "56.0", 15),
         ),
         staff=roster(12),
         area="1800.0",
@@ -274,11 +283,11 @@ INSTITUTIONS: tuple[DemoInstitution, ...] = (
         services=((FULL, "1600", "month"),),
         places=95,
         classes=classes(
-            ("托小班", "toddler", 15, "48.0"),
-            ("托大班一班", "preschool", 20, "60.0"),
-            ("托大班二班", "preschool", 20, "60.0"),
-            ("托大班三班", "preschool", 20, "58.0"),
-            ("托大班四班", "preschool", 20, "58.0"),
+            ("托小班", "toddler", 15, "48.0", 14),
+            ("托大班一班", "preschool", 20, "60.0", 20),
+            ("托大班二班", "preschool", 20, "60.0", 19),
+            ("托大班三班", "preschool", 20, "58.0", 16),
+            ("托大班四班", "preschool", 20, "58.0", 15),
         ),
         staff=roster(7),
         area="1000.0",
@@ -299,12 +308,12 @@ INSTITUTIONS: tuple[DemoInstitution, ...] = (
         services=((FULL, "1450", "month"), (HALF, "900", "month"), (HOURLY, "30", "hour")),
         places=106,
         classes=classes(
-            ("托小班一班", "toddler", 15, "48.0"),
-            ("托小班二班", "toddler", 15, "48.0"),
-            ("混龄一班", "mixed", 18, "56.0"),
-            ("混龄二班", "mixed", 18, "56.0"),
-            ("托大班一班", "preschool", 20, "60.0"),
-            ("托大班二班", "preschool", 20, "60.0"),
+            ("托小班一班", "toddler", 15, "48.0", 12),
+            ("托小班二班", "toddler", 15, "48.0", 11),
+            ("混龄一班", "mixed", 18, "56.0", 16),
+            ("混龄二班", "mixed", 18, "56.0", 14),
+            ("托大班一班", "preschool", 20, "60.0", 20),
+            ("托大班二班", "preschool", 20, "60.0", 18),
         ),
         staff=roster(9),
         area="1150.0",
@@ -325,13 +334,13 @@ INSTITUTIONS: tuple[DemoInstitution, ...] = (
         services=((FULL, "1700", "month"), (TEMP, "100", "session")),
         places=130,
         classes=classes(
-            ("托小班一班", "toddler", 15, "48.0"),
-            ("托小班二班", "toddler", 15, "48.0"),
-            ("托大班一班", "preschool", 20, "60.0"),
-            ("托大班二班", "preschool", 20, "60.0"),
-            ("托大班三班", "preschool", 20, "60.0"),
-            ("托大班四班", "preschool", 20, "60.0"),
-            ("托大班五班", "preschool", 20, "60.0"),
+            ("托小班一班", "toddler", 15, "48.0", 15),
+            ("托小班二班", "toddler", 15, "48.0", 13),
+            ("托大班一班", "preschool", 20, "60.0", 19),
+            ("托大班二班", "preschool", 20, "60.0", 18),
+            ("托大班三班", "preschool", 20, "60.0", 16),
+            ("托大班四班", "preschool", 20, "60.0", 15),
+            ("托大班五班", "preschool", 20, "60.0", 14),
         ),
         staff=roster(11),
         area="1400.0",
@@ -352,12 +361,12 @@ INSTITUTIONS: tuple[DemoInstitution, ...] = (
         services=((FULL, "1650", "month"), (HALF, "1050", "month")),
         places=110,
         classes=classes(
-            ("托小班一班", "toddler", 15, "48.0"),
-            ("托小班二班", "toddler", 15, "48.0"),
-            ("托大班一班", "preschool", 20, "60.0"),
-            ("托大班二班", "preschool", 20, "60.0"),
-            ("托大班三班", "preschool", 20, "60.0"),
-            ("托大班四班", "preschool", 20, "60.0"),
+            ("托小班一班", "toddler", 15, "48.0", 11),
+            ("托小班二班", "toddler", 15, "48.0", 13),
+            ("托大班一班", "preschool", 20, "60.0", 20),
+            ("托大班二班", "preschool", 20, "60.0", 17),
+            ("托大班三班", "preschool", 20, "60.0", 16),
+            ("托大班四班", "preschool", 20, "60.0", 14),
         ),
         staff=roster(8),
         area="1250.0",
@@ -377,7 +386,7 @@ INSTITUTIONS: tuple[DemoInstitution, ...] = (
         services=((FULL, "1800", "month"), (HOURLY, "35", "hour")),
         places=5,
         # A home-based point: at most 5 children, one carer per 3 (家庭托育点管理办法).
-        classes=classes(("家庭托育组", "mixed", 5, "45.0")),
+        classes=classes(("家庭托育组", "mixed", 5, "45.0", 4)),
         staff={"director": 1, "caregiver": 1},
         area="120.0",
         floors="1",
@@ -401,11 +410,11 @@ INSTITUTIONS: tuple[DemoInstitution, ...] = (
         ),
         places=93,
         classes=classes(
-            ("托小班", "toddler", 15, "48.0"),
-            ("混龄班", "mixed", 18, "56.0"),
-            ("托大班一班", "preschool", 20, "60.0"),
-            ("托大班二班", "preschool", 20, "60.0"),
-            ("托大班三班", "preschool", 20, "60.0"),
+            ("托小班", "toddler", 15, "48.0", 13),
+            ("混龄班", "mixed", 18, "56.0", 15),
+            ("托大班一班", "preschool", 20, "60.0", 20),
+            ("托大班二班", "preschool", 20, "60.0", 18),
+            ("托大班三班", "preschool", 20, "60.0", 15),
         ),
         staff=roster(6),
         area="950.0",
@@ -431,15 +440,15 @@ INSTITUTIONS: tuple[DemoInstitution, ...] = (
         ),
         places=150,
         classes=classes(
-            ("乳儿一班", "infant", 10, "40.0"),
-            ("乳儿二班", "infant", 10, "40.0"),
-            ("托小班一班", "toddler", 15, "50.0"),
-            ("托小班二班", "toddler", 15, "50.0"),
-            ("托大班一班", "preschool", 20, "62.0"),
-            ("托大班二班", "preschool", 20, "62.0"),
-            ("托大班三班", "preschool", 20, "62.0"),
-            ("托大班四班", "preschool", 20, "62.0"),
-            ("托大班五班", "preschool", 20, "62.0"),
+            ("乳儿一班", "infant", 10, "40.0", 8),
+            ("乳儿二班", "infant", 10, "40.0", 9),
+            ("托小班一班", "toddler", 15, "50.0", 15),
+            ("托小班二班", "toddler", 15, "50.0", 12),
+            ("托大班一班", "preschool", 20, "62.0", 20),
+            ("托大班二班", "preschool", 20, "62.0", 19),
+            ("托大班三班", "preschool", 20, "62.0", 17),
+            ("托大班四班", "preschool", 20, "62.0", 16),
+            ("托大班五班", "preschool", 20, "62.0", 15),
         ),
         staff=roster(20, teacher=2, cook=2),
         area="2600.0",

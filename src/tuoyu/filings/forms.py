@@ -6,10 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuoyu.filings.models import Filing, FilingKind, FilingMaterial, MaterialKind
 from tuoyu.registry.models import ServiceType
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+from tuoyu.widgets import DateInput
 
 
 class FilingForm(forms.Form):

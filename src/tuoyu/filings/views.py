@@ -20,6 +20,7 @@ from tuoyu.filings.selectors import (
     published_decisions,
     review_queue,
 )
+from tuoyu.refusals import show_errors
 from tuoyu.registry.models import FilingStatus, Institution, ServiceType
 from tuoyu.registry.selectors import actor_may, institutions_visible_to
 
@@ -44,11 +45,6 @@ def startable_filings(actor: object) -> list[tuple[Institution, list[tuple[str, 
 
 def _filing(request: HttpRequest, code: str) -> Filing:
     return get_visible_or_404(filings_visible_to(request.user), code=code)
-
-
-def _error_messages(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @login_required
@@ -76,7 +72,7 @@ def filing_start(request: AuthenticatedRequest) -> HttpResponse:
             actor=request.user, institution=institution, kind=request.POST.get("kind", "")
         )
     except ValidationError as error:
-        _error_messages(request, error)
+        show_errors(request, error)
         return redirect("filings:list")
     return redirect("filings:edit", code=filing.code)
 
@@ -165,7 +161,7 @@ def filing_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
                 commitment_accepted=form.cleaned_data["commitment"],
             )
         except ValidationError as error:
-            _error_messages(request, error)
+            show_errors(request, error)
         else:
             messages.success(request, _("The filing form was saved."))
             return redirect("filings:detail", code=filing.code)
@@ -198,7 +194,7 @@ def filing_attach(request: AuthenticatedRequest, code: str) -> HttpResponse:
     except PermissionDenied as error:
         raise Http404 from error
     except ValidationError as error:
-        _error_messages(request, error)
+        show_errors(request, error)
     else:
         messages.success(request, _("The material was attached."))
     return redirect("filings:detail", code=filing.code)
@@ -226,7 +222,7 @@ def _act(request: AuthenticatedRequest, code: str, action: str) -> HttpResponse:
     except PermissionDenied as error:
         raise Http404 from error
     except ValidationError as error:
-        _error_messages(request, error)
+        show_errors(request, error)
     return redirect("filings:detail", code=filing.code)
 
 

@@ -4,7 +4,6 @@ from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 
 from tuoyu.accounts.access import Perm, get_visible_or_404
-from tuoyu.registry.filters import DirectoryFilter
 from tuoyu.registry.models import CareClass, Institution, ServiceOffering
 from tuoyu.registry.selectors import institutions_public, institutions_visible_to
 
@@ -65,15 +64,6 @@ class PublicInstitutionSerializer(serializers.ModelSerializer):
         return [tag.model for tag in institution.provider_tags.all()]
 
 
-class InstitutionListView(generics.ListAPIView):
-    """The public directory: filed, operating institutions (same filters as the directory page)."""
-
-    permission_classes = [AllowAny]
-    serializer_class = PublicInstitutionSerializer
-    filterset_class = DirectoryFilter
-    queryset = institutions_public()
-
-
 class InstitutionDetailView(generics.RetrieveAPIView):
     permission_classes = [AllowAny]
     serializer_class = PublicInstitutionSerializer
@@ -101,7 +91,6 @@ class InstitutionClassesView(generics.ListAPIView):
 
 
 urlpatterns = [
-    path("institutions/", InstitutionListView.as_view(), name="api-institution-list"),
     path("institutions/<uuid:code>/", InstitutionDetailView.as_view(), name="api-institution-detail"),
     path(
         "institutions/<uuid:code>/classes/", InstitutionClassesView.as_view(), name="api-institution-classes"

@@ -23,15 +23,22 @@ class DirectoryFilter(django_filters.FilterSet):
         queryset=Region.objects.filter(level=Region.Level.STREET),
         to_field_name="code",
         method="filter_street",
+        empty_label=_("Any"),
     )
     service_type = django_filters.ChoiceFilter(
-        label=_("Service type"), choices=ServiceType.choices, method="filter_service_type"
+        label=_("Service type"),
+        choices=ServiceType.choices,
+        method="filter_service_type",
+        empty_label=_("Any"),
     )
     provider_model = django_filters.ChoiceFilter(
-        label=_("Provider model"), choices=ProviderModel.choices, method="filter_provider_model"
+        label=_("Provider model"),
+        choices=ProviderModel.choices,
+        method="filter_provider_model",
+        empty_label=_("Any"),
     )
     age_band = django_filters.ChoiceFilter(
-        label=_("Age band served"), choices=AgeBand.choices, method="filter_age_band"
+        label=_("Age band served"), choices=AgeBand.choices, method="filter_age_band", empty_label=_("Any")
     )
     inclusive = django_filters.BooleanFilter(
         label=_("Inclusive (普惠)"),

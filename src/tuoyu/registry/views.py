@@ -1,28 +1,11 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django_htmx.middleware import HtmxDetails
 
 from tuoyu.accounts.access import Perm, get_visible_or_404
-from tuoyu.registry.filters import DirectoryFilter
 from tuoyu.registry.selectors import actor_may, institutions_public, institutions_visible_to
 from tuoyu.workforce.selectors import certificates_expiring, staff_of_institution
-
-DIRECTORY_PAGE_SIZE = 20
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def directory(request: HtmxHttpRequest) -> HttpResponse:
-    """The public directory of filed, operating institutions, filtered in place with htmx."""
-    filterset = DirectoryFilter(request.GET, queryset=institutions_public())
-    page = Paginator(filterset.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "registry/directory.html#results" if request.htmx else "registry/directory.html"
-    return render(request, template, {"filter": filterset, "page": page})
 
 
 def public_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -59,5 +42,6 @@ def manage_detail(request: HttpRequest, code: str) -> HttpResponse:
         "classes": institution.classes.order_by("age_band", "name"),
         "staff": staff,
         "perms_file": actor_may(request.user, Perm.VIEW_FINDINGS, institution.pk),
+        "may_view_children": actor_may(request.user, Perm.VIEW_CHILDREN, institution.pk),
     }
     return render(request, "registry/manage_detail.html", context)

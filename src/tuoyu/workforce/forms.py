@@ -4,11 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tuoyu.widgets import DateInput
 from tuoyu.workforce.models import CertificateType, Education, StaffRole, TrainingTopic
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class StaffForm(forms.Form):

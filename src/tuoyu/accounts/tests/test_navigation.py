@@ -8,17 +8,29 @@ from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
-ACCOUNT_ENTRIES = {"me", "login"}
+ACCOUNT_ENTRIES = {"me", "login", "messages", "register"}
 EVERYONE = {"overview", "directory"}
+DIRECTOR = EVERYONE | {
+    "manage",
+    "admin",
+    "filings",
+    "expiring",
+    "training",
+    "rules",
+    "enrolment",
+    "bookings-manage",
+    "tasks",
+}
+REGULATOR = EVERYONE | {"manage", "admin", "filings", "expiring", "training", "rules"}
 EXPECTED_NAV = {
-    "regulator_a": EVERYONE | {"manage", "admin", "filings", "expiring", "training", "rules"},
-    "regulator_b": EVERYONE | {"manage", "admin", "filings", "expiring", "training", "rules"},
-    "director_x": EVERYONE | {"manage", "admin", "filings", "expiring", "training", "rules"},
-    "director_y": EVERYONE | {"manage", "admin", "filings", "expiring", "training", "rules"},
+    "regulator_a": REGULATOR,
+    "regulator_b": REGULATOR,
+    "director_x": DIRECTOR,
+    "director_y": DIRECTOR,
     "caregiver_x": EVERYONE | {"manage"},
-    "health_worker_x": EVERYONE | {"manage"},
+    "health_worker_x": EVERYONE | {"manage", "tasks"},
     "doctor": EVERYONE | {"manage"},
-    "guardian": EVERYONE,
+    "guardian": EVERYONE | {"family", "bookings"},
     "anonymous": EVERYONE,
 }
 MANAGE_LABEL = {
@@ -58,7 +70,7 @@ def test_signed_in_persona_sees_own_account_link_and_anonymous_sees_sign_in(
 ) -> None:
     html = client_as(persona).get("/institutions/").content.decode()
 
-    assert account_entries(html) == ({"login"} if persona == "anonymous" else {"me"})
+    assert account_entries(html) == ({"login", "register"} if persona == "anonymous" else {"me", "messages"})
 
 
 @pytest.mark.parametrize(("persona", "label"), MANAGE_LABEL.items())

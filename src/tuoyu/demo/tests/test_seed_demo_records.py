@@ -2,13 +2,9 @@
 and the district's figures still those of the report."""
 
 import datetime
-import io
 import re
-from pathlib import Path
-from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -26,9 +22,8 @@ REGULATOR = "13800000001"
 
 
 @pytest.fixture
-def demo(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"  # the demo's placeholder scans
-    call_command("seed_demo", stdout=io.StringIO())
+def demo(seeded_demo: str) -> None:
+    """The demo district, loaded once for this module (these tests only read it)."""
 
 
 @pytest.mark.usefixtures("demo")

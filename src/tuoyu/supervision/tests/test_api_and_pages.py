@@ -19,7 +19,21 @@ from tuoyu.workforce.models import StaffRole
 
 pytestmark = pytest.mark.django_db
 
-RULE_CODES = ["CLS-01", "PLC-01", "FIL-01", "STF-01", "STF-02", "STF-03", "STF-04"]
+RULE_CODES = [
+    "CLS-01",
+    "PLC-01",
+    "FIL-01",
+    "STF-01",
+    "STF-02",
+    "STF-03",
+    "STF-04",
+    "ENR-01",
+    "ENR-02",
+    "ENR-03",
+    "ENR-04",
+    "ENR-05",
+    "ENR-06",
+]
 
 
 def test_rules_api_lists_every_rule_with_code_title_source_and_severity(anonymous_api: APIClient) -> None:

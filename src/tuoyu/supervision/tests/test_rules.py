@@ -177,8 +177,9 @@ CASES: dict[str, tuple[Callable[[World], str], Callable[[World], None]]] = {
 
 
 def test_every_rule_of_the_registry_has_a_case_here() -> None:
-    assert list(RULES) == RULE_CODES
-    assert set(CASES) == set(RULES)
+    """The enrolment rules (ENR-*) have their cases in test_enrolment_rules.py."""
+    assert [code for code in RULES if not code.startswith("ENR-")] == RULE_CODES
+    assert set(CASES) == set(RULE_CODES)
 
 
 def test_a_compliant_institution_has_no_finding(world: World) -> None:

@@ -1,0 +1,467 @@
+"""The booking rules: publishing temporary-care slots and parent-child sessions, booking and cancelling.
+
+Every rule lives here, not in views or forms. Refusals raise :class:`Refusal` inside the transaction, so
+a refused action writes nothing. Places are never oversold: every writer of a slot's (or a session's)
+bookings first locks the slot (session) row with ``select_for_update()`` and counts inside the same
+transaction; on SQLite the IMMEDIATE transaction mode serialises writers the same way.
+
+Bookings and cancellations close at the cut-off (by default 18:00 local time on the day before). A full
+session is not a refusal: the child goes on the waitlist, and the earliest waitlisted child takes the
+place a booked child gives up.
+"""
+
+import datetime
+from collections.abc import Callable
+from decimal import Decimal
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from tuoyu.accounts.access import Perm
+from tuoyu.accounts.models import User
+from tuoyu.bookings.models import (
+    ACTIVE_SESSION_BOOKING_STATUSES,
+    OLDEST_SESSION_MONTHS,
+    ParentChildSession,
+    SessionBooking,
+    SessionBookingStatus,
+    TemporaryCareBooking,
+    TemporaryCareSlot,
+    TemporaryCareStatus,
+)
+from tuoyu.bookings.selectors import waitlist_of, waitlist_position
+from tuoyu.enrolment.eligibility import OLDEST_MONTHS, YOUNGEST_MONTHS
+from tuoyu.enrolment.models import Child, completed_months
+from tuoyu.enrolment.selectors import is_guardian_of
+from tuoyu.notifications.services import notify
+from tuoyu.refusals import Refusal
+from tuoyu.registry.models import Institution, ServiceOffering, ServiceType
+from tuoyu.registry.selectors import actor_may, institutions_public
+
+DEFAULT_CUTOFF_TIME = datetime.time(18, 0)
+"""Bookings close at 18:00 local time on the day before, unless the institution sets another time."""
+
+
+def default_booking_cutoff(day: datetime.date) -> datetime.datetime:
+    """18:00 local time (``TIME_ZONE``) on the day before ``day``."""
+    evening_before = datetime.datetime.combine(day - datetime.timedelta(days=1), DEFAULT_CUTOFF_TIME)
+    return timezone.make_aware(evening_before, timezone.get_default_timezone())
+
+
+def _local(day: datetime.date, time: datetime.time) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, time), timezone.get_default_timezone())
+
+
+def _moment(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment, timezone.get_default_timezone()).strftime("%Y-%m-%d %H:%M")
+
+
+# Shared checks -------------------------------------------------------------------------------------------
+
+
+def _require_manager(actor: User, institution: Institution) -> None:
+    if not actor_may(actor, Perm.MANAGE_ENROLMENT, institution.pk):
+        raise Refusal(_("Only the institution's director may publish its bookable places."), "forbidden")
+
+
+def _offering(institution: Institution, service_type: str) -> ServiceOffering:
+    offering = institution.services.filter(service_type=service_type).first()
+    if offering is None:
+        raise Refusal(
+            _(
+                "%(institution)s has no “%(service)s” in its fee catalogue; add the service and its price "
+                "before publishing places."
+            )
+            % {"institution": institution.name, "service": ServiceType(service_type).label},
+            "service_not_offered",
+        )
+    return offering
+
+
+def _require_future_day(day: datetime.date, now: datetime.datetime) -> None:
+    if day < timezone.localdate(now):
+        raise Refusal(_("%(day)s has already passed.") % {"day": day.isoformat()}, "date_in_past")
+
+
+def _require_cutoff(cutoff: datetime.datetime, *, latest: datetime.datetime, now: datetime.datetime) -> None:
+    if cutoff > latest:
+        raise Refusal(
+            _("Bookings must close by %(latest)s, not after.") % {"latest": _moment(latest)},
+            "cutoff_too_late",
+        )
+    if cutoff <= now:
+        raise Refusal(
+            _("Bookings would already be closed (cut-off %(moment)s): choose a later date or cut-off.")
+            % {"moment": _moment(cutoff)},
+            "cutoff_in_past",
+        )
+
+
+def _require_guardian(actor: User, child: Child) -> None:
+    if not is_guardian_of(actor, child):
+        raise Refusal(_("Only the child's guardians may do this."), "not_guardian")
+
+
+def _require_open_institution(institution_id: int) -> None:
+    if not institutions_public().filter(pk=institution_id).exists():
+        raise Refusal(_("This institution is not taking bookings."), "institution_not_open", conflict=True)
+
+
+def _require_before_cutoff(cutoff: datetime.datetime, now: datetime.datetime) -> None:
+    if now >= cutoff:
+        raise Refusal(
+            _("Bookings closed at %(moment)s.") % {"moment": _moment(cutoff)}, "booking_closed", conflict=True
+        )
+
+
+def _require_cancellable(cutoff: datetime.datetime, now: datetime.datetime) -> None:
+    if now >= cutoff:
+        raise Refusal(
+            _("Cancellations closed at %(moment)s; please call the institution.")
+            % {"moment": _moment(cutoff)},
+            "cancel_closed",
+            conflict=True,
+        )
+
+
+def _guardians_of(child: Child) -> list[User]:
+    return [g.user for g in child.guardianships.select_related("user")]
+
+
+def _notify_guardians(
+    child: Child, *, kind: str, title: Callable[[], str], body: Callable[[], str], sms: bool = True
+) -> None:
+    """Tell every guardian of the child, each in their own language (the texts are built under it)."""
+    link = reverse("bookings:index")
+    for guardian in _guardians_of(child):
+        with translation.override(guardian.preferred_language):
+            notify(guardian, kind=kind, title=title(), body=body(), link=link, sms=sms)
+
+
+# Temporary care ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def slot_publish(
+    *,
+    director: User,
+    institution: Institution,
+    date: datetime.date,
+    period: str,
+    capacity: int,
+    booking_cutoff: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
+) -> TemporaryCareSlot:
+    """Publish temporary-care places at the price of the institution's fee catalogue."""
+    now = now or timezone.now()
+    _require_manager(director, institution)
+    offering = _offering(institution, ServiceType.TEMPORARY)
+    _require_future_day(date, now)
+    cutoff = booking_cutoff or default_booking_cutoff(date)
+    _require_cutoff(cutoff, latest=_local(date + datetime.timedelta(days=1), datetime.time(0, 0)), now=now)
+    exists = Refusal(
+        _("%(institution)s already has a slot on %(day)s for this period.")
+        % {"institution": institution.name, "day": date.isoformat()},
+        "slot_exists",
+        conflict=True,
+    )
+    if TemporaryCareSlot.objects.filter(institution=institution, date=date, period=period).exists():
+        raise exists
+    slot = TemporaryCareSlot(
+        institution=institution,
+        date=date,
+        period=period,
+        capacity=capacity,
+        booking_cutoff=cutoff,
+        price_yuan=offering.price_yuan,
+        published_at=now,
+    )
+    slot.full_clean()
+    try:
+        with transaction.atomic():
+            slot.save()
+    except IntegrityError:
+        raise exists from None
+    return slot
+
+
+@transaction.atomic
+def slot_book(
+    *, guardian: User, slot: TemporaryCareSlot, child: Child, now: datetime.datetime | None = None
+) -> TemporaryCareBooking:
+    """Book a place in a slot for the guardian's child; the slot row is locked while places are counted."""
+    now = now or timezone.now()
+    _require_guardian(guardian, child)
+    slot = TemporaryCareSlot.objects.select_for_update().get(pk=slot.pk)
+    _require_open_institution(slot.institution_id)
+    _require_before_cutoff(slot.booking_cutoff, now)
+    months = completed_months(child.birth_date, slot.date)
+    if not YOUNGEST_MONTHS <= months < OLDEST_MONTHS:
+        raise Refusal(
+            _(
+                "Temporary care is for children from 6 to 36 months old; %(child)s will be %(months)d "
+                "months old on %(day)s."
+            )
+            % {"child": child.name, "months": months, "day": slot.date.isoformat()},
+            "age_not_served",
+        )
+    already = Refusal(
+        _("%(child)s is already booked for this slot.") % {"child": child.name},
+        "already_booked",
+        conflict=True,
+    )
+    booked = slot.bookings.filter(status=TemporaryCareStatus.BOOKED)
+    if booked.filter(child=child).exists():
+        raise already
+    if booked.count() >= slot.capacity:
+        raise Refusal(
+            _("This slot is full: all %(capacity)d places are taken.") % {"capacity": slot.capacity},
+            "slot_full",
+            conflict=True,
+        )
+    booking = TemporaryCareBooking(slot=slot, child=child, booked_by=guardian, booked_at=now)
+    booking.full_clean()
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError:
+        raise already from None
+    institution = slot.institution
+    _notify_guardians(
+        child,
+        kind="booking_confirmed",
+        title=lambda: str(
+            _("%(child)s is booked for temporary care at %(institution)s")
+            % {"child": child.name, "institution": institution.name}
+        ),
+        body=lambda: str(
+            _("%(day)s, %(period)s. You can cancel until %(cutoff)s.")
+            % {
+                "day": slot.date.isoformat(),
+                "period": slot.get_period_display(),
+                "cutoff": _moment(slot.booking_cutoff),
+            }
+        ),
+    )
+    return booking
+
+
+@transaction.atomic
+def slot_cancel(
+    *, guardian: User, booking: TemporaryCareBooking, now: datetime.datetime | None = None
+) -> TemporaryCareBooking:
+    """Cancel a booking before the slot's cut-off: the place is free again."""
+    now = now or timezone.now()
+    booking = TemporaryCareBooking.objects.select_related("child").get(pk=booking.pk)
+    _require_guardian(guardian, booking.child)
+    slot = TemporaryCareSlot.objects.select_for_update().get(pk=booking.slot_id)
+    booking = TemporaryCareBooking.objects.select_for_update().get(pk=booking.pk)
+    if booking.status != TemporaryCareStatus.BOOKED:
+        raise Refusal(_("This booking is already cancelled."), "booking_not_active", conflict=True)
+    _require_cancellable(slot.booking_cutoff, now)
+    booking.status = TemporaryCareStatus.CANCELLED
+    booking.cancelled_at = now
+    booking.save(update_fields=["status", "cancelled_at"])
+    return booking
+
+
+# Parent-child sessions ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def session_publish(
+    *,
+    director: User,
+    institution: Institution,
+    title: str,
+    date: datetime.date,
+    starts_at: datetime.time,
+    ends_at: datetime.time,
+    min_age_months: int,
+    max_age_months: int,
+    capacity: int,
+    price_yuan: Decimal | None = None,
+    booking_cutoff: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
+) -> ParentChildSession:
+    """Publish a parent-child session; its price is the fee catalogue's unless one is given."""
+    now = now or timezone.now()
+    _require_manager(director, institution)
+    offering = _offering(institution, ServiceType.PARENT_CHILD)
+    _require_future_day(date, now)
+    if ends_at <= starts_at:
+        raise Refusal(_("The session must end after it starts."), "ends_before_start")
+    if not 0 <= min_age_months < max_age_months <= OLDEST_SESSION_MONTHS:
+        raise Refusal(
+            _("The age range must run from a lower to a higher age, at most %(oldest)d months.")
+            % {"oldest": OLDEST_SESSION_MONTHS},
+            "age_range_invalid",
+        )
+    cutoff = booking_cutoff or default_booking_cutoff(date)
+    _require_cutoff(cutoff, latest=_local(date, starts_at), now=now)
+    session = ParentChildSession(
+        institution=institution,
+        title=title,
+        date=date,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        min_age_months=min_age_months,
+        max_age_months=max_age_months,
+        capacity=capacity,
+        price_yuan=offering.price_yuan if price_yuan is None else price_yuan,
+        booking_cutoff=cutoff,
+        published_at=now,
+    )
+    session.full_clean()
+    session.save()
+    return session
+
+
+@transaction.atomic
+def session_book(
+    *,
+    guardian: User,
+    session: ParentChildSession,
+    child: Child,
+    adult_name: str,
+    now: datetime.datetime | None = None,
+) -> SessionBooking:
+    """Book a session for the guardian's child, or put the child on its waitlist when it is full."""
+    now = now or timezone.now()
+    _require_guardian(guardian, child)
+    session = ParentChildSession.objects.select_for_update().get(pk=session.pk)
+    _require_open_institution(session.institution_id)
+    _require_before_cutoff(session.booking_cutoff, now)
+    months = completed_months(child.birth_date, session.date)
+    if not session.min_age_months <= months < session.max_age_months:
+        raise Refusal(
+            _(
+                "This session is for children from %(low)d to under %(high)d months old; %(child)s will be "
+                "%(months)d months old on %(day)s."
+            )
+            % {
+                "low": session.min_age_months,
+                "high": session.max_age_months,
+                "child": child.name,
+                "months": months,
+                "day": session.date.isoformat(),
+            },
+            "age_outside_session",
+        )
+    adult_name = adult_name.strip()
+    if not adult_name:
+        raise Refusal(_("Give the name of the adult who comes with the child."), "adult_name_required")
+    already = Refusal(
+        _("%(child)s is already booked for this session.") % {"child": child.name},
+        "already_booked",
+        conflict=True,
+    )
+    if session.bookings.filter(child=child, status__in=ACTIVE_SESSION_BOOKING_STATUSES).exists():
+        raise already
+    booked = session.bookings.filter(status=SessionBookingStatus.BOOKED).count()
+    status = SessionBookingStatus.BOOKED if booked < session.capacity else SessionBookingStatus.WAITLISTED
+    booking = SessionBooking(
+        session=session,
+        child=child,
+        adult_name=adult_name,
+        booked_by=guardian,
+        status=status,
+        created_at=now,
+    )
+    booking.full_clean()
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError:
+        raise already from None
+    institution = session.institution
+    if status == SessionBookingStatus.BOOKED:
+        _notify_guardians(
+            child,
+            kind="booking_confirmed",
+            title=lambda: str(
+                _("%(child)s is booked for “%(session)s” at %(institution)s")
+                % {"child": child.name, "session": session.title, "institution": institution.name}
+            ),
+            body=lambda: _session_when(session),
+        )
+    else:
+        position = waitlist_position(booking)
+        _notify_guardians(
+            child,
+            kind="booking_waitlisted",
+            title=lambda: str(
+                _("“%(session)s” is full: %(child)s is number %(position)d on the waitlist")
+                % {"session": session.title, "child": child.name, "position": position}
+            ),
+            body=lambda: str(
+                _("We will tell you if a place becomes free. %(when)s") % {"when": _session_when(session)}
+            ),
+        )
+    return booking
+
+
+def _session_when(session: ParentChildSession) -> str:
+    return str(
+        _("%(day)s %(start)s–%(end)s. You can cancel until %(cutoff)s.")
+        % {
+            "day": session.date.isoformat(),
+            "start": session.starts_at.strftime("%H:%M"),
+            "end": session.ends_at.strftime("%H:%M"),
+            "cutoff": _moment(session.booking_cutoff),
+        }
+    )
+
+
+@transaction.atomic
+def session_cancel(
+    *, guardian: User, booking: SessionBooking, now: datetime.datetime | None = None
+) -> SessionBooking:
+    """Cancel a booking or leave the waitlist; a freed place goes to the earliest waitlisted child.
+
+    A booked place may be given up only before the cut-off (as for temporary care); leaving the
+    waitlist is possible at any time, since it frees no place.
+    """
+    now = now or timezone.now()
+    booking = SessionBooking.objects.select_related("child").get(pk=booking.pk)
+    _require_guardian(guardian, booking.child)
+    session = ParentChildSession.objects.select_for_update().get(pk=booking.session_id)
+    booking = SessionBooking.objects.select_for_update().get(pk=booking.pk)
+    if booking.status == SessionBookingStatus.CANCELLED:
+        raise Refusal(_("This booking is already cancelled."), "booking_not_active", conflict=True)
+    was_booked = booking.status == SessionBookingStatus.BOOKED
+    if was_booked:
+        _require_cancellable(session.booking_cutoff, now)
+    booking.status = SessionBookingStatus.CANCELLED
+    booking.cancelled_at = now
+    booking.save(update_fields=["status", "cancelled_at"])
+    if was_booked:
+        _promote_waitlist(session)
+    return booking
+
+
+def _promote_waitlist(session: ParentChildSession) -> None:
+    """Give the free places to the waitlist in its order (the caller holds the session's row lock)."""
+    free = session.capacity - session.bookings.filter(status=SessionBookingStatus.BOOKED).count()
+    if free <= 0:
+        return
+    institution = session.institution
+    for waiting in list(waitlist_of(session)[:free]):
+        waiting.status = SessionBookingStatus.BOOKED
+        waiting.save(update_fields=["status"])
+        _notify_guardians(
+            waiting.child,
+            kind="session_place_freed",
+            title=partial(_place_freed_title, waiting.child, session, institution),
+            body=partial(_session_when, session),
+        )
+
+
+def _place_freed_title(child: Child, session: ParentChildSession, institution: Institution) -> str:
+    return str(
+        _("A place became free: %(child)s is now booked for “%(session)s” at %(institution)s")
+        % {"child": child.name, "session": session.title, "institution": institution.name}
+    )

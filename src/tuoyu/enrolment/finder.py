@@ -1,0 +1,142 @@
+"""The finder: the public directory plus what a family asks first — is there a place for my child, near me,
+at a price I can pay? One filter set serves the page and the API (``GET /api/v1/institutions/``).
+"""
+
+from decimal import Decimal
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Exists, FloatField, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Sin, Sqrt
+from django.utils.translation import gettext_lazy as _
+
+from tuoyu.enrolment.eligibility import eligible_bands
+from tuoyu.enrolment.selectors import classes_with_vacancy
+from tuoyu.registry.filters import AnyYesNo, DirectoryFilter
+from tuoyu.registry.models import CareClass, Institution, ServiceOffering, ServiceType
+from tuoyu.registry.selectors import institutions_public
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def finder_queryset() -> QuerySet[Institution]:
+    """Public institutions with each class's live vacancy prefetched."""
+    classes = classes_with_vacancy(CareClass.objects.order_by("age_band", "name"))
+    return (
+        institutions_public()
+        .prefetch_related(None)
+        .prefetch_related("provider_tags", "services", Prefetch("classes", queryset=classes))
+    )
+
+
+def with_distance(
+    queryset: QuerySet[Institution], latitude: float, longitude: float
+) -> QuerySet[Institution]:
+    """Annotate ``distance_km`` (great-circle, haversine) from the given point."""
+    lat = Radians(Cast("latitude", FloatField()))
+    lon = Radians(Cast("longitude", FloatField()))
+    lat0, lon0 = Radians(latitude), Radians(longitude)
+    haversine = Power(Sin((lat - lat0) / 2), 2) + Cos(lat0) * Cos(lat) * Power(Sin((lon - lon0) / 2), 2)
+    return queryset.annotate(distance_km=2 * EARTH_RADIUS_KM * ASin(Sqrt(haversine)))
+
+
+class PointField(forms.CharField):
+    """A point typed as "latitude,longitude" (what a phone's location gives)."""
+
+    def to_python(self, value: str | None) -> tuple[float, float] | None:  # type: ignore[override]
+        text = (value or "").strip()
+        if not text:
+            return None
+        try:
+            lat_text, lon_text = text.replace("，", ",").split(",")
+            latitude, longitude = float(lat_text), float(lon_text)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Give the point as latitude,longitude, for example 35.3921,116.5874."), code="point"
+            ) from None
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise forms.ValidationError(_("This point is not on the map."), code="point")
+        return latitude, longitude
+
+
+class PointFilter(django_filters.Filter):
+    field_class = PointField
+
+
+class FinderFilter(DirectoryFilter):
+    age_months = django_filters.NumberFilter(
+        label=_("Child's age (months)"),
+        method="filter_age_months",
+        min_value=0,
+        max_value=48,
+    )
+    has_vacancy = django_filters.BooleanFilter(
+        label=_("Vacancy now"), method="filter_has_vacancy", widget=AnyYesNo
+    )
+    price_min = django_filters.NumberFilter(label=_("Price from (yuan)"), method="filter_price", min_value=0)
+    price_max = django_filters.NumberFilter(label=_("Price up to (yuan)"), method="filter_price", min_value=0)
+    near = PointFilter(label=_("Near (latitude,longitude)"), method="filter_near")
+    radius_km = django_filters.NumberFilter(
+        label=_("Within (km)"), method="filter_near", min_value=Decimal("0.1"), max_value=100
+    )
+
+    FIRST = ("age_months", "has_vacancy", "service_type", "near")
+    """What a family asks first: shown first, the other filters after them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        filters: dict[str, django_filters.Filter] = self.filters  # type: ignore[has-type]
+        order = [*self.FIRST, *(name for name in filters if name not in self.FIRST)]
+        self.filters = {name: filters[name] for name in order}
+
+    def _bands(self) -> list[str] | None:
+        data = self.form.cleaned_data
+        if data.get("age_months") is not None:
+            bands = eligible_bands(int(data["age_months"]))
+            return [b for b in bands if b == data["age_band"]] if data.get("age_band") else bands
+        return [data["age_band"]] if data.get("age_band") else None
+
+    def filter_age_months(
+        self, queryset: QuerySet[Institution], name: str, value: Decimal
+    ) -> QuerySet[Institution]:
+        bands = eligible_bands(int(value))
+        return queryset.filter(
+            Exists(CareClass.objects.filter(institution=OuterRef("pk"), age_band__in=bands))
+        )
+
+    def filter_has_vacancy(
+        self, queryset: QuerySet[Institution], name: str, value: bool
+    ) -> QuerySet[Institution]:
+        classes = classes_with_vacancy(CareClass.objects.filter(institution=OuterRef("pk")))
+        bands = self._bands()
+        if bands is not None:
+            classes = classes.filter(age_band__in=bands)
+        condition = Exists(classes.filter(vacancy__gt=0))
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_price(
+        self, queryset: QuerySet[Institution], name: str, value: Decimal
+    ) -> QuerySet[Institution]:
+        """Prices of the chosen service type (full-day care when none is chosen)."""
+        service_type = self.form.cleaned_data.get("service_type") or ServiceType.FULL_DAY
+        bound = Q(price_yuan__gte=value) if name == "price_min" else Q(price_yuan__lte=value)
+        return queryset.filter(
+            Exists(
+                ServiceOffering.objects.filter(bound, institution=OuterRef("pk"), service_type=service_type)
+            )
+        )
+
+    def filter_near(self, queryset: QuerySet[Institution], name: str, value: object) -> QuerySet[Institution]:
+        return queryset  # applied together in filter_queryset: the radius needs the point
+
+    def filter_queryset(self, queryset: QuerySet[Institution]) -> QuerySet[Institution]:
+        queryset = super().filter_queryset(queryset)
+        point = self.form.cleaned_data.get("near")
+        if point is None:
+            return queryset.order_by("name")
+        queryset = with_distance(queryset, *point)
+        radius = self.form.cleaned_data.get("radius_km")
+        if radius is not None:
+            queryset = queryset.filter(Q(distance_km__lte=float(radius)))
+        return queryset.order_by("distance_km", "name")  # type: ignore[misc]  # an annotation

@@ -1,0 +1,101 @@
+"""A guardian's rights over their child's data (PIPL art. 45 and 47): a copy, and deletion.
+
+Deletion is refused only where a retention rule applies: once a child has held a place, the institution
+keeps the child's enrolment and health file (national rules §7.8, §12.1).
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tuoyu.accounts.models import User
+from tuoyu.enrolment.models import Child, DeletionRequest
+from tuoyu.enrolment.selectors import is_guardian_of
+from tuoyu.refusals import Refusal
+
+
+def _require_guardian(actor: User, child: Child) -> None:
+    if not is_guardian_of(actor, child):
+        raise Refusal(_("Only the child's guardians may do this."), "not_guardian")
+
+
+def child_data_export(*, guardian: User, child: Child) -> dict[str, Any]:
+    """Everything Tuoyu stores about the child, as a guardian downloads it (JSON-ready)."""
+    _require_guardian(guardian, child)
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "child": {
+            "name": child.name,
+            "sex": child.get_sex_display(),
+            "birth_date": child.birth_date.isoformat(),
+            "identity_number": child.identity_number,
+            "allergies": child.allergies,
+            "special_needs": child.special_needs,
+            "recorded_at": child.created_at.isoformat(),
+        },
+        "guardians": [
+            {"name": g.user.display_name, "relation": g.get_relation_display(), "mobile": g.user.phone}
+            for g in child.guardianships.select_related("user")
+        ],
+        "pickup_persons": [
+            {
+                "name": p.name,
+                "relation": p.get_relation_display(),
+                "mobile": p.phone,
+                "identity_number": p.identity_number,
+            }
+            for p in child.pickup_persons.all()
+        ],
+        "entry_exams": [
+            {
+                "examined_on": e.examined_on.isoformat(),
+                "medical_institution": e.medical_institution,
+                "result": e.get_result_display(),
+            }
+            for e in child.entry_exams.all()
+        ],
+        "applications": [
+            {
+                "institution": a.institution.name,
+                "service_type": a.get_service_type_display(),
+                "desired_start": a.desired_start.isoformat(),
+                "status": a.get_status_display(),
+                "applied_at": a.applied_at.isoformat(),
+            }
+            for a in child.applications.select_related("institution")
+        ],
+        "placements": [
+            {
+                "institution": p.institution.name,
+                "class": p.care_class.name,
+                "start_date": p.start_date.isoformat(),
+                "ends_on": p.ends_on.isoformat(),
+                "end_reason": p.get_end_reason_display(),
+            }
+            for p in child.placements.select_related("institution", "care_class")
+        ],
+    }
+
+
+@transaction.atomic
+def child_delete_request(*, guardian: User, child: Child) -> DeletionRequest:
+    """Delete the child's data now, or record why it must be kept."""
+    _require_guardian(guardian, child)
+    request = DeletionRequest(child_name=child.name, child_code=child.code, requested_by=guardian)
+    if child.placements.exists():
+        request.outcome = DeletionRequest.Outcome.REFUSED
+        request.reason = str(
+            _(
+                "%(child)s has held a place at an institution, which must keep the child's enrolment and "
+                "health records (national rules §7.8 and §12.1). Ask the institution about the retention "
+                "period; everything else (applications, bookings) can be withdrawn."
+            )
+            % {"child": child.name}
+        )
+    else:
+        request.outcome = DeletionRequest.Outcome.DELETED
+        child.delete()
+    request.save()
+    return request

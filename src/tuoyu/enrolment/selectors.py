@@ -1,0 +1,211 @@
+"""Reads of enrolment data: who may see which child, the queue, and live vacancies.
+
+Vacancy of a class = capacity − placements holding a place − open offers (not yet expired). A place is
+held from the placement's creation until ``ends_on``, so a child starting next month already takes it.
+"""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from tuoyu.accounts.access import Perm, actor_pk
+from tuoyu.accounts.models import User
+from tuoyu.enrolment.models import (
+    Application,
+    ApplicationStatus,
+    CareTask,
+    Child,
+    Consent,
+    Offer,
+    OfferStatus,
+    Placement,
+    PrivacyNotice,
+    QueuePriority,
+)
+from tuoyu.registry.models import CareClass, Institution
+from tuoyu.registry.selectors import institutions_visible_to
+from tuoyu.registry.standards import BAND_STANDARDS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class Vacancy(TypedDict):
+    placed: int
+    offered: int
+    vacancy: int
+
+
+def current_notice() -> PrivacyNotice | None:
+    return PrivacyNotice.objects.order_by("-published_at", "-pk").first()
+
+
+def has_current_consent(user: object) -> bool:
+    notice = current_notice()
+    return notice is not None and Consent.objects.filter(user_id=actor_pk(user), notice=notice).exists()
+
+
+# Who sees which child ------------------------------------------------------------------------------
+
+
+def children_of_guardian(user: object) -> QuerySet[Child]:
+    return Child.objects.filter(guardianships__user_id=actor_pk(user))
+
+
+def children_visible_to(actor: object, perm: Perm = Perm.VIEW_CHILDREN) -> QuerySet[Child]:
+    """A guardian's own children, plus the children placed at or applying to institutions the actor serves."""
+    institutions = institutions_visible_to(actor, perm)
+    condition = Q(guardianships__user_id=actor_pk(actor))
+    condition |= Q(placements__institution__in=institutions) | Q(applications__institution__in=institutions)
+    return Child.objects.filter(pk__in=Child.objects.filter(condition).values("pk"))
+
+
+def applications_visible_to(actor: object) -> QuerySet[Application]:
+    """A guardian's own children's applications and the applications to institutions the actor enrols for."""
+    institutions = institutions_visible_to(actor, Perm.MANAGE_ENROLMENT)
+    return Application.objects.filter(
+        Q(child__guardianships__user_id=actor_pk(actor)) | Q(institution__in=institutions)
+    ).distinct()
+
+
+def offers_visible_to(actor: object) -> QuerySet[Offer]:
+    return Offer.objects.filter(application__in=applications_visible_to(actor))
+
+
+def placements_visible_to(actor: object) -> QuerySet[Placement]:
+    institutions = institutions_visible_to(actor, Perm.VIEW_CHILDREN)
+    return Placement.objects.filter(
+        Q(child__guardianships__user_id=actor_pk(actor)) | Q(institution__in=institutions)
+    ).distinct()
+
+
+def classes_with_children_visible_to(actor: object) -> QuerySet[CareClass]:
+    """Classes whose roster the actor may see: the staff of the institution."""
+    return CareClass.objects.filter(institution__in=institutions_visible_to(actor, Perm.VIEW_CHILDREN))
+
+
+def may_see_sensitive_data(actor: object, child: Child) -> bool:
+    """Allergies and special needs: for the child's guardians and the staff of an institution caring for them,
+    not for an institution the family has only applied to."""
+    return is_guardian_of(actor, child) or placements_visible_to(actor).filter(child=child).exists()
+
+
+def is_guardian_of(user: object, child: Child) -> bool:
+    return child.guardianships.filter(user_id=actor_pk(user)).exists()
+
+
+# Places and vacancies ------------------------------------------------------------------------------
+
+
+def _count(queryset: QuerySet, group: str) -> Coalesce:
+    counted = queryset.order_by().values(group).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def holding_placements(day: datetime.date) -> QuerySet[Placement]:
+    return Placement.objects.filter(ends_on__gt=day)
+
+
+def open_offers(now: datetime.datetime) -> QuerySet[Offer]:
+    return Offer.objects.filter(status=OfferStatus.OPEN, expires_at__gt=now)
+
+
+def classes_with_vacancy(
+    classes: QuerySet[CareClass], *, now: datetime.datetime | None = None
+) -> "QuerySet[WithAnnotations[CareClass, Vacancy]]":
+    """Annotate ``placed``, ``offered`` and ``vacancy`` (never below 0) on each class."""
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    return classes.annotate(
+        placed=_count(holding_placements(day).filter(care_class=OuterRef("pk")), "care_class"),
+        offered=_count(open_offers(now).filter(care_class=OuterRef("pk")), "care_class"),
+    ).annotate(vacancy=Greatest(F("capacity") - F("placed") - F("offered"), Value(0)))
+
+
+def institution_places_taken(institution: Institution, *, now: datetime.datetime | None = None) -> int:
+    """Places held or offered in the institution, to compare with its filed places."""
+    now = now or timezone.now()
+    placed = holding_placements(timezone.localdate(now)).filter(institution=institution).count()
+    offered = open_offers(now).filter(care_class__institution=institution).count()
+    return placed + offered
+
+
+@dataclass(frozen=True)
+class BandVacancy:
+    age_band: str
+    label: str
+    capacity: int
+    vacancy: int
+
+
+def vacancies_by_band(classes: Sequence[CareClass]) -> list[BandVacancy]:
+    """Sum the annotated classes of one institution per age band, in the order of the standards."""
+    totals: dict[str, list[int]] = {}
+    labels: dict[str, str] = {}
+    for care_class in classes:
+        entry = totals.setdefault(care_class.age_band, [0, 0])
+        entry[0] += care_class.capacity
+        entry[1] += getattr(care_class, "vacancy", 0)
+        labels[care_class.age_band] = care_class.get_age_band_display()
+    return [BandVacancy(band, labels[band], *totals[band]) for band in BAND_STANDARDS if band in totals]
+
+
+# The queue --------------------------------------------------------------------------------------------
+
+
+def queue_of(institution: Institution, service_type: str | None = None) -> QuerySet[Application]:
+    """Open applications to an institution in queue order: priority points, then application time."""
+    queue = Application.objects.filter(
+        institution=institution, status__in=[ApplicationStatus.WAITING, ApplicationStatus.OFFERED]
+    )
+    if service_type:
+        queue = queue.filter(service_type=service_type)
+    return queue.select_related("child").order_by("-priority_points", "applied_at", "pk")
+
+
+def queue_position(application: Application) -> int | None:
+    """1-based place among waiting applications to the same institution and service; None if not waiting."""
+    if application.status != ApplicationStatus.WAITING:
+        return None
+    ahead = Application.objects.filter(
+        institution_id=application.institution_id,
+        service_type=application.service_type,
+        status=ApplicationStatus.WAITING,
+    ).filter(
+        Q(priority_points__gt=application.priority_points)
+        | Q(priority_points=application.priority_points, applied_at__lt=application.applied_at)
+        | Q(
+            priority_points=application.priority_points,
+            applied_at=application.applied_at,
+            pk__lt=application.pk,
+        )
+    )
+    return ahead.count() + 1
+
+
+def priorities_of(institution: Institution) -> QuerySet[QueuePriority]:
+    return QueuePriority.objects.filter(institution=institution).order_by("-points", "label")
+
+
+def roster_of(care_class: CareClass, day: datetime.date) -> QuerySet[Placement]:
+    """Children holding a place in the class on ``day``: present now or starting later."""
+    return (
+        holding_placements(day)
+        .filter(care_class=care_class)
+        .select_related("child")
+        .order_by("start_date", "child__name")
+    )
+
+
+def open_tasks_visible_to(actor: User) -> QuerySet[CareTask]:
+    institutions = institutions_visible_to(actor, Perm.RECORD_HEALTH)
+    return (
+        CareTask.objects.filter(institution__in=institutions, done_at__isnull=True)
+        .select_related("child", "institution")
+        .order_by("due_on", "pk")
+    )

@@ -1,0 +1,39 @@
+"""Text messages (SMS) through a pluggable backend.
+
+``settings.SMS_BACKEND`` names a class with ``send(phone, text)``. The default writes the message to the
+log (``tuoyu.sms``), which is what a development machine or an intranet without a gateway needs. A real
+gateway plugs in as a class of the same shape; see docs/operations.md ("Text messages").
+"""
+
+import logging
+from typing import Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger("tuoyu.sms")
+
+
+class SmsBackend(Protocol):
+    def send(self, phone: str, text: str) -> None: ...
+
+
+class LogBackend:
+    """Writes each message to the log instead of sending it."""
+
+    def send(self, phone: str, text: str) -> None:
+        logger.info("SMS to %s: %s", phone, text)
+
+
+class MemoryBackend:
+    """Keeps messages in ``MemoryBackend.outbox`` (for tests)."""
+
+    outbox: list[tuple[str, str]] = []
+
+    def send(self, phone: str, text: str) -> None:
+        self.outbox.append((phone, text))
+
+
+def send_sms(phone: str, text: str) -> None:
+    backend: SmsBackend = import_string(settings.SMS_BACKEND)()
+    backend.send(phone, text)

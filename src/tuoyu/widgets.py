@@ -1,0 +1,12 @@
+"""Form widgets shared by every app's forms."""
+
+from django import forms
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; it reads and writes ISO dates whatever the page's language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")

@@ -6,7 +6,7 @@ import datetime
 import chinese_calendar
 import pytest
 
-from tuoyu.workdays import CalendarYearUnknown, add_working_days, months_later
+from tuoyu.workdays import CalendarYearUnknown, add_working_days, latest_working_day, months_later
 
 
 def first_unknown_year() -> int:
@@ -81,3 +81,9 @@ def test_months_later_keeps_the_day_or_moves_to_the_first_after_a_missing_one(
     day: datetime.date, months: int, expected: datetime.date
 ) -> None:
     assert months_later(day, months) == expected
+
+
+def test_latest_working_day_is_the_day_itself_on_a_working_day_else_the_one_before() -> None:
+    assert latest_working_day(datetime.date(2026, 11, 27)) == datetime.date(2026, 11, 27)  # a Friday
+    assert latest_working_day(datetime.date(2026, 11, 29)) == datetime.date(2026, 11, 27)  # its Sunday
+    assert latest_working_day(datetime.date(2026, 10, 5)) == datetime.date(2026, 9, 30)  # National Day week

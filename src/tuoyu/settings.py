@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "tuoyu.notifications",
     "tuoyu.enrolment",
     "tuoyu.bookings",
+    "tuoyu.daycare",
     "tuoyu.supervision",
     "tuoyu.insights",
     "tuoyu.demo",
@@ -196,6 +197,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ServiceTypeEnum": "tuoyu.registry.models.ServiceType",
         "PlaceServiceTypeEnum": "tuoyu.enrolment.models.PLACE_SERVICE_CHOICES",
+        "LogKindEnum": "tuoyu.daycare.models.LogKind",
     },
 }
 
@@ -226,6 +228,13 @@ ENTRY_EXAM_VALID_DAYS = int(os.environ.get("ENTRY_EXAM_VALID_DAYS", "30"))
 AGE_GRACE_DAYS = int(os.environ.get("AGE_GRACE_DAYS", "30"))
 OFFER_VALID_HOURS = int(os.environ.get("OFFER_VALID_HOURS", "48"))
 VACCINATION_CHECK_DAYS = 30
+
+# The day in care (national rules §16.6); each can be overridden per deployment.
+MORNING_CHECK_DEADLINE = os.environ.get("MORNING_CHECK_DEADLINE", "09:30")
+EXPECTED_ABSENT_AFTER = os.environ.get("EXPECTED_ABSENT_AFTER", "09:30")
+MIXED_CLASS_CHILDREN_PER_CAREGIVER = int(os.environ.get("MIXED_CLASS_CHILDREN_PER_CAREGIVER", "5"))
+OUTDOOR_MINUTES_PER_DAY = 120
+REPORT_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("tuoyu.bookings.api")),
     path("", include("tuoyu.enrolment.api")),
     path("", include("tuoyu.notifications.api")),
+    path("", include("tuoyu.daycare.api")),
 ]
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("", include("tuoyu.supervision.urls")),
     path("", include("tuoyu.enrolment.urls")),
     path("messages/", include("tuoyu.notifications.urls")),
+    path("care/", include("tuoyu.daycare.urls")),
     path("bookings/", include("tuoyu.bookings.urls")),
     path("filings/", include("tuoyu.filings.urls")),
     path("accounts/", include("tuoyu.accounts.urls")),

@@ -41,3 +41,17 @@ def months_later(day: datetime.date, months: int) -> datetime.date:
         return datetime.date(year, month, day.day)
     except ValueError:
         return datetime.date(year + month // 12, month % 12 + 1, 1)
+
+
+def latest_working_day(on: datetime.date) -> datetime.date:
+    """``on`` itself when it is a working day, else the working day before it (Monday to Friday when the
+    calendar does not know the year yet)."""
+    day = on
+    while True:
+        try:
+            workday = chinese_calendar.is_workday(day)
+        except NotImplementedError:
+            workday = day.weekday() < 5
+        if workday:
+            return day
+        day -= datetime.timedelta(days=1)

@@ -32,6 +32,8 @@ class Perm(StrEnum):
     VIEW_CHILDREN = "view_children"  # children placed at or applying to an institution
     MANAGE_ENROLMENT = "manage_enrolment"  # the queue, offers, placements, bookable capacity
     RECORD_HEALTH = "record_health"  # entry examinations, health tasks
+    RECORD_CARE = "record_care"  # the day in care: attendance, checks, care log, reports, outings
+    VIEW_DAILY_SUPERVISION = "view_daily_supervision"  # the district's daily figures of every institution
     USE_BACK_OFFICE = "use_back_office"
 
 
@@ -46,6 +48,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.MANAGE_TRAINING,
             Perm.VIEW_FINDINGS,
             Perm.USE_BACK_OFFICE,
+            Perm.VIEW_DAILY_SUPERVISION,
         }
     ),
     Role.DIRECTOR: frozenset(
@@ -62,11 +65,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_CHILDREN,
             Perm.MANAGE_ENROLMENT,
             Perm.RECORD_HEALTH,
+            Perm.RECORD_CARE,
+            Perm.VIEW_DAILY_SUPERVISION,
         }
     ),
-    Role.CAREGIVER: frozenset({Perm.VIEW_INSTITUTION_FILE, Perm.VIEW_CLASSES, Perm.VIEW_CHILDREN}),
+    Role.CAREGIVER: frozenset(
+        {Perm.VIEW_INSTITUTION_FILE, Perm.VIEW_CLASSES, Perm.VIEW_CHILDREN, Perm.RECORD_CARE}
+    ),
     Role.HEALTH_WORKER: frozenset(
-        {Perm.VIEW_INSTITUTION_FILE, Perm.VIEW_CLASSES, Perm.VIEW_CHILDREN, Perm.RECORD_HEALTH}
+        {
+            Perm.VIEW_INSTITUTION_FILE,
+            Perm.VIEW_CLASSES,
+            Perm.VIEW_CHILDREN,
+            Perm.RECORD_HEALTH,
+            Perm.RECORD_CARE,
+        }
     ),
     Role.DOCTOR: frozenset({Perm.VIEW_INSTITUTION_FILE, Perm.VIEW_CLASSES}),
     Role.GUARDIAN: frozenset(),  # guardians act for their own children: see enrolment.selectors

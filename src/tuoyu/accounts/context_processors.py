@@ -25,12 +25,17 @@ def navigation_for(user: object) -> list[NavItem]:
     ]
     if Role.GUARDIAN in roles_of(user):
         items.append(NavItem(_("My family"), reverse("enrolment:family"), "family"))
+        items.append(NavItem(_("Daily reports"), reverse("daycare:family_reports"), "reports"))
         items.append(NavItem(_("Temporary care"), reverse("bookings:index"), "bookings"))
     if has_perm(user, Perm.SUPERVISE_REGION):
         items.append(NavItem(_("Institutions under supervision"), reverse("registry:manage_list"), "manage"))
     elif has_perm(user, Perm.VIEW_INSTITUTION_FILE):
         label = _("Partner institutions") if Role.DOCTOR in roles_of(user) else _("My institution")
         items.append(NavItem(label, reverse("registry:manage_list"), "manage"))
+    if has_perm(user, Perm.RECORD_CARE):
+        items.append(NavItem(_("Today in care"), reverse("daycare:home"), "care"))
+    if has_perm(user, Perm.VIEW_DAILY_SUPERVISION) and has_perm(user, Perm.SUPERVISE_REGION):
+        items.append(NavItem(_("Daily supervision"), reverse("daycare:district"), "district"))
     if has_perm(user, Perm.MANAGE_ENROLMENT):
         items.append(NavItem(_("Enrolment"), reverse("enrolment:queue"), "enrolment"))
         items.append(NavItem(_("Bookable care"), reverse("bookings:manage"), "bookings-manage"))

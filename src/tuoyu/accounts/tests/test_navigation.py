@@ -20,17 +20,18 @@ DIRECTOR = EVERYONE | {
     "enrolment",
     "bookings-manage",
     "tasks",
+    "care",
 }
-REGULATOR = EVERYONE | {"manage", "admin", "filings", "expiring", "training", "rules"}
+REGULATOR = EVERYONE | {"manage", "admin", "filings", "expiring", "training", "rules", "district"}
 EXPECTED_NAV = {
     "regulator_a": REGULATOR,
     "regulator_b": REGULATOR,
     "director_x": DIRECTOR,
     "director_y": DIRECTOR,
-    "caregiver_x": EVERYONE | {"manage"},
-    "health_worker_x": EVERYONE | {"manage", "tasks"},
+    "caregiver_x": EVERYONE | {"manage", "care"},
+    "health_worker_x": EVERYONE | {"manage", "tasks", "care"},
     "doctor": EVERYONE | {"manage"},
-    "guardian": EVERYONE | {"family", "bookings"},
+    "guardian": EVERYONE | {"family", "bookings", "reports"},
     "anonymous": EVERYONE,
 }
 MANAGE_LABEL = {

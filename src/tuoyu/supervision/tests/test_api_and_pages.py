@@ -33,6 +33,13 @@ RULE_CODES = [
     "ENR-04",
     "ENR-05",
     "ENR-06",
+    "DAY-01",
+    "DAY-02",
+    "DAY-03",
+    "DAY-04",
+    "DAY-05",
+    "DAY-06",
+    "DAY-07",
 ]
 
 

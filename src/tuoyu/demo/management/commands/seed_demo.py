@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
 from tuoyu.accounts.models import Role, User
-from tuoyu.demo import bookable, district, families, records
+from tuoyu.demo import bookable, daycare, district, families, records
 from tuoyu.regions.factories import PopulationFactory, RegionFactory
 from tuoyu.regions.models import Region
 from tuoyu.registry.factories import (
@@ -168,6 +168,7 @@ class Command(BaseCommand):
         records.seed_training(area, today)
         families.seed_families(users=users, password_hash=self.password_hash)
         bookable.seed_bookable_care(demo_guardian=users["guardian"])
+        daycare.seed_daycare()
         findings_refresh_all(day=today)
         return True
 

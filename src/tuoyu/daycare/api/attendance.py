@@ -1,0 +1,476 @@
+"""The attendance API: every action of the class screen, for a caregiver's app; a child's day for families.
+
+Staff who record care at the institution (caregivers, health workers, the director) read a class's day and
+post check-ins with the morning check, noon checks, absences and check-outs; health workers read and
+update the illness follow-ups. Guardians read their own children's attendance of a day. A class, child or
+follow-up outside the caller's scope is 404. Refusals answer 400 (the input) or 409 (the state) with
+``{"code", "detail"}``: ``temperature_implausible``, ``abnormal_needs_notification``, ``already_checked_in``,
+``not_checked_in``, ``already_checked_out``, ``pickup_not_authorised`` and the others listed in
+``services.attendance``.
+"""
+
+import datetime
+import uuid
+from typing import Any
+
+from django.http import Http404
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm
+from tuoyu.accounts.models import User
+from tuoyu.daycare.models import (
+    AbsenceReason,
+    CheckDecision,
+    HealthCheck,
+    IllnessFollowUp,
+    Observation,
+    Symptom,
+)
+from tuoyu.daycare.selectors.attendance import (
+    RosterEntry,
+    children_on_roster,
+    children_with_days_visible_to,
+    classes_for_care,
+    day_counts,
+    day_entry,
+    day_roster,
+    follow_ups_visible_to,
+    observation_labels,
+    pickup_options,
+)
+from tuoyu.daycare.selectors.ratios import class_ratio
+from tuoyu.daycare.services import attendance as services
+from tuoyu.enrolment.models import Child, PickupPerson
+from tuoyu.refusals import Refusal
+from tuoyu.registry.models import CareClass
+
+
+def _user(request: Request) -> User:
+    assert isinstance(request.user, User)  # the default permission: signed in
+    return request.user
+
+
+def _day_param(request: Request) -> datetime.date:
+    value = request.query_params.get("day")
+    if not value:
+        return timezone.localdate()
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise Http404 from None
+
+
+def _care_class(request: Request, code: uuid.UUID) -> CareClass:
+    return get_visible_or_404(classes_for_care(request.user), code=code)
+
+
+def _child_on_roster(care_class: CareClass, code: uuid.UUID) -> Child:
+    """A child with a place in the class today; any other child is 404, as if it did not exist."""
+    return get_visible_or_404(children_on_roster(care_class, timezone.localdate()), code=code)
+
+
+DAY_PARAMETER = OpenApiParameter(
+    "day", OpenApiTypes.DATE, description="The day (YYYY-MM-DD); today if left out.", required=False
+)
+
+
+class AttendanceRefusalSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="What a program can act on, e.g. temperature_implausible.")
+    detail = serializers.CharField(help_text="The message for a person, in the request's language.")
+
+
+def _refused(example_400: str, example_409: str | None = None) -> dict[int, OpenApiResponse]:
+    responses = {
+        400: OpenApiResponse(
+            AttendanceRefusalSerializer, description=f"Refused: the input (e.g. {example_400})."
+        )
+    }
+    if example_409:
+        responses[409] = OpenApiResponse(
+            AttendanceRefusalSerializer, description=f"Refused: the state (e.g. {example_409})."
+        )
+    return responses
+
+
+# What a day looks like --------------------------------------------------------------------------------------
+
+
+class AttendanceHealthCheckSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display")
+    decision_label = serializers.CharField(source="get_decision_display")
+    observation_labels = serializers.SerializerMethodField()
+    checked_by = serializers.CharField(source="checked_by.display_name")
+
+    class Meta:
+        model = HealthCheck
+        fields = [
+            "kind",
+            "kind_label",
+            "temperature_c",
+            "observations",
+            "observation_labels",
+            "decision",
+            "decision_label",
+            "reason",
+            "guardian_notified_at",
+            "action",
+            "checked_at",
+            "checked_by",
+            "is_abnormal",
+        ]
+
+    def get_observation_labels(self, check: HealthCheck) -> list[str]:
+        return observation_labels(check)
+
+
+class AttendancePickupOptionSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["person", "guardian"])
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    relation = serializers.CharField()
+
+
+class AttendanceDaySerializer(serializers.Serializer):
+    """A child's day: state, arrival with the morning check, noon check, who collected them, or absence."""
+
+    child = serializers.UUIDField(source="child.code")
+    child_name = serializers.CharField(source="child.name")
+    state = serializers.CharField()
+    state_label = serializers.CharField()
+    checked_in_at = serializers.DateTimeField(source="attendance.checked_in_at", default=None)
+    checked_in_by = serializers.CharField(source="attendance.checked_in_by.display_name", default=None)
+    checked_out_at = serializers.DateTimeField(source="attendance.checked_out_at", default=None)
+    checked_out_by = serializers.CharField(source="attendance.checked_out_by.display_name", default=None)
+    collected_by = serializers.CharField(
+        source="attendance.picked_up_by_name", default=None, help_text="Who collected the child."
+    )
+    morning_check = AttendanceHealthCheckSerializer(source="morning", allow_null=True)
+    noon_check = AttendanceHealthCheckSerializer(source="noon", allow_null=True)
+    absence_reason = serializers.CharField(source="absence.reason", default=None)
+    absence_symptom = serializers.CharField(source="absence.symptom", default=None)
+    absence_note = serializers.CharField(source="absence.note", default=None)
+
+
+class AttendanceRosterChildSerializer(AttendanceDaySerializer):
+    needs_noon_check = serializers.BooleanField()
+    allergies = serializers.CharField(source="child.allergies")
+    pickup_options = serializers.SerializerMethodField()
+
+    def get_pickup_options(self, entry: RosterEntry) -> list[dict[str, Any]]:
+        options = pickup_options(entry.child) if entry.present else []
+        return [AttendancePickupOptionSerializer(option).data for option in options]
+
+
+class AttendanceRatioSerializer(serializers.Serializer):
+    present = serializers.IntegerField()
+    children_per_caregiver = serializers.IntegerField()
+    required = serializers.IntegerField()  # type: ignore[assignment]
+    certified_on_duty = serializers.IntegerField()
+    uncertified_on_duty = serializers.IntegerField()
+    breach = serializers.BooleanField()
+
+
+class AttendanceCountsSerializer(serializers.Serializer):
+    on_roster = serializers.IntegerField()
+    present = serializers.IntegerField()
+    absent = serializers.IntegerField()
+    sent_home = serializers.IntegerField()
+    checked_out = serializers.IntegerField()
+    not_yet = serializers.IntegerField(help_text="Expected, with neither a check-in nor an absence note.")
+
+
+class AttendanceClassDaySerializer(serializers.Serializer):
+    care_class = serializers.UUIDField()
+    name = serializers.CharField()
+    day = serializers.DateField()
+    ratio = AttendanceRatioSerializer()
+    counts = AttendanceCountsSerializer()
+    children = AttendanceRosterChildSerializer(many=True)
+
+
+class ClassDayView(APIView):
+    """The class's roster of a day with each child's state, the counts and the live ratio."""
+
+    @extend_schema(parameters=[DAY_PARAMETER], responses=AttendanceClassDaySerializer)
+    def get(self, request: Request, code: uuid.UUID) -> Response:
+        care_class = _care_class(request, code)
+        day = _day_param(request)
+        roster = day_roster(care_class, day)
+        data = {
+            "care_class": care_class.code,
+            "name": care_class.name,
+            "day": day,
+            "ratio": class_ratio(care_class, day),
+            "counts": day_counts(roster),
+            "children": roster,
+        }
+        return Response(AttendanceClassDaySerializer(data).data)
+
+
+# Actions ----------------------------------------------------------------------------------------------------
+
+
+class AttendanceCheckInputSerializer(serializers.Serializer):
+    child = serializers.UUIDField()
+    temperature_c = serializers.DecimalField(
+        max_digits=6, decimal_places=2, help_text="°C; 34-43 is plausible."
+    )
+    observations = serializers.ListField(
+        child=serializers.ChoiceField(choices=Observation.choices), default=list
+    )
+    decision = serializers.ChoiceField(choices=CheckDecision.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    guardian_notified_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    action = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+def _entry_response(child: Child, code: int = status.HTTP_201_CREATED) -> Response:
+    entry = day_entry(child, timezone.localdate())
+    return Response(AttendanceRosterChildSerializer(entry).data, status=code)
+
+
+class CheckInView(APIView):
+    """Check a child in with the morning check (晨检); ``send_home`` records them as sent home."""
+
+    @extend_schema(
+        request=AttendanceCheckInputSerializer,
+        responses={
+            201: AttendanceRosterChildSerializer,
+            **_refused("temperature_implausible", "already_checked_in"),
+        },
+    )
+    def post(self, request: Request, code: uuid.UUID) -> Response:
+        care_class = _care_class(request, code)
+        data = _valid(AttendanceCheckInputSerializer, request)
+        child = _child_on_roster(care_class, data.pop("child"))
+        services.attendance_check_in(care_class=care_class, child=child, by=_user(request), **data)
+        return _entry_response(child)
+
+
+class NoonCheckView(APIView):
+    """The noon check (午检) of a child present."""
+
+    @extend_schema(
+        request=AttendanceCheckInputSerializer,
+        responses={
+            201: AttendanceRosterChildSerializer,
+            **_refused("abnormal_needs_notification", "not_checked_in"),
+        },
+    )
+    def post(self, request: Request, code: uuid.UUID) -> Response:
+        care_class = _care_class(request, code)
+        data = _valid(AttendanceCheckInputSerializer, request)
+        child = _child_on_roster(care_class, data.pop("child"))
+        services.noon_check_record(care_class=care_class, child=child, by=_user(request), **data)
+        return _entry_response(child)
+
+
+class AttendanceAbsenceInputSerializer(serializers.Serializer):
+    child = serializers.UUIDField()
+    reason = serializers.ChoiceField(choices=AbsenceReason.choices)
+    symptom = serializers.ChoiceField(
+        choices=Symptom.choices, required=False, allow_blank=True, default="", help_text="Needed for illness."
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    day = serializers.DateField(required=False, allow_null=True, default=None, help_text="Today if left out.")
+
+
+class AbsenceView(APIView):
+    """Record an absence; an illness (with its symptom category) opens a follow-up for the health worker."""
+
+    @extend_schema(
+        request=AttendanceAbsenceInputSerializer,
+        responses={
+            201: AttendanceRosterChildSerializer,
+            **_refused("symptom_required", "already_checked_in"),
+        },
+    )
+    def post(self, request: Request, code: uuid.UUID) -> Response:
+        care_class = _care_class(request, code)
+        data = _valid(AttendanceAbsenceInputSerializer, request)
+        child = _child_on_roster(care_class, data.pop("child"))
+        absence = services.absence_record(care_class=care_class, child=child, by=_user(request), **data)
+        entry = day_entry(child, absence.day)
+        return Response(AttendanceRosterChildSerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class AttendanceCheckOutInputSerializer(serializers.Serializer):
+    child = serializers.UUIDField()
+    pickup_person = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="One of the child's authorised pick-up persons.",
+    )
+    guardian = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The user id of one of the child's guardians.",
+    )
+    person_name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=50,
+        help_text="Someone else: always refused (pickup_not_authorised), recorded, and the director alerted.",
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class CheckOutView(APIView):
+    """Hand a child over to an authorised pick-up person or a guardian (``pickup_options`` of the roster)."""
+
+    @extend_schema(
+        request=AttendanceCheckOutInputSerializer,
+        responses={
+            200: AttendanceRosterChildSerializer,
+            **_refused("pickup_not_authorised", "already_checked_out"),
+        },
+    )
+    def post(self, request: Request, code: uuid.UUID) -> Response:
+        care_class = _care_class(request, code)
+        data = _valid(AttendanceCheckOutInputSerializer, request)
+        child = _child_on_roster(care_class, data.pop("child"))
+        person_id, guardian_id = data.pop("pickup_person"), data.pop("guardian")
+        person = guardian = None
+        if person_id is not None:
+            person = PickupPerson.objects.filter(child=child, pk=person_id).first()
+            if person is None:
+                raise Refusal(_("This is not one of the child's pick-up persons."), "pickup_person_unknown")
+        elif guardian_id is not None:
+            guardian = User.objects.filter(guardianships__child=child, pk=guardian_id).first()
+            if guardian is None:
+                raise Refusal(_("This is not one of the child's guardians."), "pickup_person_unknown")
+        services.attendance_check_out(
+            care_class=care_class,
+            child=child,
+            by=_user(request),
+            pickup_person=person,
+            guardian=guardian,
+            **data,
+        )
+        return _entry_response(child, status.HTTP_200_OK)
+
+
+def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+# Illness follow-ups -----------------------------------------------------------------------------------------
+
+
+class IllnessFollowUpSerializer(serializers.ModelSerializer):
+    child = serializers.UUIDField(source="absence.child.code", read_only=True)
+    child_name = serializers.CharField(source="absence.child.name", read_only=True)
+    care_class = serializers.UUIDField(source="absence.care_class.code", read_only=True)
+    day = serializers.DateField(source="absence.day", read_only=True)
+    symptom = serializers.CharField(source="absence.symptom", read_only=True)
+    symptom_label = serializers.CharField(source="absence.get_symptom_display", read_only=True)
+    closed_by = serializers.CharField(source="closed_by.display_name", default=None, read_only=True)
+
+    class Meta:
+        model = IllnessFollowUp
+        fields = [
+            "id",
+            "child",
+            "child_name",
+            "care_class",
+            "day",
+            "symptom",
+            "symptom_label",
+            "diagnosis",
+            "expected_return",
+            "outcome",
+            "closed_at",
+            "closed_by",
+        ]
+        read_only_fields = ["id", "closed_at"]
+
+
+class IllnessFollowUpInputSerializer(serializers.Serializer):
+    diagnosis = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    expected_return = serializers.DateField(required=False, allow_null=True)
+    outcome = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    close = serializers.BooleanField(required=False, default=False)
+
+
+def _require_health(request: Request) -> None:
+    if not has_perm(request.user, Perm.RECORD_HEALTH):
+        raise Http404
+
+
+class FollowUpListView(APIView):
+    """Illness follow-ups of the caller's institutions (health workers, directors); ``?open=true``: open."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("open", OpenApiTypes.BOOL, required=False)],
+        responses=IllnessFollowUpSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        _require_health(request)
+        follow_ups = follow_ups_visible_to(request.user).order_by("closed_at", "absence__day", "pk")
+        if request.query_params.get("open") in ("true", "1"):
+            follow_ups = follow_ups.filter(closed_at__isnull=True)
+        return Response(IllnessFollowUpSerializer(follow_ups[:200], many=True).data)
+
+
+class FollowUpView(APIView):
+    """One follow-up: read it, or record the diagnosis, expected return and outcome, and close it."""
+
+    @extend_schema(responses=IllnessFollowUpSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        follow_up = get_visible_or_404(follow_ups_visible_to(request.user), pk=pk)
+        return Response(IllnessFollowUpSerializer(follow_up).data)
+
+    @extend_schema(
+        request=IllnessFollowUpInputSerializer,
+        responses={
+            200: IllnessFollowUpSerializer,
+            **_refused("expected_return_before_absence", "follow_up_closed"),
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        follow_up = get_visible_or_404(follow_ups_visible_to(request.user), pk=pk)
+        data = _valid(IllnessFollowUpInputSerializer, request)
+        updated = services.follow_up_update(follow_up=follow_up, by=_user(request), **data)
+        return Response(IllnessFollowUpSerializer(updated).data)
+
+
+# A child's day for the family -------------------------------------------------------------------------------
+
+
+class ChildAttendanceView(APIView):
+    """A child's attendance of a day: checked in at, checked out at, by whom (guardians: their own child)."""
+
+    @extend_schema(parameters=[DAY_PARAMETER], responses=AttendanceDaySerializer)
+    def get(self, request: Request, code: uuid.UUID) -> Response:
+        child = get_visible_or_404(children_with_days_visible_to(request.user), code=code)
+        day = _day_param(request)
+        return Response({"day": day, **AttendanceDaySerializer(day_entry(child, day)).data})
+
+
+urlpatterns = [
+    path("care/classes/<uuid:code>/attendance/", ClassDayView.as_view(), name="api-care-attendance"),
+    path("care/classes/<uuid:code>/check-ins/", CheckInView.as_view(), name="api-care-check-ins"),
+    path("care/classes/<uuid:code>/noon-checks/", NoonCheckView.as_view(), name="api-care-noon-checks"),
+    path("care/classes/<uuid:code>/absences/", AbsenceView.as_view(), name="api-care-absences"),
+    path("care/classes/<uuid:code>/check-outs/", CheckOutView.as_view(), name="api-care-check-outs"),
+    path("care/follow-ups/", FollowUpListView.as_view(), name="api-care-follow-ups"),
+    path("care/follow-ups/<int:pk>/", FollowUpView.as_view(), name="api-care-follow-up"),
+    path(
+        "care/children/<uuid:code>/attendance/",
+        ChildAttendanceView.as_view(),
+        name="api-care-child-attendance",
+    ),
+]

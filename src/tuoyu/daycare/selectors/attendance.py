@@ -1,0 +1,314 @@
+"""Reads of attendance: the day's roster of a class with each child's state, who is expected but absent,
+the director's view of the day, the illness follow-ups and a child's day for the family.
+
+A child is on a class's roster on a day when a placement in that class is active that day
+(``start_date <= day < ends_on``). Their state that day follows from the rows written:
+
+- an ``Attendance`` decides (checked in, sent home at the morning check, checked out);
+- else an ``Absence`` makes them absent;
+- else they are expected. Expected with no note by ``settings.EXPECTED_ABSENT_AFTER`` is "expected but
+  absent": their guardians are told (``services.attendance.expected_absent_notify``).
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from tuoyu.accounts.access import Perm, actor_pk
+from tuoyu.accounts.models import Role, RoleAssignment, User
+from tuoyu.daycare.models import (
+    Absence,
+    AbsenceReason,
+    Attendance,
+    CheckKind,
+    HealthCheck,
+    IllnessFollowUp,
+    Observation,
+    PickupRefusal,
+)
+from tuoyu.daycare.selectors.ratios import Ratio, class_ratio
+from tuoyu.enrolment.models import Child, PickupPerson, Placement
+from tuoyu.registry.models import CareClass, Institution
+from tuoyu.registry.selectors import institutions_visible_to
+
+
+class DayState(models.TextChoices):
+    """A child's state on a day, as the class screen shows it."""
+
+    EXPECTED = "expected", _("Expected")
+    CHECKED_IN = "checked_in", _("Checked in")
+    ABSENT = "absent", _("Absent")
+    SENT_HOME = "sent_home", _("Sent home")
+    CHECKED_OUT = "checked_out", _("Checked out")
+
+
+# Scope ------------------------------------------------------------------------------------------------------
+
+
+def institutions_for_care(actor: object) -> QuerySet[Institution]:
+    """Institutions where the actor records the day in care (caregivers, health workers, directors)."""
+    return institutions_visible_to(actor, Perm.RECORD_CARE)
+
+
+def classes_for_care(actor: object) -> QuerySet[CareClass]:
+    """Classes whose day the actor may record: every class of those institutions."""
+    return CareClass.objects.filter(institution__in=institutions_for_care(actor)).select_related(
+        "institution"
+    )
+
+
+def follow_ups_visible_to(actor: object) -> QuerySet[IllnessFollowUp]:
+    """Illness follow-ups of the institutions where the actor records health (health workers, directors)."""
+    institutions = institutions_visible_to(actor, Perm.RECORD_HEALTH)
+    return IllnessFollowUp.objects.filter(absence__care_class__institution__in=institutions).select_related(
+        "absence__child", "absence__care_class", "closed_by"
+    )
+
+
+def children_with_days_visible_to(actor: object) -> QuerySet[Child]:
+    """Children whose days the actor may read: a guardian's own, and the children placed at institutions
+    where the actor records care."""
+    placed = Placement.objects.filter(institution__in=institutions_for_care(actor)).values("child")
+    return Child.objects.filter(Q(guardianships__user_id=actor_pk(actor)) | Q(pk__in=placed)).distinct()
+
+
+# The roster of a day ----------------------------------------------------------------------------------------
+
+
+def placements_active_on(day: datetime.date) -> QuerySet[Placement]:
+    return Placement.objects.filter(start_date__lte=day, ends_on__gt=day)
+
+
+def children_on_roster(care_class: CareClass, day: datetime.date) -> QuerySet[Child]:
+    """The children holding a place in the class that is active on ``day``."""
+    placed = placements_active_on(day).filter(care_class=care_class).values("child")
+    return Child.objects.filter(pk__in=placed)
+
+
+def observation_labels(check: HealthCheck | None) -> list[str]:
+    """What a check found, in words (the check stores the codes of ``Observation``)."""
+    if check is None:
+        return []
+    labels = dict(Observation.choices)
+    return [str(labels.get(value, value)) for value in check.observations]
+
+
+@dataclass
+class RosterEntry:
+    """One child on a class's roster of a day, with what was recorded that day."""
+
+    child: Child
+    attendance: Attendance | None = None
+    absence: Absence | None = None
+    checks: dict[str, HealthCheck] = field(default_factory=dict)
+
+    @property
+    def state(self) -> str:
+        if self.attendance is not None:
+            return self.attendance.status
+        return DayState.ABSENT if self.absence is not None else DayState.EXPECTED
+
+    @property
+    def state_label(self) -> str:
+        return str(DayState(self.state).label)
+
+    @property
+    def morning(self) -> HealthCheck | None:
+        return self.checks.get(CheckKind.MORNING)
+
+    @property
+    def noon(self) -> HealthCheck | None:
+        return self.checks.get(CheckKind.NOON)
+
+    @property
+    def morning_observed(self) -> list[str]:
+        return observation_labels(self.morning)
+
+    @property
+    def noon_observed(self) -> list[str]:
+        return observation_labels(self.noon)
+
+    @property
+    def present(self) -> bool:
+        return self.state == DayState.CHECKED_IN
+
+    @property
+    def needs_noon_check(self) -> bool:
+        return self.present and self.noon is None
+
+    @property
+    def watch(self) -> bool:
+        """Checked and found something: the class keeps an eye on this child."""
+        return any(check.is_abnormal for check in self.checks.values())
+
+
+def _entries(day: datetime.date, children: Iterable[Child]) -> list[RosterEntry]:
+    entries = {child.pk: RosterEntry(child=child) for child in children}
+    attendances = Attendance.objects.filter(day=day, child_id__in=entries).select_related(
+        "checked_in_by", "checked_out_by", "picked_up_by_person", "picked_up_by_guardian"
+    )
+    by_attendance: dict[int, RosterEntry] = {}
+    for attendance in attendances:
+        entries[attendance.child_id].attendance = attendance
+        by_attendance[attendance.pk] = entries[attendance.child_id]
+    for check in HealthCheck.objects.filter(attendance_id__in=by_attendance):
+        by_attendance[check.attendance_id].checks[check.kind] = check
+    for absence in Absence.objects.filter(day=day, child_id__in=entries):
+        entries[absence.child_id].absence = absence
+    return list(entries.values())
+
+
+def day_roster(care_class: CareClass, day: datetime.date) -> list[RosterEntry]:
+    """Every child on the class's roster of ``day`` with their state, by name (four queries)."""
+    children = children_on_roster(care_class, day).order_by("name", "pk")
+    return _entries(day, children)
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    on_roster: int
+    present: int
+    checked_out: int
+    sent_home: int
+    absent: int
+    not_yet: int  # expected, no check-in and no absence note
+
+    @property
+    def arrived(self) -> int:
+        return self.present + self.checked_out + self.sent_home
+
+
+def day_counts(roster: Iterable[RosterEntry]) -> DayCounts:
+    states = [entry.state for entry in roster]
+    return DayCounts(
+        on_roster=len(states),
+        present=states.count(DayState.CHECKED_IN),
+        checked_out=states.count(DayState.CHECKED_OUT),
+        sent_home=states.count(DayState.SENT_HOME),
+        absent=states.count(DayState.ABSENT),
+        not_yet=states.count(DayState.EXPECTED),
+    )
+
+
+# Expected but absent ----------------------------------------------------------------------------------------
+
+
+def expected_absent(target: CareClass | Institution | None, day: datetime.date) -> QuerySet[Child]:
+    """Children with a placement active on ``day`` (in the class or institution; ``None``: anywhere) who
+    have neither an attendance nor an absence that day, by name."""
+    placements = placements_active_on(day)
+    if isinstance(target, CareClass):
+        placements = placements.filter(care_class=target)
+    elif isinstance(target, Institution):
+        placements = placements.filter(institution=target)
+    attended = Attendance.objects.filter(child=OuterRef("pk"), day=day)
+    excused = Absence.objects.filter(child=OuterRef("pk"), day=day)
+    return (
+        Child.objects.filter(pk__in=placements.values("child"))
+        .exclude(Exists(attended))
+        .exclude(Exists(excused))
+        .order_by("name", "pk")
+    )
+
+
+# The director's day -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClassDay:
+    care_class: CareClass
+    counts: DayCounts
+    ratio: Ratio
+    expected_absent: list[Child]
+
+
+def institution_day(institution: Institution, day: datetime.date) -> list[ClassDay]:
+    """Per class of the institution: the day's counts, the live ratio and who is expected but absent."""
+    days = []
+    for care_class in institution.classes.order_by("age_band", "name"):
+        roster = day_roster(care_class, day)
+        days.append(
+            ClassDay(
+                care_class=care_class,
+                counts=day_counts(roster),
+                ratio=class_ratio(care_class, day),
+                expected_absent=[entry.child for entry in roster if entry.state == DayState.EXPECTED],
+            )
+        )
+    return days
+
+
+def refused_pickups(institution: Institution, day: datetime.date) -> QuerySet[PickupRefusal]:
+    return PickupRefusal.objects.filter(
+        attendance__care_class__institution=institution, attendance__day=day
+    ).select_related("attendance__child", "attendance__care_class", "refused_by")
+
+
+def illness_absences(institution: Institution, day: datetime.date) -> QuerySet[Absence]:
+    return Absence.objects.filter(
+        care_class__institution=institution, day=day, reason=AbsenceReason.ILLNESS
+    ).select_related("child", "care_class")
+
+
+# Pick-up ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PickupOption:
+    """Someone who may collect the child: one of their authorised pick-up persons or a guardian."""
+
+    kind: str  # "person" or "guardian"
+    id: int
+    name: str
+    relation: str
+
+    @property
+    def value(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+
+def pickup_options(child: Child) -> list[PickupOption]:
+    guardianships = child.guardianships.select_related("user").order_by("pk")
+    options = [
+        PickupOption("guardian", g.user_id, g.user.display_name, g.get_relation_display())
+        for g in guardianships
+        if g.user.is_active
+    ]
+    options += [
+        PickupOption("person", p.pk, p.name, p.get_relation_display())
+        for p in PickupPerson.objects.filter(child=child).order_by("name", "pk")
+    ]
+    return options
+
+
+# Who is told ------------------------------------------------------------------------------------------------
+
+
+def institution_staff_with_role(institution_id: int, role: str) -> QuerySet[User]:
+    """The active users holding ``role`` at the institution (its directors, its health workers)."""
+    holders = RoleAssignment.objects.filter(role=role, institution_id=institution_id).values("user")
+    return User.objects.filter(pk__in=holders, is_active=True).order_by("pk")
+
+
+def directors_of(institution_id: int) -> QuerySet[User]:
+    return institution_staff_with_role(institution_id, Role.DIRECTOR)
+
+
+def health_workers_of(institution_id: int) -> QuerySet[User]:
+    return institution_staff_with_role(institution_id, Role.HEALTH_WORKER)
+
+
+def guardians_of(child: Child) -> QuerySet[User]:
+    return User.objects.filter(guardianships__child=child, is_active=True).order_by("pk")
+
+
+# A child's day ----------------------------------------------------------------------------------------------
+
+
+def day_entry(child: Child, day: datetime.date) -> RosterEntry:
+    """What was recorded about a child on a day (attendance, checks, absence): one row of a roster."""
+    return _entries(day, [child])[0]

@@ -1,0 +1,60 @@
+"""Live caregiver ratios (师幼比) of a class: certified caregivers on duty against the children present.
+
+Required caregivers = ceil(children present / r) with r = 3 (乳儿班), 5 (托小班), 7 (托大班) and, for a
+mixed-age class, ``settings.MIXED_CLASS_CHILDREN_PER_CAREGIVER`` (5 by default; national rules §4.6, §4.7).
+Only caregivers (保育人员) whose certificates are all valid count (持证上岗, §16.2).
+"""
+
+import datetime
+import math
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from tuoyu.daycare.models import Attendance, AttendanceStatus, ClassDuty
+from tuoyu.registry.models import CareClass
+from tuoyu.registry.standards import BAND_STANDARDS, AgeBand
+from tuoyu.workforce.models import Staff, StaffRole
+from tuoyu.workforce.selectors import certified
+
+
+@dataclass(frozen=True)
+class Ratio:
+    present: int
+    children_per_caregiver: int
+    certified_on_duty: int
+    uncertified_on_duty: int
+
+    @property
+    def required(self) -> int:
+        return math.ceil(self.present / self.children_per_caregiver)
+
+    @property
+    def breach(self) -> bool:
+        return self.certified_on_duty < self.required
+
+
+def children_per_caregiver(age_band: str) -> int:
+    if age_band == AgeBand.MIXED:
+        return settings.MIXED_CLASS_CHILDREN_PER_CAREGIVER
+    return BAND_STANDARDS[age_band].children_per_caregiver
+
+
+def children_present(care_class: CareClass, day: datetime.date) -> int:
+    return Attendance.objects.filter(
+        care_class=care_class, day=day, status=AttendanceStatus.CHECKED_IN
+    ).count()
+
+
+def class_ratio(care_class: CareClass, day: datetime.date) -> Ratio:
+    """The ratio now: children checked in and not yet out, caregivers on duty and not yet off."""
+    on_duty = ClassDuty.objects.filter(care_class=care_class, day=day, ended_at__isnull=True)
+    caregivers = on_duty.filter(staff__role=StaffRole.CAREGIVER).values("staff")
+    caregiver_staff = Staff.objects.filter(pk__in=caregivers)
+    certified_count = certified(caregiver_staff, day).count()
+    return Ratio(
+        present=children_present(care_class, day),
+        children_per_caregiver=children_per_caregiver(care_class.age_band),
+        certified_on_duty=certified_count,
+        uncertified_on_duty=caregiver_staff.count() - certified_count,
+    )

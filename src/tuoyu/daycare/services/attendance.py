@@ -1,0 +1,597 @@
+"""Attendance rules: check-in with the morning check (晨检), the noon check (午检), absences and their
+illness follow-up (因病缺勤追踪), check-out to an authorised person only, and the expected-but-absent alert.
+
+Every write runs in one ``transaction.atomic`` and raises :class:`Refusal` before writing, so a refused
+action writes nothing. The one exception is deliberate: a pick-up by someone not authorised is refused
+(nothing about the child changes) and *then* the refusal itself is recorded and the directors alerted, in
+a transaction of its own, so that the record survives the refusal.
+
+One attendance per child and day is a unique constraint: two caregivers checking in the same child at the
+same moment both pass the checks, the second insert fails on the constraint and is answered
+``already_checked_in``. A check-in or check-out changes the children present, so it ends with
+``staffing.ratio_watch`` (which opens or closes the class's ratio breach and alerts the directors).
+
+Refusal codes: ``not_on_roster``, ``temperature_required``, ``temperature_invalid``,
+``temperature_implausible``, ``observation_unknown``, ``decision_invalid``, ``reason_required``,
+``abnormal_needs_notification``, ``notified_in_future`` (400); ``already_checked_in``, ``already_checked``,
+``not_checked_in``, ``already_checked_out`` (409); absences: ``day_in_past``, ``reason_invalid``,
+``symptom_required``, ``symptom_invalid`` (400), ``already_absent`` (409); follow-ups:
+``expected_return_before_absence``, ``outcome_required`` (400), ``follow_up_closed`` (409); check-out:
+``pickup_person_required``, ``pickup_not_authorised`` (400).
+"""
+
+import datetime
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tuoyu.accounts.models import User
+from tuoyu.daycare.models import (
+    FEVER_FROM,
+    TEMPERATURE_MAX,
+    TEMPERATURE_MIN,
+    Absence,
+    AbsenceReason,
+    Attendance,
+    AttendanceStatus,
+    CheckDecision,
+    CheckKind,
+    HealthCheck,
+    IllnessFollowUp,
+    Observation,
+    PickupRefusal,
+    Symptom,
+)
+from tuoyu.daycare.selectors.attendance import (
+    directors_of,
+    expected_absent,
+    guardians_of,
+    health_workers_of,
+    placements_active_on,
+)
+from tuoyu.daycare.services.staffing import ratio_watch
+from tuoyu.enrolment.models import Child, PickupPerson, Placement
+from tuoyu.enrolment.selectors import is_guardian_of
+from tuoyu.notifications.models import Notification
+from tuoyu.notifications.services import notify
+from tuoyu.refusals import Refusal
+from tuoyu.registry.models import CareClass
+
+FEVER = Decimal(str(FEVER_FROM))
+NOTIFIED_CLOCK_SKEW = datetime.timedelta(minutes=5)
+"""A "guardian notified at" may be a few minutes ahead of the server's clock (a phone's clock), not more."""
+
+EXPECTED_ABSENT_KIND = "expected_absent"
+PICKUP_REFUSED_KIND = "pickup_refused"
+ILLNESS_ABSENCE_KIND = "illness_absence"
+SENT_HOME_KIND = "sent_home"
+
+
+# Shared checks ----------------------------------------------------------------------------------------------
+
+
+def _placement(care_class: CareClass, child: Child, day: datetime.date) -> Placement:
+    placement = placements_active_on(day).filter(care_class=care_class, child=child).first()
+    if placement is None:
+        raise Refusal(
+            _("%(child)s has no place in %(class)s on that day.")
+            % {"child": child, "class": care_class.name},
+            "not_on_roster",
+        )
+    return placement
+
+
+def temperature_parse(value: object) -> Decimal:
+    """A body temperature in °C to one decimal; outside 34-43 °C is a typing error, refused."""
+    if value is None or str(value).strip() == "":
+        raise Refusal(_("Choose or enter the temperature."), "temperature_required")
+    try:
+        temperature = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        raise Refusal(_("Enter the temperature as a number, such as 36.5."), "temperature_invalid") from None
+    if not temperature.is_finite():
+        raise Refusal(_("Enter the temperature as a number, such as 36.5."), "temperature_invalid")
+    if not TEMPERATURE_MIN <= temperature <= TEMPERATURE_MAX:
+        raise Refusal(
+            _("%(t)s °C is not a plausible body temperature (%(min)s-%(max)s °C). Please measure again.")
+            % {"t": temperature, "min": TEMPERATURE_MIN, "max": TEMPERATURE_MAX},
+            "temperature_implausible",
+        )
+    return temperature.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def is_abnormal(temperature: Decimal, observations: Iterable[str], decision: str) -> bool:
+    """A fever (from 37.3 °C), anything observed, or a decision other than admit."""
+    return bool(list(observations)) or temperature >= FEVER or decision != CheckDecision.ADMIT
+
+
+def _health_check(
+    *,
+    attendance: Attendance,
+    kind: str,
+    temperature_c: object,
+    observations: Iterable[str],
+    decision: str,
+    reason: str,
+    guardian_notified_at: datetime.datetime | None,
+    action: str,
+    by: User,
+    now: datetime.datetime,
+) -> HealthCheck:
+    """Check the rules of a morning or noon check and build it (not saved)."""
+    temperature = temperature_parse(temperature_c)
+    observed = list(dict.fromkeys(observations))
+    unknown = [value for value in observed if value not in Observation.values]
+    if unknown:
+        raise Refusal(
+            _("Unknown observation: %(value)s.") % {"value": ", ".join(unknown)}, "observation_unknown"
+        )
+    if decision not in CheckDecision.values:
+        raise Refusal(_("Choose admit, admit and watch, or send home."), "decision_invalid")
+    reason, action = reason.strip(), action.strip()
+    if decision == CheckDecision.SEND_HOME and not reason:
+        raise Refusal(_("Say why the child is sent home."), "reason_required")
+    if is_abnormal(temperature, observed, decision) and (guardian_notified_at is None or not action):
+        raise Refusal(
+            _(
+                "An abnormal check (a temperature from %(fever)s °C, something observed, watching or sending "
+                "home) needs the time the guardian was notified and the action taken."
+            )
+            % {"fever": FEVER},
+            "abnormal_needs_notification",
+        )
+    if guardian_notified_at is not None and guardian_notified_at > now + NOTIFIED_CLOCK_SKEW:
+        raise Refusal(_("The guardian cannot have been notified in the future."), "notified_in_future")
+    check = HealthCheck(
+        attendance=attendance,
+        kind=kind,
+        temperature_c=temperature,
+        # In the order of the checklist, whatever the order they were ticked in.
+        observations=[value for value in Observation.values if value in observed],
+        decision=decision,
+        reason=reason,
+        guardian_notified_at=guardian_notified_at,
+        action=action,
+        checked_by=by,
+        checked_at=now,
+    )
+    check.full_clean(exclude=["attendance"])
+    return check
+
+
+def _notify_sent_home(child: Child, check: HealthCheck) -> None:
+    for guardian in guardians_of(child):
+        notify(
+            guardian,
+            kind=SENT_HOME_KIND,
+            title=_("%(child)s is to go home (%(check)s)"),
+            body=_("Temperature %(t)s °C. Reason: %(reason)s. Action taken: %(action)s."),
+            params={
+                "child": child.name,
+                "check": check.get_kind_display(),
+                "t": check.temperature_c,
+                "reason": check.reason,
+                "action": check.action,
+            },
+            link=child_attendance_link(child, check.attendance.day),
+        )
+
+
+def child_attendance_link(child: Child, day: datetime.date) -> str:
+    return reverse("daycare:child_attendance", args=[child.code]) + f"?day={day.isoformat()}"
+
+
+def _already_checked_in() -> Refusal:
+    return Refusal(_("This child is already checked in today."), "already_checked_in", conflict=True)
+
+
+# Check-in with the morning check -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attendance_check_in(
+    *,
+    care_class: CareClass,
+    child: Child,
+    by: User,
+    temperature_c: object,
+    decision: str,
+    observations: Iterable[str] = (),
+    reason: str = "",
+    guardian_notified_at: datetime.datetime | None = None,
+    action: str = "",
+    now: datetime.datetime | None = None,
+) -> Attendance:
+    """Check a child in with the morning check: admitted (checked in) or sent home, in one step."""
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    placement = _placement(care_class, child, day)
+    if Attendance.objects.filter(child=child, day=day).exists():
+        raise _already_checked_in()
+    attendance = Attendance(
+        child=child,
+        placement=placement,
+        care_class=care_class,
+        day=day,
+        status=AttendanceStatus.SENT_HOME
+        if decision == CheckDecision.SEND_HOME
+        else AttendanceStatus.CHECKED_IN,
+        checked_in_at=now,
+        checked_in_by=by,
+    )
+    check = _health_check(
+        attendance=attendance,
+        kind=CheckKind.MORNING,
+        temperature_c=temperature_c,
+        observations=observations,
+        decision=decision,
+        reason=reason,
+        guardian_notified_at=guardian_notified_at,
+        action=action,
+        by=by,
+        now=now,
+    )
+    attendance.full_clean(validate_constraints=False)  # the one-per-day constraint is the database's
+    try:
+        with transaction.atomic():
+            attendance.save()
+    except IntegrityError:
+        # Another caregiver checked the child in between our check and our insert.
+        if Attendance.objects.filter(child=child, day=day).exists():
+            raise _already_checked_in() from None
+        raise
+    check.attendance = attendance
+    check.save()
+    if check.decision == CheckDecision.SEND_HOME:
+        _notify_sent_home(child, check)
+    else:
+        ratio_watch(care_class, now)  # one more child present: the ratio may no longer hold
+    return attendance
+
+
+def _attendance_today(child: Child, day: datetime.date, *, lock: bool = False) -> Attendance:
+    attendances = Attendance.objects.filter(child=child, day=day)
+    attendance = (attendances.select_for_update() if lock else attendances).first()
+    if attendance is None or attendance.status == AttendanceStatus.SENT_HOME:
+        raise Refusal(_("This child is not checked in today."), "not_checked_in", conflict=True)
+    if attendance.status == AttendanceStatus.CHECKED_OUT:
+        raise Refusal(
+            _("This child has already been checked out today."), "already_checked_out", conflict=True
+        )
+    return attendance
+
+
+# The noon check ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def noon_check_record(
+    *,
+    care_class: CareClass,
+    child: Child,
+    by: User,
+    temperature_c: object,
+    decision: str,
+    observations: Iterable[str] = (),
+    reason: str = "",
+    guardian_notified_at: datetime.datetime | None = None,
+    action: str = "",
+    now: datetime.datetime | None = None,
+) -> HealthCheck:
+    """The noon check of a child present. Sending home at noon leaves the child checked in until collected."""
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    _placement(care_class, child, day)
+    attendance = _attendance_today(child, day, lock=True)
+    done = Refusal(_("The noon check of this child is already recorded."), "already_checked", conflict=True)
+    if attendance.health_checks.filter(kind=CheckKind.NOON).exists():
+        raise done
+    check = _health_check(
+        attendance=attendance,
+        kind=CheckKind.NOON,
+        temperature_c=temperature_c,
+        observations=observations,
+        decision=decision,
+        reason=reason,
+        guardian_notified_at=guardian_notified_at,
+        action=action,
+        by=by,
+        now=now,
+    )
+    try:
+        with transaction.atomic():
+            check.save()
+    except IntegrityError:
+        if attendance.health_checks.filter(kind=CheckKind.NOON).exists():
+            raise done from None
+        raise
+    if check.decision == CheckDecision.SEND_HOME:
+        _notify_sent_home(child, check)
+    return check
+
+
+# Absence and its follow-up ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def absence_record(
+    *,
+    care_class: CareClass,
+    child: Child,
+    by: User,
+    reason: str,
+    symptom: str = "",
+    note: str = "",
+    day: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+) -> Absence:
+    """Record why an expected child does not come (today, or a day ahead when the family calls early).
+
+    An illness absence opens a follow-up for the institution's health workers, who are told at once.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    day = day or today
+    if day < today:
+        raise Refusal(_("An absence is recorded on the day or ahead, not afterwards."), "day_in_past")
+    if reason not in AbsenceReason.values:
+        raise Refusal(_("Choose illness or personal as the reason."), "reason_invalid")
+    if reason == AbsenceReason.ILLNESS and not symptom:
+        raise Refusal(_("An illness absence needs its symptom category."), "symptom_required")
+    if symptom and symptom not in Symptom.values:
+        raise Refusal(_("Unknown symptom category: %(value)s.") % {"value": symptom}, "symptom_invalid")
+    placement = _placement(care_class, child, day)
+    if Attendance.objects.filter(child=child, day=day).exists():
+        raise _already_checked_in()
+    already = Refusal(_("This child's absence is already recorded."), "already_absent", conflict=True)
+    if Absence.objects.filter(child=child, day=day).exists():
+        raise already
+    absence = Absence(
+        child=child,
+        care_class=placement.care_class,
+        day=day,
+        reason=reason,
+        symptom=symptom if reason == AbsenceReason.ILLNESS else "",
+        note=note.strip(),
+        recorded_by=by,
+        recorded_at=now,
+    )
+    absence.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            absence.save()
+    except IntegrityError:
+        if Absence.objects.filter(child=child, day=day).exists():
+            raise already from None
+        raise
+    if absence.reason == AbsenceReason.ILLNESS:
+        IllnessFollowUp.objects.create(absence=absence)
+        for health_worker in health_workers_of(care_class.institution_id):
+            notify(
+                health_worker,
+                kind=ILLNESS_ABSENCE_KIND,
+                title=_("Absent through illness: %(child)s (%(class)s)"),
+                body=_("Symptom: %(symptom)s. Day: %(day)s. Please follow up."),
+                params={
+                    "child": child.name,
+                    "class": care_class.name,
+                    "symptom": absence.get_symptom_display(),
+                    "day": day.isoformat(),
+                },
+                link=reverse("daycare:follow_ups"),
+            )
+    return absence
+
+
+@transaction.atomic
+def follow_up_update(
+    *,
+    follow_up: IllnessFollowUp,
+    by: User,
+    diagnosis: str | None = None,
+    expected_return: datetime.date | None = None,
+    outcome: str | None = None,
+    close: bool = False,
+    now: datetime.datetime | None = None,
+) -> IllnessFollowUp:
+    """The health worker's record of an illness absence: diagnosis if known, expected return, closing it."""
+    now = now or timezone.now()
+    follow_up = IllnessFollowUp.objects.select_for_update().select_related("absence").get(pk=follow_up.pk)
+    if follow_up.closed_at is not None:
+        raise Refusal(_("This follow-up is already closed."), "follow_up_closed", conflict=True)
+    if expected_return is not None and expected_return < follow_up.absence.day:
+        raise Refusal(
+            _("The expected return cannot be before the day of the absence."),
+            "expected_return_before_absence",
+        )
+    if diagnosis is not None:
+        follow_up.diagnosis = diagnosis.strip()
+    if expected_return is not None:
+        follow_up.expected_return = expected_return
+    if outcome is not None:
+        follow_up.outcome = outcome.strip()
+    if close:
+        if not follow_up.outcome:
+            raise Refusal(_("Record the outcome before closing the follow-up."), "outcome_required")
+        follow_up.closed_at, follow_up.closed_by = now, by
+    follow_up.full_clean()
+    follow_up.save()
+    return follow_up
+
+
+# Check-out --------------------------------------------------------------------------------------------------
+
+
+def attendance_check_out(
+    *,
+    care_class: CareClass,
+    child: Child,
+    by: User,
+    pickup_person: PickupPerson | None = None,
+    guardian: User | None = None,
+    person_name: str = "",
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Attendance:
+    """Hand a child over to one of their authorised pick-up persons or a guardian, and record who and when.
+
+    Anyone else is refused (``pickup_not_authorised``); the refused attempt is recorded and the directors are
+    alerted by text message straight away, in a transaction of its own after the refusal. Call this outside
+    any transaction so that the record is kept.
+    """
+    now = now or timezone.now()
+    try:
+        return _check_out(
+            care_class=care_class,
+            child=child,
+            by=by,
+            pickup_person=pickup_person,
+            guardian=guardian,
+            person_name=person_name,
+            now=now,
+        )
+    except Refusal as refusal:
+        if refusal.code == "pickup_not_authorised":
+            name = _collector(pickup_person, guardian, person_name)
+            pickup_refusal_record(child=child, person_name=name, note=note, by=by, now=now)
+        raise
+
+
+def _collector(pickup_person: PickupPerson | None, guardian: User | None, person_name: str) -> str:
+    """The name of whoever is collecting: as typed for someone else, else the person's or guardian's name."""
+    if person_name.strip():
+        return person_name.strip()
+    if pickup_person is not None:
+        return pickup_person.name
+    return guardian.display_name if guardian is not None else ""
+
+
+@transaction.atomic
+def _check_out(
+    *,
+    care_class: CareClass,
+    child: Child,
+    by: User,
+    pickup_person: PickupPerson | None,
+    guardian: User | None,
+    person_name: str,
+    now: datetime.datetime,
+) -> Attendance:
+    day = timezone.localdate(now)
+    _placement(care_class, child, day)
+    attendance = _attendance_today(child, day, lock=True)
+    if pickup_person is None and guardian is None and not person_name.strip():
+        raise Refusal(_("Choose who is collecting the child."), "pickup_person_required")
+    authorised = (pickup_person is not None and pickup_person.child_id == child.pk) or (
+        guardian is not None and guardian.is_active and is_guardian_of(guardian, child)
+    )
+    if not authorised:
+        raise Refusal(
+            _(
+                "%(name)s is not authorised to collect %(child)s. Do not hand the child over; "
+                "the director has been alerted."
+            )
+            % {"name": _collector(pickup_person, guardian, person_name), "child": child.name},
+            "pickup_not_authorised",
+        )
+    attendance.status = AttendanceStatus.CHECKED_OUT
+    attendance.checked_out_at = now
+    attendance.checked_out_by = by
+    attendance.picked_up_by_person = pickup_person
+    attendance.picked_up_by_guardian = guardian if pickup_person is None else None
+    attendance.picked_up_by_name = _collector(pickup_person, guardian, "")[:50]
+    attendance.full_clean(validate_constraints=False)
+    attendance.save()
+    ratio_watch(care_class, now)  # one child fewer: a breach may end
+    return attendance
+
+
+@transaction.atomic
+def pickup_refusal_record(
+    *, child: Child, person_name: str, by: User, note: str = "", now: datetime.datetime | None = None
+) -> PickupRefusal:
+    """Record a refused pick-up of a child checked in today and alert the directors (in-app and by SMS)."""
+    now = now or timezone.now()
+    attendance = Attendance.objects.select_related("care_class").get(child=child, day=timezone.localdate(now))
+    refusal = PickupRefusal(
+        attendance=attendance,
+        person_name=(person_name.strip() or str(_("unknown")))[:50],
+        note=note.strip()[:200],
+        refused_by=by,
+        refused_at=now,
+    )
+    refusal.full_clean()
+    refusal.save()
+    care_class = attendance.care_class
+    for director in directors_of(care_class.institution_id):
+        notify(
+            director,
+            kind=PICKUP_REFUSED_KIND,
+            title=_("Pick-up refused: %(child)s (%(class)s)"),
+            body=_(
+                "%(person)s tried to collect %(child)s at %(time)s and is not authorised. Recorded by %(by)s."
+            ),
+            params={
+                "child": child.name,
+                "class": care_class.name,
+                "person": refusal.person_name,
+                "time": timezone.localtime(now).strftime("%H:%M"),
+                "by": by.display_name,
+            },
+            link=reverse("daycare:institution_today", args=[care_class.institution.code]),
+            sms=True,
+        )
+    return refusal
+
+
+# Expected but absent ----------------------------------------------------------------------------------------
+
+
+def expected_absent_after(day: datetime.date) -> datetime.datetime:
+    """The moment of ``day`` from which a child with no check-in and no absence note is missed."""
+    hour, minute = (int(part) for part in settings.EXPECTED_ABSENT_AFTER.split(":"))
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def expected_absent_notify(*, now: datetime.datetime | None = None) -> int:
+    """Tell the guardians of every child expected today but neither checked in nor excused, once a day.
+
+    Nothing happens before ``settings.EXPECTED_ABSENT_AFTER``. A guardian already told about this child
+    and day (their inbox holds the message) is not told again, so the command can run every few minutes.
+    Returns the number of messages sent.
+    """
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    if now < expected_absent_after(day):
+        return 0
+    sent = 0
+    children = expected_absent(None, day).prefetch_related("placements__care_class__institution")
+    for child in children:
+        placement = next(p for p in child.placements.all() if p.is_active_on(day))
+        link = child_attendance_link(child, day)
+        for guardian in guardians_of(child):
+            with transaction.atomic():
+                if Notification.objects.filter(user=guardian, kind=EXPECTED_ABSENT_KIND, link=link).exists():
+                    continue
+                notify(
+                    guardian,
+                    kind=EXPECTED_ABSENT_KIND,
+                    title=_("%(child)s has not arrived at %(institution)s today"),
+                    body=_(
+                        "We expected %(child)s today and have neither a check-in nor an absence note. "
+                        "Please tell the class (%(class)s) whether %(child)s is coming."
+                    ),
+                    params={
+                        "child": child.name,
+                        "institution": placement.care_class.institution.name,
+                        "class": placement.care_class.name,
+                    },
+                    link=link,
+                )
+                sent += 1
+    return sent

@@ -1,0 +1,125 @@
+"""Helpers of the duty, ratio, outing, kitchen and daily-supervision tests.
+
+Children are placed and checked in by writing rows directly (``Attendance`` with status checked_in), the
+way the acceptance scenario asks; the attendance services are not needed to test what reads them.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from tuoyu.accounts.factories import UserFactory
+from tuoyu.accounts.models import User
+from tuoyu.daycare.models import Attendance, AttendanceStatus, CheckDecision, CheckKind, HealthCheck
+from tuoyu.enrolment.models import Child, Placement
+from tuoyu.enrolment.tests.helpers import raw_child, raw_placement
+from tuoyu.registry.models import CareClass
+from tuoyu.workforce.factories import StaffFactory
+from tuoyu.workforce.models import Staff, StaffRole
+from tuoyu.workforce.tests.helpers import certify
+
+BAND_MONTHS = {"infant": 9, "toddler": 18, "preschool": 30, "mixed": 26}
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def yesterday() -> datetime.date:
+    return today() - datetime.timedelta(days=1)
+
+
+def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    """A local time on ``day``."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def staff_member(
+    care_class: CareClass,
+    name: str,
+    *,
+    certified: bool = True,
+    role: str = StaffRole.CAREGIVER,
+    phone: str = "",
+) -> Staff:
+    """A staff member of the class's institution, employed since last year; certified unless told not."""
+    person = StaffFactory.create(
+        institution=care_class.institution,
+        name=name,
+        role=role,
+        phone=phone,
+        employed_from=today() - datetime.timedelta(days=365),
+    )
+    if certified:
+        certify(person, issued_on=today() - datetime.timedelta(days=30))
+    return person
+
+
+def place(
+    care_class: CareClass,
+    count: int,
+    *,
+    guardian: User | None = None,
+    prefix: str = "幼儿",
+    since_days: int = 30,
+) -> list[Placement]:
+    """``count`` children of the class's age band, placed ``since_days`` ago (no capacity check)."""
+    guardian = guardian or UserFactory.create(display_name="家长", preferred_language="en")
+    months = BAND_MONTHS[care_class.age_band]
+    return [
+        raw_placement(
+            raw_child(guardian, name=f"{prefix}{i + 1}", months=months),
+            care_class,
+            start_date=today() - datetime.timedelta(days=since_days),
+        )
+        for i in range(count)
+    ]
+
+
+def check_in(
+    placement: Placement,
+    by: User,
+    *,
+    when: datetime.datetime | None = None,
+    status: str = AttendanceStatus.CHECKED_IN,
+) -> Attendance:
+    when = when or timezone.now()
+    return Attendance.objects.create(
+        child=placement.child,
+        placement=placement,
+        care_class=placement.care_class,
+        day=timezone.localdate(when),
+        status=status,
+        checked_in_at=when,
+        checked_in_by=by,
+    )
+
+
+def morning_check(
+    attendance: Attendance,
+    by: User,
+    *,
+    when: datetime.datetime,
+    temperature: str = "36.6",
+    observations: list[str] | None = None,
+    decision: str = CheckDecision.ADMIT,
+    guardian_notified_at: datetime.datetime | None = None,
+    action: str = "",
+    kind: str = CheckKind.MORNING,
+) -> HealthCheck:
+    return HealthCheck.objects.create(
+        attendance=attendance,
+        kind=kind,
+        temperature_c=Decimal(temperature),
+        observations=observations or [],
+        decision=decision,
+        guardian_notified_at=guardian_notified_at,
+        action=action,
+        checked_by=by,
+        checked_at=when,
+    )
+
+
+def children_of(placements: list[Placement]) -> list[Child]:
+    return [placement.child for placement in placements]

@@ -1,0 +1,479 @@
+"""Pages of attendance: the caregiver's class screen, check-in with the morning check, the noon check,
+absences, check-out, the health worker's follow-ups, the director's day and a child's day for the family.
+
+The class screen is built for a phone and for few taps: tapping a child opens their row in place (htmx),
+one tap on a temperature chip and one on "Admit" checks them in, and the row closes again with the class's
+ratio updated; the page is never reloaded, so the caregiver keeps their place in the list. Without
+JavaScript the same links and forms work as ordinary pages.
+"""
+
+import datetime
+import uuid
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.middleware import HtmxDetails
+
+from tuoyu.accounts.access import AuthenticatedRequest, Perm, get_visible_or_404, has_perm
+from tuoyu.accounts.models import User
+from tuoyu.daycare.models import (
+    FEVER_FROM,
+    AbsenceReason,
+    CheckDecision,
+    IllnessFollowUp,
+    Observation,
+    Symptom,
+)
+from tuoyu.daycare.selectors.attendance import (
+    PickupOption,
+    children_on_roster,
+    children_with_days_visible_to,
+    classes_for_care,
+    day_counts,
+    day_entry,
+    day_roster,
+    follow_ups_visible_to,
+    illness_absences,
+    institution_day,
+    institutions_for_care,
+    pickup_options,
+    refused_pickups,
+)
+from tuoyu.daycare.selectors.ratios import class_ratio
+from tuoyu.daycare.services import attendance as services
+from tuoyu.enrolment.models import Child, PickupPerson
+from tuoyu.refusals import Refusal, show_errors
+from tuoyu.registry.models import CareClass
+
+TEMPERATURE_CHIPS = [f"{Decimal('36.2') + Decimal('0.1') * i}" for i in range(11)]
+"""The temperatures a caregiver usually reads, one tap each (36.2-37.2 °C); others are typed."""
+
+
+class CareRequest(AuthenticatedRequest):
+    htmx: HtmxDetails
+
+
+# Forms (parsing only: the rules are the services') ----------------------------------------------------------
+
+
+class CheckForm(forms.Form):
+    temperature_c = forms.CharField(required=False, label=gettext_lazy("Temperature (°C)"))  # a chip
+    temperature_other = forms.CharField(required=False, label=gettext_lazy("Other reading"))  # typed
+    observations = forms.MultipleChoiceField(
+        choices=Observation.choices, required=False, label=gettext_lazy("Observed")
+    )
+    decision = forms.ChoiceField(choices=CheckDecision.choices, label=gettext_lazy("Decision"))
+    reason = forms.CharField(required=False, max_length=200, label=gettext_lazy("Reason"))
+    guardian_notified_at = forms.TimeField(required=False, label=gettext_lazy("Guardian notified at"))
+    action = forms.CharField(required=False, max_length=200, label=gettext_lazy("Action taken"))
+
+    def service_arguments(self, day: datetime.date) -> dict[str, Any]:
+        data = self.cleaned_data
+        notified = data["guardian_notified_at"]
+        return {
+            "temperature_c": data["temperature_other"].strip() or data["temperature_c"],
+            "observations": data["observations"],
+            "decision": data["decision"],
+            "reason": data["reason"],
+            "guardian_notified_at": timezone.make_aware(datetime.datetime.combine(day, notified))
+            if notified
+            else None,
+            "action": data["action"],
+        }
+
+
+class AbsenceForm(forms.Form):
+    reason = forms.ChoiceField(choices=AbsenceReason.choices, label=gettext_lazy("Reason"))
+    symptom = forms.ChoiceField(
+        choices=[("", "—"), *Symptom.choices], required=False, label=gettext_lazy("Symptom")
+    )
+    note = forms.CharField(required=False, max_length=200, label=gettext_lazy("Note"))
+
+
+class CheckOutForm(forms.Form):
+    # "person:<id>", "guardian:<user id>" or "other"
+    pickup = forms.CharField(label=gettext_lazy("Collected by"))
+    person_name = forms.CharField(required=False, max_length=50, label=gettext_lazy("Their name"))
+    note = forms.CharField(required=False, max_length=200, label=gettext_lazy("Note"))
+
+
+class FollowUpForm(forms.Form):
+    diagnosis = forms.CharField(required=False, max_length=100, label=gettext_lazy("Diagnosis (if known)"))
+    expected_return = forms.DateField(
+        required=False,
+        label=gettext_lazy("Expected return"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    outcome = forms.CharField(required=False, max_length=200, label=gettext_lazy("Outcome"))
+    close = forms.BooleanField(required=False, label=gettext_lazy("Close the follow-up"))
+
+
+def _form_refusal(form: forms.Form) -> Refusal:
+    """A form that does not parse, as a refusal with the first message."""
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = (field.label or name) if field is not None else ""
+        return Refusal(f"{label}: {errors[0]}" if label else str(errors[0]), "invalid")
+    return Refusal(_("Please check the form."), "invalid")
+
+
+# The classes a user records for -----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    """The classes whose day the user records, by institution, with today's numbers."""
+    today = timezone.localdate()
+    classes = list(classes_for_care(request.user).order_by("institution__name", "age_band", "name"))
+    rows = [(care_class, day_counts(day_roster(care_class, today))) for care_class in classes]
+    institutions = institutions_for_care(request.user).order_by("name")
+    context = {
+        "rows": rows,
+        "institutions": institutions,
+        "today": today,
+        "may_follow_up": has_perm(request.user, Perm.RECORD_HEALTH),
+    }
+    return render(request, "daycare/attendance/home.html", context)
+
+
+# The class screen -------------------------------------------------------------------------------------------
+
+
+def _care_class(request: AuthenticatedRequest, code: uuid.UUID) -> CareClass:
+    return get_visible_or_404(classes_for_care(request.user), code=code)
+
+
+def _child(care_class: CareClass, child_code: uuid.UUID, day: datetime.date) -> Child:
+    return get_visible_or_404(children_on_roster(care_class, day), code=child_code)
+
+
+@login_required
+@require_GET
+def class_screen(request: CareRequest, code: uuid.UUID) -> HttpResponse:
+    care_class = _care_class(request, code)
+    today = timezone.localdate()
+    roster = day_roster(care_class, today)
+    context = {
+        "care_class": care_class,
+        "day": today,
+        "roster": roster,
+        "counts": day_counts(roster),
+        "ratio": class_ratio(care_class, today),
+        "noon_to_do": sum(entry.needs_noon_check for entry in roster),
+    }
+    return render(request, "daycare/attendance/class.html", context)
+
+
+@login_required
+@require_GET
+def class_ratio_partial(request: CareRequest, code: uuid.UUID) -> HttpResponse:
+    """The ratio bar alone; the class screen refreshes it every minute (staff come and go)."""
+    care_class = _care_class(request, code)
+    today = timezone.localdate()
+    context = {"care_class": care_class, "ratio": class_ratio(care_class, today)}
+    return render(request, "daycare/attendance/_ratio.html", context)
+
+
+def _row_context(care_class: CareClass, child: Child, day: datetime.date, **extra: Any) -> dict[str, Any]:
+    entry = day_entry(child, day)
+    context = {"care_class": care_class, "day": day, "entry": entry, **extra}
+    if extra.get("open"):
+        options: list[PickupOption] = pickup_options(child) if entry.present else []
+        context.update(
+            {
+                "chips": TEMPERATURE_CHIPS,
+                "observation_choices": Observation.choices,
+                "symptom_choices": Symptom.choices,
+                "pickup_options": options,
+                "fever": FEVER_FROM,
+            }
+        )
+    return context
+
+
+def _render_row(
+    request: CareRequest, care_class: CareClass, child: Child, *, swap: bool = False, **extra: Any
+) -> HttpResponse:
+    """A child's row, closed or (``open=True``) with its actions; ``swap`` adds the ratio and counts."""
+    day = timezone.localdate()
+    context = _row_context(care_class, child, day, **extra)
+    if swap:
+        roster = day_roster(care_class, day)
+        context.update(
+            {
+                "ratio": class_ratio(care_class, day),
+                "counts": day_counts(roster),
+                "noon_to_do": sum(entry.needs_noon_check for entry in roster),
+            }
+        )
+    if request.htmx:
+        return render(request, "daycare/attendance/_swap.html", context)
+    return render(request, "daycare/attendance/child.html", context)
+
+
+@login_required
+@require_GET
+def child_panel(request: CareRequest, code: uuid.UUID, child: uuid.UUID) -> HttpResponse:
+    """A child's row opened: the check, absence, noon check or check-out, as their state allows."""
+    care_class = _care_class(request, code)
+    kid = _child(care_class, child, timezone.localdate())
+    return _render_row(request, care_class, kid, open=True)
+
+
+@login_required
+@require_GET
+def child_row(request: CareRequest, code: uuid.UUID, child: uuid.UUID) -> HttpResponse:
+    """A child's row closed again."""
+    care_class = _care_class(request, code)
+    kid = _child(care_class, child, timezone.localdate())
+    return _render_row(request, care_class, kid)
+
+
+def _act(
+    request: CareRequest,
+    care_class: CareClass,
+    child: Child,
+    action: Callable[[], object],
+    done: str,
+    *,
+    posted: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Run a service; answer with the closed row (htmx) or the class screen, or show the refusal."""
+    try:
+        action()
+    except ValidationError as error:
+        if request.htmx:
+            # Answered 200: htmx swaps only successful answers, and the row shows the message in place.
+            code = getattr(error, "code", "")
+            return _render_row(
+                request, care_class, child, open=True, error=error, error_code=code, posted=posted or {}
+            )
+        show_errors(request, error)
+        return redirect("daycare:child", code=care_class.code, child=child.code)
+    if request.htmx:
+        return _render_row(request, care_class, child, swap=True, done=done)
+    messages.success(request, done)
+    return redirect(reverse("daycare:class", args=[care_class.code]) + f"#child-{child.code}")
+
+
+def _posted_check(form: CheckForm) -> dict[str, Any]:
+    """What the caregiver chose, to show again with a refusal (no tap is lost)."""
+    data = form.data
+    return {
+        "temperature_c": data.get("temperature_c", ""),
+        "temperature_other": data.get("temperature_other", ""),
+        "observations": data.getlist("observations") if hasattr(data, "getlist") else [],
+        "reason": data.get("reason", ""),
+        "guardian_notified_at": data.get("guardian_notified_at", ""),
+        "action": data.get("action", ""),
+        "decision": data.get("decision", ""),
+    }
+
+
+@login_required
+@require_POST
+def check_in(request: CareRequest, code: uuid.UUID, child: uuid.UUID) -> HttpResponse:
+    """Check-in with the morning check: temperature, what was observed, and the decision, in one post."""
+    care_class = _care_class(request, code)
+    today = timezone.localdate()
+    kid = _child(care_class, child, today)
+    form = CheckForm(request.POST)
+
+    def record() -> None:
+        if not form.is_valid():
+            raise _form_refusal(form)
+        services.attendance_check_in(
+            care_class=care_class, child=kid, by=request.user, **form.service_arguments(today)
+        )
+
+    done = _("%(child)s checked in.") % {"child": kid.name}
+    return _act(request, care_class, kid, record, done, posted=_posted_check(form))
+
+
+@login_required
+@require_POST
+def noon_check(request: CareRequest, code: uuid.UUID, child: uuid.UUID) -> HttpResponse:
+    care_class = _care_class(request, code)
+    today = timezone.localdate()
+    kid = _child(care_class, child, today)
+    form = CheckForm(request.POST)
+
+    def record() -> None:
+        if not form.is_valid():
+            raise _form_refusal(form)
+        services.noon_check_record(
+            care_class=care_class, child=kid, by=request.user, **form.service_arguments(today)
+        )
+
+    done = _("Noon check of %(child)s recorded.") % {"child": kid.name}
+    return _act(request, care_class, kid, record, done, posted=_posted_check(form))
+
+
+@login_required
+@require_POST
+def absence(request: CareRequest, code: uuid.UUID, child: uuid.UUID) -> HttpResponse:
+    care_class = _care_class(request, code)
+    kid = _child(care_class, child, timezone.localdate())
+    form = AbsenceForm(request.POST)
+
+    def record() -> None:
+        if not form.is_valid():
+            raise _form_refusal(form)
+        services.absence_record(care_class=care_class, child=kid, by=request.user, **form.cleaned_data)
+
+    done = _("Absence of %(child)s recorded.") % {"child": kid.name}
+    posted = {"absence_open": True, **{k: form.data.get(k, "") for k in ("reason", "symptom", "note")}}
+    return _act(request, care_class, kid, record, done, posted=posted)
+
+
+def _pickup_choice(child: Child, value: str) -> dict[str, Any]:
+    """The service arguments for a choice of the check-out form: an authorised person or a guardian."""
+    kind, _sep, ident = value.partition(":")
+    if kind == "person" and ident.isdigit():
+        return {"pickup_person": get_visible_or_404(PickupPerson.objects.filter(child=child), pk=ident)}
+    if kind == "guardian" and ident.isdigit():
+        return {"guardian": get_visible_or_404(User.objects.filter(guardianships__child=child), pk=ident)}
+    return {}
+
+
+@login_required
+@require_POST
+def check_out(request: CareRequest, code: uuid.UUID, child: uuid.UUID) -> HttpResponse:
+    """Hand the child over to the person chosen; "someone else" is refused and the director alerted."""
+    care_class = _care_class(request, code)
+    kid = _child(care_class, child, timezone.localdate())
+    form = CheckOutForm(request.POST)
+
+    def record() -> None:
+        if not form.is_valid():
+            raise _form_refusal(form)
+        data = form.cleaned_data
+        chosen = _pickup_choice(kid, data["pickup"]) if data["pickup"] != "other" else {}
+        services.attendance_check_out(
+            care_class=care_class,
+            child=kid,
+            by=request.user,
+            person_name="" if chosen else data["person_name"],
+            note=data["note"],
+            **chosen,
+        )
+
+    done = _("%(child)s checked out.") % {"child": kid.name}
+    posted = {"person_name": form.data.get("person_name", ""), "note": form.data.get("note", "")}
+    return _act(request, care_class, kid, record, done, posted=posted)
+
+
+# The health worker's follow-ups ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def follow_ups(request: AuthenticatedRequest) -> HttpResponse:
+    """Illness absences to follow up (因病缺勤追踪): open ones first, then the last closed ones."""
+    if not has_perm(request.user, Perm.RECORD_HEALTH):
+        raise Http404
+    visible = follow_ups_visible_to(request.user)
+    open_ones = visible.filter(closed_at__isnull=True).order_by("absence__day", "pk")
+    closed = visible.filter(closed_at__isnull=False).order_by("-closed_at")[:20]
+    rows = [(follow_up, FollowUpForm(initial=_follow_up_initial(follow_up))) for follow_up in open_ones]
+    return render(request, "daycare/attendance/follow_ups.html", {"rows": rows, "closed": closed})
+
+
+def _follow_up_initial(follow_up: IllnessFollowUp) -> dict[str, Any]:
+    return {
+        "diagnosis": follow_up.diagnosis,
+        "expected_return": follow_up.expected_return,
+        "outcome": follow_up.outcome,
+    }
+
+
+@login_required
+@require_POST
+def follow_up(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    record = get_visible_or_404(follow_ups_visible_to(request.user), pk=pk)
+    form = FollowUpForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise _form_refusal(form)
+        services.follow_up_update(follow_up=record, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        show_errors(request, error)
+    else:
+        messages.success(request, _("Follow-up of %(child)s saved.") % {"child": record.absence.child.name})
+    return redirect("daycare:follow_ups")
+
+
+# The director's day -----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def institution_today(request: AuthenticatedRequest, code: uuid.UUID) -> HttpResponse:
+    """The day of an institution: per class present / expected / absent and the ratio, who is expected but
+    has not come, illness absences, and refused pick-ups."""
+    institution = get_visible_or_404(institutions_for_care(request.user), code=code)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    classes = institution_day(institution, today)
+    context = {
+        "institution": institution,
+        "day": today,
+        "classes": classes,
+        "missing": [(day.care_class, child) for day in classes for child in day.expected_absent],
+        "missed_after": services.expected_absent_after(today),
+        "is_after": now >= services.expected_absent_after(today),
+        "refusals": refused_pickups(institution, today),
+        "illness": illness_absences(institution, today),
+    }
+    return render(request, "daycare/attendance/institution_today.html", context)
+
+
+# A child's day for the family -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def child_attendance(request: AuthenticatedRequest, code: uuid.UUID) -> HttpResponse:
+    """A child's day as recorded: arrival and morning check, noon check, who collected them and when."""
+    kid = get_visible_or_404(children_with_days_visible_to(request.user), code=code)
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        day = timezone.localdate()
+    context = {
+        "child": kid,
+        "day": day,
+        "entry": day_entry(kid, day),
+    }
+    return render(request, "daycare/attendance/child_attendance.html", context)
+
+
+_child_path = "classes/<uuid:code>/today/<uuid:child>/"
+urlpatterns = [
+    path("", home, name="home"),
+    path("classes/<uuid:code>/", class_screen, name="class"),
+    path("classes/<uuid:code>/ratio/", class_ratio_partial, name="class_ratio"),
+    path(_child_path, child_panel, name="child"),
+    path(f"{_child_path}row/", child_row, name="child_row"),
+    path(f"{_child_path}check-in/", check_in, name="check_in"),
+    path(f"{_child_path}noon-check/", noon_check, name="noon_check"),
+    path(f"{_child_path}absence/", absence, name="absence"),
+    path(f"{_child_path}check-out/", check_out, name="check_out"),
+    path("follow-ups/", follow_ups, name="follow_ups"),
+    path("follow-ups/<int:pk>/", follow_up, name="follow_up"),
+    path("institutions/<uuid:code>/today/", institution_today, name="institution_today"),
+    path("children/<uuid:code>/attendance/", child_attendance, name="child_attendance"),
+]

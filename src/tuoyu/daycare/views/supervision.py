@@ -1,0 +1,377 @@
+"""Pages of staff duty and the live ratio, outings, the kitchen (menus and food samples), the family's menu
+and the regulator's district daily view. Phone-first: one column, big buttons, few taps."""
+
+import datetime
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from tuoyu.accounts.access import AuthenticatedRequest, Perm, get_visible_or_404, has_perm
+from tuoyu.daycare.models import Meal
+from tuoyu.daycare.selectors.ratios import class_ratio
+from tuoyu.daycare.selectors.supervision import (
+    SAMPLE_MIN_GRAMS,
+    SAMPLE_MIN_HOURS,
+    breaches_of,
+    care_classes_of,
+    care_institutions_of,
+    certified_caregiver_ids,
+    children_present,
+    daily_supervision,
+    daily_supervision_institutions,
+    dishes_to_sample,
+    duties_open,
+    duty_candidates,
+    food_samples_visible_to,
+    menu_days,
+    menu_institutions_of,
+    menu_of_week,
+    morning_deadline,
+    open_outing,
+    outing_minutes,
+    outings_of,
+    outings_visible_to,
+    published_menu,
+    sample_gaps,
+    samples_of,
+    weather_exemption_on,
+    week_start_of,
+)
+from tuoyu.daycare.services import kitchen, outings, staffing
+from tuoyu.enrolment.models import Child
+from tuoyu.refusals import show_errors
+from tuoyu.registry.models import Institution
+from tuoyu.registry.selectors import institutions_visible_to
+from tuoyu.workdays import latest_working_day
+
+
+def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
+    """Run a service call; on refusal show why (nothing was saved) and report False."""
+    try:
+        action()
+    except ValidationError as error:
+        show_errors(request, error)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _codes(values: list[str]) -> list[uuid.UUID]:
+    """The well-formed UUIDs among posted codes (a malformed one matches nothing)."""
+    codes = []
+    for value in values:
+        try:
+            codes.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    return codes
+
+
+def _day_param(value: str | None, default: datetime.date) -> datetime.date:
+    try:
+        return parse_date(value or "") or default
+    except ValueError:
+        return default
+
+
+# Staff on duty and the live ratio ---------------------------------------------------------------------
+
+
+@login_required
+def class_duty(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """Check staff in and out of a class; the ratio now, and today's breaches."""
+    care_class = get_visible_or_404(care_classes_of(request.user), code=code)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    candidates = duty_candidates(care_class, today)
+    if request.method == "POST":
+        staff = get_visible_or_404(candidates, code=request.POST.get("staff", ""))
+        if request.POST.get("action") == "end":
+            _attempt(
+                request,
+                lambda: staffing.duty_end(actor=request.user, staff=staff, care_class=care_class, now=now),
+                _("%(name)s is off duty.") % {"name": staff.name},
+            )
+        else:
+            _attempt(
+                request,
+                lambda: staffing.duty_start(actor=request.user, staff=staff, care_class=care_class, now=now),
+                _("%(name)s is on duty in %(class)s.") % {"name": staff.name, "class": care_class.name},
+            )
+        return redirect("daycare:class_duty", care_class.code)
+    duties = list(duties_open(care_class, today))
+    counting = certified_caregiver_ids(candidates, today)
+    on_duty = {duty.staff_id for duty in duties}
+    context = {
+        "care_class": care_class,
+        "today": today,
+        "ratio": class_ratio(care_class, today),
+        "duties": [(duty, duty.staff_id in counting) for duty in duties],
+        "available": [(person, person.pk in counting) for person in candidates if person.pk not in on_duty],
+        "breaches": breaches_of(care_class, today),
+    }
+    return render(request, "daycare/supervision/duty.html", context)
+
+
+# Outings ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def class_outings(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """Start an outing with the children present, tick who came back, and the day's outdoor minutes."""
+    care_class = get_visible_or_404(care_classes_of(request.user), code=code)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "return":
+            outing = get_visible_or_404(
+                outings_visible_to(request.user).filter(care_class=care_class),
+                code=request.POST.get("outing", ""),
+            )
+            back = list(outing.children_out.filter(code__in=_codes(request.POST.getlist("back"))))
+            _attempt(
+                request,
+                lambda: outings.outing_return(actor=request.user, outing=outing, children_back=back, now=now),
+                _("Return recorded: %(back)s back.") % {"back": len(back)},
+            )
+        elif action == "exempt":
+            _attempt(
+                request,
+                lambda: outings.weather_exempt(
+                    actor=request.user,
+                    institution=care_class.institution,
+                    day=today,
+                    reason=request.POST.get("reason", ""),
+                ),
+                _("Weather exemption recorded for today."),
+            )
+        else:
+            chosen = list(
+                Child.objects.filter(
+                    code__in=_codes(request.POST.getlist("children")), placements__care_class=care_class
+                ).distinct()
+            )
+            _attempt(
+                request,
+                lambda: outings.outing_start(
+                    actor=request.user, care_class=care_class, children=chosen, now=now
+                ),
+                _("Outing started with %(count)s children.") % {"count": len(chosen)},
+            )
+        return redirect("daycare:outings", care_class.code)
+    day_outings = outings_of(care_class, today)
+    minutes = sum(outing_minutes(outing.left_at, outing.returned_at) for outing in day_outings)
+    context = {
+        "care_class": care_class,
+        "today": today,
+        "present": children_present(care_class, today),
+        "open_outing": open_outing(care_class),
+        "outings": [(outing, outing_minutes(outing.left_at, outing.returned_at)) for outing in day_outings],
+        "minutes": minutes,
+        "required_minutes": settings.OUTDOOR_MINUTES_PER_DAY,
+        "exemption": weather_exemption_on(care_class.institution_id, today),
+    }
+    return render(request, "daycare/supervision/outings.html", context)
+
+
+# The kitchen: menus and food samples ------------------------------------------------------------------
+
+
+def _menu_form_dishes(post: Any, week_start: datetime.date) -> dict[str, dict[str, list[str]]]:
+    """The posted menu form (one textarea per day and meal, one dish per line) as the menu's dishes."""
+    dishes: dict[str, dict[str, list[str]]] = {}
+    for offset in range(7):
+        day = (week_start + datetime.timedelta(days=offset)).isoformat()
+        for meal in Meal.values:
+            lines = [line.strip() for line in post.get(f"{day}__{meal}", "").splitlines() if line.strip()]
+            if lines:
+                dishes.setdefault(day, {})[meal] = lines
+    return dishes
+
+
+@login_required
+def kitchen_page(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """The week's menu (written and published by the director or health staff) and the day's samples."""
+    institution = get_visible_or_404(care_institutions_of(request.user), code=code)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    week_start = week_start_of(_day_param(request.GET.get("week"), today))
+    day = _day_param(request.GET.get("day"), today)
+    may_write_menu = (
+        institutions_visible_to(request.user, Perm.RECORD_HEALTH).filter(pk=institution.pk).exists()
+    )
+    if request.method == "POST":
+        return _kitchen_post(request, institution, now, may_write_menu)
+    menu = menu_of_week(institution, week_start)
+    day_menu = published_menu(institution, day) or menu_of_week(institution, week_start_of(day))
+    samples = list(samples_of(institution, day))
+    dishes = dishes_to_sample(day_menu, day) if day_menu is not None else []
+    meal_labels = dict(Meal.choices)
+    week_days = [week_start + datetime.timedelta(days=offset) for offset in range(7)]
+    form_rows = [
+        (
+            d,
+            [
+                (
+                    f"{d.isoformat()}__{meal}",
+                    meal_labels[meal],
+                    "\n".join((menu.dishes.get(d.isoformat(), {}) if menu else {}).get(meal, [])),
+                )
+                for meal in Meal.values
+            ],
+        )
+        for d in week_days
+    ]
+    context = {
+        "institution": institution,
+        "today": today,
+        "day": day,
+        "week_start": week_start,
+        "previous_week": week_start - datetime.timedelta(days=7),
+        "next_week": week_start + datetime.timedelta(days=7),
+        "menu": menu,
+        "menu_rows": menu_days(menu) if menu else [],
+        "form_rows": form_rows,
+        "may_write_menu": may_write_menu,
+        "samples": [
+            (sample, sample.refrigerated_at + datetime.timedelta(hours=SAMPLE_MIN_HOURS) <= now)
+            for sample in samples
+        ],
+        "to_sample": dishes,
+        "gaps": sample_gaps(day, dishes, samples),
+        "meals": Meal.choices,
+        "min_grams": SAMPLE_MIN_GRAMS,
+        "min_hours": SAMPLE_MIN_HOURS,
+    }
+    return render(request, "daycare/supervision/kitchen.html", context)
+
+
+def _kitchen_post(
+    request: AuthenticatedRequest, institution: Institution, now: datetime.datetime, may_write_menu: bool
+) -> HttpResponse:
+    action = request.POST.get("action")
+    back = request.get_full_path()
+    if action in ("menu", "publish"):
+        if not may_write_menu:
+            raise Http404
+        week_start = _day_param(request.POST.get("week_start"), week_start_of(timezone.localdate(now)))
+        if action == "menu":
+            _attempt(
+                request,
+                lambda: kitchen.menu_save(
+                    actor=request.user,
+                    institution=institution,
+                    week_start=week_start,
+                    dishes=_menu_form_dishes(request.POST, week_start),
+                ),
+                _("Menu saved."),
+            )
+        else:
+            menu = menu_of_week(institution, week_start)
+            if menu is None:
+                raise Http404
+            _attempt(
+                request,
+                lambda: kitchen.menu_publish(actor=request.user, menu=menu, now=now),
+                _("Menu published to the families."),
+            )
+    elif action == "discard":
+        sample = get_visible_or_404(
+            food_samples_visible_to(request.user).filter(institution=institution),
+            pk=request.POST.get("sample"),
+        )
+        _attempt(
+            request,
+            lambda: kitchen.sample_discard(actor=request.user, sample=sample, now=now),
+            _("Sample discarded."),
+        )
+    else:
+        day = _day_param(request.POST.get("day"), timezone.localdate(now))
+        try:
+            weight = int(request.POST.get("weight_g", ""))
+        except ValueError:
+            messages.error(request, _("Enter the weight in grams."))
+            return redirect(back)
+        refrigerated_at = parse_datetime(request.POST.get("refrigerated_at", "") or "")
+        if refrigerated_at is not None and timezone.is_naive(refrigerated_at):
+            refrigerated_at = timezone.make_aware(refrigerated_at)
+        _attempt(
+            request,
+            lambda: kitchen.sample_record(
+                actor=request.user,
+                institution=institution,
+                day=day,
+                meal=request.POST.get("meal", ""),
+                dish=request.POST.get("dish", ""),
+                weight_g=weight,
+                sampled_by=request.POST.get("sampled_by", ""),
+                refrigerated_at=refrigerated_at,
+                now=now,
+            ),
+            _("Sample recorded."),
+        )
+    return redirect(back)
+
+
+@login_required
+def family_menu(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """The current week's published menu, for the families of children placed at the institution."""
+    today = timezone.localdate()
+    institution = get_visible_or_404(menu_institutions_of(request.user, today), code=code)
+    menu = published_menu(institution, today)
+    context = {
+        "institution": institution,
+        "week_start": week_start_of(today),
+        "menu": menu,
+        "menu_rows": menu_days(menu) if menu else [],
+        "today": today,
+    }
+    return render(request, "daycare/supervision/menu.html", context)
+
+
+# The district's daily view ----------------------------------------------------------------------------
+
+
+@login_required
+def district_daily(request: AuthenticatedRequest) -> HttpResponse:
+    """One row per institution of the regulator's region (a director: their own) for the chosen day."""
+    if not has_perm(request.user, Perm.VIEW_DAILY_SUPERVISION):
+        raise Http404
+    today = timezone.localdate()
+    day = _day_param(request.GET.get("date"), latest_working_day(today))
+    rows = daily_supervision(daily_supervision_institutions(request.user), day)
+    context = {
+        "day": day,
+        "today": today,
+        "deadline": morning_deadline(day),
+        "rows": rows,
+        "totals": {
+            "enrolled": sum(row.enrolled for row in rows),
+            "present": sum(row.present for row in rows),
+            "check_ins": sum(row.check_ins for row in rows),
+            "ratio_breaches": sum(row.ratio_breaches for row in rows),
+            "outing_mismatches": sum(row.outing_mismatches for row in rows),
+        },
+    }
+    return render(request, "daycare/supervision/district.html", context)
+
+
+urlpatterns = [
+    path("classes/<uuid:code>/duty/", class_duty, name="class_duty"),
+    path("classes/<uuid:code>/outings/", class_outings, name="outings"),
+    path("kitchen/<uuid:code>/", kitchen_page, name="kitchen"),
+    path("menus/<uuid:code>/", family_menu, name="menu"),
+    path("district/", district_daily, name="district"),
+]

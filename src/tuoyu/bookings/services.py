@@ -35,7 +35,8 @@ from tuoyu.bookings.models import (
 from tuoyu.bookings.selectors import waitlist_of, waitlist_position
 from tuoyu.enrolment.eligibility import OLDEST_MONTHS, YOUNGEST_MONTHS
 from tuoyu.enrolment.models import Child, completed_months
-from tuoyu.enrolment.selectors import is_guardian_of
+from tuoyu.enrolment.selectors import guardians_of
+from tuoyu.enrolment.services import require_guardian
 from tuoyu.notifications.services import notify
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import Institution, ServiceOffering, ServiceType
@@ -100,11 +101,6 @@ def _require_cutoff(cutoff: datetime.datetime, *, latest: datetime.datetime, now
         )
 
 
-def _require_guardian(actor: User, child: Child) -> None:
-    if not is_guardian_of(actor, child):
-        raise Refusal(_("Only the child's guardians may do this."), "not_guardian")
-
-
 def _require_open_institution(institution_id: int) -> None:
     if not institutions_public().filter(pk=institution_id).exists():
         raise Refusal(_("This institution is not taking bookings."), "institution_not_open", conflict=True)
@@ -127,16 +123,12 @@ def _require_cancellable(cutoff: datetime.datetime, now: datetime.datetime) -> N
         )
 
 
-def _guardians_of(child: Child) -> list[User]:
-    return [g.user for g in child.guardianships.select_related("user")]
-
-
 def _notify_guardians(
     child: Child, *, kind: str, title: Callable[[], str], body: Callable[[], str], sms: bool = True
 ) -> None:
     """Tell every guardian of the child, each in their own language (the texts are built under it)."""
     link = reverse("bookings:index")
-    for guardian in _guardians_of(child):
+    for guardian in guardians_of(child):
         with translation.override(guardian.preferred_language):
             notify(guardian, kind=kind, title=title(), body=body(), link=link, sms=sms)
 
@@ -194,7 +186,7 @@ def slot_book(
 ) -> TemporaryCareBooking:
     """Book a place in a slot for the guardian's child; the slot row is locked while places are counted."""
     now = now or timezone.now()
-    _require_guardian(guardian, child)
+    require_guardian(guardian, child)
     slot = TemporaryCareSlot.objects.select_for_update().get(pk=slot.pk)
     _require_open_institution(slot.institution_id)
     _require_before_cutoff(slot.booking_cutoff, now)
@@ -256,7 +248,7 @@ def slot_cancel(
     """Cancel a booking before the slot's cut-off: the place is free again."""
     now = now or timezone.now()
     booking = TemporaryCareBooking.objects.select_related("child").get(pk=booking.pk)
-    _require_guardian(guardian, booking.child)
+    require_guardian(guardian, booking.child)
     slot = TemporaryCareSlot.objects.select_for_update().get(pk=booking.slot_id)
     booking = TemporaryCareBooking.objects.select_for_update().get(pk=booking.pk)
     if booking.status != TemporaryCareStatus.BOOKED:
@@ -331,7 +323,7 @@ def session_book(
 ) -> SessionBooking:
     """Book a session for the guardian's child, or put the child on its waitlist when it is full."""
     now = now or timezone.now()
-    _require_guardian(guardian, child)
+    require_guardian(guardian, child)
     session = ParentChildSession.objects.select_for_update().get(pk=session.pk)
     _require_open_institution(session.institution_id)
     _require_before_cutoff(session.booking_cutoff, now)
@@ -427,7 +419,7 @@ def session_cancel(
     """
     now = now or timezone.now()
     booking = SessionBooking.objects.select_related("child").get(pk=booking.pk)
-    _require_guardian(guardian, booking.child)
+    require_guardian(guardian, booking.child)
     session = ParentChildSession.objects.select_for_update().get(pk=booking.session_id)
     booking = SessionBooking.objects.select_for_update().get(pk=booking.pk)
     if booking.status == SessionBookingStatus.CANCELLED:

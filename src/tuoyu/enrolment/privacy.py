@@ -12,18 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from tuoyu.accounts.models import User
 from tuoyu.enrolment.models import Child, DeletionRequest
-from tuoyu.enrolment.selectors import is_guardian_of
-from tuoyu.refusals import Refusal
-
-
-def _require_guardian(actor: User, child: Child) -> None:
-    if not is_guardian_of(actor, child):
-        raise Refusal(_("Only the child's guardians may do this."), "not_guardian")
+from tuoyu.enrolment.services import require_guardian
 
 
 def child_data_export(*, guardian: User, child: Child) -> dict[str, Any]:
     """Everything Tuoyu stores about the child, as a guardian downloads it (JSON-ready)."""
-    _require_guardian(guardian, child)
+    require_guardian(guardian, child)
     return {
         "exported_at": timezone.now().isoformat(),
         "child": {
@@ -82,7 +76,7 @@ def child_data_export(*, guardian: User, child: Child) -> dict[str, Any]:
 @transaction.atomic
 def child_delete_request(*, guardian: User, child: Child) -> DeletionRequest:
     """Delete the child's data now, or record why it must be kept."""
-    _require_guardian(guardian, child)
+    require_guardian(guardian, child)
     request = DeletionRequest(child_name=child.name, child_code=child.code, requested_by=guardian)
     if child.placements.exists():
         request.outcome = DeletionRequest.Outcome.REFUSED

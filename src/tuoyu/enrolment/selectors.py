@@ -95,6 +95,11 @@ def may_see_sensitive_data(actor: object, child: Child) -> bool:
     return is_guardian_of(actor, child) or placements_visible_to(actor).filter(child=child).exists()
 
 
+def guardians_of(child: Child) -> QuerySet[User]:
+    """The child's guardians with an active account: whom to tell about the child."""
+    return User.objects.filter(guardianships__child=child, is_active=True).order_by("pk")
+
+
 def is_guardian_of(user: object, child: Child) -> bool:
     return child.guardianships.filter(user_id=actor_pk(user)).exists()
 

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.accounts.access import Perm
-from tuoyu.accounts.models import Role, RoleAssignment, User
+from tuoyu.accounts.models import User
 from tuoyu.enrolment.eligibility import OLDEST_MONTHS, age_refusal
 from tuoyu.enrolment.models import (
     PLACE_SERVICE_TYPES,
@@ -43,6 +43,7 @@ from tuoyu.enrolment.models import (
 from tuoyu.enrolment.notices import FIRST_BODY, FIRST_TITLE, FIRST_VERSION
 from tuoyu.enrolment.selectors import (
     current_notice,
+    guardians_of,
     has_current_consent,
     holding_placements,
     institution_places_taken,
@@ -52,7 +53,7 @@ from tuoyu.enrolment.selectors import (
 from tuoyu.notifications.services import notify
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass, Institution, ServiceOffering
-from tuoyu.registry.selectors import actor_may, institutions_public
+from tuoyu.registry.selectors import actor_may, directors_of, institutions_public
 from tuoyu.registry.signals import announce_change
 from tuoyu.registry.standards import BAND_STANDARDS, AgeBand
 from tuoyu.workdays import months_later
@@ -83,7 +84,7 @@ def give_consent(
     return consent
 
 
-def _require_guardian(actor: User, child: Child) -> None:
+def require_guardian(actor: User, child: Child) -> None:
     if not is_guardian_of(actor, child):
         raise Refusal(_("Only the child's guardians may do this."), "not_guardian")
 
@@ -108,7 +109,7 @@ def child_register(*, guardian: User, relation: str, **fields: Any) -> Child:
 
 
 def pickup_person_add(*, guardian: User, child: Child, **fields: Any) -> PickupPerson:
-    _require_guardian(guardian, child)
+    require_guardian(guardian, child)
     person = PickupPerson(child=child, **fields)
     person.full_clean()
     person.save()
@@ -116,7 +117,7 @@ def pickup_person_add(*, guardian: User, child: Child, **fields: Any) -> PickupP
 
 
 def pickup_person_remove(*, guardian: User, person: PickupPerson) -> None:
-    _require_guardian(guardian, person.child)
+    require_guardian(guardian, person.child)
     person.delete()
 
 
@@ -165,7 +166,7 @@ def application_submit(
     now: datetime.datetime | None = None,
 ) -> Application:
     now = now or timezone.now()
-    _require_guardian(guardian, child)
+    require_guardian(guardian, child)
     if not institutions_public().filter(pk=institution.pk).exists():
         raise Refusal(_("This institution is not taking applications."), "institution_not_open")
     _offering(institution, service_type)
@@ -206,7 +207,7 @@ def application_submit(
             conflict=True,
         ) from None
     application.priorities.set(claimed)
-    for director in _directors_of(institution):
+    for director in directors_of(institution.pk):
         notify(
             director,
             kind="application_received",
@@ -221,7 +222,7 @@ def application_submit(
 def application_withdraw(
     *, guardian: User, application: Application, now: datetime.datetime | None = None
 ) -> None:
-    _require_guardian(guardian, application.child)
+    require_guardian(guardian, application.child)
     if application.status not in (ApplicationStatus.WAITING, ApplicationStatus.OFFERED):
         raise Refusal(_("This application is already closed."), "application_closed", conflict=True)
     _close_applications([application], now or timezone.now())
@@ -369,7 +370,7 @@ def offer_make(
     application.status = ApplicationStatus.OFFERED
     application.save(update_fields=["status"])
     deadline = timezone.localtime(expires_at).strftime("%Y-%m-%d %H:%M")
-    for guardian in _guardians_of(application.child):
+    for guardian in guardians_of(application.child):
         notify(
             guardian,
             kind="offer_made",
@@ -421,7 +422,7 @@ def offer_accept(*, guardian: User, offer: Offer, now: datetime.datetime | None 
     today = timezone.localdate(now)
     offer = Offer.objects.select_related("application__child", "care_class").get(pk=offer.pk)
     child = offer.application.child
-    _require_guardian(guardian, child)
+    require_guardian(guardian, child)
     institution, care_class = _lock_places(offer.care_class.institution_id, offer.care_class_id)
     offer = Offer.objects.select_for_update().select_related("application").get(pk=offer.pk)
     if offer.status != OfferStatus.OPEN:
@@ -476,7 +477,7 @@ def offer_accept(*, guardian: User, offer: Offer, now: datetime.datetime | None 
         placement=placement,
         due_on=offer.start_date + datetime.timedelta(days=settings.VACCINATION_CHECK_DAYS),
     )
-    for director in _directors_of(institution):
+    for director in directors_of(institution.pk):
         notify(
             director,
             kind="offer_accepted",
@@ -496,7 +497,7 @@ def offer_decline(*, guardian: User, offer: Offer, now: datetime.datetime | None
         .select_related("application__child", "care_class__institution")
         .get(pk=offer.pk)
     )
-    _require_guardian(guardian, offer.application.child)
+    require_guardian(guardian, offer.application.child)
     if offer.status != OfferStatus.OPEN:
         raise Refusal(_("This offer is no longer open."), "offer_closed", conflict=True)
     offer.status = OfferStatus.DECLINED
@@ -506,7 +507,7 @@ def offer_decline(*, guardian: User, offer: Offer, now: datetime.datetime | None
     application.status = ApplicationStatus.DECLINED
     application.closed_at = now
     application.save(update_fields=["status", "closed_at"])
-    for director in _directors_of(offer.care_class.institution):
+    for director in directors_of(offer.care_class.institution_id):
         notify(
             director,
             kind="offer_declined",
@@ -540,7 +541,7 @@ def offers_expire(*, now: datetime.datetime | None = None) -> int:
                 application.status = ApplicationStatus.WAITING
                 application.save(update_fields=["status"])
             institution = offer.care_class.institution
-            for guardian in _guardians_of(application.child):
+            for guardian in guardians_of(application.child):
                 notify(
                     guardian,
                     kind="offer_expired",
@@ -550,7 +551,7 @@ def offers_expire(*, now: datetime.datetime | None = None) -> int:
                     link=reverse("enrolment:family"),
                     sms=True,
                 )
-            for director in _directors_of(institution):
+            for director in directors_of(institution.pk):
                 notify(
                     director,
                     kind="offer_expired",
@@ -602,17 +603,3 @@ def task_complete(
     task.save(update_fields=["done_at", "done_by", "note"])
     announce_change(task.institution_id)
     return task
-
-
-# Who to tell ----------------------------------------------------------------------------------------
-
-
-def _guardians_of(child: Child) -> list[User]:
-    return [g.user for g in child.guardianships.select_related("user")]
-
-
-def _directors_of(institution: Institution) -> list[User]:
-    assignments = RoleAssignment.objects.filter(role=Role.DIRECTOR, institution=institution).select_related(
-        "user"
-    )
-    return [a.user for a in assignments if a.user.is_active]

@@ -1,6 +1,7 @@
 from django.db.models import Prefetch, Q, QuerySet
 
 from tuoyu.accounts.access import Perm, scope_of
+from tuoyu.accounts.models import Role, RoleAssignment, User
 from tuoyu.registry.models import (
     CareClass,
     FilingStatus,
@@ -46,3 +47,17 @@ def classes_visible_to(actor: object) -> QuerySet[CareClass]:
 def actor_may(actor: object, perm: Perm, institution_id: int) -> bool:
     """Whether ``actor`` holds ``perm`` for this institution."""
     return institutions_visible_to(actor, perm).filter(pk=institution_id).exists()
+
+
+def institution_users_with_role(institution_id: int, role: str) -> QuerySet[User]:
+    """The active users holding ``role`` at the institution (its directors, its health workers)."""
+    holders = RoleAssignment.objects.filter(role=role, institution_id=institution_id).values("user")
+    return User.objects.filter(pk__in=holders, is_active=True).order_by("pk")
+
+
+def directors_of(institution_id: int) -> QuerySet[User]:
+    return institution_users_with_role(institution_id, Role.DIRECTOR)
+
+
+def health_workers_of(institution_id: int) -> QuerySet[User]:
+    return institution_users_with_role(institution_id, Role.HEALTH_WORKER)

@@ -19,7 +19,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.accounts.access import Perm, actor_pk
-from tuoyu.accounts.models import Role, RoleAssignment, User
 from tuoyu.daycare.models import (
     Absence,
     AbsenceReason,
@@ -286,24 +285,6 @@ def pickup_options(child: Child) -> list[PickupOption]:
 
 
 # Who is told ------------------------------------------------------------------------------------------------
-
-
-def institution_staff_with_role(institution_id: int, role: str) -> QuerySet[User]:
-    """The active users holding ``role`` at the institution (its directors, its health workers)."""
-    holders = RoleAssignment.objects.filter(role=role, institution_id=institution_id).values("user")
-    return User.objects.filter(pk__in=holders, is_active=True).order_by("pk")
-
-
-def directors_of(institution_id: int) -> QuerySet[User]:
-    return institution_staff_with_role(institution_id, Role.DIRECTOR)
-
-
-def health_workers_of(institution_id: int) -> QuerySet[User]:
-    return institution_staff_with_role(institution_id, Role.HEALTH_WORKER)
-
-
-def guardians_of(child: Child) -> QuerySet[User]:
-    return User.objects.filter(guardianships__child=child, is_active=True).order_by("pk")
 
 
 # A child's day ----------------------------------------------------------------------------------------------

@@ -47,20 +47,15 @@ from tuoyu.daycare.models import (
     PickupRefusal,
     Symptom,
 )
-from tuoyu.daycare.selectors.attendance import (
-    directors_of,
-    expected_absent,
-    guardians_of,
-    health_workers_of,
-    placements_active_on,
-)
+from tuoyu.daycare.selectors.attendance import expected_absent, placements_active_on
 from tuoyu.daycare.services.staffing import ratio_watch
 from tuoyu.enrolment.models import Child, PickupPerson, Placement
-from tuoyu.enrolment.selectors import is_guardian_of
+from tuoyu.enrolment.selectors import guardians_of, is_guardian_of
 from tuoyu.notifications.models import Notification
 from tuoyu.notifications.services import notify
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass
+from tuoyu.registry.selectors import directors_of, health_workers_of
 
 FEVER = Decimal(str(FEVER_FROM))
 NOTIFIED_CLOCK_SKEW = datetime.timedelta(minutes=5)

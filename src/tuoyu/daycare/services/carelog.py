@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.accounts.access import Perm
-from tuoyu.accounts.models import Role, RoleAssignment, User
+from tuoyu.accounts.models import User
 from tuoyu.daycare.models import (
     ActivityArea,
     CareLogEntry,
@@ -57,7 +57,7 @@ from tuoyu.enrolment.selectors import is_guardian_of
 from tuoyu.notifications.services import notify
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass, Institution
-from tuoyu.registry.selectors import actor_may
+from tuoyu.registry.selectors import actor_may, directors_of
 from tuoyu.uploads import sniff_content_type
 
 DEFAULT_ACTIVITY_AREAS = ("阅读区角", "艺术区角", "生活区角")
@@ -699,12 +699,7 @@ def daily_report_reply(*, guardian: User, report: DailyReport, reply: str) -> Da
         if report.read_at is None:
             report.read_at = report.replied_at
         report.save(update_fields=["reply", "replied_at", "read_at"])
-        recipients = {
-            assignment.user
-            for assignment in RoleAssignment.objects.filter(
-                role=Role.DIRECTOR, institution_id=report.care_class.institution_id
-            ).select_related("user")
-        }
+        recipients = set(directors_of(report.care_class.institution_id))
         if report.published_by is not None:
             recipients.add(report.published_by)
         link = (

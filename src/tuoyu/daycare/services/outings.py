@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from tuoyu.accounts.models import User
 from tuoyu.daycare.models import Attendance, AttendanceStatus, ClassDuty, Outing, WeatherExemption
-from tuoyu.daycare.services.staffing import directors_of, require_care_recorder, users_of_staff
+from tuoyu.daycare.services.staffing import require_care_recorder, users_of_staff
 from tuoyu.enrolment.models import Child
 from tuoyu.notifications.services import notify
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass, Institution
+from tuoyu.registry.selectors import directors_of
 from tuoyu.registry.signals import announce_change
 
 

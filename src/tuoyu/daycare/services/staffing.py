@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.accounts.access import Perm
-from tuoyu.accounts.models import INSTITUTION_ROLES, Role, RoleAssignment, User
+from tuoyu.accounts.models import INSTITUTION_ROLES, RoleAssignment, User
 from tuoyu.daycare.models import ClassDuty, RatioBreach
 from tuoyu.daycare.selectors.ratios import class_ratio
 from tuoyu.notifications.services import notify
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass
-from tuoyu.registry.selectors import actor_may
+from tuoyu.registry.selectors import actor_may, directors_of
 from tuoyu.registry.signals import announce_change
 from tuoyu.workforce.models import Staff
 
@@ -33,13 +33,6 @@ def require_care_recorder(actor: object, institution_id: int) -> None:
     """Refuse unless ``actor`` records the day in care (caregiver, health worker, director) there."""
     if not actor_may(actor, Perm.RECORD_CARE, institution_id):
         raise Refusal(FORBIDDEN, "forbidden")
-
-
-def directors_of(institution_id: int) -> list[User]:
-    assignments = RoleAssignment.objects.filter(
-        role=Role.DIRECTOR, institution_id=institution_id, user__is_active=True
-    ).select_related("user")
-    return [assignment.user for assignment in assignments]
 
 
 def users_of_staff(institution_id: int, staff: Iterable[Staff]) -> list[User]:

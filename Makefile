@@ -52,7 +52,8 @@ messages: install ## Update the zh-hans catalogue from the code and compile it (
 	cd src/tuoyu && ../../$(BIN)/python ../../manage.py makemessages --locale zh_Hans --no-obsolete --no-location --ignore 'demo/*'
 	cd src/tuoyu && ../../$(BIN)/python ../../manage.py compilemessages --locale zh_Hans
 
-bench: install ## Run the benchmarks under bench/
+bench: install ## Run the benchmarks under bench/ (installs the benchmark-only comparison packages)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean: ## Remove the virtual environment and local data (var/)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "tuoyu.enrolment",
     "tuoyu.bookings",
     "tuoyu.daycare",
+    "tuoyu.health",
     "tuoyu.supervision",
     "tuoyu.insights",
     "tuoyu.demo",
@@ -174,6 +175,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "tuoyu.parsers.DepthSafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
@@ -198,6 +204,11 @@ SPECTACULAR_SETTINGS = {
         "ServiceTypeEnum": "tuoyu.registry.models.ServiceType",
         "PlaceServiceTypeEnum": "tuoyu.enrolment.models.PLACE_SERVICE_CHOICES",
         "LogKindEnum": "tuoyu.daycare.models.LogKind",
+        "ExamKindEnum": "tuoyu.health.models.ExamKind",
+        "ImmunisationCheckKindEnum": "tuoyu.health.models.ImmunisationCheckKind",
+        "ReferralReasonEnum": "tuoyu.health.models.ReferralReason",
+        "DiagnosisStatusEnum": "tuoyu.health.models.DiagnosisStatus",
+        "GrowthDeficitEnum": "tuoyu.health.api.growth.DEFICIT_STATUSES",
     },
 }
 

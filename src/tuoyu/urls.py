@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("tuoyu.enrolment.api")),
     path("", include("tuoyu.notifications.api")),
     path("", include("tuoyu.daycare.api")),
+    path("", include("tuoyu.health.api")),
 ]
 
 urlpatterns = [
@@ -22,6 +23,7 @@ urlpatterns = [
     path("", include("tuoyu.enrolment.urls")),
     path("messages/", include("tuoyu.notifications.urls")),
     path("care/", include("tuoyu.daycare.urls")),
+    path("health/", include("tuoyu.health.urls")),
     path("bookings/", include("tuoyu.bookings.urls")),
     path("filings/", include("tuoyu.filings.urls")),
     path("accounts/", include("tuoyu.accounts.urls")),

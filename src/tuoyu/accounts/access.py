@@ -34,6 +34,9 @@ class Perm(StrEnum):
     RECORD_HEALTH = "record_health"  # entry examinations, health tasks
     RECORD_CARE = "record_care"  # the day in care: attendance, checks, care log, reports, outings
     VIEW_DAILY_SUPERVISION = "view_daily_supervision"  # the district's daily figures of every institution
+    VIEW_HEALTH = "view_health"  # children's health records: growth, exams, development, referrals
+    RECORD_MEDICAL = "record_medical"  # measurements, exams, screenings, referrals, doctor's visits
+    WATCH_OUTBREAKS = "watch_outbreaks"  # outbreak reports, exclusions and quarantines
     USE_BACK_OFFICE = "use_back_office"
 
 
@@ -49,6 +52,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_FINDINGS,
             Perm.USE_BACK_OFFICE,
             Perm.VIEW_DAILY_SUPERVISION,
+            Perm.WATCH_OUTBREAKS,
         }
     ),
     Role.DIRECTOR: frozenset(
@@ -67,6 +71,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.RECORD_HEALTH,
             Perm.RECORD_CARE,
             Perm.VIEW_DAILY_SUPERVISION,
+            Perm.VIEW_HEALTH,
+            Perm.RECORD_MEDICAL,
+            Perm.WATCH_OUTBREAKS,
         }
     ),
     Role.CAREGIVER: frozenset(
@@ -79,9 +86,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_CHILDREN,
             Perm.RECORD_HEALTH,
             Perm.RECORD_CARE,
+            Perm.VIEW_HEALTH,
+            Perm.RECORD_MEDICAL,
+            Perm.WATCH_OUTBREAKS,
         }
     ),
-    Role.DOCTOR: frozenset({Perm.VIEW_INSTITUTION_FILE, Perm.VIEW_CLASSES}),
+    # A partner-hospital doctor: the health data of the children of partnered institutions, never their
+    # families' contacts or fees (no VIEW_CHILDREN).
+    Role.DOCTOR: frozenset(
+        {Perm.VIEW_INSTITUTION_FILE, Perm.VIEW_CLASSES, Perm.VIEW_HEALTH, Perm.RECORD_MEDICAL}
+    ),
     Role.GUARDIAN: frozenset(),  # guardians act for their own children: see enrolment.selectors
 }
 

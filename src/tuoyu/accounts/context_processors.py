@@ -26,6 +26,8 @@ def navigation_for(user: object) -> list[NavItem]:
     if Role.GUARDIAN in roles_of(user):
         items.append(NavItem(_("My family"), reverse("enrolment:family"), "family"))
         items.append(NavItem(_("Daily reports"), reverse("daycare:family_reports"), "reports"))
+        if not has_perm(user, Perm.VIEW_HEALTH):  # staff who are parents too find their children there
+            items.append(NavItem(_("Growth and health"), reverse("health:children"), "health"))
         items.append(NavItem(_("Temporary care"), reverse("bookings:index"), "bookings"))
     if has_perm(user, Perm.SUPERVISE_REGION):
         items.append(NavItem(_("Institutions under supervision"), reverse("registry:manage_list"), "manage"))
@@ -41,6 +43,14 @@ def navigation_for(user: object) -> list[NavItem]:
         items.append(NavItem(_("Bookable care"), reverse("bookings:manage"), "bookings-manage"))
     if has_perm(user, Perm.RECORD_HEALTH):
         items.append(NavItem(_("Health tasks"), reverse("enrolment:tasks"), "tasks"))
+    if has_perm(user, Perm.VIEW_HEALTH):
+        items.append(NavItem(_("Children's health"), reverse("health:children"), "health"))
+    if Role.DOCTOR in roles_of(user):
+        items.append(NavItem(_("Doctor's visits"), reverse("health:visits"), "visits"))
+    if has_perm(user, Perm.WATCH_OUTBREAKS):
+        items.append(NavItem(_("Outbreak watch"), reverse("health:outbreaks"), "outbreaks"))
+    if has_perm(user, Perm.SUPERVISE_REGION):
+        items.append(NavItem(_("Health record access log"), reverse("health:access_log"), "access-log"))
     if has_perm(user, Perm.REVIEW_FILING):
         items.append(NavItem(_("Filing review"), reverse("filings:list"), "filings"))
     elif has_perm(user, Perm.PREPARE_FILING):

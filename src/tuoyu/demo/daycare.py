@@ -454,6 +454,11 @@ class LastWeek:
         self.today = timezone.localdate(now)
         self.days = care_days(self.today)
         self.rng = random.Random(SEED)
+        # Children per (class, symptom, day): the demo's ordinary week stays below the outbreak thresholds,
+        # since its rows are written in bulk and the watch never looks at them.
+        self.symptom_cases: dict[tuple[int, str], dict[datetime.date, set[int]]] = defaultdict(
+            lambda: defaultdict(set)
+        )
         self.institutions = {
             spec.key: Institution.objects.get(name=spec.name) for spec in district.INSTITUTIONS
         }
@@ -663,12 +668,15 @@ class LastWeek:
                     if child.pk in self.zhao_children or not active:
                         continue
                     if child == self.medication_child:
-                        self.illness(absent, child, self.days[:2], Symptom.RESPIRATORY)
+                        self.illness(absent, care_class, child, self.days[:2], Symptom.RESPIRATORY)
                     elif draw < 0.08:
                         first = self.rng.randrange(len(active))
-                        length = self.rng.choice((1, 1, 2, 2, 3))
+                        days = active[first : first + self.rng.choice((1, 1, 2, 2, 3))]
                         symptom = _weighted(self.rng, [(s, share) for s, share, *_ in SYMPTOMS])
-                        self.illness(absent, child, active[first : first + length], symptom)
+                        if self.below_outbreak_threshold(care_class.pk, symptom, days):
+                            self.illness(absent, care_class, child, days, symptom)
+                        else:
+                            absent[child.pk, days[0]] = self.rng.choice(PERSONAL)
                     elif draw < 0.38:
                         first = self.rng.randrange(len(active))
                         note = self.rng.choice(PERSONAL)
@@ -681,7 +689,23 @@ class LastWeek:
         )
         return absent
 
-    def illness(self, absent: Absences, child: Child, days: list[datetime.date], symptom: str) -> None:
+    def below_outbreak_threshold(self, class_pk: int, symptom: str, days: list[datetime.date]) -> bool:
+        """Whether one more child with ``symptom`` on ``days`` keeps the class below 3 on a day and 5 within
+        3 days (the watch's thresholds, national rules §9.1)."""
+        cases = self.symptom_cases[class_pk, symptom]
+        for day in days:
+            if len(cases[day]) >= 2:
+                return False
+            window = [d for d in self.days if abs((d - day).days) <= 2]
+            if len(set().union(*(cases[d] for d in window))) >= 4:
+                return False
+        return True
+
+    def illness(
+        self, absent: Absences, care_class: CareClass, child: Child, days: list[datetime.date], symptom: str
+    ) -> None:
+        for day in days:
+            self.symptom_cases[care_class.pk, symptom][day].add(child.pk)
         after = [day for day in self.days if day > days[-1]]
         diagnoses = next(diagnoses for s, _, _, diagnoses in SYMPTOMS if s == symptom)
         episode = Episode(symptom, tuple(days), after[0] if after else None, self.rng.choice(diagnoses))
@@ -758,7 +782,13 @@ class LastWeek:
             "checked_by_id": checker.pk,
             "checked_at": at(day, arrived + 1),
         }
-        if self.rng.random() < 0.025 and attendance.child_id not in self.zhao_children:
+        runny_nose = (
+            self.rng.random() < 0.025
+            and attendance.child_id not in self.zhao_children
+            and self.below_outbreak_threshold(attendance.care_class_id, Symptom.RESPIRATORY, [day])
+        )
+        if runny_nose:
+            self.symptom_cases[attendance.care_class_id, Symptom.RESPIRATORY][day].add(attendance.child_id)
             morning |= {
                 "observations": [Observation.RUNNY_NOSE],
                 "decision": CheckDecision.WATCH,

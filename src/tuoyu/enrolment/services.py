@@ -50,6 +50,7 @@ from tuoyu.enrolment.selectors import (
     is_guardian_of,
     open_offers,
 )
+from tuoyu.guards import Guards
 from tuoyu.notifications.services import notify
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass, Institution, ServiceOffering
@@ -251,6 +252,10 @@ def priority_publish(*, director: User, institution: Institution, label: str, po
 # Places --------------------------------------------------------------------------------------------
 
 
+ADMISSION_GUARDS: Guards[[CareClass, datetime.date]] = Guards("admission")
+"""Checks another app adds before a child is offered or given a place in a class."""
+
+
 def _lock_places(institution_id: int, class_id: int) -> tuple[Institution, CareClass]:
     """Lock the institution, then the class: every writer of places takes the locks in this order."""
     institution = Institution.objects.select_for_update().get(pk=institution_id)
@@ -261,8 +266,10 @@ def _lock_places(institution_id: int, class_id: int) -> tuple[Institution, CareC
 def _require_room(
     institution: Institution, care_class: CareClass, now: datetime.datetime, *, count_offers: bool
 ) -> None:
-    """Refuse when the class (its capacity or its band's national cap) or the filed places are used up."""
+    """Refuse when the class (its capacity or its band's national cap) or the filed places are used up, or
+    another app's admission guard refuses (health: a class in quarantine)."""
     day = timezone.localdate(now)
+    ADMISSION_GUARDS.check(care_class, day)
     in_class = holding_placements(day).filter(care_class=care_class).count()
     in_institution = holding_placements(day).filter(institution=institution).count()
     if count_offers:

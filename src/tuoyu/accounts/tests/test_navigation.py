@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Callable
+from html import unescape
 
 import pytest
 from django.test import Client
@@ -21,17 +22,29 @@ DIRECTOR = EVERYONE | {
     "bookings-manage",
     "tasks",
     "care",
+    "health",
+    "outbreaks",
 }
-REGULATOR = EVERYONE | {"manage", "admin", "filings", "expiring", "training", "rules", "district"}
+REGULATOR = EVERYONE | {
+    "manage",
+    "admin",
+    "filings",
+    "expiring",
+    "training",
+    "rules",
+    "district",
+    "outbreaks",
+    "access-log",
+}
 EXPECTED_NAV = {
     "regulator_a": REGULATOR,
     "regulator_b": REGULATOR,
     "director_x": DIRECTOR,
     "director_y": DIRECTOR,
     "caregiver_x": EVERYONE | {"manage", "care"},
-    "health_worker_x": EVERYONE | {"manage", "tasks", "care"},
-    "doctor": EVERYONE | {"manage"},
-    "guardian": EVERYONE | {"family", "bookings", "reports"},
+    "health_worker_x": EVERYONE | {"manage", "tasks", "care", "health", "outbreaks"},
+    "doctor": EVERYONE | {"manage", "health", "visits"},
+    "guardian": EVERYONE | {"family", "bookings", "reports", "health"},
     "anonymous": EVERYONE,
 }
 MANAGE_LABEL = {
@@ -41,13 +54,25 @@ MANAGE_LABEL = {
     "health_worker_x": "My institution",
     "doctor": "Partner institutions",
 }
+HEALTH_LABEL = {
+    "director_x": "Children's health",
+    "health_worker_x": "Children's health",
+    "doctor": "Children's health",
+    "guardian": "Growth and health",
+}
+# Entries of the health pages and the page each opens (the outbreak watch is checked with its page).
+HEALTH_ENTRIES = {
+    "health": "/health/children/",
+    "visits": "/health/visits/",
+    "access-log": "/health/access-log/",
+}
 
 
 def nav_entries(html: str) -> dict[str, str]:
     """data-nav key -> link text, for the main navigation (not the account links)."""
     entries = dict(re.findall(r'<a [^>]*data-nav="([^"]+)"[^>]*>([^<]*)</a>', html))
     assert entries, "the page has no navigation"
-    return {key: label.strip() for key, label in entries.items() if key not in ACCOUNT_ENTRIES}
+    return {key: unescape(label.strip()) for key, label in entries.items() if key not in ACCOUNT_ENTRIES}
 
 
 def account_entries(html: str) -> set[str]:
@@ -107,3 +132,50 @@ def test_every_persona_shown_the_manage_entry_can_open_it(
     client_as: Callable[[str], Client], persona: str
 ) -> None:
     assert client_as(persona).get("/manage/institutions/").status_code == 200
+
+
+@pytest.mark.parametrize(("persona", "label"), HEALTH_LABEL.items())
+def test_health_entry_is_labelled_for_the_role(
+    client_as: Callable[[str], Client], persona: str, label: str
+) -> None:
+    html = client_as(persona).get("/institutions/").content.decode()
+
+    assert nav_entries(html)["health"] == label
+
+
+@pytest.mark.parametrize(
+    ("persona", "key"),
+    [(p, key) for p, keys in EXPECTED_NAV.items() for key in sorted(keys & set(HEALTH_ENTRIES))],
+)
+def test_every_persona_shown_a_health_entry_can_open_its_page(
+    client_as: Callable[[str], Client], persona: str, key: str
+) -> None:
+    html = client_as(persona).get("/institutions/").content.decode()
+
+    assert f'href="{HEALTH_ENTRIES[key]}" data-nav="{key}"' in html
+    assert client_as(persona).get(HEALTH_ENTRIES[key]).status_code == 200
+
+
+# Who may open each health page at all; the directors and health workers reach the visits from the
+# children page rather than the navigation.
+HEALTH_PAGE_READERS = {
+    "health": {"director_x", "director_y", "health_worker_x", "doctor", "guardian"},
+    "visits": {"director_x", "director_y", "health_worker_x", "doctor"},
+    "access-log": {"regulator_a", "regulator_b"},
+}
+
+
+@pytest.mark.parametrize("persona", EXPECTED_NAV)
+@pytest.mark.parametrize("key", HEALTH_ENTRIES)
+def test_health_pages_open_only_for_those_who_may_read_them(
+    client_as: Callable[[str], Client], persona: str, key: str
+) -> None:
+    response = client_as(persona).get(HEALTH_ENTRIES[key])
+
+    if persona == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+    else:
+        assert response.status_code == (200 if persona in HEALTH_PAGE_READERS[key] else 404)
+    if key in EXPECTED_NAV[persona]:
+        assert persona in HEALTH_PAGE_READERS[key]

@@ -49,8 +49,10 @@ from tuoyu.daycare.models import (
 )
 from tuoyu.daycare.selectors.attendance import expected_absent, placements_active_on
 from tuoyu.daycare.services.staffing import ratio_watch
+from tuoyu.daycare.signals import symptoms_recorded
 from tuoyu.enrolment.models import Child, PickupPerson, Placement
 from tuoyu.enrolment.selectors import guardians_of, is_guardian_of
+from tuoyu.guards import Guards
 from tuoyu.notifications.models import Notification
 from tuoyu.notifications.services import notify
 from tuoyu.refusals import Refusal
@@ -65,6 +67,13 @@ EXPECTED_ABSENT_KIND = "expected_absent"
 PICKUP_REFUSED_KIND = "pickup_refused"
 ILLNESS_ABSENCE_KIND = "illness_absence"
 SENT_HOME_KIND = "sent_home"
+
+CHECK_IN_GUARDS: Guards[[Child, datetime.date]] = Guards("check_in")
+"""Checks another app adds before a child is admitted for the day (health: a child still excluded)."""
+
+
+def _announce_symptoms(care_class: CareClass, day: datetime.date) -> None:
+    transaction.on_commit(lambda: symptoms_recorded.send(sender=Absence, care_class=care_class, day=day))
 
 
 # Shared checks ----------------------------------------------------------------------------------------------
@@ -208,6 +217,8 @@ def attendance_check_in(
     placement = _placement(care_class, child, day)
     if Attendance.objects.filter(child=child, day=day).exists():
         raise _already_checked_in()
+    if decision != CheckDecision.SEND_HOME:
+        CHECK_IN_GUARDS.check(child, day)
     attendance = Attendance(
         child=child,
         placement=placement,
@@ -242,6 +253,8 @@ def attendance_check_in(
         raise
     check.attendance = attendance
     check.save()
+    if check.is_abnormal:
+        _announce_symptoms(care_class, day)
     if check.decision == CheckDecision.SEND_HOME:
         _notify_sent_home(child, check)
     else:
@@ -305,6 +318,8 @@ def noon_check_record(
         if attendance.health_checks.filter(kind=CheckKind.NOON).exists():
             raise done from None
         raise
+    if check.is_abnormal:
+        _announce_symptoms(attendance.care_class, attendance.day)
     if check.decision == CheckDecision.SEND_HOME:
         _notify_sent_home(child, check)
     return check
@@ -366,6 +381,7 @@ def absence_record(
         raise
     if absence.reason == AbsenceReason.ILLNESS:
         IllnessFollowUp.objects.create(absence=absence)
+        _announce_symptoms(care_class, day)
         for health_worker in health_workers_of(care_class.institution_id):
             notify(
                 health_worker,

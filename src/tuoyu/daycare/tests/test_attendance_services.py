@@ -5,14 +5,14 @@ Every refusal is checked with its code and with the proof that nothing was writt
 """
 
 import datetime
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from tuoyu.accounts.factories import UserFactory
 from tuoyu.accounts.models import User
@@ -31,26 +31,14 @@ from tuoyu.daycare.selectors.attendance import DayState, day_entry, day_roster, 
 from tuoyu.daycare.services import attendance as services
 from tuoyu.enrolment.factories import PickupPersonFactory
 from tuoyu.enrolment.models import Child
+from tuoyu.enrolment.tests.helpers import _english, sms_outbox
 from tuoyu.notifications.models import Notification
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass
-from tuoyu.sms import MemoryBackend
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def sms_outbox(settings: Any) -> Iterator[list[tuple[str, str]]]:
-    settings.SMS_BACKEND = "tuoyu.sms.MemoryBackend"
-    MemoryBackend.outbox.clear()
-    yield MemoryBackend.outbox
-    MemoryBackend.outbox.clear()
+__all__ = ["_english", "sms_outbox"]  # fixtures used by name
 
 
 @pytest.fixture

@@ -3,40 +3,33 @@ children, a second family, and text messages kept in memory.
 
 ``make_child(guardian, months=30)`` records a child through ``services.child_register`` (the guardian
 consents first), ``months`` completed months old today. Text messages go to ``tuoyu.sms.MemoryBackend``
-(``sms_outbox``), never to the log. Refusals are read in English.
+(``sms_outbox``), never to the log. Refusals are read in English. Those two fixtures live in ``helpers``,
+where other apps' tests import them too.
 """
 
 import datetime
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.utils import translation
 
 from tuoyu.accounts.models import User
 from tuoyu.enrolment import services
 from tuoyu.enrolment.models import Child, PrivacyNotice, Relation, Sex
-from tuoyu.enrolment.tests.helpers import FULL_DAY_PRICE, born_months_before, make_guardian, pass_exam, today
+from tuoyu.enrolment.tests.helpers import (
+    FULL_DAY_PRICE,
+    _english,
+    born_months_before,
+    make_guardian,
+    pass_exam,
+    sms_outbox,
+    today,
+)
 from tuoyu.registry.factories import ServiceOfferingFactory
 from tuoyu.registry.models import Institution, ServiceOffering
-from tuoyu.sms import MemoryBackend
 
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """Refusal messages are checked in English (the clients of the root conftest ask for English too)."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def sms_outbox(settings: Any) -> Iterator[list[tuple[str, str]]]:
-    """Text messages are kept in memory: the list of (phone, text) sent during the test."""
-    settings.SMS_BACKEND = "tuoyu.sms.MemoryBackend"
-    MemoryBackend.outbox.clear()
-    yield MemoryBackend.outbox
-    MemoryBackend.outbox.clear()
+__all__ = ["_english", "sms_outbox"]  # autouse fixtures, shared with other apps' tests
 
 
 @pytest.fixture

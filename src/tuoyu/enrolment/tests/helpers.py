@@ -1,13 +1,19 @@
-"""Helpers of the enrolment tests: dates, children, applications, offers and placements.
+"""Helpers of the enrolment tests: dates, children, applications, offers and placements; and two fixtures
+other apps' tests share, English refusals (``_english``) and text messages kept in memory (``sms_outbox``).
 
 The service helpers (``apply``, ``make_offer``) go through the rules; the ``raw_*`` helpers write rows
 directly, for tests that need a state the rules would refuse to build (a full class, fifty open offers).
+The fixtures are autouse where they are imported by name (a conftest, or a test module listing them in its
+``__all__``); importing anything else from here brings none of them.
 """
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
-from django.utils import timezone
+import pytest
+from django.utils import timezone, translation
 
 from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
 from tuoyu.accounts.models import Role, User
@@ -26,9 +32,27 @@ from tuoyu.enrolment.models import (
     Sex,
 )
 from tuoyu.registry.models import CareClass, Institution
+from tuoyu.sms import MemoryBackend
 from tuoyu.workdays import months_later
 
 FULL_DAY_PRICE = Decimal("2000.00")
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Refusals and notifications are read in English (the clients of the root conftest ask for English
+    too)."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def sms_outbox(settings: Any) -> Iterator[list[tuple[str, str]]]:
+    """Text messages are kept in memory: the list of (phone, text) sent during the test."""
+    settings.SMS_BACKEND = "tuoyu.sms.MemoryBackend"
+    MemoryBackend.outbox.clear()
+    yield MemoryBackend.outbox
+    MemoryBackend.outbox.clear()
 
 
 def today() -> datetime.date:
@@ -48,9 +72,10 @@ def born_months_before(on: datetime.date, months: int, *, days: int = 0) -> date
     return birth - datetime.timedelta(days=days)
 
 
-def make_guardian(display_name: str, *, consent: bool = True) -> User:
-    """A guardian who reads English and (by default) consented to the current privacy notice."""
-    user = UserFactory.create(display_name=display_name, preferred_language="en")
+def make_guardian(display_name: str, *, consent: bool = True, **fields: Any) -> User:
+    """A guardian who reads English and (by default) consented to the current privacy notice; ``fields``
+    go to the user (a phone number, say)."""
+    user = UserFactory.create(display_name=display_name, preferred_language="en", **fields)
     RoleAssignmentFactory.create(user=user, role=Role.GUARDIAN)
     if consent:
         services.give_consent(user=user)

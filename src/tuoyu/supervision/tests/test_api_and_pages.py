@@ -40,6 +40,11 @@ RULE_CODES = [
     "DAY-05",
     "DAY-06",
     "DAY-07",
+    "HLT-01",
+    "HLT-02",
+    "HLT-03",
+    "HLT-04",
+    "OUT-01",
 ]
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
 from tuoyu.accounts.models import Role, User
-from tuoyu.demo import bookable, daycare, district, families, records
+from tuoyu.demo import bookable, daycare, district, families, health, records
 from tuoyu.regions.factories import PopulationFactory, RegionFactory
 from tuoyu.regions.models import Region
 from tuoyu.registry.factories import (
@@ -169,6 +169,7 @@ class Command(BaseCommand):
         families.seed_families(users=users, password_hash=self.password_hash)
         bookable.seed_bookable_care(demo_guardian=users["guardian"])
         daycare.seed_daycare()
+        health.seed_health(users=users)
         findings_refresh_all(day=today)
         return True
 

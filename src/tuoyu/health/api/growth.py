@@ -1,0 +1,258 @@
+"""The growth API: the batch z-score calculator for hospital and survey systems, and a child's measurements.
+
+``POST growth/zscores/`` computes the WHO z-scores of up to 10,000 items in one request, exactly as the
+measurement service does (``growth.batch.assess``): each item gets its result or its own error in place,
+in the same order; nothing is stored. Health workers, directors, doctors and regulators may use it
+(``view_health``, ``record_medical`` or ``supervise_region``); others 403, anonymous 401.
+
+``GET/POST health/children/<code>/measurements/``: a child's measurements with z-scores, flags and
+classification, for those who may read the child's health record (each call is logged in the access log,
+channel "api"); guardians, the institution's director and health worker and the partner hospital's
+doctor add measurements. Anyone else gets 404.
+"""
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import path
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tuoyu.accounts.access import Perm, has_perm
+from tuoyu.health.api.common import signed_in_user, validated_input
+from tuoyu.health.growth.batch import FLAG_EXPLANATIONS, assess, classification_words, flag_explanations
+from tuoyu.health.models import AccessChannel, Measurement, Position
+from tuoyu.health.selectors.growth import measurements_of
+from tuoyu.health.services.access import health_record_open
+from tuoyu.health.services.growth import measurement_record
+from tuoyu.parsers import DepthSafeJSONParser
+from tuoyu.refusals import Refusal
+
+MAX_ITEMS = 10_000
+CALCULATOR_PERMS = (Perm.VIEW_HEALTH, Perm.RECORD_MEDICAL, Perm.SUPERVISE_REGION)
+VIEW = "growth"
+
+
+class GrowthRefusalSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="What a program can act on, e.g. too_many_items.")
+    detail = serializers.CharField(help_text="The message for a person, in the request's language.")
+
+
+DEFICIT_STATUSES = ["normal", "moderate", "severe"]
+EXCESS_STATUSES = ["normal", "overweight", "obesity"]
+
+
+class GrowthClassificationSerializer(serializers.Serializer):
+    """WHO cut-offs on the z-scores rounded to 2 decimals; null where not computable or implausible."""
+
+    underweight = serializers.ChoiceField(
+        choices=DEFICIT_STATUSES, allow_null=True, help_text="On weight-for-age."
+    )
+    stunting = serializers.ChoiceField(
+        choices=DEFICIT_STATUSES, allow_null=True, help_text="On length/height-for-age."
+    )
+    wasting = serializers.ChoiceField(
+        choices=DEFICIT_STATUSES, allow_null=True, help_text="On weight-for-length/height; oedema is severe."
+    )
+    overweight = serializers.ChoiceField(
+        choices=EXCESS_STATUSES, allow_null=True, help_text="On weight-for-length/height."
+    )
+
+
+def _z_field(name: str) -> serializers.FloatField:
+    return serializers.FloatField(
+        allow_null=True, help_text=f"{name} z-score, 2 decimals; null if not computable."
+    )
+
+
+FLAG_HELP = "Stable codes: " + ", ".join(FLAG_EXPLANATIONS) + "."
+
+
+# The batch calculator ------------------------------------------------------------------------------------
+
+
+class GrowthZScoreItemInputSerializer(serializers.Serializer):
+    """One measurement. Give the age as age_days or as birth_date and measured_on (without an age only
+    weight-for-length/height is computed)."""
+
+    sex = serializers.ChoiceField(choices=[1, 2], help_text="1 boy, 2 girl.")
+    age_days = serializers.IntegerField(required=False, min_value=0)
+    birth_date = serializers.DateField(required=False)
+    measured_on = serializers.DateField(required=False, help_text="Not in the future.")
+    weight_kg = serializers.FloatField(required=False)
+    length_cm = serializers.FloatField(required=False)
+    position = serializers.ChoiceField(
+        choices=Position.choices, required=False, help_text="l: lying (length), h: standing (height)."
+    )
+    head_cm = serializers.FloatField(required=False)
+    oedema = serializers.BooleanField(required=False, default=False)
+
+
+class GrowthZScoresInputSerializer(serializers.Serializer):
+    items = GrowthZScoreItemInputSerializer(many=True, help_text=f"At most {MAX_ITEMS:,} items.")
+
+
+class GrowthZScoreResultSerializer(serializers.Serializer):
+    zwei = _z_field("Weight-for-age")
+    zlen = _z_field("Length/height-for-age")
+    zwfl = _z_field("Weight-for-length/height")
+    zbmi = _z_field("BMI-for-age")
+    zhc = _z_field("Head circumference-for-age")
+    flags = serializers.ListField(child=serializers.CharField(), help_text=FLAG_HELP)
+    classification = GrowthClassificationSerializer()
+
+
+class GrowthZScoreErrorDetailSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="The field at fault (item: the item itself).")
+    code = serializers.CharField(help_text="e.g. sex_invalid, measured_in_future, not_a_number.")
+    detail = serializers.CharField()
+
+
+class GrowthZScoreErrorSerializer(serializers.Serializer):
+    error = GrowthZScoreErrorDetailSerializer()
+
+
+class GrowthZScoresResponseSerializer(serializers.Serializer):
+    items = serializers.ListField(
+        child=PolymorphicProxySerializer(
+            component_name="GrowthZScoreOutcome",
+            serializers=[GrowthZScoreResultSerializer, GrowthZScoreErrorSerializer],
+            resource_type_field_name=None,
+        ),
+        help_text="One per item, in the same order: its result, or its error.",
+    )
+
+
+class MayUseGrowthCalculator(BasePermission):
+    def has_permission(self, request: Request, view: object) -> bool:
+        return any(has_perm(request.user, perm) for perm in CALCULATOR_PERMS)
+
+
+def _items(data: Any) -> list[Any]:
+    items = data.get("items") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise Refusal(_('Send {"items": [...]}: a list of measurements.'), "items_missing")
+    if len(items) > MAX_ITEMS:
+        raise Refusal(
+            _("At most %(max)s items per request; this one has %(count)s.")
+            % {"max": f"{MAX_ITEMS:,}", "count": f"{len(items):,}"},
+            "too_many_items",
+        )
+    return items
+
+
+class ZScoresView(APIView):
+    """WHO Child Growth Standards z-scores of up to 10,000 measurements, computed as WHO's software does."""
+
+    permission_classes = [IsAuthenticated, MayUseGrowthCalculator]
+    parser_classes = [DepthSafeJSONParser]
+
+    @extend_schema(
+        request=GrowthZScoresInputSerializer,
+        responses={
+            200: GrowthZScoresResponseSerializer,
+            400: OpenApiResponse(GrowthRefusalSerializer, description="No list of items, or too many."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        results = assess(_items(request.data))
+        return Response({"items": [result.as_json() for result in results]})
+
+
+# A child's measurements ----------------------------------------------------------------------------------
+
+
+class GrowthMeasurementSerializer(serializers.ModelSerializer):
+    source_label = serializers.CharField(source="get_source_display")
+    institution = serializers.CharField(source="institution.name", default=None)
+    measured_by = serializers.CharField(source="measured_by.display_name", default=None)
+    classification = GrowthClassificationSerializer()
+    classification_label = serializers.SerializerMethodField()
+    flags = serializers.ListField(child=serializers.CharField(), help_text=FLAG_HELP)
+    flag_explanations = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Measurement
+        fields = [
+            "id",
+            "measured_on",
+            "age_days",
+            "weight_kg",
+            "length_cm",
+            "position",
+            "head_cm",
+            "oedema",
+            "source",
+            "source_label",
+            "institution",
+            "measured_by",
+            "recorded_at",
+            "zwei",
+            "zlen",
+            "zwfl",
+            "zbmi",
+            "zhc",
+            "flags",
+            "flag_explanations",
+            "classification",
+            "classification_label",
+        ]
+
+    def get_classification_label(self, measurement: Measurement) -> str:
+        return classification_words(measurement.classification)
+
+    def get_flag_explanations(self, measurement: Measurement) -> list[str]:
+        return [explanation for _code, explanation in flag_explanations(measurement.flags)]
+
+
+class GrowthMeasurementInputSerializer(serializers.Serializer):
+    measured_on = serializers.DateField(help_text="Not in the future, not before the birth.")
+    weight_kg = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
+    length_cm = serializers.DecimalField(
+        max_digits=5, decimal_places=1, required=False, allow_null=True, help_text="Needs the position."
+    )
+    position = serializers.ChoiceField(choices=Position.choices, required=False, allow_blank=True, default="")
+    head_cm = serializers.DecimalField(max_digits=4, decimal_places=1, required=False, allow_null=True)
+    oedema = serializers.BooleanField(required=False, default=False)
+
+
+class ChildMeasurementsView(APIView):
+    """A child's growth measurements, newest first; POST adds one (source from who records it)."""
+
+    @extend_schema(responses=GrowthMeasurementSerializer(many=True))
+    def get(self, request: Request, code: uuid.UUID) -> Response:
+        child = health_record_open(request.user, code, view=VIEW, channel=AccessChannel.API)
+        return Response(GrowthMeasurementSerializer(measurements_of(child), many=True).data)
+
+    @extend_schema(
+        request=GrowthMeasurementInputSerializer,
+        responses={
+            201: GrowthMeasurementSerializer,
+            400: OpenApiResponse(GrowthRefusalSerializer, description="e.g. measured_in_future."),
+        },
+    )
+    def post(self, request: Request, code: uuid.UUID) -> Response:
+        child = health_record_open(request.user, code, view=VIEW, channel=AccessChannel.API)
+        data = validated_input(GrowthMeasurementInputSerializer, request)
+        try:
+            measurement = measurement_record(actor=signed_in_user(request), child=child, **data)
+        except PermissionDenied:
+            raise Http404 from None
+        return Response(GrowthMeasurementSerializer(measurement).data, status=status.HTTP_201_CREATED)
+
+
+urlpatterns = [
+    path("growth/zscores/", ZScoresView.as_view(), name="api-growth-zscores"),
+    path(
+        "health/children/<uuid:code>/measurements/",
+        ChildMeasurementsView.as_view(),
+        name="api-health-child-measurements",
+    ),
+]

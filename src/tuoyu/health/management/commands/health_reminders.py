@@ -1,0 +1,24 @@
+"""Remind families of overdue examinations and send the health workers their digest (run daily, from cron or
+a timer). Each guardian hears once per child, examination and due date; each health worker gets one
+digest a day."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from tuoyu.health.services.care import exam_reminders_send
+
+
+class Command(BaseCommand):
+    help = (
+        "Tell the guardians of children in care about examinations more than 30 days overdue (once per "
+        "child, examination and due date) and send each institution's health workers a daily digest."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        day = timezone.localdate()
+        reminders, digests = exam_reminders_send(day=day)
+        self.stdout.write(
+            f"{day}: {reminders} reminder(s) to guardians, {digests} digest(s) to health workers."
+        )

@@ -1,0 +1,1 @@
+"""Reads of the health app; one module per area (access, growth, schedule, outbreaks)."""

@@ -1,0 +1,402 @@
+"""The care page of a child (examination schedule, examinations, development screenings, referrals,
+immunisation checks) and the lists a health worker follows up: overdue examinations and referrals.
+
+Guardians read their own children's page; the institution's director and health worker and the partner
+hospital's doctor read and record (exams, screenings, referrals, outcomes); immunisation checks are the
+institution's (director, health worker). Every read of the page goes through ``health_record_open``; the
+forms post to their own address and come back to the page, or show it again with what is wrong. The lists
+are for those who follow children's health up (``view_health``); anyone else gets a 404.
+"""
+
+from functools import partial
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tuoyu.accounts.access import AuthenticatedRequest, get_visible_or_404
+from tuoyu.enrolment.models import Child
+from tuoyu.health.development import CHECKPOINTS, SIGNS_BY_CODE, SOURCE, SOURCE_EN, signs_at
+from tuoyu.health.models import (
+    AccessChannel,
+    ExamKind,
+    HearingResult,
+    ImmunisationCheck,
+    ImmunisationCheckKind,
+    Referral,
+    ReferralReason,
+)
+from tuoyu.health.selectors.care import (
+    REFERRAL_OUTCOME_DAYS,
+    anaemia_grade,
+    care_record,
+    child_to_record_for,
+    follows_up_health,
+    institution_for_immunisation,
+    may_record_medical,
+    referrals_visible_to,
+)
+from tuoyu.health.selectors.schedule import ItemStatus, overdue_visible_to
+from tuoyu.health.services import care as services
+from tuoyu.health.services.access import health_record_open, health_record_read
+from tuoyu.health.views.common import form_recorded
+from tuoyu.refusals import show_errors
+from tuoyu.widgets import DateInput
+
+VIEW = "care"
+AHEAD = {ItemStatus.OVERDUE, ItemStatus.DUE, ItemStatus.UPCOMING}
+"""The items the schedule shows first; the others (done, not recorded) are history, newest first."""
+CLOSED_REFERRALS_SHOWN = 50
+
+
+class ExamForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Examination"), choices=ExamKind.choices)
+    examined_on = forms.DateField(label=gettext_lazy("Examined on"), widget=DateInput)
+    haemoglobin_g_l = forms.IntegerField(
+        label=gettext_lazy("Haemoglobin (g/L)"),
+        required=False,
+        help_text=gettext_lazy("Haemoglobin test only. Below 110 g/L is anaemia: the child is referred."),
+    )
+    hearing_result = forms.ChoiceField(
+        label=gettext_lazy("Hearing result"),
+        choices=[("", "—"), *HearingResult.choices],
+        required=False,
+        help_text=gettext_lazy("Hearing screen only. “Refer” refers the child for a re-screen."),
+    )
+    note = forms.CharField(label=gettext_lazy("Findings"), max_length=300, required=False)
+    referred_to = forms.CharField(
+        label=gettext_lazy("Referred to"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("Where the child goes if the result is referred."),
+    )
+
+
+class ScreeningForm(forms.Form):
+    checkpoint_months = forms.TypedChoiceField(
+        coerce=int, choices=[(m, m) for m in CHECKPOINTS], widget=forms.HiddenInput
+    )
+    screened_on = forms.DateField(label=gettext_lazy("Screened on"), widget=DateInput)
+    positive_signs = forms.MultipleChoiceField(
+        label=gettext_lazy("Signs seen (tick every sign that is present)"),
+        choices=(),  # the signs of the form's checkpoint
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=300, required=False)
+    referred_to = forms.CharField(
+        label=gettext_lazy("Referred to"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("Any sign present refers the child: where to."),
+    )
+
+    def __init__(self, *args: Any, checkpoint: int, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"id_m{checkpoint}_%s")
+        super().__init__(*args, **kwargs)
+        self.checkpoint = checkpoint
+        self.fields["positive_signs"].choices = [(sign.code, sign.label) for sign in signs_at(checkpoint)]  # type: ignore[attr-defined]
+        if not self.is_bound:
+            self.initial.update(checkpoint_months=checkpoint, screened_on=timezone.localdate())
+
+
+class ReferralForm(forms.Form):
+    reason = forms.ChoiceField(label=gettext_lazy("Reason"), choices=ReferralReason.choices)
+    detail = forms.CharField(label=gettext_lazy("Why"), max_length=300)
+    referred_on = forms.DateField(label=gettext_lazy("Referred on"), widget=DateInput)
+    referred_to = forms.CharField(label=gettext_lazy("Referred to"), max_length=100, required=False)
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.CharField(
+        label=gettext_lazy("Outcome"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("The diagnosis, the advice, the next visit."),
+    )
+    outcome_on = forms.DateField(label=gettext_lazy("Outcome on"), widget=DateInput, required=False)
+    close = forms.BooleanField(
+        label=gettext_lazy("Close the referral: nothing more to follow up"), required=False
+    )
+
+    def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"id_referral{referral.pk}_%s")
+        super().__init__(*args, **kwargs)
+        self.referral = referral
+        if not self.is_bound:
+            self.initial.update(outcome=referral.outcome, outcome_on=timezone.localdate())
+
+
+COMPLETE, INCOMPLETE = "complete", "incomplete"
+
+
+class ImmunisationForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Check"), choices=ImmunisationCheckKind.choices)
+    checked_on = forms.DateField(label=gettext_lazy("Checked on"), widget=DateInput)
+    certificate = forms.ChoiceField(
+        label=gettext_lazy("The certificate"),
+        choices=[
+            (COMPLETE, gettext_lazy("Complete: every dose due is given")),
+            (INCOMPLETE, gettext_lazy("Incomplete: doses are missing")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    missing_doses = forms.CharField(
+        label=gettext_lazy("Missing doses"),
+        max_length=300,
+        required=False,
+        help_text=gettext_lazy(
+            "Vaccine and dose, e.g. 麻腮风第1剂. The family is told at once, also by text."
+        ),
+    )
+
+
+def _initial_dated(form_class: type[forms.Form], field: str, **kwargs: Any) -> forms.Form:
+    return form_class(initial={field: timezone.localdate()}, **kwargs)
+
+
+# The page ----------------------------------------------------------------------------------------------
+
+
+def _care_page(request: AuthenticatedRequest, child: Child, bound: forms.Form | None = None) -> HttpResponse:
+    """The page, with the forms the reader may use (``bound``: the one just posted, with its errors)."""
+    today = timezone.localdate()
+    record = care_record(child, day=today)
+    records_medical = may_record_medical(request.user, child)
+    checks_immunisation = institution_for_immunisation(request.user, child, day=today) is not None
+    forms_shown: dict[str, Any] = {}
+    if records_medical:
+        forms_shown["exam"] = _initial_dated(ExamForm, "examined_on")
+        forms_shown["referral"] = _initial_dated(ReferralForm, "referred_on")
+        forms_shown["screenings"] = [
+            ScreeningForm(checkpoint=checkpoint) for checkpoint in reversed(record.checkpoints_open)
+        ]
+        forms_shown["outcomes"] = {r.pk: OutcomeForm(referral=r) for r in record.open_referrals}
+    if checks_immunisation:
+        forms_shown["immunisation"] = _initial_dated(ImmunisationForm, "checked_on")
+    if isinstance(bound, ScreeningForm):
+        forms_shown["screenings"] = [
+            bound if form.checkpoint == bound.checkpoint else form
+            for form in forms_shown.get("screenings", [])
+        ]
+    elif isinstance(bound, OutcomeForm):
+        forms_shown.setdefault("outcomes", {})[bound.referral.pk] = bound
+    elif bound is not None:
+        forms_shown[_FORM_NAMES[type(bound)]] = bound
+    context = {
+        "child": child,
+        "today": today,
+        "age_months": child.age_months(today),
+        "record": record,
+        "schedule": record.schedule,
+        "ahead": [i for i in record.schedule.items if i.status in AHEAD],
+        "behind": [i for i in reversed(record.schedule.items) if i.status not in AHEAD],
+        "exams": [(exam, anaemia_grade(exam.haemoglobin_g_l)) for exam in record.exams],
+        "screenings": [
+            (screening, [SIGNS_BY_CODE[code] for code in screening.positive_signs if code in SIGNS_BY_CODE])
+            for screening in record.screenings
+        ],
+        "referrals": [(r, forms_shown.get("outcomes", {}).get(r.pk)) for r in record.referrals],
+        "checks": record.immunisation_checks,
+        "forms": forms_shown,
+        "follows_up": follows_up_health(request.user),
+        "source": SOURCE_EN if (get_language() or "").startswith("en") else SOURCE,
+    }
+    return render(request, "health/care/child.html", context)
+
+
+_FORM_NAMES: dict[type[forms.Form], str] = {
+    ExamForm: "exam",
+    ReferralForm: "referral",
+    ImmunisationForm: "immunisation",
+}
+
+
+@login_required
+def care(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """The child's examinations, development screenings, referrals and immunisation checks."""
+    child = health_record_open(request.user, code, view=VIEW, channel=AccessChannel.PAGE)
+    return _care_page(request, child)
+
+
+def _back(child: Child, anchor: str) -> HttpResponse:
+    return redirect(reverse("health:care", kwargs={"code": child.code}) + f"#{anchor}")
+
+
+def _again(
+    request: AuthenticatedRequest, child: Child, form: forms.Form, error: ValidationError | None
+) -> HttpResponse:
+    """The page again, with the posted form and what is wrong (a read of the record, logged)."""
+    if error is not None:
+        show_errors(request, error)
+    health_record_read(request.user, child, view=VIEW, channel=AccessChannel.PAGE)
+    return _care_page(request, child, form)
+
+
+@login_required
+@require_POST
+def exam_add(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    child = child_to_record_for(request.user, code)
+    form = ExamForm(request.POST)
+    exam, error = form_recorded(form, partial(services.health_exam_record, actor=request.user, child=child))
+    if exam is None:
+        return _again(request, child, form, error)
+    message = _("%(exam)s recorded.") % {"exam": exam.get_kind_display()}
+    if anaemia_grade(exam.haemoglobin_g_l) or exam.hearing_result == HearingResult.REFER:
+        messages.warning(request, message + " " + _("The child is referred; the family is told."))
+    else:
+        messages.success(request, message)
+    return _back(child, "exams")
+
+
+@login_required
+@require_POST
+def screening_add(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    child = child_to_record_for(request.user, code)
+    try:
+        checkpoint = int(request.POST.get("checkpoint_months", ""))
+    except ValueError:
+        raise Http404 from None
+    if checkpoint not in CHECKPOINTS:
+        raise Http404
+    form = ScreeningForm(request.POST, checkpoint=checkpoint)
+    screening, error = form_recorded(
+        form, partial(services.development_screening_record, actor=request.user, child=child)
+    )
+    if screening is None:
+        return _again(request, child, form, error)
+    if screening.positive_signs:
+        messages.warning(
+            request,
+            _("Screening recorded: a warning sign is present, so the child is referred."),
+        )
+    else:
+        messages.success(request, _("Screening recorded: no warning sign."))
+    return _back(child, "development")
+
+
+@login_required
+@require_POST
+def referral_add(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    child = child_to_record_for(request.user, code)
+    form = ReferralForm(request.POST)
+    referral, error = form_recorded(form, partial(services.referral_create, actor=request.user, child=child))
+    if referral is None:
+        return _again(request, child, form, error)
+    messages.success(request, _("Referral recorded; the family is told."))
+    return _back(child, "referrals")
+
+
+@login_required
+@require_POST
+def referral_outcome(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    referral = get_visible_or_404(referrals_visible_to(request.user), pk=pk)
+    child = referral.child
+    if not may_record_medical(request.user, child):
+        raise Http404
+    form = OutcomeForm(request.POST, referral=referral)
+    updated, error = form_recorded(
+        form, partial(services.referral_record_outcome, actor=request.user, referral=referral)
+    )
+    if updated is None:
+        return _again(request, child, form, error)
+    if updated.closed_at:
+        messages.success(request, _("The referral is closed."))
+    else:
+        messages.success(request, _("The outcome is recorded; the referral stays open for follow-up."))
+    return _back(child, f"referral-{updated.pk}")
+
+
+@login_required
+@require_POST
+def immunisation_add(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    child = child_to_record_for(request.user, code, immunisation=True)
+    form = ImmunisationForm(request.POST)
+
+    def record(certificate: str, **data: Any) -> ImmunisationCheck:
+        complete = certificate == COMPLETE
+        return services.immunisation_check_record(actor=request.user, child=child, complete=complete, **data)
+
+    check, error = form_recorded(form, record)
+    if check is None:
+        return _again(request, child, form, error)
+    if check.complete:
+        messages.success(request, _("Certificate check recorded: complete."))
+    else:
+        messages.warning(request, _("Certificate check recorded; the family is urged to catch up."))
+    return _back(child, "immunisation")
+
+
+# The lists ----------------------------------------------------------------------------------------------
+
+
+def _require_follow_up(request: AuthenticatedRequest) -> None:
+    if not follows_up_health(request.user):
+        raise Http404
+
+
+@login_required
+def overdue(request: AuthenticatedRequest) -> HttpResponse:
+    """Children with examinations more than 30 days overdue, by institution and class."""
+    _require_follow_up(request)
+    day = timezone.localdate()
+    schedules = overdue_visible_to(request.user, day=day)
+    groups: list[dict[str, Any]] = []
+    for schedule in schedules:
+        assert schedule.placement is not None
+        key = (schedule.placement.institution_id, schedule.placement.care_class_id)
+        if not groups or groups[-1]["key"] != key:
+            groups.append({"key": key, "placement": schedule.placement, "schedules": []})
+        groups[-1]["schedules"].append(schedule)
+    context = {
+        "groups": groups,
+        "day": day,
+        "children": len(schedules),
+        "items": sum(len(s.overdue) for s in schedules),
+    }
+    return render(request, "health/care/overdue.html", context)
+
+
+@login_required
+def referrals(request: AuthenticatedRequest) -> HttpResponse:
+    """The referrals of the children in care, open ones first (oldest first), then the latest closed."""
+    _require_follow_up(request)
+    day = timezone.localdate()
+    found = referrals_visible_to(request.user, day=day)
+    open_referrals = list(found.filter(closed_at__isnull=True))
+    closed = list(found.filter(closed_at__isnull=False)[:CLOSED_REFERRALS_SHOWN])
+    context = {
+        "open_referrals": [
+            (
+                r,
+                (day - r.referred_on).days,
+                not r.outcome and (day - r.referred_on).days > REFERRAL_OUTCOME_DAYS,
+            )
+            for r in open_referrals
+        ],
+        "closed": closed,
+        "day": day,
+        "outcome_due_days": REFERRAL_OUTCOME_DAYS,
+    }
+    return render(request, "health/care/referrals.html", context)
+
+
+urlpatterns = [
+    path("children/<uuid:code>/care/", care, name="care"),
+    path("children/<uuid:code>/care/exams/", exam_add, name="exam_add"),
+    path("children/<uuid:code>/care/screenings/", screening_add, name="screening_add"),
+    path("children/<uuid:code>/care/referrals/", referral_add, name="referral_add"),
+    path("children/<uuid:code>/care/immunisation-checks/", immunisation_add, name="immunisation_add"),
+    path("referrals/", referrals, name="referrals"),
+    path("referrals/<int:pk>/outcome/", referral_outcome, name="referral_outcome"),
+    path("overdue/", overdue, name="overdue"),
+]

@@ -1,0 +1,117 @@
+"""The growth page of a child: the measurements with their z-scores, classification and flags explained, the
+WHO growth chart (server-drawn SVG, printable), and the form to add a measurement.
+
+Guardians (their own children), the institution's director and health worker, and the partner hospital's
+doctor read it; each read is logged through ``health_record_open``. Professionals and guardians add
+measurements (``services.growth.measurement_record`` decides the source). Anyone else gets a 404.
+"""
+
+from functools import partial
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from tuoyu.accounts.access import AuthenticatedRequest, get_visible_or_404
+from tuoyu.enrolment.models import Child
+from tuoyu.health.growth.chart import CHARTS, DEFAULT_CHART, growth_chart
+from tuoyu.health.growth.zscores import HEIGHT_FROM_DAYS
+from tuoyu.health.models import AccessChannel, Position
+from tuoyu.health.selectors.access import health_children_visible_to
+from tuoyu.health.selectors.growth import growth_recorder, measurement_rows, measurements_of
+from tuoyu.health.services.access import health_record_open, health_record_read
+from tuoyu.health.services.growth import measurement_record
+from tuoyu.health.views.common import form_recorded
+from tuoyu.refusals import show_errors
+from tuoyu.widgets import DateInput
+
+VIEW = "growth"
+
+
+class MeasurementForm(forms.Form):
+    measured_on = forms.DateField(label=gettext_lazy("Measured on"), widget=DateInput)
+    weight_kg = forms.DecimalField(
+        label=gettext_lazy("Weight (kg)"), max_digits=5, decimal_places=2, required=False
+    )
+    length_cm = forms.DecimalField(
+        label=gettext_lazy("Length/height (cm)"), max_digits=5, decimal_places=1, required=False
+    )
+    position = forms.ChoiceField(
+        label=gettext_lazy("Measured"),
+        choices=[("", "—"), *Position.choices],
+        required=False,
+        help_text=gettext_lazy("Under 2 years lying down (length), from 2 years standing (height)."),
+    )
+    head_cm = forms.DecimalField(
+        label=gettext_lazy("Head circumference (cm)"), max_digits=4, decimal_places=1, required=False
+    )
+    oedema = forms.BooleanField(
+        label=gettext_lazy("Oedema of both feet (pitting)"),
+        required=False,
+        help_text=gettext_lazy("Press both feet for 3 seconds: a dent that stays is oedema."),
+    )
+
+    def __init__(self, *args: Any, child: Child, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["measured_on"].widget.attrs["max"] = today.isoformat()
+        if not self.is_bound:
+            lying = (today - child.birth_date).days < HEIGHT_FROM_DAYS
+            self.initial.update(measured_on=today, position=Position.LYING if lying else Position.STANDING)
+
+
+def _growth_page(request: AuthenticatedRequest, child: Child, form: MeasurementForm | None) -> HttpResponse:
+    measurements = list(measurements_of(child))
+    chart_code = request.GET.get("chart", DEFAULT_CHART)
+    may_record = growth_recorder(request.user, child) is not None
+    if may_record and form is None:
+        form = MeasurementForm(child=child)
+    context = {
+        "child": child,
+        "rows": measurement_rows(child, measurements),
+        "chart": growth_chart(chart_code, sex=child.sex, measurements=measurements),
+        "charts": CHARTS.values(),
+        "form": form if may_record else None,
+        "today": timezone.localdate(),
+    }
+    return render(request, "health/growth/growth.html", context)
+
+
+@login_required
+def growth(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """The child's growth: measurements, chart, and the form to add one."""
+    child = health_record_open(request.user, code, view=VIEW, channel=AccessChannel.PAGE)
+    return _growth_page(request, child, None)
+
+
+@login_required
+@require_POST
+def measurement_add(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """Record a measurement; back to the growth page, or the page again with the form and what is wrong."""
+    child = get_visible_or_404(health_children_visible_to(request.user), code=code)
+    form = MeasurementForm(request.POST, child=child)
+    measurement, error = form_recorded(form, partial(measurement_record, actor=request.user, child=child))
+    if measurement is not None:
+        if measurement.flags:
+            messages.warning(request, _("Measurement recorded, with flags: see the explanations below."))
+        else:
+            messages.success(request, _("Measurement recorded."))
+        return redirect(reverse("health:growth", kwargs={"code": child.code}))
+    if error is not None:
+        show_errors(request, error)
+    health_record_read(request.user, child, view=VIEW, channel=AccessChannel.PAGE)
+    return _growth_page(request, child, form)
+
+
+urlpatterns = [
+    path("children/<uuid:code>/growth/", growth, name="growth"),
+    path("children/<uuid:code>/growth/measurements/", measurement_add, name="measurement_add"),
+]

@@ -1,0 +1,218 @@
+"""Pages of the health records: the children whose record one may open, a record's front page and its
+export, doctor's visits and the regulator's access log. Every read of a child's record goes through
+``health_record_open``, which answers outsiders 404 and writes the access log."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from tuoyu.accounts.access import AuthenticatedRequest, Perm, has_perm
+from tuoyu.health.models import AccessChannel
+from tuoyu.health.selectors.access import health_children_recordable_by
+from tuoyu.health.selectors.records import (
+    AccessLogFilter,
+    access_log_entries,
+    cared_for_groups,
+    children_in_care_at,
+    family_contacts_for,
+    growth_reading_of,
+    health_record_data,
+    institutions_visited_by,
+    latest_measurement,
+    may_list_health_children,
+    open_referrals_of,
+    own_children_rows,
+    reader_roles,
+    record_placements,
+    visits_seeing,
+    visits_visible_to,
+)
+from tuoyu.health.services.access import health_record_open
+from tuoyu.health.services.visits import doctor_visit_record
+from tuoyu.refusals import show_errors
+from tuoyu.registry.models import Institution
+from tuoyu.widgets import DateInput
+
+ACCESS_LOG_PAGE_SIZE = 50
+VISITS_PAGE_SIZE = 20
+
+
+# The children list and a child's record -------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def children_list(request: AuthenticatedRequest) -> HttpResponse:
+    """Guardians: their own children. Institution staff and partner doctors: the children in care, by
+    institution and class. Listing is not a read of a record: nothing is logged here."""
+    if not may_list_health_children(request.user):
+        raise Http404
+    today = timezone.localdate()
+    context = {
+        "own_rows": own_children_rows(request.user, day=today),
+        "groups": cared_for_groups(request.user, day=today),
+        "sees_visits": has_perm(request.user, Perm.VIEW_HEALTH),
+        "today": today,
+    }
+    return render(request, "health/records/children.html", context)
+
+
+@login_required
+@require_safe
+def child_overview(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """The record's front page: who the child is, where cared for, the latest growth, open referrals."""
+    child = health_record_open(request.user, code, view="overview", channel=AccessChannel.PAGE)
+    today = timezone.localdate()
+    measurement = latest_measurement(child)
+    context = {
+        "child": child,
+        "age_months": child.age_months(today),
+        "placements": record_placements(request.user, child, day=today),
+        "measurement": measurement,
+        "growth": growth_reading_of(measurement),
+        "referrals": open_referrals_of(child),
+        "visits": visits_seeing(child)[:5],
+        "contacts": family_contacts_for(request.user, child),
+        "today": today,
+    }
+    return render(request, "health/records/child.html", context)
+
+
+@login_required
+@require_safe
+def child_export(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """The whole health record as a JSON file."""
+    child = health_record_open(request.user, code, view="export", channel=AccessChannel.EXPORT)
+    response = JsonResponse(
+        health_record_data(child), encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False}
+    )
+    response["Content-Disposition"] = f'attachment; filename="health-record-{child.code}.json"'
+    return response
+
+
+# Doctor's visits -----------------------------------------------------------------------------------------
+
+
+class VisitForm(forms.Form):
+    visited_on = forms.DateField(label=gettext_lazy("Date of the visit"), widget=DateInput)
+    summary = forms.CharField(
+        label=gettext_lazy("What was done"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("Checks, advice, training of the staff, follow-ups agreed."),
+    )
+    children = forms.MultipleChoiceField(
+        label=gettext_lazy("Children seen"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, child_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        children = self.fields["children"]
+        assert isinstance(children, forms.MultipleChoiceField)
+        children.choices = child_choices
+
+
+def _chosen_institution(request: AuthenticatedRequest, institutions: list[Institution]) -> Institution | None:
+    """The institution the doctor records a visit to: the one asked for, or the only one there is."""
+    code = request.POST.get("institution") or request.GET.get("institution")
+    if code:
+        for institution in institutions:
+            if str(institution.code) == code:
+                return institution
+        raise Http404
+    return institutions[0] if len(institutions) == 1 else None
+
+
+@login_required
+def visits(request: AuthenticatedRequest) -> HttpResponse:
+    """Doctors record visits to their partner institutions; the institutions' directors and health
+    workers, and the partner doctors, read them."""
+    if not has_perm(request.user, Perm.VIEW_HEALTH):
+        raise Http404
+    today = timezone.localdate()
+    institutions = list(institutions_visited_by(request.user))
+    institution = _chosen_institution(request, institutions) if institutions else None
+    form = None
+    if institution is not None:
+        children = list(children_in_care_at(institution, today))
+        form = VisitForm(
+            request.POST if request.method == "POST" else None,
+            initial={"visited_on": today},
+            child_choices=[(str(child.code), child.name) for child in children],
+        )
+        if request.method == "POST" and _record_visit(request, institution, form):
+            return redirect("health:visits")
+    elif request.method == "POST":
+        raise Http404
+    context = {
+        "institutions": institutions,
+        "institution": institution,
+        "form": form,
+        "page": Paginator(visits_visible_to(request.user), VISITS_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        ),
+    }
+    return render(request, "health/records/visits.html", context)
+
+
+def _record_visit(request: AuthenticatedRequest, institution: Institution, form: VisitForm) -> bool:
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return False
+    data = form.cleaned_data
+    seen = health_children_recordable_by(request.user).filter(code__in=data["children"])
+    try:
+        doctor_visit_record(
+            actor=request.user,
+            institution=institution,
+            visited_on=data["visited_on"],
+            summary=data["summary"],
+            children=seen,
+        )
+    except ValidationError as error:
+        show_errors(request, error)
+        return False
+    messages.success(request, _("Visit to %(institution)s recorded.") % {"institution": institution.name})
+    return True
+
+
+# The access log ------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def access_log(request: AuthenticatedRequest) -> HttpResponse:
+    """Every read of a child's health record in the regulator's district: who, when, which child, which
+    view and channel. Read-only: the log is never edited."""
+    if not has_perm(request.user, Perm.SUPERVISE_REGION):
+        raise Http404
+    log_filter = AccessLogFilter(request.GET, queryset=access_log_entries(request.user), request=request)
+    page = Paginator(log_filter.qs, ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": log_filter,
+        "page": page,
+        "entries": [(entry, reader_roles(entry)) for entry in page.object_list],
+    }
+    return render(request, "health/records/access_log.html", context)
+
+
+urlpatterns = [
+    path("children/", children_list, name="children"),
+    path("children/<uuid:code>/", child_overview, name="child"),
+    path("children/<uuid:code>/export.json", child_export, name="child_export"),
+    path("access-log/", access_log, name="access_log"),
+    path("visits/", visits, name="visits"),
+]

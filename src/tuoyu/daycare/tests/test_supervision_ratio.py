@@ -34,6 +34,12 @@ def toddlers_x(institution_x: Institution) -> CareClass:
     )
 
 
+def morning() -> datetime.datetime:
+    """09:00 today: the duties and check-ins of a test, and the minutes or hours after them, stay on one day
+    whenever the suite runs (a test started at 23:45 would otherwise cross midnight)."""
+    return timezone.make_aware(datetime.datetime.combine(today(), datetime.time(9)))
+
+
 def open_breaches(care_class: CareClass) -> int:
     return RatioBreach.objects.filter(care_class=care_class, ended_at__isnull=True).count()
 
@@ -43,7 +49,7 @@ def test_acceptance_16_toddlers_3_certified_caregivers_breach_until_a_certified_
 ) -> None:
     """A 托小班 with 16 children present and 3 certified caregivers (needs 4) shows a breach right after the
     16th check-in; an uncertified fourth caregiver does not clear it; a certified one does."""
-    now = timezone.now()
+    now = morning()
     for name in ("甲保育", "乙保育", "丙保育"):
         duty_start(actor=caregiver_x, staff=staff_member(toddlers_x, name), care_class=toddlers_x, now=now)
     placements = place(toddlers_x, 16)
@@ -77,7 +83,7 @@ def test_acceptance_16_toddlers_3_certified_caregivers_breach_until_a_certified_
 
 
 def test_only_caregivers_count_towards_the_ratio(class_x: CareClass, caregiver_x: User) -> None:
-    now = timezone.now()
+    now = morning()
     for placement in place(class_x, 3):
         check_in(placement, caregiver_x, when=now)
     health_worker = staff_member(class_x, "保健员", role=StaffRole.HEALTH_WORKER)
@@ -89,7 +95,7 @@ def test_only_caregivers_count_towards_the_ratio(class_x: CareClass, caregiver_x
 
 
 def test_checking_children_out_closes_the_breach(class_x: CareClass, caregiver_x: User) -> None:
-    now = timezone.now()
+    now = morning()
     attendances = [check_in(placement, caregiver_x, when=now) for placement in place(class_x, 2)]
     assert ratio_watch(class_x, now) is not None
     for attendance in attendances:
@@ -105,7 +111,7 @@ def test_starting_duty_in_another_class_ends_the_open_one(
     class_x: CareClass, toddlers_x: CareClass, caregiver_x: User
 ) -> None:
     person = staff_member(class_x, "钱保育")
-    now = timezone.now()
+    now = morning()
     first = duty_start(actor=caregiver_x, staff=person, care_class=class_x, now=now)
     later = now + datetime.timedelta(minutes=30)
 
@@ -120,7 +126,7 @@ def test_starting_duty_in_another_class_ends_the_open_one(
 def test_duty_refusals(
     class_x: CareClass, class_y: CareClass, caregiver_x: User, director_y: User, guardian: User
 ) -> None:
-    now = timezone.now()
+    now = morning()
     person = staff_member(class_x, "钱保育")
     duty_start(actor=caregiver_x, staff=person, care_class=class_x, now=now)
 
@@ -149,8 +155,7 @@ def test_duty_refusals(
 
 
 def test_duty_end_takes_the_staff_member_off_duty(class_x: CareClass, caregiver_x: User) -> None:
-    # Mid-morning today, so that the hour on duty ends on the same day whenever the test runs.
-    now = timezone.make_aware(datetime.datetime.combine(today(), datetime.time(9)))
+    now = morning()
     person = staff_member(class_x, "钱保育")
     duty_start(actor=caregiver_x, staff=person, care_class=class_x, now=now)
 
@@ -163,7 +168,7 @@ def test_duty_end_takes_the_staff_member_off_duty(class_x: CareClass, caregiver_
 def test_rule_day_01_reports_the_days_breaches_of_each_class(
     institution_x: Institution, class_x: CareClass, caregiver_x: User
 ) -> None:
-    now = timezone.now()
+    now = morning()
     for placement in place(class_x, 8):
         check_in(placement, caregiver_x, when=now)
     ratio_watch(class_x, now)

@@ -146,7 +146,9 @@ def diagnose(
     status: str = DiagnosisStatus.CONFIRMED,
     **kwargs: object,
 ) -> Diagnosis:
-    onset_on = onset_on or today()
+    # On the day of the recording: a test recording "two hours ago" just after midnight records yesterday.
+    now = kwargs.get("now")
+    onset_on = onset_on or (timezone.localdate(now) if isinstance(now, datetime.datetime) else today())
     return services.diagnosis_record(
         child=child,
         disease=disease(code),

@@ -40,7 +40,7 @@ from tuoyu.health.selectors.outbreaks import (
     report_late_after,
 )
 from tuoyu.health.services import outbreaks as services
-from tuoyu.health.services.access import health_record_open, health_record_read
+from tuoyu.health.services.access import health_record_open, health_record_read, health_records_read
 
 
 def _require_watcher(request: Request) -> None:
@@ -209,8 +209,7 @@ class OutbreakListView(generics.ListAPIView):
 
 
 def _detail(request: Request, outbreak: OutbreakReport, code: int = status.HTTP_200_OK) -> Response:
-    for child in outbreak.cases.all():
-        health_record_read(request.user, child, view="outbreak", channel="api")
+    health_records_read(request.user, outbreak.cases.all(), view="outbreak", channel="api")
     return Response(OutbreakDetailSerializer(outbreak).data, status=code)
 
 

@@ -45,7 +45,7 @@ from tuoyu.health.selectors.outbreaks import (
     quarantine_covering,
 )
 from tuoyu.health.services import outbreaks as services
-from tuoyu.health.services.access import health_record_open, health_record_read
+from tuoyu.health.services.access import health_record_open, health_record_read, health_records_read
 from tuoyu.refusals import Refusal, show_errors
 
 RESOLVED_SHOWN = 20
@@ -118,11 +118,7 @@ def _valid(form: forms.Form) -> dict[str, Any]:
 
 def _log_reads(request: AuthenticatedRequest, children: Iterable[Child], view: str) -> None:
     """Write every child whose health data the page shows to the access log (once per child)."""
-    seen: set[int] = set()
-    for child in children:
-        if child.pk not in seen:
-            seen.add(child.pk)
-            health_record_read(request.user, child, view=view, channel="page")
+    health_records_read(request.user, children, view=view, channel="page")
 
 
 def _require_watcher(request: AuthenticatedRequest) -> None:

@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
+VAR_DIR := $(or $(TUOYU_VAR_DIR),var)
+SECRET_KEY_FILE := $(VAR_DIR)/secret-key
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo run test lint typecheck pytest fmt messages bench clean
@@ -18,17 +20,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP) ## Create .venv (if missing) and install Tuoyu with its development tools
+# A random SECRET_KEY for this machine (production sets SECRET_KEY in its environment instead).
+$(SECRET_KEY_FILE):
+	@mkdir -p $(VAR_DIR)
+	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	@chmod 600 $@
 
+install: $(STAMP) $(SECRET_KEY_FILE) ## Create .venv (if missing) and install Tuoyu with its development tools
+
+# The demo runs as production does (DEBUG off: the project's own error pages), on plain HTTP on this machine.
 demo: install ## Set up the demo district (太白湖新区) and serve it on http://127.0.0.1:8000
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
 	@echo "Serving on http://$(HOST)/ (Ctrl+C stops it)"
-	$(MANAGE) runserver $(HOST)
+	DEBUG=false HTTPS=false $(MANAGE) runserver --insecure $(HOST)
 
-run: install ## Serve the current database on http://127.0.0.1:8000
+run: install ## Serve the current database on http://127.0.0.1:8000 with DEBUG on (development)
 	$(MANAGE) migrate --no-input
-	$(MANAGE) runserver $(HOST)
+	DEBUG=true $(MANAGE) runserver $(HOST)
 
 lint: install ## ruff format --check and ruff check
 	$(BIN)/ruff format --check .
@@ -38,11 +47,11 @@ typecheck: install ## mypy
 	$(BIN)/mypy
 
 pytest: install ## The test suite alone (pytest)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 
 test: install lint typecheck ## Every check: lint, types, missing migrations, the test suite
 	$(MANAGE) makemigrations --check --dry-run
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 
 fmt: install ## Format and fix what ruff can
 	$(BIN)/ruff format .

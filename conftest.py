@@ -30,16 +30,24 @@ explicitly.
 """
 
 import datetime
+import io
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.core.management.commands.flush import Command as FlushCommand
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.test import Client
+from django.test.utils import override_settings
 from rest_framework.test import APIClient
 
+from tests.personas import app_device, current_code, signed_in_client
 from tuoyu.accounts.factories import DEFAULT_PASSWORD, RoleAssignmentFactory, UserFactory
 from tuoyu.accounts.models import Role, User
+from tuoyu.accounts.second_factor import second_factor_required
+from tuoyu.append_only import triggers_create, triggers_drop
 from tuoyu.regions.factories import RegionFactory
 from tuoyu.regions.models import Region
 from tuoyu.registry.factories import (
@@ -74,6 +82,27 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_lifts_the_append_only_triggers() -> Iterator[None]:
+    """Between transactional tests the database is emptied with `flush`; the access and audit logs refuse
+    that (tuoyu.append_only), so the flush lifts their triggers for its own transaction, as the retention
+    procedure does."""
+    original = FlushCommand.handle
+
+    def handle(self: FlushCommand, *args: Any, **options: Any) -> Any:
+        connection = connections[options.get("database") or DEFAULT_DB_ALIAS]
+        with transaction.atomic(using=connection.alias):
+            triggers_drop(connection)
+            try:
+                return original(self, *args, **options)
+            finally:
+                triggers_create(connection)
+
+    FlushCommand.handle = handle  # type: ignore[method-assign]
+    yield
+    FlushCommand.handle = original  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)
@@ -174,6 +203,35 @@ def staff_z(institution_z: Institution) -> Staff:
     return StaffFactory.create(institution=institution_z, name="李阳保育")
 
 
+# The demo district, once per module ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seeded_demo(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The demo district loaded once for a test module, inside a transaction rolled back after its last test.
+
+    Each test still runs in its own savepoint (``pytest.mark.django_db``), so tests may write freely. Gives
+    the command's output.
+    """
+    out = io.StringIO()
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            MEDIA_ROOT=tmp_path_factory.mktemp("media"),  # the demo's placeholder scans
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ),
+        transaction.atomic(),
+    ):
+        call_command("seed_demo", stdout=out)
+        # Check the seed's deferred foreign keys now, once. Left pending in this outer transaction,
+        # PostgreSQL would check them all again at the end of every test (inside the test's savepoint).
+        connection.check_constraints()
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
 # Personas -------------------------------------------------------------------------------------------
 
 
@@ -237,10 +295,7 @@ def client_as(request: pytest.FixtureRequest) -> Callable[[str], Client]:
 
     def make(persona: str) -> Client:
         user = request.getfixturevalue(persona)
-        client = Client(**ENGLISH)
-        if user is not None:
-            client.force_login(user)
-        return client
+        return signed_in_client(user) if user is not None else Client(**ENGLISH)
 
     return make
 
@@ -266,9 +321,10 @@ def token_api_as(request: pytest.FixtureRequest) -> Callable[[str], APIClient]:
     def make(persona: str) -> APIClient:
         user = request.getfixturevalue(persona)
         client = APIClient(**ENGLISH)
-        response = client.post(
-            "/api/v1/auth/token/", {"phone": user.phone, "password": PASSWORD}, format="json"
-        )
+        credentials = {"phone": user.phone, "password": PASSWORD}
+        if second_factor_required(user):
+            credentials["otp"] = current_code(app_device(user))
+        response = client.post("/api/v1/auth/token/", credentials, format="json")
         assert response.status_code == 200, response.content
         client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
         return client

@@ -15,8 +15,9 @@ PROJECT = Path(__file__).resolve().parent.parent
 SECRET_CHARS = string.ascii_letters + string.digits + "!#%&()*+,-./:;<=>?@[]^_{|}~"
 
 
-# Set by test tooling in this process (Playwright's end-to-end fixtures), never in production.
-TEST_ONLY_VARIABLES = ("DJANGO_ALLOW_ASYNC_UNSAFE",)
+# Set by test tooling in this process (Playwright's end-to-end fixtures, pyproject's test environment),
+# never in production.
+TEST_ONLY_VARIABLES = ("DJANGO_ALLOW_ASYNC_UNSAFE", "HTTPS", "CACHE_URL", "SECRET_KEY", "DEBUG")
 
 
 def production_env(**overrides: str) -> dict[str, str]:
@@ -25,6 +26,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         DEBUG="false",
         SECRET_KEY="".join(secrets.choice(SECRET_CHARS) for _ in range(50)),
         ALLOWED_HOSTS="tuoyu.example.gov.cn",
+        SMS_BACKEND="districtsms.Gateway",  # the district's gateway class (checked by name only)
     )
     env.update(overrides)
     return env
@@ -57,14 +59,42 @@ def test_check_deploy_fails_loudly_with_a_weak_secret_key() -> None:
     assert "security.W009" in result.stdout + result.stderr
 
 
-def test_production_settings_refuse_to_start_without_a_secret_key() -> None:
-    env = production_env()
+def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path: Path) -> None:
+    env = production_env(TUOYU_VAR_DIR=str(tmp_path))  # no var/secret-key there either
     del env["SECRET_KEY"]
 
     result = manage("check", env=env)
 
     assert result.returncode != 0
-    assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+    assert "SECRET_KEY is not set." in result.stderr
+
+
+def test_debug_is_off_when_the_variable_is_unset() -> None:
+    env = production_env()
+    del env["DEBUG"]
+
+    result = manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)", env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_check_deploy_warns_when_text_messages_only_go_to_the_log() -> None:
+    result = manage("check", "--deploy", env=production_env(SMS_BACKEND="tuoyu.sms.LogBackend"))
+
+    assert "tuoyu.W001" in result.stdout + result.stderr
+    assert "no text message reaches anyone" in result.stdout + result.stderr
+
+
+def test_the_shared_cache_is_the_database_by_default() -> None:
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+        env=production_env(),
+    )
+
+    assert result.stdout.strip().splitlines()[-1] == "django.core.cache.backends.db.DatabaseCache"
 
 
 @pytest.mark.parametrize(

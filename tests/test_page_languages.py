@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.personas import sign_in
 from tuoyu.accounts.factories import UserFactory
 from tuoyu.accounts.models import User
 from tuoyu.registry.models import CareClass, Institution
@@ -85,9 +86,9 @@ def client_in(request: pytest.FixtureRequest) -> Callable[[str, str, str], Clien
         if via == "cookie":
             client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         if persona == "superuser":
-            client.force_login(UserFactory.create(is_staff=True, is_superuser=True))
+            sign_in(client, UserFactory.create(is_staff=True, is_superuser=True))
         elif persona != "anonymous":
-            client.force_login(request.getfixturevalue(persona))
+            sign_in(client, request.getfixturevalue(persona))
         return client
 
     return make

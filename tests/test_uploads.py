@@ -6,8 +6,11 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
+from django.db import transaction
 from django.utils import translation
 
+from tests.personas import signed_in_client
+from tuoyu.accounts.factories import UserFactory
 from tuoyu.uploads import MAX_UPLOAD_BYTES, validate_upload
 
 PDF = b"%PDF-1.7\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -108,3 +111,150 @@ def test_a_large_file_on_disk_is_refused_by_its_size() -> None:
         upload.close()
 
     assert "25.0 MB" in message
+
+
+# Stored and served by what the bytes are -------------------------------------------------------------------
+
+HTML_IN_PDF_CLOTHES = b"<html><body><script>alert(document.cookie)</script></body></html>"
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+
+
+def certificate_upload_form(name: str, content: bytes) -> dict[str, Any]:
+    return {
+        "certificate-certificate_type": "health",
+        "certificate-number": "JK-2026-001",
+        "certificate-issuer": "甲区疾控中心",
+        "certificate-issued_on": "2026-01-05",
+        "certificate-scan": SimpleUploadedFile(name, content, content_type="text/html"),
+    }
+
+
+@pytest.mark.django_db
+def test_a_pdf_named_scan_html_is_stored_as_pdf_and_served_as_a_pdf_download(
+    client_as: Any, staff_x: Any, regulator_a: Any
+) -> None:
+    client_as("director_x").post(
+        f"/workforce/staff/{staff_x.code}/", certificate_upload_form("scan.html", PDF)
+    )
+    certificate = staff_x.certificates.get()
+
+    response = client_as("regulator_a").get(f"/workforce/certificates/{certificate.code}/scan/")
+
+    assert certificate.scan.name.endswith(".pdf") and "scan" not in certificate.scan.name
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert ".pdf" in response["Content-Disposition"] and ".html" not in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert b"".join(response.streaming_content) == PDF
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "content"), [("scan.svg", SVG), ("scan.pdf", HTML_IN_PDF_CLOTHES)])
+def test_svg_and_html_are_refused_on_the_page(
+    client_as: Any, staff_x: Any, name: str, content: bytes
+) -> None:
+    client_as("director_x").post(f"/workforce/staff/{staff_x.code}/", certificate_upload_form(name, content))
+
+    assert not staff_x.certificates.exists()
+
+
+@pytest.mark.django_db
+def test_the_back_office_refuses_html_and_renames_what_it_accepts(client_as: Any, staff_x: Any) -> None:
+    """The field itself checks and renames, so no path (here the back office's inline) can store HTML."""
+    from tuoyu.workforce.models import Certificate
+
+    certificate = Certificate(
+        staff=staff_x, certificate_type="health", number="A1", issuer="x", issued_on="2026-01-05"
+    )
+    certificate.scan = SimpleUploadedFile("evil.html", HTML_IN_PDF_CLOTHES)  # type: ignore[assignment]
+    with pytest.raises(ValidationError):
+        certificate.full_clean()
+    with pytest.raises(ValidationError), transaction.atomic():
+        certificate.save()
+
+    certificate.scan = SimpleUploadedFile("photo.svg", PNG)  # type: ignore[assignment]
+    certificate.save()
+    assert certificate.scan.name.endswith(".png") and "photo" not in certificate.scan.name
+
+
+@pytest.mark.django_db
+def test_a_stored_file_that_is_not_a_known_type_is_never_served(
+    client_as: Any, staff_x: Any, settings: Any
+) -> None:
+    """Files stored before the check (or put there by hand) are sniffed again when read."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from tuoyu.workforce.models import Certificate
+
+    name = default_storage.save("certificates/old-scan.pdf", ContentFile(HTML_IN_PDF_CLOTHES))
+    certificate = Certificate.objects.create(
+        staff=staff_x, certificate_type="health", number="A1", issuer="x", issued_on="2026-01-05"
+    )
+    Certificate.objects.filter(pk=certificate.pk).update(scan=name)
+
+    response = client_as("director_x").get(f"/workforce/certificates/{certificate.code}/scan/")
+
+    assert response.status_code == 404
+    assert b"<script>" not in response.content
+
+
+@pytest.mark.django_db
+def test_a_filing_material_keeps_its_name_with_the_sniffed_extension(
+    client_as: Any, director_x: Any, institution_x: Any
+) -> None:
+    from tuoyu.filings.models import FilingKind
+    from tuoyu.filings.services import filing_attach, filing_start
+
+    filing = filing_start(actor=director_x, institution=institution_x, kind=FilingKind.CHANGE)
+    material = filing_attach(
+        actor=director_x,
+        filing=filing,
+        kind="business_licence",
+        upload=SimpleUploadedFile("营业执照.html", PDF, content_type="text/html"),
+    )
+
+    response = client_as("director_x").get(f"/filings/materials/{material.code}/")
+
+    assert material.original_name == "营业执照.pdf"
+    assert material.file.name.endswith(".pdf") and "营业执照" not in material.file.name
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+
+
+@pytest.mark.django_db
+def test_images_are_shown_inline_as_their_sniffed_type(client_as: Any, staff_x: Any) -> None:
+    from tuoyu.workforce.models import Certificate
+
+    certificate = Certificate(
+        staff=staff_x, certificate_type="health", number="A1", issuer="x", issued_on="2026-01-05"
+    )
+    certificate.scan = SimpleUploadedFile("scan.jpg", PNG)  # type: ignore[assignment]
+    certificate.save()
+
+    response = client_as("director_x").get(f"/workforce/certificates/{certificate.code}/scan/")
+
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"].startswith("inline;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_the_back_office_links_a_scan_through_the_checking_view_never_by_its_file(
+    client_as: Any, staff_x: Any
+) -> None:
+
+    client_as("director_x").post(
+        f"/workforce/staff/{staff_x.code}/", certificate_upload_form("scan.pdf", PDF)
+    )
+    certificate = staff_x.certificates.get()
+    superuser = UserFactory.create(is_staff=True, is_superuser=True)
+
+    page = signed_in_client(superuser).get(f"/admin/workforce/staff/{staff_x.pk}/change/").content.decode()
+
+    assert f'href="/workforce/certificates/{certificate.code}/scan/"' in page
+    assert certificate.scan.name not in page
+    assert "/media/" not in page

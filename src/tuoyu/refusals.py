@@ -11,7 +11,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
-from rest_framework import status
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -32,6 +33,31 @@ class Refusal(DjangoValidationError):
         return str(self.messages[0])
 
 
+class ErrorSerializer(serializers.Serializer):
+    """Every error of the API (component ``Error`` of the OpenAPI schema)."""
+
+    code = serializers.CharField(
+        help_text="What a program acts on: a refusal's code (class_full, offer_expired...), invalid, "
+        "not_found, not_authenticated, throttled, locked_out, second_factor_required, busy."
+    )
+    detail = serializers.JSONField(
+        help_text="For a person, in the request's language: a message; for invalid input, the messages "
+        "per field."
+    )
+
+
+def refused(example_400: str = "", example_409: str = "") -> dict[int, OpenApiResponse]:
+    """The documented refusals of an operation: 400 for its input, 409 for the current state."""
+    responses = {
+        400: OpenApiResponse(ErrorSerializer, description=f"Refused: the input (e.g. {example_400}).")
+    }
+    if example_409:
+        responses[409] = OpenApiResponse(
+            ErrorSerializer, description=f"Refused: the state (e.g. {example_409})."
+        )
+    return responses
+
+
 def show_errors(request: HttpRequest, error: DjangoValidationError) -> None:
     """Put each message of a refusal or validation error on the next page (Django messages)."""
     for message in error.messages:
@@ -39,20 +65,33 @@ def show_errors(request: HttpRequest, error: DjangoValidationError) -> None:
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, plus Django's ValidationError (and so every Refusal) as 400/409 with a code."""
+    """Every API error as ``{"code", "detail"}``: refusals (400/409 with their code), invalid input
+    (``invalid``, with the messages per field), and DRF's own errors (``not_found``, ``not_authenticated``,
+    ``throttled``...)."""
     if isinstance(exc, DjangoValidationError):
         if isinstance(exc, Refusal):
             body: dict[str, Any] = {"code": exc.code, "detail": exc.text}
             code = status.HTTP_409_CONFLICT if exc.conflict else status.HTTP_400_BAD_REQUEST
             return Response(body, status=code)
-        if hasattr(exc, "error_dict"):
-            return Response(
-                {"code": "invalid", "detail": exc.message_dict}, status=status.HTTP_400_BAD_REQUEST
-            )
-        return Response({"code": "invalid", "detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        return Response({"code": "invalid", "detail": detail}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
     response = exception_handler(exc, context)
-    if response is not None and isinstance(exc, APIException) and isinstance(response.data, dict):
-        response.data.setdefault("code", exc.get_codes() if isinstance(exc.get_codes(), str) else "invalid")
+    if response is None or not isinstance(exc, APIException):
+        return response
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = {"code": "invalid", "detail": response.data}
+    else:
+        codes = exc.get_codes()
+        response.data = {
+            "code": codes if isinstance(codes, str) else "invalid",
+            "detail": response.data.get("detail", response.data)
+            if isinstance(response.data, dict)
+            else response.data,
+        }
     return response
 
 

@@ -4,13 +4,14 @@ With nothing set, Tuoyu runs in development mode on a SQLite file under ``var/``
 Production differs only by environment (see docs/operations.md).
 """
 
+import datetime
 import os
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -28,27 +29,46 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "development-only-insecure-key-do-not-use-in-production-0123456789"
+# Off unless set: a forgotten variable must not publish tracebacks. `make run` sets it on for development.
+DEBUG = env_bool("DEBUG", False)
+# Served over HTTPS (behind a proxy that terminates TLS): redirect plain HTTP, Secure cookies, HSTS. Only a
+# local demo on http://127.0.0.1 turns it off (`make demo`); it has no effect while DEBUG is on.
+HTTPS = env_bool("HTTPS", True) and not DEBUG
+LOCAL_SECRET_KEY_FILE = VAR_DIR / "secret-key"  # written by `make install` for a local machine
+
+
+def read_secret_key() -> str:
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if not key and LOCAL_SECRET_KEY_FILE.is_file():
+        key = LOCAL_SECRET_KEY_FILE.read_text().strip()
+    if not key:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is not set. Set it in the environment, or run `make install`, which writes a random "
+            f"key for this machine to {LOCAL_SECRET_KEY_FILE}."
+        )
+    return key
+
+
+SECRET_KEY = read_secret_key()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "unfold",
-    "django.contrib.admin",
+    "tuoyu.backoffice.apps.BackOfficeConfig",  # Django's admin, behind the second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -72,15 +92,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "tuoyu.middleware.PrivateResponsesMiddleware",
+    "tuoyu.middleware.DatabaseBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "tuoyu.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "tuoyu.urls"
@@ -133,6 +159,47 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:me"
 LOGOUT_REDIRECT_URL = "insights:home"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses while the account or the client address is locked out
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Proxies in front of Tuoyu that append to X-Forwarded-For. With 0 (the default) the header is ignored and
+# the client address is the connection's, so that nobody can pick their own address for the throttles.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+
+# Sign-in lockout (django-axes), kept in the shared cache: after 5 failures for one account, or 20 from one
+# client address, within 15 minutes, further attempts are refused for 15 minutes. The page login, the back
+# office and the token API all authenticate through the same backend, so the same counters apply.
+LOCKOUT_FAILURES_PER_ACCOUNT = int(os.environ.get("LOCKOUT_FAILURES_PER_ACCOUNT", "5"))
+LOCKOUT_FAILURES_PER_ADDRESS = int(os.environ.get("LOCKOUT_FAILURES_PER_ADDRESS", "20"))
+AXES_HANDLER = "tuoyu.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = LOCKOUT_FAILURES_PER_ACCOUNT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOCKOUT_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "tuoyu.accounts.lockout.username_of"
+AXES_CLIENT_IP_CALLABLE = "tuoyu.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "tuoyu.accounts.lockout.lockout_response"
+AXES_ENABLE_ADMIN = False  # lockouts are listed and lifted in Tuoyu's own screen (LoginLockout)
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Two-factor sign-in (django-otp): TOTP apps and recovery codes; required for regulators and administrators.
+OTP_TOTP_ISSUER = "Tuoyu 托育"
+# A wrong code counts towards the account's sign-in lockout (5 in 15 minutes), which bounds guessing;
+# django-otp's own per-device delay would only refuse a right code typed within seconds of a wrong one.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+
+# API tokens (django-rest-knox): stored as digests, expire, listed and revoked by their owner.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=API_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -171,7 +238,7 @@ TUOYU_HOME_REGION_CODE = os.environ.get("TUOYU_HOME_REGION_CODE", "370872")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "tuoyu.accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -184,8 +251,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    # Sign-in attempts per client address: slows down password guessing.
     "EXCEPTION_HANDLER": "tuoyu.refusals.api_exception_handler",
+    "NUM_PROXIES": TRUSTED_PROXIES,
+    # Requests per client address on the public sign-in and registration endpoints.
     "DEFAULT_THROTTLE_RATES": {
         "auth": os.environ.get("AUTH_THROTTLE_RATE", "10/minute"),
         "verification": os.environ.get("VERIFICATION_THROTTLE_RATE", "10/hour"),
@@ -200,6 +268,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tuoyu.api_schema.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ServiceTypeEnum": "tuoyu.registry.models.ServiceType",
         "PlaceServiceTypeEnum": "tuoyu.enrolment.models.PLACE_SERVICE_CHOICES",
@@ -212,17 +284,12 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-UNFOLD = {
-    "SITE_TITLE": _("Tuoyu back office"),
-    "SITE_HEADER": _("Tuoyu back office"),
-    "SHOW_LANGUAGES": True,
-}
-
 # Security: strict defaults whenever DEBUG is off.
+CSRF_FAILURE_VIEW = "tuoyu.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-if not DEBUG:
+if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
@@ -230,6 +297,40 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# Content-Security-Policy on every response: scripts, styles and everything else only from Tuoyu's own
+# static files; no inline script, no eval. Uploads are never served as HTML (tuoyu.uploads), and even so a
+# script inside one could not run.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# The shared cache: throttles, sign-in lockouts. CACHE_URL selects: the database (default, no server to
+# run; `migrate` creates its table), redis://host:6379/0 at scale, locmem:// for one process only (tests).
+CACHE_URL = os.environ.get("CACHE_URL", "db://tuoyu_cache")
+
+
+def cache_from_url(url: str) -> dict[str, Any]:
+    scheme, _sep, rest = url.partition("://")
+    if scheme == "db":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest or "tuoyu_cache"}
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest or "tuoyu"}
+    raise ImproperlyConfigured(f"CACHE_URL {url!r}: use db://<table>, redis://host:port/db or locmem://")
+
+
+CACHES = {"default": cache_from_url(CACHE_URL)}
 
 # Text messages: the default backend writes them to the log; docs/operations.md shows how a gateway plugs in.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "tuoyu.sms.LogBackend")

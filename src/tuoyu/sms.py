@@ -9,6 +9,7 @@ import logging
 from typing import Protocol
 
 from django.conf import settings
+from django.core.checks import CheckMessage, Warning
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger("tuoyu.sms")
@@ -37,3 +38,17 @@ class MemoryBackend:
 def send_sms(phone: str, text: str) -> None:
     backend: SmsBackend = import_string(settings.SMS_BACKEND)()
     backend.send(phone, text)
+
+
+def check_sms_backend(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
+    """`check --deploy`: in production, text messages (registration codes, alerts) must reach phones."""
+    if settings.DEBUG or settings.SMS_BACKEND != "tuoyu.sms.LogBackend":
+        return []
+    return [
+        Warning(
+            "SMS_BACKEND is the logging backend: registration codes and alerts are written to the log and "
+            "no text message reaches anyone.",
+            hint="Set SMS_BACKEND to the district's gateway class (docs/operations.md, 'Text messages').",
+            id="tuoyu.W001",
+        )
+    ]

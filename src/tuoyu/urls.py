@@ -1,6 +1,8 @@
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 api_v1 = [
     path("", include("tuoyu.accounts.api")),
@@ -31,7 +33,19 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI sets inline styles as it draws; its scripts still come only from the static files.
+    path(
+        "api/docs/",
+        csp_update({"style-src": [UNSAFE_INLINE]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
+        name="api-docs",
+    ),
 ]
 # Uploaded files (scans of licences and certificates) are never served by URL: only through views
 # that check who is asking (filings:material, workforce:scan).
+
+handler400 = "tuoyu.errors.bad_request"
+handler403 = "tuoyu.errors.permission_denied"
+handler404 = "tuoyu.errors.page_not_found"
+handler500 = "tuoyu.errors.server_error"

@@ -38,6 +38,7 @@ class Perm(StrEnum):
     RECORD_MEDICAL = "record_medical"  # measurements, exams, screenings, referrals, doctor's visits
     WATCH_OUTBREAKS = "watch_outbreaks"  # outbreak reports, exclusions and quarantines
     USE_BACK_OFFICE = "use_back_office"
+    LIFT_LOCKOUTS = "lift_lockouts"  # lift sign-in lockouts of the accounts in one's region
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -53,6 +54,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.USE_BACK_OFFICE,
             Perm.VIEW_DAILY_SUPERVISION,
             Perm.WATCH_OUTBREAKS,
+            Perm.LIFT_LOCKOUTS,
         }
     ),
     Role.DIRECTOR: frozenset(

@@ -1,14 +1,16 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin import ModelAdmin, TabularInline
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
-from unfold.admin import ModelAdmin, TabularInline
-from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
+from django.utils.translation import gettext_lazy as _
 
 from tuoyu.accounts.access import Perm, has_perm, may_use_back_office
 from tuoyu.accounts.models import RoleAssignment, User
+from tuoyu.accounts.second_factor import second_factor_remove
 
 
 class ScopedModelAdmin(ModelAdmin):
@@ -55,10 +57,7 @@ class RoleAssignmentInline(TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin, ModelAdmin):
-    form = UserChangeForm
-    add_form = UserCreationForm
-    change_password_form = AdminPasswordChangeForm
+class UserAdmin(BaseUserAdmin):
     ordering = ["phone"]
     list_display = ["phone", "display_name", "is_active", "is_staff"]
     search_fields = ["phone", "display_name"]
@@ -71,3 +70,19 @@ class UserAdmin(BaseUserAdmin, ModelAdmin):
         (None, {"classes": ("wide",), "fields": ("phone", "display_name", "password1", "password2")}),
     )
     inlines = [RoleAssignmentInline]
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Reset two-step verification (the user sets it up again at next sign-in)"))
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            second_factor_remove(user=user)
+            LogEntry.objects.log_actions(
+                request.user.pk or 0,
+                [user],
+                CHANGE,
+                change_message="Two-step verification reset",
+                single_object=True,
+            )
+        self.message_user(
+            request, _("Two-step verification was reset for %(n)d users.") % {"n": len(queryset)}
+        )

@@ -51,6 +51,8 @@ def navigation_for(user: object) -> list[NavItem]:
         items.append(NavItem(_("Outbreak watch"), reverse("health:outbreaks"), "outbreaks"))
     if has_perm(user, Perm.SUPERVISE_REGION):
         items.append(NavItem(_("Health record access log"), reverse("health:access_log"), "access-log"))
+    if has_perm(user, Perm.LIFT_LOCKOUTS):
+        items.append(NavItem(_("Sign-in lockouts"), reverse("accounts:lockouts"), "lockouts"))
     if has_perm(user, Perm.REVIEW_FILING):
         items.append(NavItem(_("Filing review"), reverse("filings:list"), "filings"))
     elif has_perm(user, Perm.PREPARE_FILING):

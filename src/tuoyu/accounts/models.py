@@ -55,6 +55,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     def masked_phone(self) -> str:
         return f"{self.phone[:3]}****{self.phone[-4:]}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A new password or a deactivated account revokes every API token the account holds."""
+        password_changed = getattr(self, "_password", None) is not None  # set by set_password()
+        super().save(*args, **kwargs)
+        if self.pk and (password_changed or not self.is_active):
+            from tuoyu.accounts.tokens import tokens_revoke_all  # tokens imports this module
+
+            tokens_revoke_all(self)
+
 
 class Role(models.TextChoices):
     REGULATOR = "regulator", _("District regulator")
@@ -147,3 +156,44 @@ class PhoneVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone[:3]}****{self.phone[-4:]} @ {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class LockoutReason(models.TextChoices):
+    ACCOUNT = "account", _("Too many failures for this account")
+    ADDRESS = "address", _("Too many failures from this address")
+
+
+class LoginLockout(models.Model):
+    """Sign-in refused for a while after repeated failures (django-axes keeps the counts in the cache; this
+    is the log). A regulator or an administrator may lift it early."""
+
+    reason = models.CharField(_("reason"), max_length=10, choices=LockoutReason.choices)
+    phone = models.CharField(_("mobile number tried"), max_length=150, blank=True)
+    user = models.ForeignKey(
+        User, verbose_name=_("account"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    path = models.CharField(_("where"), max_length=200, blank=True)
+    locked_at = models.DateTimeField(_("locked at"))
+    locked_until = models.DateTimeField(_("locked until"))
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        User, verbose_name=_("lifted by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("sign-in lockout")
+        verbose_name_plural = _("sign-in lockouts")
+        ordering = ["-locked_at"]
+        indexes = [
+            models.Index(fields=["phone", "locked_until"]),
+            models.Index(fields=["ip_address", "locked_until"]),
+        ]
+
+    def __str__(self) -> str:
+        who = self.user.masked_phone if self.user else (self.phone or self.ip_address or "")
+        return f"{who} @ {self.locked_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None and self.locked_until > timezone.now()

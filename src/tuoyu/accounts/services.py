@@ -29,14 +29,11 @@ def _digest(phone: str, code: str) -> str:
 
 
 def verification_send(*, phone: str, now: datetime.datetime | None = None) -> PhoneVerification:
+    """Text a registration code to the number. The answer is the same whether or not the number already has
+    an account (nobody learns who is registered); the text message to an existing account says to sign in
+    instead and carries no code. Either way the send counts towards the number's limits."""
     now = now or timezone.now()
     validate_mainland_mobile(phone)
-    if User.objects.filter(phone=phone).exists():
-        raise Refusal(
-            _("This mobile number already has an account: sign in instead."),
-            "phone_registered",
-            conflict=True,
-        )
     recent = PhoneVerification.objects.filter(phone=phone, sent_at__gt=now - datetime.timedelta(hours=1))
     if recent.filter(sent_at__gt=now - RESEND_AFTER).exists():
         raise Refusal(
@@ -50,9 +47,11 @@ def verification_send(*, phone: str, now: datetime.datetime | None = None) -> Ph
     verification = PhoneVerification.objects.create(
         phone=phone, code_digest=_digest(phone, code), sent_at=now, expires_at=now + CODE_VALID
     )
-    transaction.on_commit(
-        lambda: send_sms(phone, f"【托育】您的注册验证码是 {code}，10分钟内有效。请勿告诉他人。")
-    )
+    if User.objects.filter(phone=phone).exists():
+        text = "【托育】此手机号已注册托育账号，请直接登录；忘记密码可联系所在机构或区卫生健康局重置。"
+    else:
+        text = f"【托育】您的注册验证码是 {code}，10分钟内有效。请勿告诉他人。"
+    transaction.on_commit(lambda: send_sms(phone, text))
     return verification
 
 

@@ -1,24 +1,111 @@
+import time
+from typing import Any
+
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, user_login_failed
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.models import Device
 
-from tuoyu.accounts.access import role_assignments_of
-from tuoyu.accounts.forms import PhoneForm, PhoneLoginForm, RegisterForm
+from tuoyu.accounts import second_factor, tokens
+from tuoyu.accounts.access import (
+    AuthenticatedRequest,
+    Perm,
+    get_visible_or_404,
+    has_perm,
+    role_assignments_of,
+)
+from tuoyu.accounts.forms import CodeForm, PhoneForm, PhoneLoginForm, RegisterForm
+from tuoyu.accounts.lockout import cool_off_minutes, lockout_lift, lockout_response, lockouts_visible_to
+from tuoyu.accounts.models import User
 from tuoyu.accounts.services import guardian_register, verification_send
+from tuoyu.accounts.throttles import VerificationThrottle
+from tuoyu.accounts.tokens import tokens_of
 from tuoyu.refusals import Refusal
+
+PENDING_LOGIN = "pending_login"
+PENDING_LOGIN_SECONDS = 5 * 60
+RECOVERY_CODES_TO_SHOW = "recovery_codes_to_show"
+
+
+def _safe_next(request: HttpRequest, default: str = "") -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return candidate if allowed else default
 
 
 class LoginView(auth_views.LoginView):
+    """Mobile number and password; then, for an account with a second factor, its code (``login_verify``)."""
+
     form_class = PhoneLoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        user = form.get_user()
+        if not second_factor.has_second_factor(user):
+            return super().form_valid(form)  # signed in; the middleware sends required roles to set it up
+        self.request.session[PENDING_LOGIN] = {
+            "user": user.pk,
+            "backend": user.backend,
+            "at": time.time(),
+            "next": self.get_success_url(),
+        }
+        return redirect("accounts:login_verify")
+
+
+def _pending_user(request: HttpRequest) -> tuple[User, dict[str, Any]] | None:
+    pending = request.session.get(PENDING_LOGIN)
+    if not pending or time.time() - pending["at"] > PENDING_LOGIN_SECONDS:
+        return None
+    user = User.objects.filter(pk=pending["user"], is_active=True).first()
+    return (user, pending) if user else None
+
+
+def login_verify(request: HttpRequest) -> HttpResponseBase:
+    """The second step of signing in: the app's code or a recovery code. Failures count towards the same
+    lockout as wrong passwords."""
+    found = _pending_user(request)
+    if found is None:
+        messages.info(request, _("Please sign in again."))
+        return redirect("accounts:login")
+    user, pending = found
+    credentials = {"username": user.phone}
+    if not AxesProxyHandler.is_allowed(request, credentials):
+        return lockout_response(request, credentials=credentials)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = _code_accepted(request, user, form)
+        if device is not None:
+            del request.session[PENDING_LOGIN]
+            login(request, user, backend=pending["backend"])
+            otp_login(request, device)
+            return redirect(pending["next"])
+    return render(request, "accounts/login_verify.html", {"form": form})
+
+
+def _code_accepted(request: HttpRequest, user: User, form: CodeForm) -> Device | None:
+    """The device that accepts the form's code; a wrong code counts towards the lockout as a wrong password
+    does, and the form says so."""
+    device = second_factor.second_factor_verify(user, form.cleaned_data["code"])
+    if device is None:
+        user_login_failed.send(sender=__name__, credentials={"username": user.phone}, request=request)
+        form.add_error("code", second_factor.WRONG_CODE)
+    return device
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -31,16 +118,127 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 
 @login_required
-def me(request: HttpRequest) -> HttpResponse:
+def me(request: AuthenticatedRequest) -> HttpResponse:
     assignments = sorted(role_assignments_of(request.user), key=lambda a: a.role)
-    return render(request, "accounts/me.html", {"assignments": assignments})
+    context = {
+        "assignments": assignments,
+        "second_factor_on": second_factor.has_second_factor(request.user),
+        "tokens": tokens_of(request.user),
+    }
+    return render(request, "accounts/me.html", context)
+
+
+@login_required
+def two_factor(request: AuthenticatedRequest) -> HttpResponseBase:
+    """Set up two-step verification, or see it and renew the recovery codes; for an account that has it but
+    whose session is not yet verified, ask for the code."""
+    user = request.user
+    next_url = _safe_next(request, default=str(reverse_lazy("accounts:me")))
+    if second_factor.has_second_factor(user):
+        if not user.is_verified():  # type: ignore[attr-defined]
+            return _verify_session(request, next_url)
+        codes = request.session.pop(RECOVERY_CODES_TO_SHOW, None)
+        context = {
+            "codes": codes,
+            "codes_left": second_factor.recovery_codes_left(user),
+            "required": second_factor.second_factor_required(user),
+            "next": next_url,
+        }
+        return render(request, "accounts/two_factor.html", context)
+    device = second_factor.app_device_pending(user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = second_factor.app_device_confirm(user=user, device=device, code=form.cleaned_data["code"])
+        except Refusal as refusal:
+            form.add_error("code", refusal)
+        else:
+            otp_login(request, device)
+            request.session[RECOVERY_CODES_TO_SHOW] = codes
+            messages.success(request, _("Two-step verification is on."))
+            return redirect(f"{request.path}?next={next_url}")
+    context = {
+        "form": form,
+        "qr_svg": second_factor.qr_code_svg(device),
+        "secret": second_factor.secret_of(device),
+        "required": second_factor.second_factor_required(user),
+        "next": next_url,
+    }
+    return render(request, "accounts/two_factor_setup.html", context)
+
+
+def _verify_session(request: AuthenticatedRequest, next_url: str) -> HttpResponseBase:
+    """A signed-in session of an account that has a second factor but has not shown it yet."""
+    credentials = {"username": request.user.phone}
+    if not AxesProxyHandler.is_allowed(request, credentials):
+        return lockout_response(request, credentials=credentials)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = _code_accepted(request, request.user, form)
+        if device is not None:
+            otp_login(request, device)
+            return redirect(next_url)
+    return render(request, "accounts/login_verify.html", {"form": form, "next": next_url})
+
+
+@login_required
+@require_POST
+def recovery_codes_renew(request: AuthenticatedRequest) -> HttpResponse:
+    if not request.user.is_verified():  # type: ignore[attr-defined]
+        raise Http404
+    request.session[RECOVERY_CODES_TO_SHOW] = second_factor.recovery_codes_renew(user=request.user)
+    messages.success(request, _("New recovery codes were made; the old ones no longer work."))
+    return redirect("accounts:two_factor")
+
+
+@login_required
+@require_POST
+def two_factor_off(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    if second_factor.second_factor_required(user) or not user.is_verified():  # type: ignore[attr-defined]
+        raise Http404
+    second_factor.second_factor_remove(user=user)
+    messages.success(request, _("Two-step verification is off."))
+    return redirect("accounts:me")
+
+
+@login_required
+def lockouts(request: AuthenticatedRequest) -> HttpResponse:
+    """Sign-in lockouts a regulator or administrator may lift (others: 404)."""
+    if not has_perm(request.user, Perm.LIFT_LOCKOUTS):
+        raise Http404
+    context = {
+        "lockouts": lockouts_visible_to(request.user)[:200],
+        "per_account": settings.LOCKOUT_FAILURES_PER_ACCOUNT,
+        "per_address": settings.LOCKOUT_FAILURES_PER_ADDRESS,
+        "minutes": cool_off_minutes(),
+    }
+    return render(request, "accounts/lockouts.html", context)
+
+
+@login_required
+@require_POST
+def lockout_lift_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    lockout = get_visible_or_404(lockouts_visible_to(request.user), pk=pk)
+    lockout_lift(actor=request.user, lockout=lockout)
+    messages.success(request, _("The lockout was lifted: the account can sign in again."))
+    return redirect("accounts:lockouts")
+
+
+@login_required
+@require_POST
+def token_revoke(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    if not tokens.token_revoke(request.user, key):
+        raise Http404
+    messages.success(request, _("The app's access was revoked."))
+    return redirect("accounts:me")
 
 
 REGISTER_PHONE = "register_phone"
 
 
 def register(request: HttpRequest) -> HttpResponse:
-    """Guardian sign-up in two steps a code goes to the mobile number, the code opens the account."""
+    """Guardian sign-up in two steps: a code goes to the mobile number, the code opens the account."""
     if request.user.is_authenticated:
         return redirect("enrolment:family")
     phone = request.session.get(REGISTER_PHONE, "")
@@ -50,15 +248,16 @@ def register(request: HttpRequest) -> HttpResponse:
         phone_form = PhoneForm(request.POST)
         if phone_form.is_valid():
             phone = phone_form.cleaned_data["phone"]
+            throttle = VerificationThrottle()
             try:
+                if not throttle.allow_request(request, None):  # type: ignore[arg-type]
+                    raise Refusal(throttle.refusal_text(), "throttled", conflict=True)
                 verification_send(phone=phone)
             except ValidationError as error:
                 phone_form.add_error("phone", error)
             else:
                 request.session[REGISTER_PHONE] = phone
-                messages.success(
-                    request, _("A code was sent to %(phone)s by text message.") % {"phone": phone}
-                )
+                messages.success(request, _("A text message is on its way to %(phone)s.") % {"phone": phone})
                 return redirect("accounts:register")
     elif request.method == "POST" and phone:
         register_form = RegisterForm(request.POST)

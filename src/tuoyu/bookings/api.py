@@ -6,7 +6,7 @@ Refusals of the services propagate to the project's exception handler, which ans
 
 from django.db.models import QuerySet
 from django.urls import path
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
@@ -37,28 +37,16 @@ from tuoyu.bookings.selectors import (
     with_waitlist_position,
 )
 from tuoyu.enrolment.selectors import children_of_guardian
+from tuoyu.refusals import refused
 from tuoyu.registry.selectors import institutions_visible_to
+
+REFUSED = refused("age_not_served", "slot_full")
 
 
 def _actor(request: Request) -> User:
     user = request.user
     assert isinstance(user, User)  # every write below needs a signed-in user (IsAuthenticated*)
     return user
-
-
-class RefusalSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="What a program can act on, e.g. slot_full.")
-    detail = serializers.CharField(help_text="The message for a person, in the request's language.")
-
-
-REFUSED = {
-    400: OpenApiResponse(
-        RefusalSerializer, description="Refused because of the input (e.g. age_not_served)."
-    ),
-    409: OpenApiResponse(
-        RefusalSerializer, description="Refused because of the current state (e.g. slot_full)."
-    ),
-}
 
 
 # Temporary care ------------------------------------------------------------------------------------------

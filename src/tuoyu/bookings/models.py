@@ -17,6 +17,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tuoyu.plausible import Between
+
 OLDEST_SESSION_MONTHS = 36
 """Parent-child sessions serve children under 3 (the 0-3 childcare system), like every other service."""
 
@@ -39,7 +41,8 @@ class TemporaryCareSlot(models.Model):
     )
     date = models.DateField(_("date"))
     period = models.CharField(_("period"), max_length=10, choices=Period.choices)
-    capacity = models.PositiveSmallIntegerField(_("places"), validators=[MinValueValidator(1)])
+    # No institution has more than a few hundred places (the largest demo one has 150): 500 is a typing error.
+    capacity = models.PositiveSmallIntegerField(_("places"), validators=[Between(1, 500)])
     booking_cutoff = models.DateTimeField(
         _("bookings close at"), help_text=_("Bookings and cancellations close at this time.")
     )
@@ -127,7 +130,7 @@ class ParentChildSession(models.Model):
     max_age_months = models.PositiveSmallIntegerField(
         _("under age (months)"), validators=[MaxValueValidator(OLDEST_SESSION_MONTHS)]
     )
-    capacity = models.PositiveSmallIntegerField(_("children"), validators=[MinValueValidator(1)])
+    capacity = models.PositiveSmallIntegerField(_("children"), validators=[Between(1, 500)])
     price_yuan = models.DecimalField(
         _("price (yuan)"), max_digits=8, decimal_places=2, validators=[MinValueValidator(0)]
     )

@@ -36,7 +36,7 @@ from tuoyu.bookings.selectors import waitlist_of, waitlist_position
 from tuoyu.enrolment.eligibility import OLDEST_MONTHS, YOUNGEST_MONTHS
 from tuoyu.enrolment.models import Child, completed_months
 from tuoyu.enrolment.selectors import guardians_of
-from tuoyu.enrolment.services import require_guardian
+from tuoyu.enrolment.services import child_lock, require_guardian
 from tuoyu.notifications.services import notify
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import Institution, ServiceOffering, ServiceType
@@ -186,6 +186,7 @@ def slot_book(
 ) -> TemporaryCareBooking:
     """Book a place in a slot for the guardian's child; the slot row is locked while places are counted."""
     now = now or timezone.now()
+    child = child_lock(child)
     require_guardian(guardian, child)
     slot = TemporaryCareSlot.objects.select_for_update().get(pk=slot.pk)
     _require_open_institution(slot.institution_id)
@@ -323,6 +324,7 @@ def session_book(
 ) -> SessionBooking:
     """Book a session for the guardian's child, or put the child on its waitlist when it is full."""
     now = now or timezone.now()
+    child = child_lock(child)
     require_guardian(guardian, child)
     session = ParentChildSession.objects.select_for_update().get(pk=session.pk)
     _require_open_institution(session.institution_id)

@@ -13,6 +13,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tuoyu.plausible import Between
+from tuoyu.uploads import IMAGE_TYPES, SniffedFileField
+
 TEMPERATURE_MIN, TEMPERATURE_MAX = 34, 43
 """A body temperature outside 34-43 °C is a typing error, not a reading."""
 FEVER_FROM = 37.3
@@ -377,7 +380,7 @@ class MedicationInstruction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.child}: {self.medicine}"
+        return f"{self.child} {self.valid_from}–{self.valid_until}"  # no medicine: names show in lists
 
 
 class ActivityArea(models.Model):
@@ -429,7 +432,7 @@ class DailyReport(models.Model):
 
 class ReportPhoto(models.Model):
     report = models.ForeignKey(DailyReport, on_delete=models.CASCADE, related_name="photos")
-    image = models.FileField(_("photo"), upload_to="daily-reports/%Y/%m/")
+    image = SniffedFileField(_("photo"), upload_to="daily-reports/%Y/%m/", allowed=IMAGE_TYPES)
     caption = models.CharField(_("caption"), max_length=100, blank=True)
     uploaded_at = models.DateTimeField(default=timezone.now)
 
@@ -528,7 +531,8 @@ class FoodSample(models.Model):
     day = models.DateField(_("day"))
     meal = models.CharField(_("meal"), max_length=16, choices=Meal.choices)
     dish = models.CharField(_("dish"), max_length=60)
-    weight_g = models.PositiveSmallIntegerField(_("weight (g)"))
+    # At least 100 g is the rule (DAY-04 reports less); more than 2 kg of one dish is a typing error.
+    weight_g = models.PositiveSmallIntegerField(_("weight (g)"), validators=[Between(1, 2000, " g")])
     refrigerated_at = models.DateTimeField(_("refrigerated at"))
     sampled_by = models.CharField(_("sampled by"), max_length=50)
     discarded_at = models.DateTimeField(_("discarded at"), null=True, blank=True)

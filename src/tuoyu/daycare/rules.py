@@ -287,6 +287,8 @@ def morning_checks_late(institution: Institution, day: datetime.date) -> Iterato
             f"{care_class.name} {_md(class_day)}",
             f"{_md(class_day)} {deadline}前入园{len(by_deadline)}人，"
             f"按时晨检{len(by_deadline) - len(missing)}人；未按时晨检：{_names(missing)}",
+            summary=f"{_md(class_day)} {deadline}前入园{len(by_deadline)}人，"
+            f"按时晨检{len(by_deadline) - len(missing)}人，未按时晨检{len(missing)}人",
         )
 
 
@@ -314,7 +316,7 @@ def abnormal_check_unhandled(institution: Institution, day: datetime.date) -> It
             | Q(action="")
             | Q(guardian_notified_at__gt=F("checked_at") + allowed)
         )
-        .select_related("attendance__child")
+        .select_related("attendance__child", "attendance__care_class")
         .order_by("checked_at")
     )
     for check in candidates:
@@ -334,6 +336,8 @@ def abnormal_check_unhandled(institution: Institution, day: datetime.date) -> It
             check.attendance.child.name,
             f"{_md(check.attendance.day)} {_hm(check.checked_at)}{kind}异常"
             f"（体温{check.temperature_c}℃，{decision}）：{'；'.join(gaps)}",
+            summary=f"{check.attendance.care_class.name}：{kind}异常未在{NOTIFY_HOURS}小时内告知家长并记录处理",
+            about_child=True,
         )
 
 

@@ -4,9 +4,9 @@ where the placement rules run), admission priorities, and the privacy notice ver
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin import ModelAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from unfold.admin import ModelAdmin
 
 from tuoyu.accounts.access import Perm
 from tuoyu.accounts.admin import ScopedModelAdmin

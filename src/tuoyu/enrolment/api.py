@@ -19,8 +19,10 @@ from rest_framework.views import APIView
 from tuoyu.accounts.access import get_visible_or_404
 from tuoyu.accounts.models import User
 from tuoyu.enrolment import privacy, services
+from tuoyu.enrolment.access_log import LogsHealthReads, health_record_read
 from tuoyu.enrolment.finder import FinderFilter, finder_queryset
 from tuoyu.enrolment.models import (
+    AccessChannel,
     Application,
     CareTask,
     Child,
@@ -48,7 +50,8 @@ from tuoyu.enrolment.selectors import (
     roster_of,
     vacancies_by_band,
 )
-from tuoyu.refusals import Refusal
+from tuoyu.parsers import CappedManyRelatedField
+from tuoyu.refusals import Refusal, refused
 from tuoyu.registry.api import PublicInstitutionSerializer
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.selectors import institutions_public
@@ -171,7 +174,7 @@ class PrivacyNoticeView(APIView):
 
 
 class ChildSerializer(serializers.ModelSerializer):
-    identity_number = serializers.CharField(write_only=True, required=False, allow_blank=True)
+    identity_number = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=18)
     masked_identity_number = serializers.CharField(read_only=True)
     relation = serializers.ChoiceField(choices=Relation.choices, write_only=True)
     age_months = serializers.SerializerMethodField()
@@ -190,6 +193,7 @@ class ChildSerializer(serializers.ModelSerializer):
             "special_needs",
             "relation",
         ]
+        extra_kwargs = {"allergies": {"max_length": 500}, "special_needs": {"max_length": 500}}
 
     def get_age_months(self, child: Child) -> int:
         return child.age_months()
@@ -204,14 +208,18 @@ class ChildSerializer(serializers.ModelSerializer):
         return data
 
 
-class ChildListView(generics.ListCreateAPIView):
+class ChildListView(LogsHealthReads, generics.ListCreateAPIView):
     """A guardian's children (GET) and recording a new one (POST; needs consent to the privacy notice)."""
 
     serializer_class = ChildSerializer
+    health_view = "child_profile"
     queryset = Child.objects.none()
 
     def get_queryset(self) -> QuerySet[Child]:
         return children_of_guardian(self.request.user).order_by("birth_date", "pk")
+
+    def children_of(self, item: Child) -> list[Child]:
+        return [item]
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -230,6 +238,11 @@ class ChildDetailView(generics.RetrieveAPIView):
     def get_queryset(self) -> QuerySet[Child]:
         return children_visible_to(self.request.user)
 
+    def get_object(self) -> Child:
+        child = super().get_object()  # allergies and special needs: health data
+        health_record_read(self.request.user, child, view="child_profile", channel=AccessChannel.API)
+        return child
+
 
 def _guardians_child(request: Request, code: str) -> Child:
     return get_visible_or_404(children_of_guardian(request.user), code=code)
@@ -241,21 +254,33 @@ class ChildExportView(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request: Request, code: str) -> Response:
         child = _guardians_child(request, code)
+        health_record_read(request.user, child, view="export", channel=AccessChannel.EXPORT)
         return Response(privacy.child_data_export(guardian=_user(request), child=child))
 
 
-class ChildDeletionView(APIView):
-    """Ask for the child's data to be deleted; the answer says whether it was, or why it must be kept."""
+class ChildDeletionSerializer(serializers.Serializer):
+    confirm = serializers.CharField(
+        max_length=50, help_text="The child's name, typed again: deletion cannot be undone."
+    )
 
-    @extend_schema(request=None, responses={200: dict})
+
+class ChildDeletionView(APIView):
+    """Ask for the child's data to be deleted, confirming with the child's name; the answer says whether it
+    was, or why it must be kept. A wrong name is refused (``confirmation_required``) and changes nothing."""
+
+    @extend_schema(request=ChildDeletionSerializer, responses={200: dict, **refused("confirmation_required")})
     def post(self, request: Request, code: str) -> Response:
         child = _guardians_child(request, code)
-        outcome = privacy.child_delete_request(guardian=_user(request), child=child)
+        confirmation = ChildDeletionSerializer(data=request.data)
+        confirmation.is_valid(raise_exception=True)
+        outcome = privacy.child_delete_request(
+            guardian=_user(request), child=child, confirm=confirmation.validated_data["confirm"]
+        )
         return Response({"outcome": outcome.outcome, "reason": outcome.reason})
 
 
 class PickupPersonSerializer(serializers.ModelSerializer):
-    identity_number = serializers.CharField(write_only=True)
+    identity_number = serializers.CharField(write_only=True, max_length=18)
     masked_identity_number = serializers.CharField(read_only=True)
 
     class Meta:
@@ -289,9 +314,11 @@ class EntryExamSerializer(serializers.ModelSerializer):
         read_only_fields = ["recorded_at"]
 
 
-class EntryExamListView(generics.ListCreateAPIView):
-    """A child's entry health examinations (入托体检), recorded by guardians or the health staff."""
+class EntryExamListView(LogsHealthReads, generics.ListCreateAPIView):
+    """A child's entry health examinations (入托体检), recorded by guardians or the health staff; reading them
+    is a logged read of the child's health data."""
 
+    health_view = "entry_exams"
     serializer_class = EntryExamSerializer
     pagination_class = None
     queryset = EntryExam.objects.none()
@@ -300,7 +327,10 @@ class EntryExamListView(generics.ListCreateAPIView):
         return get_visible_or_404(children_visible_to(self.request.user), code=self.kwargs["code"])
 
     def get_queryset(self) -> QuerySet[EntryExam]:
-        return self._child().entry_exams.all()
+        return self._child().entry_exams.select_related("child")
+
+    def children_of(self, item: EntryExam) -> list[Child]:
+        return [item.child]
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -319,8 +349,10 @@ class ApplicationSerializer(serializers.ModelSerializer):
     child_name = serializers.CharField(source="child.name", read_only=True)
     institution = serializers.SlugRelatedField(slug_field="code", queryset=Institution.objects.all())
     institution_name = serializers.CharField(source="institution.name", read_only=True)
-    priorities = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=QueuePriority.objects.all(), required=False
+    priorities = CappedManyRelatedField(
+        child_relation=serializers.PrimaryKeyRelatedField(queryset=QueuePriority.objects.all()),
+        required=False,
+        max_length=50,
     )
     position = serializers.SerializerMethodField()
 
@@ -524,7 +556,7 @@ class PlacementListView(generics.ListAPIView):
 
 class EndSerializer(serializers.Serializer):
     ends_on = serializers.DateField()
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=12, help_text="withdrawn, transferred, aged_out...")
 
 
 class PlacementEndView(APIView):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuoyu.enrolment.eligibility import eligible_bands
 from tuoyu.enrolment.selectors import classes_with_vacancy
-from tuoyu.registry.filters import AnyYesNo, DirectoryFilter
+from tuoyu.registry.filters import DirectoryFilter, YesNoFilter
 from tuoyu.registry.models import CareClass, Institution, ServiceOffering, ServiceType
 from tuoyu.registry.selectors import institutions_public
 
@@ -71,9 +71,7 @@ class FinderFilter(DirectoryFilter):
         min_value=0,
         max_value=48,
     )
-    has_vacancy = django_filters.BooleanFilter(
-        label=_("Vacancy now"), method="filter_has_vacancy", widget=AnyYesNo
-    )
+    has_vacancy = YesNoFilter(label=_("Vacancy now"), method="filter_has_vacancy")
     price_min = django_filters.NumberFilter(label=_("Price from (yuan)"), method="filter_price", min_value=0)
     price_max = django_filters.NumberFilter(label=_("Price up to (yuan)"), method="filter_price", min_value=0)
     near = PointFilter(label=_("Near (latitude,longitude)"), method="filter_near")

@@ -423,3 +423,80 @@ class DeletionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child_name} · {self.get_outcome_display()}"
+
+
+# Access log -----------------------------------------------------------------------------------------------
+
+
+class AccessChannel(models.TextChoices):
+    PAGE = "page", _("Page")
+    API = "api", _("API")
+    EXPORT = "export", _("Export")
+
+
+# What each logged ``view`` of a health record shows, for the auditor; an unknown name shows as it is.
+RECORD_VIEW_LABELS = {
+    "overview": _("Health record"),
+    "growth": _("Growth"),
+    "care": _("Examinations and development"),
+    "schedule": _("Examination schedule"),
+    "exams": _("Examinations"),
+    "screenings": _("Development screenings"),
+    "referrals": _("Referrals"),
+    "referral": _("Referral"),
+    "immunisation": _("Immunisation certificate checks"),
+    "export": _("Export of the health record"),
+    "outbreak": _("Outbreak report"),
+    "outbreak_class": _("Outbreak watch of a class"),
+    "excluded_children": _("Children excluded"),
+    "diagnosis_add": _("Diagnosis"),
+    "return_certificate": _("Return certificate"),
+    "children_list": _("Children's health list"),
+    "overdue": _("Overdue examinations"),
+    "visits": _("Doctor's visits"),
+    "class_screen": _("Class screen (checks, allergies)"),
+    "child_day": _("A child's day in care (checks)"),
+    "child_attendance": _("Arrival and health checks"),
+    "follow_ups": _("Illness follow-ups"),
+    "institution_today": _("The institution's day (illness absences)"),
+    "daily_care": _("Care log (medication, incidents)"),
+    "daily_reports": _("Daily reports"),
+    "medication": _("Medication instructions"),
+    "child_profile": _("Child's profile (allergies, special needs)"),
+    "class_roster": _("Class roster (allergies)"),
+    "entry_exams": _("Entry health examinations"),
+    "back office: measurement": _("Back office: measurements"),
+    "back office: healthexam": _("Back office: examinations"),
+    "back office: developmentscreening": _("Back office: development screenings"),
+    "back office: referral": _("Back office: referrals"),
+    "back office: immunisationcheck": _("Back office: immunisation certificate checks"),
+    "back office: diagnosis": _("Back office: diagnoses"),
+    "back office: doctorvisit": _("Back office: doctor's visits"),
+    "back office: outbreakreport": _("Back office: outbreak reports"),
+}
+
+
+class HealthRecordAccess(models.Model):
+    """One read of a child's health data: who, when, which child, which view. Kept for audit, append-only in
+    the database (tuoyu.append_only). It lives here, beside the child, because every app that shows health
+    data (the day in care, enrolment, health) writes it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(Child, null=True, on_delete=models.SET_NULL, related_name="health_record_reads")
+    child_name = models.CharField(_("child"), max_length=50)
+    view = models.CharField(_("view"), max_length=50)
+    channel = models.CharField(_("channel"), max_length=6, choices=AccessChannel.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        db_table = "health_healthrecordaccess"  # where it was created, by the health app
+        verbose_name = _("health record access")
+        verbose_name_plural = _("health record accesses")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.child_name} {self.view}"
+
+    @property
+    def view_label(self) -> str:
+        return str(RECORD_VIEW_LABELS.get(self.view, self.view))

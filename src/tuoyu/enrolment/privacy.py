@@ -1,7 +1,8 @@
 """A guardian's rights over their child's data (PIPL art. 45 and 47): a copy, and deletion.
 
 Deletion is refused only where a retention rule applies: once a child has held a place, the institution
-keeps the child's enrolment and health file (national rules §7.8, §12.1).
+keeps the child's enrolment and health file (national rules §7.8, §12.1). It cannot be undone, so the
+guardian confirms it by typing the child's name, and the child's other guardians are told.
 """
 
 from typing import Any
@@ -10,9 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tuoyu.accounts.identity import mask_identity_number
 from tuoyu.accounts.models import User
 from tuoyu.enrolment.models import Child, DeletionRequest
-from tuoyu.enrolment.services import require_guardian
+from tuoyu.enrolment.selectors import guardians_of
+from tuoyu.enrolment.services import child_lock, require_guardian
+from tuoyu.notifications.services import notify
+from tuoyu.refusals import Refusal
 
 
 def child_data_export(*, guardian: User, child: Child) -> dict[str, Any]:
@@ -24,7 +29,7 @@ def child_data_export(*, guardian: User, child: Child) -> dict[str, Any]:
             "name": child.name,
             "sex": child.get_sex_display(),
             "birth_date": child.birth_date.isoformat(),
-            "identity_number": child.identity_number,
+            "identity_number": mask_identity_number(child.identity_number),
             "allergies": child.allergies,
             "special_needs": child.special_needs,
             "recorded_at": child.created_at.isoformat(),
@@ -38,7 +43,7 @@ def child_data_export(*, guardian: User, child: Child) -> dict[str, Any]:
                 "name": p.name,
                 "relation": p.get_relation_display(),
                 "mobile": p.phone,
-                "identity_number": p.identity_number,
+                "identity_number": mask_identity_number(p.identity_number),
             }
             for p in child.pickup_persons.all()
         ],
@@ -74,9 +79,17 @@ def child_data_export(*, guardian: User, child: Child) -> dict[str, Any]:
 
 
 @transaction.atomic
-def child_delete_request(*, guardian: User, child: Child) -> DeletionRequest:
-    """Delete the child's data now, or record why it must be kept."""
+def child_delete_request(*, guardian: User, child: Child, confirm: str) -> DeletionRequest:
+    """Delete the child's data now, or record why it must be kept. ``confirm`` is the child's name as the
+    guardian typed it: anything else changes nothing."""
+    child = child_lock(child)
     require_guardian(guardian, child)
+    if confirm.strip() != child.name:
+        raise Refusal(
+            _("To delete the data, type the child's name exactly as it is recorded: %(child)s.")
+            % {"child": child.name},
+            code="confirmation_required",
+        )
     request = DeletionRequest(child_name=child.name, child_code=child.code, requested_by=guardian)
     if child.placements.exists():
         request.outcome = DeletionRequest.Outcome.REFUSED
@@ -90,6 +103,16 @@ def child_delete_request(*, guardian: User, child: Child) -> DeletionRequest:
         )
     else:
         request.outcome = DeletionRequest.Outcome.DELETED
+        others = list(guardians_of(child).exclude(pk=guardian.pk))
         child.delete()
+        for other in others:
+            notify(
+                other,
+                kind="child_deleted",
+                title=_("The data about %(child)s were deleted"),
+                body=_("%(guardian)s deleted all data about %(child)s from Tuoyu. This cannot be undone."),
+                params={"child": request.child_name, "guardian": guardian.display_name},
+                sms=True,
+            )
     request.save()
     return request

@@ -90,6 +90,15 @@ def require_guardian(actor: User, child: Child) -> None:
         raise Refusal(_("Only the child's guardians may do this."), "not_guardian")
 
 
+def child_lock(child: Child) -> Child:
+    """Lock the child's row until the transaction ends, so that a guardian's deletion of the child and a
+    write about the child happen one after the other; the later one of a write is refused with 409."""
+    locked = Child.objects.select_for_update().filter(pk=child.pk).first()
+    if locked is None:
+        raise Refusal(_("This child's record was deleted in the meantime."), "child_deleted", conflict=True)
+    return locked
+
+
 @transaction.atomic
 def child_register(*, guardian: User, relation: str, **fields: Any) -> Child:
     """Record a child for a guardian who has consented to the current privacy notice."""
@@ -109,7 +118,9 @@ def child_register(*, guardian: User, relation: str, **fields: Any) -> Child:
     return child
 
 
+@transaction.atomic
 def pickup_person_add(*, guardian: User, child: Child, **fields: Any) -> PickupPerson:
+    child = child_lock(child)
     require_guardian(guardian, child)
     person = PickupPerson(child=child, **fields)
     person.full_clean()
@@ -122,8 +133,10 @@ def pickup_person_remove(*, guardian: User, person: PickupPerson) -> None:
     person.delete()
 
 
+@transaction.atomic
 def entry_exam_record(*, actor: User, child: Child, **fields: Any) -> EntryExam:
     """A guardian records their child's exam; an institution's health worker records it for applicants."""
+    child = child_lock(child)
     if not (is_guardian_of(actor, child) or _serves_child(actor, child, Perm.RECORD_HEALTH)):
         raise Refusal(
             _("Only the child's guardians or the institution's health staff may record this."), "forbidden"
@@ -167,6 +180,7 @@ def application_submit(
     now: datetime.datetime | None = None,
 ) -> Application:
     now = now or timezone.now()
+    child = child_lock(child)
     require_guardian(guardian, child)
     if not institutions_public().filter(pk=institution.pk).exists():
         raise Refusal(_("This institution is not taking applications."), "institution_not_open")

@@ -17,6 +17,7 @@ from django_htmx.middleware import HtmxDetails
 
 from tuoyu.accounts.access import AuthenticatedRequest, Perm, get_visible_or_404
 from tuoyu.enrolment import privacy, services
+from tuoyu.enrolment.access_log import health_record_read, health_records_read
 from tuoyu.enrolment.finder import FinderFilter, finder_queryset
 from tuoyu.enrolment.forms import (
     AcceptForm,
@@ -28,7 +29,13 @@ from tuoyu.enrolment.forms import (
     PickupPersonForm,
     PriorityForm,
 )
-from tuoyu.enrolment.models import OPEN_APPLICATION_STATUSES, PLACE_SERVICE_TYPES, Application, OfferStatus
+from tuoyu.enrolment.models import (
+    OPEN_APPLICATION_STATUSES,
+    PLACE_SERVICE_TYPES,
+    AccessChannel,
+    Application,
+    OfferStatus,
+)
 from tuoyu.enrolment.selectors import (
     applications_visible_to,
     children_of_guardian,
@@ -45,7 +52,7 @@ from tuoyu.enrolment.selectors import (
     roster_of,
     vacancies_by_band,
 )
-from tuoyu.refusals import show_errors
+from tuoyu.refusals import Refusal, show_errors
 from tuoyu.registry.selectors import institutions_public, institutions_visible_to
 
 FINDER_PAGE_SIZE = 20
@@ -184,6 +191,7 @@ def child_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
         "exams": child.entry_exams.all(),
         "pickups": child.pickup_persons.all(),
     }
+    health_record_read(request.user, child, view="child_profile", channel=AccessChannel.PAGE)
     return render(request, "enrolment/child_detail.html", context)
 
 
@@ -201,6 +209,7 @@ def pickup_remove(request: AuthenticatedRequest, code: str, pk: int) -> HttpResp
 def child_export(request: AuthenticatedRequest, code: str) -> HttpResponse:
     child = _own_child(request, code)
     data = privacy.child_data_export(guardian=request.user, child=child)
+    health_record_read(request.user, child, view="export", channel=AccessChannel.EXPORT)
     response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="child-{child.code}.json"'
     return response
@@ -208,10 +217,18 @@ def child_export(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 @login_required
 def child_delete(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    """GET asks for confirmation; POST deletes, or explains why the data must be kept."""
+    """GET asks for confirmation (the child's name typed again); POST deletes, or explains why the data must
+    be kept."""
     child = _own_child(request, code)
     if request.method == "POST":
-        outcome = privacy.child_delete_request(guardian=request.user, child=child)
+        try:
+            outcome = privacy.child_delete_request(
+                guardian=request.user, child=child, confirm=request.POST.get("confirm", "")
+            )
+        except Refusal as refusal:
+            return render(
+                request, "enrolment/child_delete.html", {"child": child, "error": refusal.text}, status=400
+            )
         if outcome.outcome == outcome.Outcome.DELETED:
             messages.success(
                 request, _("All data about %(child)s were deleted.") % {"child": outcome.child_name}
@@ -374,9 +391,16 @@ def class_roster(request: AuthenticatedRequest, code: str) -> HttpResponse:
         code=code,
     )
     today = timezone.localdate()
+    roster = list(roster_of(care_class, today))
+    health_records_read(
+        request.user,
+        [placement.child for placement in roster],
+        view="class_roster",
+        channel=AccessChannel.PAGE,
+    )
     context = {
         "care_class": care_class,
-        "roster": roster_of(care_class, today),
+        "roster": roster,
         "today": today,
         "may_end": institutions_visible_to(request.user, Perm.MANAGE_ENROLMENT)
         .filter(pk=care_class.institution_id)

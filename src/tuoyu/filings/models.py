@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tuoyu.uploads import SniffedFileField
+
 
 class FilingKind(models.TextChoices):
     INITIAL = "initial", _("Initial filing")
@@ -118,7 +120,7 @@ class FilingMaterial(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="materials")
     kind = models.CharField(_("material"), max_length=32, choices=MaterialKind.choices)
-    file = models.FileField(_("file"), upload_to="filings/%Y/%m/")
+    file = SniffedFileField(_("file"), upload_to="filings/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=40)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)

@@ -33,7 +33,7 @@ from tuoyu.regions.models import Region
 from tuoyu.registry import services as registry_services
 from tuoyu.registry.models import FilingStatus, Institution, ServiceType
 from tuoyu.registry.selectors import actor_may
-from tuoyu.uploads import validate_upload
+from tuoyu.uploads import validate_upload, with_extension_of
 from tuoyu.workdays import CalendarYearUnknown, add_working_days, months_later
 from tuoyu.workforce.models import CertificateType, Staff, StaffRole, employed_on
 from tuoyu.workforce.selectors import certification_of
@@ -171,7 +171,7 @@ def filing_attach(
         filing=filing,
         kind=kind,
         file=upload,
-        original_name=(upload.name or "")[:200],
+        original_name=with_extension_of(upload.name or "", content_type)[-200:],
         content_type=content_type,
         valid_until=valid_until,
         tenure=tenure,

@@ -23,6 +23,7 @@ from tuoyu.filings.selectors import (
 from tuoyu.refusals import show_errors
 from tuoyu.registry.models import FilingStatus, Institution, ServiceType
 from tuoyu.registry.selectors import actor_may, institutions_visible_to
+from tuoyu.uploads import serve_upload
 
 
 def startable_filings(actor: object) -> list[tuple[Institution, list[tuple[str, str]]]]:
@@ -260,9 +261,7 @@ def filing_version(request: HttpRequest, code: str, number: int) -> HttpResponse
 @login_required
 def material_download(request: HttpRequest, code: str) -> FileResponse:
     material = material_get_for(request.user, code)
-    return FileResponse(
-        material.file.open("rb"), filename=material.original_name, content_type=material.content_type
-    )
+    return serve_upload(material.file, download_name=material.original_name)
 
 
 def decisions(request: HttpRequest) -> HttpResponse:

@@ -8,24 +8,24 @@ log. Outbreaks and quarantines are shown to whoever watches outbreaks there; the
 regulator of the district, and nobody may change or delete an entry of it, not even a superuser.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin import StackedInline
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from unfold.admin import StackedInline
 
 from tuoyu.accounts.access import Perm
 from tuoyu.accounts.admin import ScopedModelAdmin
+from tuoyu.enrolment.models import AccessChannel, Child, HealthRecordAccess
 from tuoyu.health.models import (
-    AccessChannel,
     ClassQuarantine,
     DevelopmentScreening,
     Diagnosis,
     Disease,
     DoctorVisit,
     HealthExam,
-    HealthRecordAccess,
     ImmunisationCheck,
     Measurement,
     OutbreakReport,
@@ -35,16 +35,38 @@ from tuoyu.health.models import (
 from tuoyu.health.selectors.access import access_log_visible_to, health_children_visible_to
 from tuoyu.health.selectors.outbreaks import outbreaks_visible_to, quarantines_visible_to
 from tuoyu.health.selectors.records import visits_visible_to
-from tuoyu.health.services.access import health_record_read
+from tuoyu.health.services.access import health_record_read, health_records_read
 
 
 class ReadOnlyAdmin(ScopedModelAdmin):
-    """Nothing is added or changed here; the pages write, through the services."""
+    """Nothing is added or changed here; the pages write, through the services. Opening an entry that
+    shows children's health data is a read of each of them (`children_shown`), logged."""
 
     change_perm = None
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
+
+    def children_shown(self, obj: Any) -> Iterable[Child]:
+        return []
+
+    @property
+    def _view_name(self) -> str:
+        return f"back office: {self.model._meta.model_name}"
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
+        if obj is not None:
+            children = self.children_shown(obj)
+            health_records_read(request.user, children, view=self._view_name, channel=AccessChannel.PAGE)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 class ChildRecordAdmin(ReadOnlyAdmin):
@@ -57,19 +79,30 @@ class ChildRecordAdmin(ReadOnlyAdmin):
     def scoped_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return self.model.objects.filter(child__in=health_children_visible_to(request.user))
 
-    def render_change_form(
-        self,
-        request: HttpRequest,
-        context: dict[str, Any],
-        add: bool = False,
-        change: bool = False,
-        form_url: str = "",
-        obj: Any = None,
-    ) -> HttpResponse:
-        if obj is not None and obj.child is not None:
-            view = f"back office: {self.model._meta.model_name}"
-            health_record_read(request.user, obj.child, view=view, channel=AccessChannel.PAGE)
-        return super().render_change_form(request, context, add, change, form_url, obj)
+    def children_shown(self, obj: Any) -> Iterable[Child]:
+        return [obj.child] if obj.child is not None else []
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        """The list shows each row's child with what was recorded: a read of every child on the page."""
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            children = [row.child for row in changelist.result_list if row.child is not None]
+            health_records_read(request.user, children, view=self._view_name, channel=AccessChannel.PAGE)
+        return response
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
+        self._log_object(request, object_id)  # the history names the entry: its child and what it is
+        return super().history_view(request, object_id, extra_context)
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
+        self._log_object(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def _log_object(self, request: HttpRequest, object_id: str) -> None:
+        entry = self.get_queryset(request).filter(pk=object_id).select_related("child").first()
+        if entry is not None and entry.child is not None:
+            health_record_read(request.user, entry.child, view=self._view_name, channel=AccessChannel.PAGE)
 
 
 @admin.register(Measurement)
@@ -130,6 +163,9 @@ class DoctorVisitAdmin(ReadOnlyAdmin):
     def scoped_queryset(self, request: HttpRequest) -> QuerySet[DoctorVisit]:
         return visits_visible_to(request.user)
 
+    def children_shown(self, obj: DoctorVisit) -> Iterable[Child]:
+        return obj.children.all()  # the summary of the visit and the children it saw
+
 
 class OutbreakWatchAdmin(ReadOnlyAdmin):
     view_perm = Perm.WATCH_OUTBREAKS
@@ -144,6 +180,9 @@ class OutbreakReportAdmin(OutbreakWatchAdmin):
 
     def scoped_queryset(self, request: HttpRequest) -> QuerySet[OutbreakReport]:
         return outbreaks_visible_to(request.user)
+
+    def children_shown(self, obj: OutbreakReport) -> Iterable[Child]:
+        return obj.cases.all()  # its report names the cases, as the report to the CDC does
 
 
 @admin.register(ClassQuarantine)

@@ -6,6 +6,7 @@ child's health record is decided in ``selectors.access``; every read is written 
 """
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -13,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from tuoyu.plausible import Between
 
 # Growth ------------------------------------------------------------------------------------------------
 
@@ -28,19 +31,40 @@ class Position(models.TextChoices):
     STANDING = "h", _("Standing (height)")
 
 
+# Physically possible measurements of a child under six. There is no national table of limits: these are
+# Tuoyu's, set wide of the extremes (the smallest surviving newborns, the tallest and heaviest six-year-olds);
+# a value beyond them is a typing error and is refused. Within them, WHO's method flags implausible z-scores
+# (beyond ±5 or ±6 SD) and the measurement is kept with that flag.
+WEIGHT_KG_RANGE = Between(Decimal("0.3"), Decimal("60"), " kg")
+LENGTH_CM_RANGE = Between(Decimal("25"), Decimal("150"), " cm")
+HEAD_CM_RANGE = Between(Decimal("18"), Decimal("65"), " cm")
+
+
 class Measurement(models.Model):
     """A measurement of a child, with its WHO z-scores, flags and classification computed when recorded."""
 
     child = models.ForeignKey("enrolment.Child", on_delete=models.CASCADE, related_name="measurements")
     measured_on = models.DateField(_("measured on"))
     age_days = models.PositiveIntegerField(_("age in days"))
-    weight_kg = models.DecimalField(_("weight (kg)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    weight_kg = models.DecimalField(
+        _("weight (kg)"), max_digits=5, decimal_places=2, null=True, blank=True, validators=[WEIGHT_KG_RANGE]
+    )
     length_cm = models.DecimalField(
-        _("length/height (cm)"), max_digits=5, decimal_places=1, null=True, blank=True
+        _("length/height (cm)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[LENGTH_CM_RANGE],
     )
     position = models.CharField(_("position"), max_length=1, choices=Position.choices, blank=True)
     head_cm = models.DecimalField(
-        _("head circumference (cm)"), max_digits=4, decimal_places=1, null=True, blank=True
+        _("head circumference (cm)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[HEAD_CM_RANGE],
     )
     oedema = models.BooleanField(_("oedema"), default=False)
     source = models.CharField(_("source"), max_length=12, choices=MeasurementSource.choices)
@@ -434,55 +458,23 @@ class ClassQuarantine(models.Model):
         return self.starts_on <= day <= self.ends_on
 
 
-# Access log -----------------------------------------------------------------------------------------------
+class LogRetention(models.Model):
+    """One run of the retention procedure (``manage.py logs_retain``): which rows of the access log and the
+    audit log left the database, into which archive, on whose word. Append-only like the logs themselves."""
 
-
-class AccessChannel(models.TextChoices):
-    PAGE = "page", _("Page")
-    API = "api", _("API")
-    EXPORT = "export", _("Export")
-
-
-# What each logged ``view`` of a health record shows, for the auditor; an unknown name shows as it is.
-RECORD_VIEW_LABELS = {
-    "overview": _("Health record"),
-    "growth": _("Growth"),
-    "care": _("Examinations and development"),
-    "schedule": _("Examination schedule"),
-    "exams": _("Examinations"),
-    "screenings": _("Development screenings"),
-    "referrals": _("Referrals"),
-    "referral": _("Referral"),
-    "immunisation": _("Immunisation certificate checks"),
-    "export": _("Export of the health record"),
-    "outbreak": _("Outbreak report"),
-    "outbreak_class": _("Outbreak watch of a class"),
-    "excluded_children": _("Children excluded"),
-    "diagnosis_add": _("Diagnosis"),
-    "return_certificate": _("Return certificate"),
-}
-
-
-class HealthRecordAccess(models.Model):
-    """One read of a child's health record: who, when, which child, which view. Kept for audit."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    child = models.ForeignKey(
-        "enrolment.Child", null=True, on_delete=models.SET_NULL, related_name="health_record_reads"
-    )
-    child_name = models.CharField(_("child"), max_length=50)
-    view = models.CharField(_("view"), max_length=50)
-    channel = models.CharField(_("channel"), max_length=6, choices=AccessChannel.choices)
-    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    ran_at = models.DateTimeField(_("ran at"), default=timezone.now)
+    ran_by = models.CharField(_("on whose word"), max_length=100)
+    reason = models.CharField(_("reason"), max_length=300)
+    before = models.DateField(_("rows before"))
+    access_rows = models.PositiveIntegerField(_("access-log rows"))
+    audit_rows = models.PositiveIntegerField(_("audit-log rows"))
+    archive = models.CharField(_("archive file"), max_length=500)
+    archive_sha256 = models.CharField(_("archive SHA-256"), max_length=64)
 
     class Meta:
-        verbose_name = _("health record access")
-        verbose_name_plural = _("health record accesses")
-        ordering = ["-at", "-pk"]
+        verbose_name = _("log retention")
+        verbose_name_plural = _("log retentions")
+        ordering = ["-ran_at"]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.child_name} {self.view}"
-
-    @property
-    def view_label(self) -> str:
-        return str(RECORD_VIEW_LABELS.get(self.view, self.view))
+        return f"{self.before:%Y-%m-%d} ({self.ran_by})"

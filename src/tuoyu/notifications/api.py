@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from tuoyu.notifications.models import Notification
 from tuoyu.notifications.selectors import inbox_of
 from tuoyu.notifications.services import mark_read
+from tuoyu.parsers import MAX_LIST_ITEMS
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -27,7 +28,12 @@ class InboxView(generics.ListAPIView):
 
 
 class MarkReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        max_length=MAX_LIST_ITEMS,
+        help_text=f"At most {MAX_LIST_ITEMS:,} ids; none: every notification.",
+    )
 
 
 class MarkReadView(APIView):

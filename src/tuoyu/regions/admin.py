@@ -1,8 +1,8 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin import ModelAdmin, TabularInline
 from django.http import HttpRequest
-from unfold.admin import ModelAdmin, TabularInline
 
 from tuoyu.regions.models import Population, Region
 

@@ -1,9 +1,9 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin import ModelAdmin, TabularInline
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
-from unfold.admin import ModelAdmin, TabularInline
 
 from tuoyu.accounts.access import Perm, has_perm
 from tuoyu.accounts.admin import ScopedModelAdmin

@@ -1,20 +1,46 @@
 """Filters of the public directory, shared by its page and its API (one way of filtering)."""
 
+from typing import Any
+
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from tuoyu.parsers import FLAG_ERROR, FLAG_WORDS
 from tuoyu.regions.models import Region
 from tuoyu.registry.models import Institution, ProviderModel, ServiceType
 from tuoyu.registry.standards import AgeBand
 
 
 class AnyYesNo(django_filters.widgets.BooleanWidget):
-    """A yes/no filter whose empty choice reads "Any", not "Unknown"."""
+    """A yes/no filter whose empty choice reads "Any", not "Unknown"; a value it does not know is passed on
+    to the field, which refuses it (instead of reading it as "any")."""
 
     def __init__(self, attrs: dict[str, str] | None = None) -> None:
         super().__init__(attrs)
         self.choices = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        value = data.get(name)
+        return FLAG_WORDS.get(str(value).strip().lower(), value) if value not in (None, "") else None
+
+
+class YesNoField(forms.NullBooleanField):
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]  # None: "any"
+        if value is None or isinstance(value, bool):
+            return value
+        raise forms.ValidationError(FLAG_ERROR, code="invalid")
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    """true/false (or 1/0) or nothing; anything else is an error shown next to the field, or a 400."""
+
+    field_class = YesNoField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", AnyYesNo)
+        super().__init__(*args, **kwargs)
 
 
 class DirectoryFilter(django_filters.FilterSet):
@@ -40,19 +66,17 @@ class DirectoryFilter(django_filters.FilterSet):
     age_band = django_filters.ChoiceFilter(
         label=_("Age band served"), choices=AgeBand.choices, method="filter_age_band", empty_label=_("Any")
     )
-    inclusive = django_filters.BooleanFilter(
+    inclusive = YesNoFilter(
         label=_("Inclusive (普惠)"),
         field_name="inclusive_recognized_on",
         lookup_expr="isnull",
         exclude=True,
-        widget=AnyYesNo,
     )
-    medical_integrated = django_filters.BooleanFilter(
+    medical_integrated = YesNoFilter(
         label=_("Medical-integrated"),
         field_name="partner_hospital",
         lookup_expr="isnull",
         exclude=True,
-        widget=AnyYesNo,
     )
 
     class Meta:

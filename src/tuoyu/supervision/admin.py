@@ -1,21 +1,41 @@
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from tuoyu.accounts.access import Perm
 from tuoyu.accounts.admin import ScopedModelAdmin
 from tuoyu.supervision.models import Finding
-from tuoyu.supervision.selectors import findings_visible_to
+from tuoyu.supervision.selectors import finding_row, findings_visible_to
 
 
 @admin.register(Finding)
 class FindingAdmin(ScopedModelAdmin):
-    """Read-only: findings open and close themselves from the data."""
+    """Read-only: findings open and close themselves from the data. A regulator reads the summary (no child's
+    name or health detail); the institution's own staff read the detail."""
 
     view_perm = Perm.VIEW_FINDINGS
-    list_display = ["rule_code", "severity", "institution", "subject_label", "detected_at", "resolved_at"]
+    list_display = [
+        "rule_code",
+        "severity",
+        "institution",
+        "concerning",
+        "detail",
+        "detected_at",
+        "resolved_at",
+    ]
     list_filter = ["rule_code", "severity"]
     list_select_related = ["institution"]
+    fields = ("rule_code", "severity", "institution", "concerning", "detail", "detected_at", "resolved_at")
+    readonly_fields = fields
 
     def scoped_queryset(self, request: HttpRequest) -> QuerySet[Finding]:
         return findings_visible_to(request.user)
+
+    @admin.display(description=_("concerning"))
+    def concerning(self, finding: Finding) -> str:
+        return finding_row(finding).subject_label
+
+    @admin.display(description=_("evidence"))
+    def detail(self, finding: Finding) -> str:
+        return finding_row(finding).evidence

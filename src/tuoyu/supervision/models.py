@@ -23,6 +23,9 @@ class Finding(models.Model):
     subject_key = models.CharField(max_length=80)  # what the finding is about, e.g. "staff:<code>"
     subject_label = models.CharField(_("concerning"), max_length=120)
     evidence = models.TextField(_("evidence"))
+    # As a regulator reads it: no child's name or health detail (see supervision.rules.Detected).
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    about_child = models.BooleanField(default=False)
     detected_at = models.DateTimeField(_("detected at"))
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
@@ -39,7 +42,8 @@ class Finding(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.rule_code} {self.subject_label}"
+        # Shown by the back office's titles and history to whoever may see the finding: no child's name.
+        return self.rule_code if self.about_child else f"{self.rule_code} {self.subject_label}"
 
     @property
     def is_open(self) -> bool:

@@ -22,9 +22,16 @@ from tuoyu.workforce.selectors import certification_of
 
 @dataclass(frozen=True)
 class Detected:
+    """What a rule found. ``subject_label`` and ``evidence`` are for the institution's own staff and may name
+    children; ``summary`` is the same finding as a regulator reads it (class-level words and counts, never a
+    child's name or health detail) and is required whenever the evidence names a child. A finding about one
+    child (``about_child``) is shown to regulators counted with the others of its rule and summary."""
+
     subject_key: str
     subject_label: str
     evidence: str
+    summary: str = ""
+    about_child: bool = False
 
 
 Evaluator = Callable[[Institution, datetime.date], Iterator[Detected]]
@@ -258,7 +265,11 @@ def mixed_class_under_18_months(institution: Institution, day: datetime.date) ->
         age = completed_months(placement.child.birth_date, day)
         if placement.care_class.age_band == AgeBand.MIXED and age < 18:
             yield Detected(
-                _child_key(placement), placement.child.name, f"{placement.care_class.name}，{age}月龄"
+                _child_key(placement),
+                placement.child.name,
+                f"{placement.care_class.name}，{age}月龄",
+                summary=f"{placement.care_class.name}：未满18月龄的幼儿在混龄班",
+                about_child=True,
             )
 
 
@@ -277,10 +288,13 @@ def child_age_outside_band(institution: Institution, day: datetime.date) -> Iter
             and completed_months(placement.child.birth_date, day) < 18
         ):
             age = completed_months(placement.child.birth_date, day)
+            band = placement.care_class.get_age_band_display()
             yield Detected(
                 _child_key(placement),
                 placement.child.name,
-                f"{placement.care_class.name}（{placement.care_class.get_age_band_display()}），{age}月龄",
+                f"{placement.care_class.name}（{band}），{age}月龄",
+                summary=f"{placement.care_class.name}（{band}）：幼儿月龄与班级年龄段不符",
+                about_child=True,
             )
 
 
@@ -296,7 +310,13 @@ def vaccination_check_overdue(institution: Institution, day: datetime.date) -> I
         institution=institution, kind=TaskKind.VACCINATION_CHECK, done_at__isnull=True, due_on__lt=day
     ).select_related("child")
     for task in overdue:
-        yield Detected(f"child:{task.child.code}", task.child.name, f"应于{task.due_on:%Y-%m-%d}前完成查验")
+        yield Detected(
+            f"child:{task.child.code}",
+            task.child.name,
+            f"应于{task.due_on:%Y-%m-%d}前完成查验",
+            summary="入托30日内未完成预防接种证查验",
+            about_child=True,
+        )
 
 
 @rule(
@@ -315,5 +335,9 @@ def placement_without_agreement(institution: Institution, day: datetime.date) ->
     for placement in _active_placements(institution, day):
         if placement.pk not in with_agreement:
             yield Detected(
-                _child_key(placement), placement.child.name, f"{placement.care_class.name}，无服务协议"
+                _child_key(placement),
+                placement.child.name,
+                f"{placement.care_class.name}，无服务协议",
+                summary=f"{placement.care_class.name}：在托幼儿无服务协议",
+                about_child=True,
             )

@@ -5,7 +5,7 @@ from django.utils import timezone, translation
 
 from tuoyu.registry.models import Institution, OperatingStatus
 from tuoyu.supervision.models import Finding
-from tuoyu.supervision.rules import RULES
+from tuoyu.supervision.rules import RULES, Detected
 
 
 @transaction.atomic
@@ -38,17 +38,26 @@ def findings_refresh(*, institution: Institution, day: datetime.date | None = No
                         severity=rule.severity,
                         institution=institution,
                         subject_key=detected.subject_key,
-                        subject_label=detected.subject_label[:120],
-                        evidence=detected.evidence,
                         detected_at=now,
+                        **_described(detected),
                     )
                     opened += 1
-                elif finding.evidence != detected.evidence or finding.subject_label != detected.subject_label:
-                    finding.evidence, finding.subject_label = detected.evidence, detected.subject_label[:120]
-                    finding.save(update_fields=["evidence", "subject_label"])
+                elif any(getattr(finding, name) != value for name, value in _described(detected).items()):
+                    for name, value in _described(detected).items():
+                        setattr(finding, name, value)
+                    finding.save(update_fields=list(_described(detected)))
     resolved = [finding.pk for key, finding in open_findings.items() if key not in seen]
     Finding.objects.filter(pk__in=resolved).update(resolved_at=now)
     return opened, len(resolved)
+
+
+def _described(detected: Detected) -> dict[str, object]:
+    return {
+        "subject_label": detected.subject_label[:120],
+        "evidence": detected.evidence,
+        "summary": detected.summary[:300],
+        "about_child": detected.about_child,
+    }
 
 
 def findings_refresh_all(*, day: datetime.date | None = None) -> tuple[int, int]:

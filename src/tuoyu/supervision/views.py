@@ -9,9 +9,9 @@ from django.utils import timezone
 from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm
 from tuoyu.filings.selectors import filings_visible_to
 from tuoyu.registry.selectors import institutions_visible_to
-from tuoyu.supervision.models import Finding, Severity
+from tuoyu.supervision.models import Severity
 from tuoyu.supervision.rules import RULES
-from tuoyu.supervision.selectors import open_findings_of
+from tuoyu.supervision.selectors import FindingRow, open_finding_rows
 from tuoyu.workforce.models import Staff
 from tuoyu.workforce.selectors import Certification, certification_of, staff_of_institution, training_hours
 
@@ -22,8 +22,8 @@ def rules_catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/rules.html", {"rows": rows})
 
 
-def _with_rule(findings: list[Finding]) -> list[tuple[Finding, object]]:
-    return [(finding, RULES.get(finding.rule_code)) for finding in findings]
+def _with_rule(rows: list[FindingRow]) -> list[tuple[FindingRow, object]]:
+    return [(row, RULES.get(row.rule_code)) for row in rows]
 
 
 def _staff_rows(staff: QuerySet[Staff], today: datetime.date) -> list[tuple[Certification, float]]:
@@ -48,7 +48,7 @@ def institution_file(request: HttpRequest, code: str) -> HttpResponse:
     )
     context = {
         "institution": institution,
-        "findings": _with_rule(list(open_findings_of(request.user, institution.pk))),
+        "findings": _with_rule(open_finding_rows(request.user, institution.pk)),
         "filings": filings_visible_to(request.user)
         .filter(institution=institution)
         .order_by(F("submitted_at").desc(nulls_first=True)),

@@ -1,10 +1,12 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin import TabularInline
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import TabularInline
 
 from tuoyu.accounts.access import Perm
 from tuoyu.accounts.admin import ScopedModelAdmin
@@ -16,9 +18,21 @@ from tuoyu.workforce.selectors import staff_visible_to, training_sessions_visibl
 
 
 class CertificateInline(TabularInline):
+    """Scans are uploaded on the staff page and opened through the view that checks the reader, never by the
+    file's own address."""
+
     model = Certificate
     extra = 0
-    fields = ["certificate_type", "number", "issuer", "issued_on", "expires_on", "scan"]
+    fields = ["certificate_type", "number", "issuer", "issued_on", "expires_on", "scan_link"]
+    readonly_fields = ["scan_link"]
+
+    @admin.display(description=_("scan"))
+    def scan_link(self, certificate: Certificate) -> str:
+        if not certificate.pk or not certificate.scan:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("workforce:scan", args=[certificate.code]), _("Open")
+        )
 
 
 @admin.register(Staff)
@@ -34,6 +48,16 @@ class StaffAdmin(AnnouncesChanges, ScopedModelAdmin):
     @admin.display(description=_("identity number"))
     def masked_id_number(self, staff: Staff) -> str:
         return mask_identity_number(staff.id_number)
+
+    def get_fields(self, request: HttpRequest, obj: Staff | None = None) -> Any:
+        """A recorded identity number is shown masked and never sent to the browser; a new one is typed in."""
+        fields = list(super().get_fields(request, obj))
+        if obj is not None:
+            fields[fields.index("id_number")] = "masked_id_number"
+        return fields
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Staff | None = None) -> Any:
+        return [*super().get_readonly_fields(request, obj), "masked_id_number"]
 
     def scoped_queryset(self, request: HttpRequest) -> QuerySet[Staff]:
         return staff_visible_to(request.user)

@@ -11,4 +11,4 @@ class WorkforceConfig(AppConfig):
 
         from tuoyu.workforce.models import Staff
 
-        auditlog.register(Staff)
+        auditlog.register(Staff, mask_fields=["id_number"])

@@ -1,21 +1,19 @@
 """The staff register in Excel: a template to fill in, an all-or-nothing import, a masked export."""
 
 import datetime
-import io
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tuoyu.accounts.identity import mask_identity_number
 from tuoyu.registry.models import Institution
+from tuoyu.spreadsheets import SpreadsheetRefused, append_row, read_upload, stream_rows, workbook_bytes
 from tuoyu.workforce.models import Education, Staff, StaffRole
 from tuoyu.workforce.services import staff_hire
 
@@ -47,6 +45,9 @@ FIELD_COLUMNS = {
     "employed_from": "入职日期",
 }
 MAX_ROWS = 5000
+MAX_BYTES = 5 * 1024 * 1024  # the template with 5,000 rows is about 250 KB
+MAX_INFLATED_BYTES = 20 * 1024 * 1024
+MAX_CELL_CHARS = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -79,13 +80,7 @@ def import_template() -> bytes:
         validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
     for letter, width in zip("ABCDEFG", (12, 22, 14, 12, 14, 14, 12), strict=True):
         sheet.column_dimensions[letter].width = width
-    return _save(workbook)
-
-
-def _save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _text(value: Any) -> str:
@@ -135,29 +130,43 @@ def _validation_errors(error: ValidationError, row: int) -> list[RowError]:
 
 
 def read_rows(content: bytes) -> list[tuple[int, dict[str, Any]]]:
+    """The sheet's rows under the template's header, read as a stream and refused at the first row past
+    MAX_ROWS or the first cell longer than MAX_CELL_CHARS."""
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
-        raise StaffImportError([RowError(1, "文件", "无法读取：请上传由模板填写的 .xlsx 文件")]) from error
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [_text(cell) for cell in next(rows, ())]
+        rows = stream_rows(content, max_uncompressed=MAX_INFLATED_BYTES)
+        header = [_text(cell) for cell in next(rows, ())]
+    except SpreadsheetRefused as refused:
+        raise StaffImportError([RowError(1, "文件", refused.reason)]) from refused
     missing = [column for column in COLUMNS if column not in header]
     if missing:
         raise StaffImportError([RowError(1, column, "表头缺少此列，请使用下载的模板") for column in missing])
-    result = []
+    result: list[tuple[int, dict[str, Any]]] = []
     for number, cells in enumerate(rows, start=2):
         if all(cell is None or _text(cell) == "" for cell in cells):
             continue
-        result.append((number, {column: cells[header.index(column)] for column in COLUMNS}))
-    if len(result) > MAX_ROWS:
-        raise StaffImportError([RowError(MAX_ROWS + 2, "文件", f"一次最多导入 {MAX_ROWS} 行，请分批导入")])
+        if len(result) == MAX_ROWS:
+            raise StaffImportError([RowError(number, "文件", f"一次最多导入 {MAX_ROWS} 行，请分批导入")])
+        values = {
+            column: cells[header.index(column)] if header.index(column) < len(cells) else None
+            for column in COLUMNS
+        }
+        long = [column for column, value in values.items() if len(_text(value)) > MAX_CELL_CHARS]
+        if long:
+            raise StaffImportError(
+                [RowError(number, column, f"内容过长（最多 {MAX_CELL_CHARS} 字）") for column in long]
+            )
+        result.append((number, values))
     return result
 
 
-def staff_import(*, institution: Institution, content: bytes) -> list[Staff]:
-    """Import every row or none: any bad row writes nothing and every bad row is reported."""
-    rows = read_rows(content)
+def staff_import(*, institution: Institution, content: bytes | IO[bytes]) -> list[Staff]:
+    """Import every row or none: any bad row writes nothing and every bad row is reported. Files past the
+    limits (bytes, inflated bytes, rows, cell length) are refused while they are read."""
+    try:
+        workbook = read_upload(content, max_bytes=MAX_BYTES)
+    except SpreadsheetRefused as refused:
+        raise StaffImportError([RowError(1, "文件", refused.reason)]) from refused
+    rows = read_rows(workbook)
     if not rows:
         raise StaffImportError([RowError(2, "文件", "表中没有人员数据")])
     errors: list[RowError] = []
@@ -194,11 +203,12 @@ def staff_export(staff: Iterable[Staff]) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "从业人员"
-    sheet.append(["机构", *COLUMNS, "离职日期"])
+    append_row(sheet, ["机构", *COLUMNS, "离职日期"])
     role_labels: dict[str, str] = {value: label for label, value in ROLE_LABELS.items()}
     education_labels: dict[str, str] = {value: label for label, value in EDUCATION_LABELS.items()}
     for person in staff:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 person.institution.name,
                 person.name,
@@ -209,6 +219,6 @@ def staff_export(staff: Iterable[Staff]) -> bytes:
                 person.phone,
                 person.employed_from.isoformat(),
                 person.employed_until.isoformat() if person.employed_until else "",
-            ]
+            ],
         )
-    return _save(workbook)
+    return workbook_bytes(workbook)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tuoyu.accounts.identity import validate_identity_number
+from tuoyu.uploads import SniffedFileField
 
 
 class StaffRole(models.TextChoices):
@@ -122,7 +123,7 @@ class Certificate(models.Model):
     expires_on = models.DateField(
         _("valid until"), null=True, blank=True, help_text=_("Empty if it does not expire.")
     )
-    scan = models.FileField(_("scan"), upload_to="certificates/%Y/%m/", blank=True)
+    scan = SniffedFileField(_("scan"), upload_to="certificates/%Y/%m/", blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:

@@ -3,11 +3,13 @@
 import datetime
 from decimal import Decimal
 
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from tuoyu.accounts.models import User
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.signals import announce_change
 from tuoyu.uploads import validate_upload
@@ -30,6 +32,18 @@ from tuoyu.workforce.requirements import REQUIREMENTS
 def already_employed_error() -> ValidationError:
     # Deliberately says nothing about where: the other institution is outside the actor's scope.
     return ValidationError({"id_number": _("This person is already employed at another institution.")})
+
+
+def identity_number_reveal(*, actor: User, staff: Staff) -> str:
+    """Write the reveal of a staff member's full identity number to the audit log, and return it."""
+    LogEntry.objects.log_create(
+        staff,
+        force_log=True,
+        action=LogEntry.Action.ACCESS,
+        actor=actor,
+        changes_text="identity number revealed",
+    )
+    return staff.id_number
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("workforce/institutions/<uuid:code>/roster/", views.roster, name="roster"),
     path("workforce/staff/<uuid:code>/", views.staff_detail, name="staff"),
     path("workforce/staff/<uuid:code>/end/", views.staff_end, name="end"),
+    path("workforce/staff/<uuid:code>/identity-number/", views.identity_number_reveal, name="reveal_id"),
     path("workforce/certificates/<uuid:code>/scan/", views.certificate_scan, name="scan"),
     path("workforce/staff-import-template.xlsx", views.staff_template, name="template"),
     path("workforce/staff-export.xlsx", views.staff_export, name="export"),

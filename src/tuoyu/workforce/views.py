@@ -14,6 +14,7 @@ from tuoyu.accounts.access import ROLE_PERMISSIONS, Perm, get_visible_or_404, ha
 from tuoyu.accounts.identity import mask_identity_number
 from tuoyu.registry.models import Institution
 from tuoyu.registry.selectors import actor_may, institutions_visible_to
+from tuoyu.uploads import serve_upload
 from tuoyu.workforce import excel, services
 from tuoyu.workforce.forms import (
     CertificateForm,
@@ -129,6 +130,18 @@ def staff_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
+def identity_number_reveal(request: HttpRequest, code: str) -> HttpResponse:
+    """The full identity number, for the staff member's own director only (e.g. for social insurance); each
+    reveal is written to the audit log."""
+    staff = get_visible_or_404(staff_visible_to(request.user), code=code)
+    if not _may_change(request, staff.institution):
+        raise Http404
+    services.identity_number_reveal(actor=request.user, staff=staff)  # type: ignore[arg-type]
+    return render(request, "workforce/identity_number.html", {"staff": staff})
+
+
+@login_required
+@require_POST
 def staff_end(request: HttpRequest, code: str) -> HttpResponse:
     staff = get_visible_or_404(staff_visible_to(request.user), code=code)
     if not _may_change(request, staff.institution):
@@ -149,8 +162,8 @@ def certificate_scan(request: HttpRequest, code: str) -> FileResponse:
     certificate = get_visible_or_404(
         Certificate.objects.filter(staff__in=staff_visible_to(request.user)).exclude(scan=""), code=code
     )
-    return FileResponse(
-        certificate.scan.open("rb"), filename=(certificate.scan.name or "scan").rsplit("/", 1)[-1]
+    return serve_upload(
+        certificate.scan, download_name=f"{certificate.get_certificate_type_display()}-{certificate.number}"
     )
 
 
@@ -161,7 +174,7 @@ def staff_import(request: HttpRequest, code: str) -> HttpResponse:
     errors: list[excel.RowError] = []
     if request.method == "POST" and form.is_valid():
         try:
-            created = excel.staff_import(institution=institution, content=form.cleaned_data["file"].read())
+            created = excel.staff_import(institution=institution, content=form.cleaned_data["file"])
         except excel.StaffImportError as error:
             errors = error.errors
         else:

@@ -35,6 +35,7 @@ REGULATOR = EVERYONE | {
     "district",
     "outbreaks",
     "access-log",
+    "lockouts",
 }
 EXPECTED_NAV = {
     "regulator_a": REGULATOR,

@@ -10,10 +10,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone, translation
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from tuoyu.accounts.models import PhoneVerification, Role, User
@@ -99,12 +100,29 @@ def test_no_text_message_leaves_before_the_commit(
     assert len(callbacks) == 1
 
 
-def test_a_number_with_an_account_gets_no_code(guardian: User, outbox: list[tuple[str, str]]) -> None:
-    with pytest.raises(Refusal) as refused:
+def test_a_number_with_an_account_gets_a_text_to_sign_in_and_no_code(
+    guardian: User, outbox: list[tuple[str, str]], django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
         verification_send(phone=guardian.phone)
 
-    assert (refused.value.code, refused.value.conflict) == ("phone_registered", True)
-    assert not PhoneVerification.objects.exists()
+    ((phone, text),) = outbox
+    assert phone == guardian.phone
+    assert "已注册" in text and "请直接登录" in text
+    assert not re.search(r"\d{6}", text)
+    assert PhoneVerification.objects.filter(phone=guardian.phone).count() == 1  # counts towards the limits
+
+
+def test_a_registered_number_cannot_be_texted_more_often_than_a_new_one(guardian: User) -> None:
+    now = timezone.now()
+    verification_send(phone=guardian.phone, now=now)
+
+    assert (
+        refusal_code(
+            lambda: verification_send(phone=guardian.phone, now=now + datetime.timedelta(seconds=30))
+        )
+        == "code_too_soon"
+    )
 
 
 def test_a_number_that_is_not_a_mainland_mobile_gets_no_code() -> None:
@@ -244,7 +262,7 @@ def test_the_api_sends_a_code_and_registers_with_a_token(
     assert "valid for 10 minutes" in sent.json()["detail"]
     assert response.status_code == 201, response.content
     user = User.objects.get(phone=PHONE)
-    assert response.json() == {"token": Token.objects.get(user=user).key}
+    assert response.json()["token"].startswith(AuthToken.objects.get(user=user).token_key)
     assert user.preferred_language == "en"  # the language the app asked in
     me = APIClient()
     me.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
@@ -257,9 +275,6 @@ def test_the_api_answers_refusals_with_their_codes(
     code = send()
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
 
-    registered = anonymous_api.post(
-        "/api/v1/auth/verification-code/", {"phone": guardian.phone}, format="json"
-    )
     too_soon = anonymous_api.post("/api/v1/auth/verification-code/", {"phone": PHONE}, format="json")
     wrong_code = anonymous_api.post(
         "/api/v1/auth/register/",
@@ -267,7 +282,6 @@ def test_the_api_answers_refusals_with_their_codes(
         format="json",
     )
 
-    assert (registered.status_code, registered.json()["code"]) == (409, "phone_registered")
     assert (too_soon.status_code, too_soon.json()["code"]) == (409, "code_too_soon")
     assert (wrong_code.status_code, wrong_code.json()["code"]) == (400, "code_wrong")
     assert PhoneVerification.objects.get().attempts == 1  # kept although the request failed
@@ -291,7 +305,7 @@ def test_registering_on_the_page_signs_in_and_leads_to_the_privacy_notice(
     )
 
     assert "Send me a code" in start and 'data-step="register"' not in start
-    assert f"A code was sent to {PHONE} by text message." in sent.content.decode()
+    assert f"A text message is on its way to {PHONE}." in sent.content.decode()
     assert f"Enter the code sent to {PHONE}." in sent.content.decode()
     assert (registered.status_code, registered["Location"]) == (302, "/family/privacy/")
     user = User.objects.get(phone=PHONE)
@@ -318,12 +332,29 @@ def test_a_wrong_code_on_the_page_is_shown_and_creates_nothing(
     assert "_auth_user_id" not in anonymous_client.session
 
 
-def test_the_page_refuses_a_registered_number(anonymous_client: Client, guardian: User) -> None:
-    response = anonymous_client.post("/accounts/register/", {"phone": guardian.phone, "send_code": "1"})
+def test_the_page_and_the_api_answer_a_registered_number_as_a_new_one(
+    anonymous_client: Client, anonymous_api: APIClient, guardian: User
+) -> None:
+    """Nobody learns from the answer whether a number has an account (the text message says it)."""
+    page = {
+        phone: Client(HTTP_ACCEPT_LANGUAGE="en").post(
+            "/accounts/register/", {"phone": phone, "send_code": "1"}, follow=True
+        )
+        for phone in (guardian.phone, PHONE)
+    }
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=2)):  # past the resend limit
+        api = {
+            phone: APIClient().post("/api/v1/auth/verification-code/", {"phone": phone}, format="json")
+            for phone in (guardian.phone, "13712340000")
+        }
 
-    assert response.status_code == 200
-    assert "already has an account: sign in instead." in response.content.decode()
-    assert not PhoneVerification.objects.exists()
+    assert [r.status_code for r in page.values()] == [200, 200]
+    assert [r.redirect_chain for r in page.values()] == [[("/accounts/register/", 302)]] * 2
+    for phone, response in page.items():
+        assert f"A text message is on its way to {phone}." in response.content.decode()
+        assert "already" not in response.content.decode()
+    assert [r.status_code for r in api.values()] == [202, 202]
+    assert len({r.content for r in api.values()}) == 1
 
 
 def test_a_signed_in_user_is_sent_to_their_family_page(client_as: Callable[[str], Client]) -> None:

@@ -50,4 +50,4 @@ def test_a_director_elsewhere_sees_no_row_and_gets_404_on_one(
 def test_a_guardian_has_no_back_office(client_as: ClientAs, slot: TemporaryCareSlot) -> None:
     response = client_as("guardian").get("/admin/bookings/temporarycareslot/")
 
-    assert response.status_code == 302
+    assert response.status_code == 404

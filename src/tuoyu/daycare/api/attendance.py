@@ -18,7 +18,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -48,8 +48,10 @@ from tuoyu.daycare.selectors.attendance import (
 )
 from tuoyu.daycare.selectors.ratios import class_ratio
 from tuoyu.daycare.services import attendance as services
-from tuoyu.enrolment.models import Child, PickupPerson
-from tuoyu.refusals import Refusal
+from tuoyu.enrolment.access_log import health_record_read, health_records_read
+from tuoyu.enrolment.models import AccessChannel, Child, PickupPerson
+from tuoyu.parsers import query_flag
+from tuoyu.refusals import Refusal, refused
 from tuoyu.registry.models import CareClass
 
 
@@ -80,24 +82,6 @@ def _child_on_roster(care_class: CareClass, code: uuid.UUID) -> Child:
 DAY_PARAMETER = OpenApiParameter(
     "day", OpenApiTypes.DATE, description="The day (YYYY-MM-DD); today if left out.", required=False
 )
-
-
-class AttendanceRefusalSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="What a program can act on, e.g. temperature_implausible.")
-    detail = serializers.CharField(help_text="The message for a person, in the request's language.")
-
-
-def _refused(example_400: str, example_409: str | None = None) -> dict[int, OpenApiResponse]:
-    responses = {
-        400: OpenApiResponse(
-            AttendanceRefusalSerializer, description=f"Refused: the input (e.g. {example_400})."
-        )
-    }
-    if example_409:
-        responses[409] = OpenApiResponse(
-            AttendanceRefusalSerializer, description=f"Refused: the state (e.g. {example_409})."
-        )
-    return responses
 
 
 # What a day looks like --------------------------------------------------------------------------------------
@@ -212,6 +196,9 @@ class ClassDayView(APIView):
             "counts": day_counts(roster),
             "children": roster,
         }
+        health_records_read(
+            request.user, [entry.child for entry in roster], view="class_screen", channel=AccessChannel.API
+        )
         return Response(AttendanceClassDaySerializer(data).data)
 
 
@@ -224,7 +211,7 @@ class AttendanceCheckInputSerializer(serializers.Serializer):
         max_digits=6, decimal_places=2, help_text="°C; 34-43 is plausible."
     )
     observations = serializers.ListField(
-        child=serializers.ChoiceField(choices=Observation.choices), default=list
+        child=serializers.ChoiceField(choices=Observation.choices), default=list, max_length=len(Observation)
     )
     decision = serializers.ChoiceField(choices=CheckDecision.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
@@ -232,8 +219,12 @@ class AttendanceCheckInputSerializer(serializers.Serializer):
     action = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
-def _entry_response(child: Child, code: int = status.HTTP_201_CREATED) -> Response:
-    entry = day_entry(child, timezone.localdate())
+def _entry_response(
+    request: Request, child: Child, code: int = status.HTTP_201_CREATED, day: datetime.date | None = None
+) -> Response:
+    """The child's row of the day, as the answer to an action on it (it shows the day's checks)."""
+    entry = day_entry(child, day or timezone.localdate())
+    health_record_read(request.user, child, view="child_day", channel=AccessChannel.API)
     return Response(AttendanceRosterChildSerializer(entry).data, status=code)
 
 
@@ -244,7 +235,7 @@ class CheckInView(APIView):
         request=AttendanceCheckInputSerializer,
         responses={
             201: AttendanceRosterChildSerializer,
-            **_refused("temperature_implausible", "already_checked_in"),
+            **refused("temperature_implausible", "already_checked_in"),
         },
     )
     def post(self, request: Request, code: uuid.UUID) -> Response:
@@ -252,7 +243,7 @@ class CheckInView(APIView):
         data = _valid(AttendanceCheckInputSerializer, request)
         child = _child_on_roster(care_class, data.pop("child"))
         services.attendance_check_in(care_class=care_class, child=child, by=_user(request), **data)
-        return _entry_response(child)
+        return _entry_response(request, child)
 
 
 class NoonCheckView(APIView):
@@ -262,7 +253,7 @@ class NoonCheckView(APIView):
         request=AttendanceCheckInputSerializer,
         responses={
             201: AttendanceRosterChildSerializer,
-            **_refused("abnormal_needs_notification", "not_checked_in"),
+            **refused("abnormal_needs_notification", "not_checked_in"),
         },
     )
     def post(self, request: Request, code: uuid.UUID) -> Response:
@@ -270,7 +261,7 @@ class NoonCheckView(APIView):
         data = _valid(AttendanceCheckInputSerializer, request)
         child = _child_on_roster(care_class, data.pop("child"))
         services.noon_check_record(care_class=care_class, child=child, by=_user(request), **data)
-        return _entry_response(child)
+        return _entry_response(request, child)
 
 
 class AttendanceAbsenceInputSerializer(serializers.Serializer):
@@ -290,7 +281,7 @@ class AbsenceView(APIView):
         request=AttendanceAbsenceInputSerializer,
         responses={
             201: AttendanceRosterChildSerializer,
-            **_refused("symptom_required", "already_checked_in"),
+            **refused("symptom_required", "already_checked_in"),
         },
     )
     def post(self, request: Request, code: uuid.UUID) -> Response:
@@ -298,8 +289,7 @@ class AbsenceView(APIView):
         data = _valid(AttendanceAbsenceInputSerializer, request)
         child = _child_on_roster(care_class, data.pop("child"))
         absence = services.absence_record(care_class=care_class, child=child, by=_user(request), **data)
-        entry = day_entry(child, absence.day)
-        return Response(AttendanceRosterChildSerializer(entry).data, status=status.HTTP_201_CREATED)
+        return _entry_response(request, child, day=absence.day)
 
 
 class AttendanceCheckOutInputSerializer(serializers.Serializer):
@@ -333,7 +323,7 @@ class CheckOutView(APIView):
         request=AttendanceCheckOutInputSerializer,
         responses={
             200: AttendanceRosterChildSerializer,
-            **_refused("pickup_not_authorised", "already_checked_out"),
+            **refused("pickup_not_authorised", "already_checked_out"),
         },
     )
     def post(self, request: Request, code: uuid.UUID) -> Response:
@@ -358,7 +348,7 @@ class CheckOutView(APIView):
             guardian=guardian,
             **data,
         )
-        return _entry_response(child, status.HTTP_200_OK)
+        return _entry_response(request, child, status.HTTP_200_OK)
 
 
 def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
@@ -377,7 +367,9 @@ class IllnessFollowUpSerializer(serializers.ModelSerializer):
     day = serializers.DateField(source="absence.day", read_only=True)
     symptom = serializers.CharField(source="absence.symptom", read_only=True)
     symptom_label = serializers.CharField(source="absence.get_symptom_display", read_only=True)
-    closed_by = serializers.CharField(source="closed_by.display_name", default=None, read_only=True)
+    closed_by = serializers.CharField(
+        source="closed_by.display_name", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = IllnessFollowUp
@@ -420,9 +412,13 @@ class FollowUpListView(APIView):
     def get(self, request: Request) -> Response:
         _require_health(request)
         follow_ups = follow_ups_visible_to(request.user).order_by("closed_at", "absence__day", "pk")
-        if request.query_params.get("open") in ("true", "1"):
+        if query_flag(request.query_params, "open"):
             follow_ups = follow_ups.filter(closed_at__isnull=True)
-        return Response(IllnessFollowUpSerializer(follow_ups[:200], many=True).data)
+        shown = list(follow_ups.select_related("absence__child")[:200])
+        health_records_read(
+            request.user, [item.absence.child for item in shown], view="follow_ups", channel=AccessChannel.API
+        )
+        return Response(IllnessFollowUpSerializer(shown, many=True).data)
 
 
 class FollowUpView(APIView):
@@ -431,19 +427,25 @@ class FollowUpView(APIView):
     @extend_schema(responses=IllnessFollowUpSerializer)
     def get(self, request: Request, pk: int) -> Response:
         follow_up = get_visible_or_404(follow_ups_visible_to(request.user), pk=pk)
+        health_record_read(
+            request.user, follow_up.absence.child, view="follow_ups", channel=AccessChannel.API
+        )
         return Response(IllnessFollowUpSerializer(follow_up).data)
 
     @extend_schema(
         request=IllnessFollowUpInputSerializer,
         responses={
             200: IllnessFollowUpSerializer,
-            **_refused("expected_return_before_absence", "follow_up_closed"),
+            **refused("expected_return_before_absence", "follow_up_closed"),
         },
     )
     def post(self, request: Request, pk: int) -> Response:
         follow_up = get_visible_or_404(follow_ups_visible_to(request.user), pk=pk)
         data = _valid(IllnessFollowUpInputSerializer, request)
         updated = services.follow_up_update(follow_up=follow_up, by=_user(request), **data)
+        health_record_read(
+            request.user, follow_up.absence.child, view="follow_ups", channel=AccessChannel.API
+        )
         return Response(IllnessFollowUpSerializer(updated).data)
 
 
@@ -457,6 +459,7 @@ class ChildAttendanceView(APIView):
     def get(self, request: Request, code: uuid.UUID) -> Response:
         child = get_visible_or_404(children_with_days_visible_to(request.user), code=code)
         day = _day_param(request)
+        health_record_read(request.user, child, view="child_attendance", channel=AccessChannel.API)
         return Response({"day": day, **AttendanceDaySerializer(day_entry(child, day)).data})
 
 

@@ -8,6 +8,7 @@ whose report is not published for a family, is 404. Refusals answer 400 or 409 w
 
 import datetime
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -15,7 +16,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -50,9 +51,15 @@ from tuoyu.daycare.selectors.carelog import (
     sleep_minutes,
 )
 from tuoyu.daycare.services import carelog as services
-from tuoyu.enrolment.models import Child
+from tuoyu.enrolment.access_log import LogsHealthReads, health_record_read, health_records_read
+from tuoyu.enrolment.models import AccessChannel, Child
 from tuoyu.enrolment.selectors import children_of_guardian
+from tuoyu.parsers import MAX_LIST_ITEMS
+from tuoyu.refusals import refused
 from tuoyu.registry.models import CareClass
+from tuoyu.uploads import serve_upload
+
+REFUSED = refused("not_in_class", "report_published")
 
 
 def _user(request: Request) -> User:
@@ -72,21 +79,6 @@ def _day(value: str) -> datetime.date:
         return datetime.date.fromisoformat(value)
     except ValueError:
         raise Http404 from None
-
-
-class CareRefusalSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="What a program can act on, e.g. sleep_ends_before_start.")
-    detail = serializers.CharField(help_text="The message for a person, in the request's language.")
-
-
-REFUSED = {
-    400: OpenApiResponse(
-        CareRefusalSerializer, description="Refused because of the input (e.g. not_in_class)."
-    ),
-    409: OpenApiResponse(
-        CareRefusalSerializer, description="Refused because of the state (e.g. report_published)."
-    ),
-}
 
 
 class CareAPIView(APIView):
@@ -195,7 +187,9 @@ class BatchSerializer(EntryDetailsSerializer):
     kind = serializers.ChoiceField(
         choices=[(k, LogKind(k).label) for k in LogKind if k in services.BATCH_KINDS]
     )
-    exceptions = BatchExceptionSerializer(many=True, required=False)
+    exceptions = serializers.ListField(
+        child=BatchExceptionSerializer(), required=False, max_length=MAX_LIST_ITEMS
+    )
 
 
 class CountSerializer(serializers.Serializer):
@@ -323,6 +317,13 @@ class ActivityAreaSerializer(serializers.ModelSerializer):
 # Staff: entries ----------------------------------------------------------------------------------------
 
 
+def _days_read(request: Request, days: Iterable[ChildDay]) -> None:
+    """The children's days carry health data (checks, medication, incidents): each answer logs its read."""
+    health_records_read(
+        request.user, [day.child for day in days], view="daily_care", channel=AccessChannel.API
+    )
+
+
 class EntryCreateView(CareAPIView):
     """Record one entry of a child's care log (staff of the class's institution)."""
 
@@ -389,7 +390,9 @@ class ChildDayView(CareAPIView):
     def get(self, request: Request, code: Any, child: Any, day: str) -> Response:
         care_class = _care_class(request, code)
         kid = _child_of_class(care_class, child)
-        return Response(StaffDaySerializer(child_day(kid, _day(day))).data)
+        the_day = child_day(kid, _day(day))
+        _days_read(request, [the_day])
+        return Response(StaffDaySerializer(the_day).data)
 
 
 # Staff: the daily report -------------------------------------------------------------------------------
@@ -401,7 +404,9 @@ class ClassReportsView(CareAPIView):
     @extend_schema(responses={200: DaySerializer(many=True)})
     def get(self, request: Request, code: Any, day: str) -> Response:
         care_class = _care_class(request, code)
-        return Response(DaySerializer(class_day(care_class, _day(day)), many=True).data)
+        days = class_day(care_class, _day(day))
+        _days_read(request, days)
+        return Response(DaySerializer(days, many=True).data)
 
 
 class ReportSummaryView(CareAPIView):
@@ -421,7 +426,8 @@ class ReportSummaryView(CareAPIView):
             day=the_day,
             summary=data.validated_data.get("summary", ""),
         )
-        return Response(StaffDaySerializer(child_day(kid, the_day)).data)
+        _days_read(request, [answer := child_day(kid, the_day)])
+        return Response(StaffDaySerializer(answer).data)
 
 
 class ReportPublishView(CareAPIView):
@@ -434,17 +440,15 @@ class ReportPublishView(CareAPIView):
         the_day = _day(day)
         data = SummarySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        actor = _user(request)
-        if "summary" in data.validated_data:
-            services.daily_report_save_summary(
-                actor=actor,
-                child=kid,
-                care_class=care_class,
-                day=the_day,
-                summary=data.validated_data["summary"],
-            )
-        services.daily_report_publish(actor=actor, child=kid, care_class=care_class, day=the_day)
-        return Response(StaffDaySerializer(child_day(kid, the_day)).data)
+        services.daily_report_publish(
+            actor=_user(request),
+            child=kid,
+            care_class=care_class,
+            day=the_day,
+            summary=data.validated_data.get("summary"),
+        )
+        _days_read(request, [answer := child_day(kid, the_day)])
+        return Response(StaffDaySerializer(answer).data)
 
 
 class ReportPublishAllView(CareAPIView):
@@ -487,14 +491,7 @@ class PhotoView(CareAPIView):
     )
     def get(self, request: Request, pk: int) -> FileResponse:
         photo = get_visible_or_404(photos_visible_to(request.user), pk=pk)
-        try:
-            handle = photo.image.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        content_type = "image/png" if (photo.image.name or "").endswith(".png") else "image/jpeg"
-        response = FileResponse(handle, content_type=content_type)
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
+        return serve_upload(photo.image)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
@@ -538,7 +535,8 @@ class FamilyReportView(CareAPIView):
     def get(self, request: Request, child: Any, day: str) -> Response:
         report = _family_report(request, child, day)
         services.daily_report_mark_read(guardian=_user(request), report=report)
-        return Response(DaySerializer(child_day(report.child, report.day, published_only=True)).data)
+        _days_read(request, [answer := child_day(report.child, report.day, published_only=True)])
+        return Response(DaySerializer(answer).data)
 
 
 class FamilyReplyView(CareAPIView):
@@ -552,7 +550,8 @@ class FamilyReplyView(CareAPIView):
         report = services.daily_report_reply(
             guardian=_user(request), report=report, reply=data.validated_data["reply"]
         )
-        return Response(DaySerializer(child_day(report.child, report.day, published_only=True)).data)
+        _days_read(request, [answer := child_day(report.child, report.day, published_only=True)])
+        return Response(DaySerializer(answer).data)
 
 
 class IncidentAcknowledgeView(CareAPIView):
@@ -565,6 +564,7 @@ class IncidentAcknowledgeView(CareAPIView):
             code=code,
         )
         entry = services.incident_acknowledge(guardian=_user(request), entry=entry)
+        health_record_read(request.user, entry.child, view="daily_care", channel=AccessChannel.API)
         return Response(EntrySerializer(entry).data)
 
 
@@ -574,9 +574,11 @@ class IncidentAcknowledgeView(CareAPIView):
         OpenApiParameter("valid_on", OpenApiTypes.DATE, description="Only instructions covering this day."),
     ]
 )
-class InstructionListView(generics.ListCreateAPIView):
+class InstructionListView(LogsHealthReads, generics.ListCreateAPIView):
     """Medication instructions: guardians write them for their children and read their own; the staff of
     the institution where the child is placed read them."""
+
+    health_view = "medication"
 
     serializer_class = InstructionSerializer
     queryset = MedicationInstruction.objects.none()
@@ -595,6 +597,9 @@ class InstructionListView(generics.ListCreateAPIView):
             instructions = instructions.filter(valid_from__lte=day, valid_until__gte=day)
         return instructions
 
+    def children_of(self, item: MedicationInstruction) -> list[Child]:
+        return [item.child]
+
     @extend_schema(responses={201: InstructionSerializer, **REFUSED})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = InstructionSerializer(data=request.data, context={"request": request})
@@ -604,6 +609,7 @@ class InstructionListView(generics.ListCreateAPIView):
             data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         instruction = services.medication_instruction_create(guardian=_user(request), **fields)
+        health_record_read(request.user, instruction.child, view="medication", channel=AccessChannel.API)
         return Response(InstructionSerializer(instruction).data, status=status.HTTP_201_CREATED)
 
 

@@ -48,6 +48,7 @@ from tuoyu.daycare.selectors.supervision import (
 )
 from tuoyu.daycare.services import kitchen, outings, staffing
 from tuoyu.enrolment.models import Child
+from tuoyu.parsers import MAX_LIST_ITEMS
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.selectors import institutions_visible_to
 
@@ -174,11 +175,15 @@ class ClassOutingsSerializer(serializers.Serializer):
 
 
 class ChildrenInSerializer(serializers.Serializer):
-    children = serializers.ListField(child=serializers.UUIDField(), allow_empty=True)
+    children = serializers.ListField(
+        child=serializers.UUIDField(), allow_empty=True, max_length=MAX_LIST_ITEMS
+    )
 
 
 class ChildrenBackSerializer(serializers.Serializer):
-    children_back = serializers.ListField(child=serializers.UUIDField(), allow_empty=True)
+    children_back = serializers.ListField(
+        child=serializers.UUIDField(), allow_empty=True, max_length=MAX_LIST_ITEMS
+    )
 
 
 class ClassOutingsView(APIView):

@@ -116,7 +116,7 @@ def is_abnormal(temperature: Decimal, observations: Iterable[str], decision: str
 
 def _health_check(
     *,
-    attendance: Attendance,
+    attendance: Attendance | None,
     kind: str,
     temperature_c: object,
     observations: Iterable[str],
@@ -197,7 +197,6 @@ def _already_checked_in() -> Refusal:
 # Check-in with the morning check -------------------------------------------------------------------------
 
 
-@transaction.atomic
 def attendance_check_in(
     *,
     care_class: CareClass,
@@ -211,27 +210,15 @@ def attendance_check_in(
     action: str = "",
     now: datetime.datetime | None = None,
 ) -> Attendance:
-    """Check a child in with the morning check: admitted (checked in) or sent home, in one step."""
+    """Check a child in with the morning check: admitted (checked in) or sent home, in one step.
+
+    The check's rules are applied before the transaction, and the ratio is watched after it, so that the
+    write lock (one writer at a time on SQLite) is held only for the inserts.
+    """
     now = now or timezone.now()
     day = timezone.localdate(now)
-    placement = _placement(care_class, child, day)
-    if Attendance.objects.filter(child=child, day=day).exists():
-        raise _already_checked_in()
-    if decision != CheckDecision.SEND_HOME:
-        CHECK_IN_GUARDS.check(child, day)
-    attendance = Attendance(
-        child=child,
-        placement=placement,
-        care_class=care_class,
-        day=day,
-        status=AttendanceStatus.SENT_HOME
-        if decision == CheckDecision.SEND_HOME
-        else AttendanceStatus.CHECKED_IN,
-        checked_in_at=now,
-        checked_in_by=by,
-    )
     check = _health_check(
-        attendance=attendance,
+        attendance=None,
         kind=CheckKind.MORNING,
         temperature_c=temperature_c,
         observations=observations,
@@ -242,22 +229,39 @@ def attendance_check_in(
         by=by,
         now=now,
     )
-    attendance.full_clean(validate_constraints=False)  # the one-per-day constraint is the database's
-    try:
-        with transaction.atomic():
-            attendance.save()
-    except IntegrityError:
-        # Another caregiver checked the child in between our check and our insert.
+    with transaction.atomic():
+        placement = _placement(care_class, child, day)
         if Attendance.objects.filter(child=child, day=day).exists():
-            raise _already_checked_in() from None
-        raise
-    check.attendance = attendance
-    check.save()
-    if check.is_abnormal:
-        _announce_symptoms(care_class, day)
-    if check.decision == CheckDecision.SEND_HOME:
-        _notify_sent_home(child, check)
-    else:
+            raise _already_checked_in()
+        if decision != CheckDecision.SEND_HOME:
+            CHECK_IN_GUARDS.check(child, day)
+        attendance = Attendance(
+            child=child,
+            placement=placement,
+            care_class=care_class,
+            day=day,
+            status=AttendanceStatus.SENT_HOME
+            if decision == CheckDecision.SEND_HOME
+            else AttendanceStatus.CHECKED_IN,
+            checked_in_at=now,
+            checked_in_by=by,
+        )
+        attendance.full_clean(validate_constraints=False)  # the one-per-day constraint is the database's
+        try:
+            with transaction.atomic():
+                attendance.save()
+        except IntegrityError:
+            # Another caregiver checked the child in between our check and our insert.
+            if Attendance.objects.filter(child=child, day=day).exists():
+                raise _already_checked_in() from None
+            raise
+        check.attendance = attendance
+        check.save()
+        if check.is_abnormal:
+            _announce_symptoms(care_class, day)
+        if check.decision == CheckDecision.SEND_HOME:
+            _notify_sent_home(child, check)
+    if check.decision != CheckDecision.SEND_HOME:
         ratio_watch(care_class, now)  # one more child present: the ratio may no longer hold
     return attendance
 

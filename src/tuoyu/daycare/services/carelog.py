@@ -21,7 +21,6 @@ Rules:
 """
 
 import datetime
-import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -58,13 +57,12 @@ from tuoyu.notifications.services import notify
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.selectors import actor_may, directors_of
-from tuoyu.uploads import sniff_content_type
+from tuoyu.uploads import IMAGE_TYPES, sniff_content_type
 
 DEFAULT_ACTIVITY_AREAS = ("阅读区角", "艺术区角", "生活区角")
 """The corners every institution starts with (reading, art, everyday life); directors add more."""
 
 MAX_PHOTOS_PER_REPORT = 6
-PHOTO_TYPES = frozenset({"image/jpeg", "image/png"})
 MAX_AMOUNT_ML = 1000
 FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
 """A time a little ahead of the server's clock is a clock difference, not a typing error."""
@@ -549,8 +547,7 @@ def report_photo_add(
     """Add a photo to the child's report of the day: a JPEG or PNG, small enough, six at most."""
     _require_recorder(actor, care_class.institution_id)
     limit = settings.REPORT_PHOTO_MAX_BYTES
-    kind = sniff_content_type(upload)
-    if kind not in PHOTO_TYPES:
+    if sniff_content_type(upload) not in IMAGE_TYPES:
         raise Refusal(
             _("“%(name)s” is not a photo: only JPEG or PNG images can be added.") % {"name": upload.name},
             "photo_not_image",
@@ -570,12 +567,10 @@ def report_photo_add(
                 "too_many_photos",
                 conflict=True,
             )
-        photo = ReportPhoto(report=report, caption=(caption or "").strip()[:100])
-        extension = "png" if kind == "image/png" else "jpg"
-        photo.image.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)  # no family names on disk
+        photo = ReportPhoto(report=report, caption=(caption or "").strip()[:100], image=upload)
         try:
             photo.full_clean()
-            photo.save()
+            photo.save()  # stored under a random name: no family names on disk
         except Exception:
             photo.image.delete(save=False)
             raise
@@ -608,13 +603,17 @@ def _publish(actor: User, report: DailyReport, now: datetime.datetime) -> None:
 
 
 def daily_report_publish(
-    *, actor: User, child: Child, care_class: CareClass, day: datetime.date
+    *, actor: User, child: Child, care_class: CareClass, day: datetime.date, summary: str | None = None
 ) -> DailyReport:
-    """Publish the child's report of the day: the family sees the day's entries and photos from now on."""
+    """Publish the child's report of the day, with the caregiver's word on it if given: the family sees the
+    day's entries and photos from now on. A refused publication changes nothing, the word included."""
     _require_recorder(actor, care_class.institution_id)
     with transaction.atomic():
         _require_in_class(child, care_class, day)
         report = _report_for_update(child, care_class, day)
+        if summary is not None:
+            report.summary = summary.strip()
+            report.full_clean()
         if report.published_at is not None:
             raise Refusal(
                 _("%(child)s's report of %(day)s is already published.")
@@ -630,6 +629,8 @@ def daily_report_publish(
                 "report_empty",
                 conflict=True,
             )
+        if summary is not None:
+            report.save(update_fields=["summary"])
         _publish(actor, report, timezone.now())
     return report
 

@@ -129,6 +129,7 @@ def sample_record(
         refrigerated_at=refrigerated_at,
         sampled_by=(sampled_by.strip() or actor.display_name)[:50],
     )
+    sample.full_clean(validate_unique=False, validate_constraints=False)  # unique: the insert below decides
     exists = Refusal(_("This dish of this meal already has its sample."), "sample_exists", conflict=True)
     if FoodSample.objects.filter(institution=institution, day=day, meal=meal, dish=dish).exists():
         raise exists

@@ -513,3 +513,22 @@ def test_the_review_page_and_the_family_list_run_a_fixed_number_of_queries(
     many = counts()
 
     assert many == few
+
+
+def test_a_refused_publication_keeps_the_published_word_on_the_day(
+    guardian: User, child: Child, class_x: CareClass, caregiver_x: User, logged: Any
+) -> None:
+    services.daily_report_publish(
+        actor=caregiver_x, child=child, care_class=class_x, day=DAY, summary="午睡很好"
+    )
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    api.force_authenticate(caregiver_x)
+
+    response = api.post(
+        f"/api/v1/care/classes/{class_x.code}/reports/{DAY.isoformat()}/{child.code}/publish/",
+        {"summary": "被覆盖的内容"},
+        format="json",
+    )
+
+    assert (response.status_code, response.json()["code"]) == (409, "report_already_published")
+    assert DailyReport.objects.get(child=child, day=DAY).summary == "午睡很好"

@@ -53,7 +53,8 @@ from tuoyu.daycare.selectors.attendance import (
 )
 from tuoyu.daycare.selectors.ratios import class_ratio
 from tuoyu.daycare.services import attendance as services
-from tuoyu.enrolment.models import Child, PickupPerson
+from tuoyu.enrolment.access_log import health_record_read, health_records_read
+from tuoyu.enrolment.models import AccessChannel, Child, PickupPerson
 from tuoyu.refusals import Refusal, show_errors
 from tuoyu.registry.models import CareClass
 
@@ -174,6 +175,9 @@ def class_screen(request: CareRequest, code: uuid.UUID) -> HttpResponse:
         "ratio": class_ratio(care_class, today),
         "noon_to_do": sum(entry.needs_noon_check for entry in roster),
     }
+    health_records_read(
+        request.user, [entry.child for entry in roster], view="class_screen", channel=AccessChannel.PAGE
+    )
     return render(request, "daycare/attendance/class.html", context)
 
 
@@ -210,6 +214,7 @@ def _render_row(
     """A child's row, closed or (``open=True``) with its actions; ``swap`` adds the ratio and counts."""
     day = timezone.localdate()
     context = _row_context(care_class, child, day, **extra)
+    health_record_read(request.user, child, view="child_day", channel=AccessChannel.PAGE)
     if swap:
         roster = day_roster(care_class, day)
         context.update(
@@ -389,6 +394,8 @@ def follow_ups(request: AuthenticatedRequest) -> HttpResponse:
     open_ones = visible.filter(closed_at__isnull=True).order_by("absence__day", "pk")
     closed = visible.filter(closed_at__isnull=False).order_by("-closed_at")[:20]
     rows = [(follow_up, FollowUpForm(initial=_follow_up_initial(follow_up))) for follow_up in open_ones]
+    shown = [follow_up.absence.child for follow_up in [*open_ones, *closed]]
+    health_records_read(request.user, shown, view="follow_ups", channel=AccessChannel.PAGE)
     return render(request, "daycare/attendance/follow_ups.html", {"rows": rows, "closed": closed})
 
 
@@ -436,8 +443,10 @@ def institution_today(request: AuthenticatedRequest, code: uuid.UUID) -> HttpRes
         "missed_after": services.expected_absent_after(today),
         "is_after": now >= services.expected_absent_after(today),
         "refusals": refused_pickups(institution, today),
-        "illness": illness_absences(institution, today),
+        "illness": (illness := list(illness_absences(institution, today))),
     }
+    children = [absence.child for absence in illness]
+    health_records_read(request.user, children, view="institution_today", channel=AccessChannel.PAGE)
     return render(request, "daycare/attendance/institution_today.html", context)
 
 
@@ -458,6 +467,7 @@ def child_attendance(request: AuthenticatedRequest, code: uuid.UUID) -> HttpResp
         "day": day,
         "entry": day_entry(kid, day),
     }
+    health_record_read(request.user, kid, view="child_attendance", channel=AccessChannel.PAGE)
     return render(request, "daycare/attendance/child_attendance.html", context)
 
 

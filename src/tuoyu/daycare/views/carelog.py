@@ -44,11 +44,13 @@ from tuoyu.daycare.selectors.carelog import (
     published_reports_of_guardian,
 )
 from tuoyu.daycare.services import carelog as services
-from tuoyu.enrolment.models import Child
+from tuoyu.enrolment.access_log import health_record_read, health_records_read
+from tuoyu.enrolment.models import AccessChannel, Child
 from tuoyu.enrolment.selectors import children_of_guardian
 from tuoyu.refusals import Refusal, show_errors
 from tuoyu.registry.models import CareClass
 from tuoyu.registry.selectors import actor_may
+from tuoyu.uploads import serve_upload
 
 # Shared ------------------------------------------------------------------------------------------------
 
@@ -240,6 +242,7 @@ def batch_entry(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         "day": day,
         "now": timezone.localtime().strftime("%H:%M"),
     }
+    health_records_read(request.user, children, view="daily_care", channel=AccessChannel.PAGE)
     return render(request, "daycare/carelog/batch.html", context)
 
 
@@ -297,6 +300,7 @@ def child_day_page(request: AuthenticatedRequest, code: UUID, child: UUID) -> Ht
         "instructions": list(instructions_valid_on(kid, day)),
         "default_ml": {"water": DEFAULT_ML[LogKind.WATER], "bottle": DEFAULT_ML[LogKind.BOTTLE]},
     }
+    health_record_read(request.user, kid, view="daily_care", channel=AccessChannel.PAGE)
     return render(request, "daycare/carelog/child_day.html", context)
 
 
@@ -372,6 +376,9 @@ def report_review(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         "next_day": day + datetime.timedelta(days=1),
         "is_today": day == timezone.localdate(),
     }
+    health_records_read(
+        request.user, [d.child for d in days], view="daily_reports", channel=AccessChannel.PAGE
+    )
     return render(request, "daycare/carelog/report_review.html", context)
 
 
@@ -409,15 +416,13 @@ def report_publish(request: AuthenticatedRequest, code: UUID, child: UUID, day: 
     kid = _child_of_class(care_class, child)
     the_day = _parse_day(day, strict=True)
     try:
-        if "summary" in request.POST:
-            services.daily_report_save_summary(
-                actor=request.user,
-                child=kid,
-                care_class=care_class,
-                day=the_day,
-                summary=request.POST.get("summary", ""),
-            )
-        services.daily_report_publish(actor=request.user, child=kid, care_class=care_class, day=the_day)
+        services.daily_report_publish(
+            actor=request.user,
+            child=kid,
+            care_class=care_class,
+            day=the_day,
+            summary=request.POST.get("summary"),
+        )
     except ValidationError as error:
         show_errors(request, error)
     else:
@@ -494,17 +499,7 @@ def report_photo_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def report_photo(request: AuthenticatedRequest, pk: int) -> FileResponse:
     """A photo of a report, for the child's guardians (published days) and the staff of the class."""
     photo = get_visible_or_404(photos_visible_to(request.user), pk=pk)
-    try:
-        handle = photo.image.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=_content_type(photo.image.name or ""))
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
-def _content_type(name: str) -> str:
-    return "image/png" if name.lower().endswith(".png") else "image/jpeg"
+    return serve_upload(photo.image)
 
 
 # Activity corners --------------------------------------------------------------------------------------
@@ -563,6 +558,7 @@ def family_report(request: AuthenticatedRequest, child: UUID, day: str) -> HttpR
     services.daily_report_mark_read(guardian=request.user, report=report)
     the_day = child_day(report.child, report.day, published_only=True)
     context = {"report": report, "the_day": the_day, "child": report.child}
+    health_record_read(request.user, report.child, view="daily_reports", channel=AccessChannel.PAGE)
     return render(request, "daycare/carelog/family_report.html", context)
 
 
@@ -628,7 +624,13 @@ def medication(request: AuthenticatedRequest) -> HttpResponse:
                 % {"child": kid.name, "medicine": data["medicine"]},
             )
             return redirect("daycare:medication")
-    instructions = medication_instructions_visible_to(request.user).filter(child__in=children)[:50]
+    instructions = list(
+        medication_instructions_visible_to(request.user)
+        .filter(child__in=children)
+        .select_related("child")[:50]
+    )
+    shown = [instruction.child for instruction in instructions]
+    health_records_read(request.user, shown, view="medication", channel=AccessChannel.PAGE)
     context = {"form": form, "children": children, "instructions": instructions, "today": today}
     return render(request, "daycare/carelog/medication.html", context)
 

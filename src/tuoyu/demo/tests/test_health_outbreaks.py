@@ -6,9 +6,9 @@ thresholds."""
 import datetime
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
+from tests.personas import signed_in_client
 from tuoyu.accounts.models import User
 from tuoyu.daycare.models import Absence, Attendance
 from tuoyu.demo.daycare import is_working_day
@@ -105,8 +105,7 @@ def test_no_outbreak_finding_and_the_regulator_sees_it_as_resolved() -> None:
     assert list(outbreaks_visible_to(regulator)) == [the_outbreak()]
     assert not Finding.objects.filter(rule_code="OUT-01").exists()
 
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(regulator)
+    client = signed_in_client(regulator)
     page = client.get("/health/outbreaks/").content.decode()
 
     assert 'id="no-active-outbreak"' in page and f'data-outbreak="{the_outbreak().pk}"' in page

@@ -3,16 +3,19 @@
 import io
 import json
 import re
+from base64 import b32decode
 
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core.management import call_command
 from django.db.models import Model
 from django.test import Client
+from django_otp.oath import totp
 from rest_framework.test import APIClient
 
 from tuoyu.accounts.models import RoleAssignment, User
 from tuoyu.demo import district
+from tuoyu.demo.management.commands.seed_demo import DEMO_OTP_SECRET
 from tuoyu.regions.models import Population, Region
 from tuoyu.registry.models import (
     CareClass,
@@ -107,12 +110,14 @@ def test_seed_demo_json_lists_every_demo_account() -> None:
 
     assert isinstance(accounts, list)
     for account in accounts:
-        assert set(account) == {"persona", "role", "phone", "password", "institution"}
+        second_factor = {"otp_secret"} if account["role"] in ("regulator", "admin") else set()
+        assert set(account) == {"persona", "role", "phone", "password", "institution"} | second_factor
     personas = {account["persona"]: account for account in accounts}
     assert {"regulator", "director", "caregiver", "health_worker", "doctor", "guardian"} <= set(personas)
     assert personas["director"]["role"] == "director"
     assert personas["director"]["institution"] == "爱彼宝济宁托育中心"
     assert personas["regulator"]["institution"] is None
+    assert personas["regulator"]["otp_secret"] == personas["admin"]["otp_secret"] == DEMO_OTP_SECRET
 
 
 def test_seed_demo_json_prints_only_json_even_on_the_first_run() -> None:
@@ -124,13 +129,18 @@ def test_seed_demo_json_prints_only_json_even_on_the_first_run() -> None:
     json.loads(out.getvalue())
 
 
-def test_every_demo_account_can_sign_in() -> None:
+def test_every_demo_account_can_sign_in_with_the_documented_second_factor() -> None:
     for account in demo_accounts():
         client = Client()
         response = client.post(
             "/accounts/login/", {"username": account["phone"], "password": account["password"]}
         )
         assert response.status_code == 302, account["persona"]
+        if "otp_secret" in account:  # the regulator and the administrator: the app's code next
+            assert response["Location"] == "/accounts/login/verify/"
+            code = f"{totp(b32decode(str(account['otp_secret']))):06d}"
+            response = client.post("/accounts/login/verify/", {"code": code})
+            assert response.status_code == 302, account["persona"]
         assert client.session[SESSION_KEY] == str(User.objects.get(phone=account["phone"]).pk)
         assert client.get("/accounts/me/").status_code == 200
 

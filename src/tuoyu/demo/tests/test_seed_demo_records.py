@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from tests.personas import signed_in_client
 from tuoyu.accounts.models import User
 from tuoyu.filings.models import Filing, FilingState
 from tuoyu.supervision.models import Finding
@@ -86,8 +87,7 @@ def test_the_demo_has_a_filing_awaiting_review_and_a_returned_one_with_its_reaso
 
 @pytest.mark.usefixtures("demo")
 def test_the_regulator_sees_the_filing_awaiting_review_in_the_queue() -> None:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(User.objects.get(phone=REGULATOR))
+    client = signed_in_client(User.objects.get(phone=REGULATOR))
 
     queue = client.get("/filings/").context["queue"]
 

@@ -10,7 +10,15 @@ from rest_framework.test import APIClient
 
 from tuoyu.accounts.models import User
 from tuoyu.enrolment import services
-from tuoyu.enrolment.models import Child, Consent, EntryExam, Guardianship, PickupPerson, PrivacyNotice
+from tuoyu.enrolment.models import (
+    Child,
+    Consent,
+    EntryExam,
+    Guardianship,
+    HealthRecordAccess,
+    PickupPerson,
+    PrivacyNotice,
+)
 from tuoyu.enrolment.selectors import has_current_consent
 from tuoyu.enrolment.tests.conftest import MakeChild
 from tuoyu.enrolment.tests.helpers import apply, born_months_before, today
@@ -326,3 +334,5 @@ def test_the_api_lists_and_records_exams_for_the_guardian(
 
     assert created.status_code == 201, created.content
     assert [(e["result"], e["medical_institution"]) for e in listed.json()] == [("fail", "甲区妇幼保健院")]
+    read = HealthRecordAccess.objects.get()
+    assert (read.user, read.child, read.view, read.channel) == (guardian, child, "entry_exams", "api")

@@ -202,7 +202,7 @@ def test_a_bad_point_is_a_400_with_a_message(anonymous_api: APIClient, near: str
     response = anonymous_api.get("/api/v1/institutions/", {"near": near})
 
     assert response.status_code == 400
-    assert response.json()["near"] == [message]
+    assert response.json()["detail"]["near"] == [message]
 
 
 @pytest.mark.usefixtures("three")

@@ -18,18 +18,18 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.urls import path
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tuoyu.accounts.access import get_visible_or_404
-from tuoyu.enrolment.models import Child
+from tuoyu.enrolment.access_log import LogsHealthReads
+from tuoyu.enrolment.models import AccessChannel, Child
 from tuoyu.health.api.common import signed_in_user, validated_input
 from tuoyu.health.development import SIGNS_BY_CODE
 from tuoyu.health.models import (
-    AccessChannel,
     DevelopmentScreening,
     ExamKind,
     HealthExam,
@@ -52,7 +52,10 @@ from tuoyu.health.selectors.care import (
 )
 from tuoyu.health.selectors.schedule import ChildSchedule, ItemStatus, child_schedule, overdue_visible_to
 from tuoyu.health.services import care as services
-from tuoyu.health.services.access import health_record_open, health_record_read
+from tuoyu.health.services.access import health_record_open, health_record_read, health_records_read
+from tuoyu.refusals import refused
+
+REFUSED = refused("date_in_future", "already_closed")
 
 
 def _open(request: Request, code: Any, view: str) -> Child:
@@ -85,17 +88,6 @@ class CareAPIView(APIView):
         return super().handle_exception(exc)
 
 
-class CareRecordRefusalSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="What a program can act on, e.g. date_in_future.")
-    detail = serializers.CharField(help_text="The message for a person, in the request's language.")
-
-
-REFUSED = {
-    400: OpenApiResponse(CareRecordRefusalSerializer, description="Refused because of the input."),
-    409: OpenApiResponse(CareRecordRefusalSerializer, description="Refused because of the state."),
-}
-
-
 # Schedule ---------------------------------------------------------------------------------------------
 
 
@@ -110,7 +102,7 @@ class CareScheduleItemSerializer(serializers.Serializer):
     status_label = serializers.CharField()
     in_care = serializers.BooleanField(help_text="Due during the current place of care.")
     days_overdue = serializers.IntegerField()
-    examined_on = serializers.DateField(source="exam.examined_on", default=None)
+    examined_on = serializers.DateField(source="exam.examined_on", default=None, allow_null=True)
 
 
 class CareScheduleSerializer(serializers.Serializer):
@@ -235,7 +227,11 @@ class CareScreeningInputSerializer(serializers.Serializer):
     )
     screened_on = serializers.DateField(help_text="Not in the future.")
     positive_signs = serializers.ListField(
-        child=serializers.CharField(), required=False, default=list, help_text="Codes, e.g. m18_walk."
+        child=serializers.CharField(max_length=20),
+        required=False,
+        default=list,
+        max_length=50,
+        help_text="Codes, e.g. m18_walk.",
     )
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     referred_to = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
@@ -354,10 +350,15 @@ class ReferralView(CareAPIView):
         return Response(CareReferralSerializer(referral).data)
 
 
-class ReferralListView(generics.ListAPIView):
+class ReferralListView(LogsHealthReads, generics.ListAPIView):
     """The referrals of the children in care where the caller follows up health, open ones first."""
 
     serializer_class = CareReferralSerializer
+    health_view = "referrals"
+
+    def children_of(self, item: Referral) -> list[Child]:
+        return [item.child]
+
     queryset = Referral.objects.none()
 
     def get_queryset(self) -> QuerySet[Referral]:
@@ -442,7 +443,14 @@ class OverdueView(CareAPIView):
     def get(self, request: Request) -> Response:
         _require_follow_up(request)
         day: datetime.date = timezone.localdate()
-        return Response(CareOverdueChildSerializer(overdue_visible_to(request.user, day=day), many=True).data)
+        schedules = overdue_visible_to(request.user, day=day)
+        health_records_read(
+            request.user,
+            [schedule.child for schedule in schedules],
+            view="overdue",
+            channel=AccessChannel.API,
+        )
+        return Response(CareOverdueChildSerializer(schedules, many=True).data)
 
 
 urlpatterns = [

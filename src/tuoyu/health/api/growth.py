@@ -20,29 +20,26 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tuoyu.accounts.access import Perm, has_perm
+from tuoyu.enrolment.models import AccessChannel
 from tuoyu.health.api.common import signed_in_user, validated_input
 from tuoyu.health.growth.batch import FLAG_EXPLANATIONS, assess, classification_words, flag_explanations
-from tuoyu.health.models import AccessChannel, Measurement, Position
+from tuoyu.health.models import Measurement, Position
 from tuoyu.health.selectors.growth import measurements_of
 from tuoyu.health.services.access import health_record_open
 from tuoyu.health.services.growth import measurement_record
 from tuoyu.parsers import DepthSafeJSONParser
-from tuoyu.refusals import Refusal
+from tuoyu.refusals import ErrorSerializer, Refusal
 
 MAX_ITEMS = 10_000
 CALCULATOR_PERMS = (Perm.VIEW_HEALTH, Perm.RECORD_MEDICAL, Perm.SUPERVISE_REGION)
 VIEW = "growth"
-
-
-class GrowthRefusalSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="What a program can act on, e.g. too_many_items.")
-    detail = serializers.CharField(help_text="The message for a person, in the request's language.")
 
 
 DEFICIT_STATUSES = ["normal", "moderate", "severe"]
@@ -96,7 +93,11 @@ class GrowthZScoreItemInputSerializer(serializers.Serializer):
 
 
 class GrowthZScoresInputSerializer(serializers.Serializer):
-    items = GrowthZScoreItemInputSerializer(many=True, help_text=f"At most {MAX_ITEMS:,} items.")
+    items = serializers.ListField(
+        child=GrowthZScoreItemInputSerializer(),
+        max_length=MAX_ITEMS,
+        help_text=f"At most {MAX_ITEMS:,} items.",
+    )
 
 
 class GrowthZScoreResultSerializer(serializers.Serializer):
@@ -131,8 +132,14 @@ class GrowthZScoresResponseSerializer(serializers.Serializer):
 
 
 class MayUseGrowthCalculator(BasePermission):
+    """Health workers, doctors and regulators; for anyone else signed in the calculator does not exist."""
+
     def has_permission(self, request: Request, view: object) -> bool:
-        return any(has_perm(request.user, perm) for perm in CALCULATOR_PERMS)
+        if not request.user.is_authenticated:
+            return False  # 401: sign in first
+        if not any(has_perm(request.user, perm) for perm in CALCULATOR_PERMS):
+            raise NotFound
+        return True
 
 
 def _items(data: Any) -> list[Any]:
@@ -158,7 +165,7 @@ class ZScoresView(APIView):
         request=GrowthZScoresInputSerializer,
         responses={
             200: GrowthZScoresResponseSerializer,
-            400: OpenApiResponse(GrowthRefusalSerializer, description="No list of items, or too many."),
+            400: OpenApiResponse(ErrorSerializer, description="No list of items, or too many."),
         },
     )
     def post(self, request: Request) -> Response:
@@ -235,7 +242,7 @@ class ChildMeasurementsView(APIView):
         request=GrowthMeasurementInputSerializer,
         responses={
             201: GrowthMeasurementSerializer,
-            400: OpenApiResponse(GrowthRefusalSerializer, description="e.g. measured_in_future."),
+            400: OpenApiResponse(ErrorSerializer, description="e.g. measured_in_future."),
         },
     )
     def post(self, request: Request, code: uuid.UUID) -> Response:

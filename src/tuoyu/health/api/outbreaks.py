@@ -16,7 +16,7 @@ from django.http import Http404
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -41,33 +41,13 @@ from tuoyu.health.selectors.outbreaks import (
 )
 from tuoyu.health.services import outbreaks as services
 from tuoyu.health.services.access import health_record_open, health_record_read, health_records_read
+from tuoyu.parsers import query_flag
+from tuoyu.refusals import refused
 
 
 def _require_watcher(request: Request) -> None:
     if not has_perm(request.user, Perm.WATCH_OUTBREAKS):
         raise Http404
-
-
-def _is_true(value: str | None) -> bool:
-    return value in ("true", "1")
-
-
-class OutbreakRefusalSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="What a program can act on, e.g. already_reported.")
-    detail = serializers.CharField(help_text="The message for a person, in the request's language.")
-
-
-def _refused(example_400: str, example_409: str | None = None) -> dict[int, OpenApiResponse]:
-    responses = {
-        400: OpenApiResponse(
-            OutbreakRefusalSerializer, description=f"Refused: the input (e.g. {example_400})."
-        )
-    }
-    if example_409:
-        responses[409] = OpenApiResponse(
-            OutbreakRefusalSerializer, description=f"Refused: the state (e.g. {example_409})."
-        )
-    return responses
 
 
 ACTIVE_PARAMETER = OpenApiParameter(
@@ -203,7 +183,7 @@ class OutbreakListView(generics.ListAPIView):
         request = self.request
         _require_watcher(request)
         outbreaks = active_first(outbreaks_visible_to(request.user))
-        if _is_true(request.query_params.get("active")):
+        if query_flag(request.query_params, "active"):
             outbreaks = outbreaks.filter(resolved_at__isnull=True)
         return outbreaks
 
@@ -236,7 +216,7 @@ class OutbreakReportView(APIView):
 
     @extend_schema(
         request=OutbreakReportInputSerializer,
-        responses={200: OutbreakDetailSerializer, **_refused("report_required", "already_reported")},
+        responses={200: OutbreakDetailSerializer, **refused("report_required", "already_reported")},
     )
     def post(self, request: Request, pk: int) -> Response:
         outbreak = get_visible_or_404(outbreaks_recordable_by(request.user), pk=pk)
@@ -252,7 +232,7 @@ class OutbreakResolveView(APIView):
 
     @extend_schema(
         request=OutbreakResolveInputSerializer,
-        responses={200: OutbreakDetailSerializer, **_refused("resolution_required", "report_first")},
+        responses={200: OutbreakDetailSerializer, **refused("resolution_required", "report_first")},
     )
     def post(self, request: Request, pk: int) -> Response:
         outbreak = get_visible_or_404(outbreaks_recordable_by(request.user), pk=pk)
@@ -323,7 +303,7 @@ class DiagnosisCreateView(APIView):
 
     @extend_schema(
         request=DiagnosisInputSerializer,
-        responses={201: DiagnosisSerializer, **_refused("onset_in_future", "already_diagnosed")},
+        responses={201: DiagnosisSerializer, **refused("onset_in_future", "already_diagnosed")},
     )
     def post(self, request: Request) -> Response:
         data = validated_input(DiagnosisInputSerializer, request)
@@ -346,7 +326,7 @@ class ReturnCertificateView(APIView):
         request=ReturnCertificateInputSerializer,
         responses={
             201: DiagnosisSerializer,
-            **_refused("certificate_before_exclusion_ends", "already_certified"),
+            **refused("certificate_before_exclusion_ends", "already_certified"),
         },
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -383,13 +363,13 @@ class QuarantineListView(generics.ListAPIView):
         request = self.request
         _require_watcher(request)
         quarantines = quarantines_visible_to(request.user).order_by("-starts_on", "-pk")
-        if _is_true(request.query_params.get("active")):
+        if query_flag(request.query_params, "active"):
             quarantines = quarantines.filter(ends_on__gte=timezone.localdate())
         return quarantines
 
     @extend_schema(
         request=QuarantineInputSerializer,
-        responses={201: OutbreakQuarantineSerializer, **_refused("quarantine_over", "already_in_quarantine")},
+        responses={201: OutbreakQuarantineSerializer, **refused("quarantine_over", "already_in_quarantine")},
     )
     def post(self, request: Request) -> Response:
         data = validated_input(QuarantineInputSerializer, request)

@@ -20,9 +20,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm
-from tuoyu.enrolment.models import Child
+from tuoyu.enrolment.access_log import LogsHealthReads
+from tuoyu.enrolment.models import AccessChannel, Child, HealthRecordAccess
 from tuoyu.health.api.common import signed_in_user, validated_input
-from tuoyu.health.models import AccessChannel, DoctorVisit, HealthRecordAccess
+from tuoyu.health.models import DoctorVisit
 from tuoyu.health.selectors.access import health_children_recordable_by
 from tuoyu.health.selectors.records import (
     AccessLogFilter,
@@ -41,6 +42,7 @@ from tuoyu.health.selectors.records import (
 )
 from tuoyu.health.services.access import health_record_open
 from tuoyu.health.services.visits import doctor_visit_record
+from tuoyu.parsers import MAX_LIST_ITEMS
 from tuoyu.refusals import Refusal
 
 
@@ -82,11 +84,15 @@ class HealthChildSerializer(serializers.Serializer):
         return row.child.age_months()
 
 
-class HealthChildListView(generics.ListAPIView):
+class HealthChildListView(LogsHealthReads, generics.ListAPIView):
     """The children whose health record the caller may open: a guardian's own, then the children in care
-    at the caller's institutions (by institution and class). Listing is not a read: nothing is logged."""
+    at the caller's institutions (by institution and class), with growth and open referrals (logged)."""
 
     serializer_class = HealthChildSerializer
+    health_view = "children_list"
+
+    def children_of(self, item: Any) -> list[Child]:
+        return [item.child]
 
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # the schema: rows about children
@@ -183,17 +189,26 @@ class DoctorVisitSerializer(serializers.ModelSerializer):
 class DoctorVisitInSerializer(serializers.Serializer):
     institution = serializers.UUIDField(help_text="A partner institution of the doctor's hospital.")
     visited_on = serializers.DateField(help_text="Not in the future.")
-    summary = serializers.CharField()
+    summary = serializers.CharField(max_length=2000)
     children = serializers.ListField(
-        child=serializers.UUIDField(), required=False, default=list, help_text="Codes of the children seen."
+        child=serializers.UUIDField(),
+        required=False,
+        default=list,
+        max_length=MAX_LIST_ITEMS,
+        help_text="Codes of the children seen.",
     )
 
 
-class DoctorVisitListView(generics.ListAPIView):
+class DoctorVisitListView(LogsHealthReads, generics.ListAPIView):
     """GET: the visits to the caller's institutions (directors, health workers, partner doctors).
     POST: a partner-hospital doctor records a visit; refusals answer 400 with ``{"code", "detail"}``."""
 
     serializer_class = DoctorVisitSerializer
+    health_view = "visits"
+
+    def children_of(self, item: DoctorVisit) -> list[Child]:
+        return list(item.children.all())
+
     queryset = DoctorVisit.objects.none()  # for the schema; get_queryset scopes every request
 
     def get_queryset(self) -> QuerySet[DoctorVisit]:

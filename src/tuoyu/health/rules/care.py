@@ -67,10 +67,17 @@ def exams_overdue(institution: Institution, day: datetime.date) -> Iterator[Dete
         if len(schedules) > CHILDREN_IN_EVIDENCE
         else ""
     )
+    by_kind: dict[str, int] = {}
+    for schedule in schedules:
+        for item in schedule.overdue:
+            name = f"{item.age_months}月龄{KIND_NAMES_ZH[item.kind]}"
+            by_kind[name] = by_kind.get(name, 0) + 1
+    counted = "、".join(f"{name}{count}项" for name, count in sorted(by_kind.items()))
     yield Detected(
         "institution",
         institution.name,
         f"{len(schedules)}名幼儿共{items}项检查逾期超过30天：" + "；".join(lines) + more,
+        summary=f"{len(schedules)}名幼儿共{items}项检查逾期超过30天：{counted}",
     )
 
 
@@ -106,6 +113,8 @@ def referral_without_outcome(institution: Institution, day: datetime.date) -> It
             referral.child.name,
             f"{referral.referred_on:%Y-%m-%d}因{REASON_NAMES_ZH[referral.reason]}转诊{where}："
             f"{referral.detail}；至今未记录转诊结果",
+            summary=f"转诊超过{REFERRAL_OUTCOME_DAYS}天未记录转诊结果",
+            about_child=True,
         )
 
 
@@ -153,4 +162,6 @@ def immunisation_recheck_missing(institution: Institution, day: datetime.date) -
             f"child:{child.code}",
             child.name,
             f"{placement.care_class.name}，{year}年12月全月在托，{year}年12月31日前未完成预防接种证复查{catch_up}",
+            summary=f"{placement.care_class.name}：{year}年12月31日前未完成预防接种证复查",
+            about_child=True,
         )

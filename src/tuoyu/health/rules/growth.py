@@ -38,4 +38,6 @@ def undernutrition_not_followed_up(institution: Institution, day: datetime.date)
             due.child.name,
             f"{due.measurement.measured_on:%Y-%m-%d}测量：{found}；已{due.days_since}天未复测"
             f"（应每月随访，间隔不超过{FOLLOW_UP_DAYS}天）",
+            summary=f"营养不良幼儿超过{FOLLOW_UP_DAYS}天未随访测量",
+            about_child=True,
         )

@@ -13,8 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tuoyu.accounts.access import Perm, actor_pk, has_perm, scope_of
-from tuoyu.enrolment.models import Child
-from tuoyu.health.models import HealthRecordAccess
+from tuoyu.enrolment.models import Child, HealthRecordAccess
 from tuoyu.registry.models import Institution
 from tuoyu.registry.selectors import institutions_visible_to
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuoyu.accounts.access import Perm, roles_of, scope_of
 from tuoyu.accounts.models import Role, RoleAssignment, User
-from tuoyu.enrolment.models import Child, Placement
+from tuoyu.enrolment.models import Child, HealthRecordAccess, Placement
 from tuoyu.enrolment.selectors import children_of_guardian, is_guardian_of, placements_visible_to
 from tuoyu.health.growth.batch import ClassificationFinding, classification_findings
 from tuoyu.health.models import (
@@ -28,7 +28,6 @@ from tuoyu.health.models import (
     Diagnosis,
     DoctorVisit,
     HealthExam,
-    HealthRecordAccess,
     ImmunisationCheck,
     Measurement,
     Referral,

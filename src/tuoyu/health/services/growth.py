@@ -111,6 +111,9 @@ def measurement_record(
         measured_by=actor,
         recorded_at=now,
     )
+    measurement.clean_fields(
+        exclude=["age_days"]
+    )  # physically impossible values first (Measurement's ranges)
     (error,) = measurements_assess([measurement], today=today)
     if error is not None:
         raise Refusal(error.detail, error.code)

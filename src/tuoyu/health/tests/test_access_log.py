@@ -12,8 +12,7 @@ from rest_framework.test import APIClient
 
 from tuoyu.accounts.models import User
 from tuoyu.daycare.factories import placed_child
-from tuoyu.enrolment.models import Child
-from tuoyu.health.models import AccessChannel, HealthRecordAccess
+from tuoyu.enrolment.models import AccessChannel, Child, HealthRecordAccess
 from tuoyu.health.services.access import health_record_read
 from tuoyu.health.tests.records_helpers import CHILD_NAME, child_x, family
 from tuoyu.registry.models import CareClass

@@ -22,8 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from tuoyu.accounts.models import User
-from tuoyu.enrolment.models import Child
-from tuoyu.health.models import AccessChannel, HealthRecordAccess
+from tuoyu.enrolment.models import AccessChannel, Child, HealthRecordAccess
 from tuoyu.health.tests.records_helpers import (
     FAMILY_PHONE,
     PICKUP_PHONE,

@@ -11,13 +11,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tuoyu.accounts.models import User
-from tuoyu.enrolment.models import Child
+from tuoyu.enrolment.models import AccessChannel, Child, HealthRecordAccess
 from tuoyu.health.models import (
-    AccessChannel,
     DevelopmentScreening,
     ExamKind,
     HealthExam,
-    HealthRecordAccess,
     ImmunisationCheck,
     Referral,
     ReferralReason,
@@ -269,7 +267,8 @@ def test_the_lists_of_referrals_and_overdue_exams(api_as: ApiAs, kid: Child) -> 
     [row] = overdue
     assert (row["child"], row["care_class"]["name"], len(row["items"])) == (str(kid.code), "星星托大班", 6)
     assert {item["status"] for item in row["items"]} == {"overdue"}
-    assert not HealthRecordAccess.objects.exists()
+    reads = HealthRecordAccess.objects.filter(child=kid, channel="api")
+    assert sorted(reads.values_list("view", flat=True)) == ["overdue", "referrals"]  # one read per answer
 
 
 @pytest.mark.parametrize("path", ["/api/v1/health/referrals/", "/api/v1/health/overdue/"])

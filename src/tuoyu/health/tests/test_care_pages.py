@@ -12,13 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tuoyu.accounts.models import User
-from tuoyu.enrolment.models import CareTask, Child
+from tuoyu.enrolment.models import AccessChannel, CareTask, Child, HealthRecordAccess
 from tuoyu.health.models import (
-    AccessChannel,
     DevelopmentScreening,
     ExamKind,
     HealthExam,
-    HealthRecordAccess,
     ImmunisationCheck,
     Referral,
     ReferralReason,
@@ -311,7 +309,8 @@ def test_the_overdue_list_shows_each_child_with_its_overdue_exams(
     html = response.content.decode()
     assert f'data-child="{kid.code}"' in html
     assert html.count("data-item=") == 6
-    assert not HealthRecordAccess.objects.exists()  # a list, not a read of a record
+    read = HealthRecordAccess.objects.get()  # the list shows each child's overdue exams: a read
+    assert (read.child, read.view, read.user.pk) == (kid, "overdue", response.wsgi_request.user.pk)
 
 
 @pytest.mark.parametrize("url", ["/health/overdue/", "/health/referrals/"])
@@ -360,4 +359,4 @@ def test_the_referrals_list_shows_open_ones_first_and_marks_those_without_an_out
         str(closed.pk),
     ]
     assert html.count("data-late") == 1
-    assert not HealthRecordAccess.objects.exists()
+    assert list(HealthRecordAccess.objects.values_list("child", "view")) == [(kid.pk, "referrals")]

@@ -5,14 +5,16 @@ in words; the chart as inline SVG; adding a measurement from the page."""
 import datetime
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
 from tuoyu.accounts.models import User
-from tuoyu.enrolment.models import Child
-from tuoyu.health.models import HealthRecordAccess, Measurement, MeasurementSource, Referral
+from tuoyu.enrolment.models import Child, HealthRecordAccess
+from tuoyu.health.models import Measurement, MeasurementSource, Referral
 from tuoyu.health.tests.growth_helpers import child_in_care, days_ago, raw_measurement
 from tuoyu.registry.models import CareClass
 
@@ -136,8 +138,9 @@ def test_the_chart_is_chosen_by_its_code(client_as: ClientAs, child: Child, char
 
 def test_the_page_prints_without_navigation_forms_or_chart_choice(client_as: ClientAs, child: Child) -> None:
     html = client_as("guardian").get(growth_url(child)).content.decode()
+    stylesheet = (Path(settings.BASE_DIR) / "static" / "tuoyu" / "tuoyu.css").read_text()
 
-    assert "@media print" in html
+    assert "@media print" in stylesheet and ".growth-no-print" in stylesheet.split("@media print")[-1]
     assert '<section class="card growth-no-print" id="add"' in html
     assert '<ul class="chart-choice growth-no-print"' in html
 

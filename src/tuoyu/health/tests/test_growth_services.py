@@ -146,13 +146,32 @@ def test_a_value_that_does_not_fit_the_record_is_refused(child: Child, health_wo
     assert not Measurement.objects.exists()
 
 
-# Impossible values: stored and explained ------------------------------------------------------------------
+# Impossible values are refused; implausible ones are stored and explained ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"weight_kg": Decimal("-3.00")}, "weight_kg"),
+        ({"weight_kg": Decimal("500.00")}, "weight_kg"),
+        ({"length_cm": Decimal("400.0"), "position": "l"}, "length_cm"),
+        ({"head_cm": Decimal("0.1")}, "head_cm"),
+    ],
+)
+def test_physically_impossible_values_are_refused_naming_the_range(
+    child: Child, health_worker_x: User, values: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        record(health_worker_x, child, **values)
+
+    (message,) = refused.value.message_dict[field]
+    assert "is not possible here: enter a value from" in message
+    assert not Measurement.objects.exists()
 
 
 @pytest.mark.parametrize(
     ("values", "flag"),
     [
-        ({"weight_kg": Decimal("-3.00")}, "weight_not_positive"),
         ({"weight_kg": Decimal("40.00")}, "zwei_implausible"),
         (
             {"weight_kg": Decimal("12.00"), "length_cm": Decimal("125.0"), "position": "h"},
@@ -160,7 +179,7 @@ def test_a_value_that_does_not_fit_the_record_is_refused(child: Child, health_wo
         ),
     ],
 )
-def test_impossible_values_are_stored_with_flags(
+def test_implausible_values_are_stored_with_flags(
     child: Child, health_worker_x: User, values: dict[str, Any], flag: str
 ) -> None:
     measurement = record(health_worker_x, child, **values)

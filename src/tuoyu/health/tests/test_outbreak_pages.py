@@ -15,14 +15,8 @@ from django.utils import timezone
 
 from tuoyu.accounts.models import User
 from tuoyu.daycare.models import Symptom
-from tuoyu.enrolment.models import Child
-from tuoyu.health.models import (
-    ClassQuarantine,
-    Diagnosis,
-    HealthRecordAccess,
-    OutbreakReport,
-    ReturnCertificate,
-)
+from tuoyu.enrolment.models import Child, HealthRecordAccess
+from tuoyu.health.models import ClassQuarantine, Diagnosis, OutbreakReport, ReturnCertificate
 from tuoyu.health.services import outbreaks as services
 from tuoyu.health.tests.outbreak_helpers import (
     _english,

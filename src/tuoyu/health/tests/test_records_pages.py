@@ -14,8 +14,8 @@ from django.urls import reverse
 from tuoyu.accounts.models import User
 from tuoyu.daycare.factories import placed_child
 from tuoyu.enrolment.factories import ServiceAgreementFactory
-from tuoyu.enrolment.models import Child
-from tuoyu.health.models import AccessChannel, DoctorVisit, HealthRecordAccess
+from tuoyu.enrolment.models import AccessChannel, Child, HealthRecordAccess
+from tuoyu.health.models import DoctorVisit
 from tuoyu.health.tests.records_helpers import (
     CHILD_NAME,
     FAMILY_PHONE,
@@ -74,13 +74,14 @@ def test_the_doctor_lists_the_children_of_partner_institutions_by_institution_an
     assert at_y.name not in html
 
 
-def test_listing_the_children_is_not_a_read_of_their_records(
-    client_as: Callable[[str], Client], child_x: Child
+def test_listing_the_children_with_their_growth_is_a_read_of_each_record(
+    client_as: Callable[[str], Client], child_x: Child, doctor: User, family: User
 ) -> None:
     page(client_as("doctor"), reverse("health:children"))
     page(client_as("family"), reverse("health:children"))
 
-    assert not HealthRecordAccess.objects.exists()
+    reads = HealthRecordAccess.objects.filter(child=child_x, view="children_list")
+    assert sorted(reads.values_list("user", flat=True)) == sorted([doctor.pk, family.pk])
 
 
 def test_a_guardian_lists_only_their_own_children_with_where_they_are_cared_for(

@@ -24,10 +24,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.access import AuthenticatedRequest, get_visible_or_404
-from tuoyu.enrolment.models import Child
+from tuoyu.enrolment.models import AccessChannel, Child
 from tuoyu.health.development import CHECKPOINTS, SIGNS_BY_CODE, SOURCE, SOURCE_EN, signs_at
 from tuoyu.health.models import (
-    AccessChannel,
     ExamKind,
     HearingResult,
     ImmunisationCheck,
@@ -47,7 +46,7 @@ from tuoyu.health.selectors.care import (
 )
 from tuoyu.health.selectors.schedule import ItemStatus, overdue_visible_to
 from tuoyu.health.services import care as services
-from tuoyu.health.services.access import health_record_open, health_record_read
+from tuoyu.health.services.access import health_record_open, health_record_read, health_records_read
 from tuoyu.health.views.common import form_recorded
 from tuoyu.refusals import show_errors
 from tuoyu.widgets import DateInput
@@ -357,6 +356,9 @@ def overdue(request: AuthenticatedRequest) -> HttpResponse:
         if not groups or groups[-1]["key"] != key:
             groups.append({"key": key, "placement": schedule.placement, "schedules": []})
         groups[-1]["schedules"].append(schedule)
+    health_records_read(
+        request.user, [schedule.child for schedule in schedules], view="overdue", channel=AccessChannel.PAGE
+    )
     context = {
         "groups": groups,
         "day": day,
@@ -374,6 +376,8 @@ def referrals(request: AuthenticatedRequest) -> HttpResponse:
     found = referrals_visible_to(request.user, day=day)
     open_referrals = list(found.filter(closed_at__isnull=True))
     closed = list(found.filter(closed_at__isnull=False)[:CLOSED_REFERRALS_SHOWN])
+    shown = [referral.child for referral in [*open_referrals, *closed]]
+    health_records_read(request.user, shown, view="referrals", channel=AccessChannel.PAGE)
     context = {
         "open_referrals": [
             (

@@ -21,10 +21,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.access import AuthenticatedRequest, get_visible_or_404
-from tuoyu.enrolment.models import Child
+from tuoyu.enrolment.models import AccessChannel, Child
 from tuoyu.health.growth.chart import CHARTS, DEFAULT_CHART, growth_chart
 from tuoyu.health.growth.zscores import HEIGHT_FROM_DAYS
-from tuoyu.health.models import AccessChannel, Position
+from tuoyu.health.models import Position
 from tuoyu.health.selectors.access import health_children_visible_to
 from tuoyu.health.selectors.growth import growth_recorder, measurement_rows, measurements_of
 from tuoyu.health.services.access import health_record_open, health_record_read

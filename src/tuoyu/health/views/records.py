@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from tuoyu.accounts.access import AuthenticatedRequest, Perm, has_perm
-from tuoyu.health.models import AccessChannel
+from tuoyu.enrolment.access_log import health_records_read
+from tuoyu.enrolment.models import AccessChannel
 from tuoyu.health.selectors.access import health_children_recordable_by
 from tuoyu.health.selectors.records import (
     AccessLogFilter,
@@ -56,13 +57,17 @@ VISITS_PAGE_SIZE = 20
 @require_safe
 def children_list(request: AuthenticatedRequest) -> HttpResponse:
     """Guardians: their own children. Institution staff and partner doctors: the children in care, by
-    institution and class. Listing is not a read of a record: nothing is logged here."""
+    institution and class, with their growth and open referrals: a read of each child's health data."""
     if not may_list_health_children(request.user):
         raise Http404
     today = timezone.localdate()
+    own_rows = own_children_rows(request.user, day=today)
+    groups = cared_for_groups(request.user, day=today)
+    shown = [row.child for row in own_rows] + [row.child for group in groups for row in group.rows]
+    health_records_read(request.user, shown, view="children_list", channel=AccessChannel.PAGE)
     context = {
-        "own_rows": own_children_rows(request.user, day=today),
-        "groups": cared_for_groups(request.user, day=today),
+        "own_rows": own_rows,
+        "groups": groups,
         "sees_visits": has_perm(request.user, Perm.VIEW_HEALTH),
         "today": today,
     }
@@ -155,14 +160,11 @@ def visits(request: AuthenticatedRequest) -> HttpResponse:
             return redirect("health:visits")
     elif request.method == "POST":
         raise Http404
-    context = {
-        "institutions": institutions,
-        "institution": institution,
-        "form": form,
-        "page": Paginator(visits_visible_to(request.user), VISITS_PAGE_SIZE).get_page(
-            request.GET.get("page")
-        ),
-    }
+    page = Paginator(visits_visible_to(request.user), VISITS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    seen = [child for visit in page for child in visit.children.all()]
+    health_records_read(request.user, seen, view="visits", channel=AccessChannel.PAGE)
+    context = {"institutions": institutions, "institution": institution, "form": form, "page": page}
     return render(request, "health/records/visits.html", context)
 
 

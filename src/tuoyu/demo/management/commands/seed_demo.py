@@ -2,6 +2,7 @@
 
 import datetime
 import json
+from base64 import b32decode
 from decimal import Decimal
 from typing import Any
 
@@ -11,9 +12,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
 from tuoyu.accounts.models import Role, User
+from tuoyu.accounts.second_factor import second_factor_required
 from tuoyu.demo import bookable, daycare, district, families, health, records
 from tuoyu.regions.factories import PopulationFactory, RegionFactory
 from tuoyu.regions.models import Region
@@ -78,6 +81,9 @@ DEMO_USERS: list[dict[str, Any]] = [
 UNDER_QUALIFIED_DIRECTOR_AT = "soe"
 ADMIN_USER = {"phone": "13800000000", "name": "系统管理员"}
 STAFF_ROLES_WITH_BACK_OFFICE = {Role.REGULATOR, Role.DIRECTOR}
+# Regulators and administrators sign in with a second factor. The demo's accounts of those roles share this
+# published secret (add it to an authenticator app, or run `manage.py demo_code`): never use it elsewhere.
+DEMO_OTP_SECRET = "TUOYUDEMOTUOYUDEMOTUOYUDEMOTUOYU"
 
 
 def staff_name(serial: int) -> str:
@@ -86,6 +92,12 @@ def staff_name(serial: int) -> str:
         + GIVEN[(serial * 7) % len(GIVEN)]
         + GIVEN[(serial * 13 + 5) % len(GIVEN)]
     )
+
+
+def demo_second_factor(user: User) -> TOTPDevice:
+    """The demo's authenticator app for this account, with the published demo secret."""
+    key = b32decode(DEMO_OTP_SECRET).hex()
+    return TOTPDevice.objects.create(user=user, name="demo", key=key, confirmed=True)
 
 
 class Command(BaseCommand):
@@ -247,13 +259,16 @@ class Command(BaseCommand):
             elif "at" in account:
                 scope["institution"] = institutions[account["at"]]
             RoleAssignmentFactory.create(user=user, role=account["role"], **scope)
-        UserFactory.create(
+            if second_factor_required(user):
+                demo_second_factor(user)
+        admin = UserFactory.create(
             phone=ADMIN_USER["phone"],
             display_name=ADMIN_USER["name"],
             password=factory.Transformer.Force(self.password_hash),
             is_staff=True,
             is_superuser=True,
         )
+        demo_second_factor(admin)
 
     def accounts(self) -> list[dict[str, Any]]:
         result = []
@@ -269,15 +284,16 @@ class Command(BaseCommand):
                 ),
                 None,
             )
-            result.append(
-                {
-                    "persona": account["key"],
-                    "role": str(account["role"].value),
-                    "phone": account["phone"],
-                    "password": DEMO_PASSWORD,
-                    "institution": institution,
-                }
-            )
+            entry = {
+                "persona": account["key"],
+                "role": str(account["role"].value),
+                "phone": account["phone"],
+                "password": DEMO_PASSWORD,
+                "institution": institution,
+            }
+            if second_factor_required(user):
+                entry["otp_secret"] = DEMO_OTP_SECRET
+            result.append(entry)
         result.append(
             {
                 "persona": "admin",
@@ -285,6 +301,7 @@ class Command(BaseCommand):
                 "phone": ADMIN_USER["phone"],
                 "password": DEMO_PASSWORD,
                 "institution": None,
+                "otp_secret": DEMO_OTP_SECRET,
             }
         )
         return result

@@ -1,0 +1,325 @@
+"""The world the access tests walk: the demo district, its personas, two outsiders it lacks (a second
+district's regulator and the doctor of a hospital that partners with nobody), and one child whose health data
+carries
+markers, so that a test can tell from any response whether it shows that child's health data.
+
+The target is 周嘉树 of 爱彼宝's 托小班: in care, underweight with an open referral, a case of the demo's past
+outbreak. ``family`` is his guardian; ``guardian`` (13800000006) is another family.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditlog.models import LogEntry
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from knox.models import AuthToken
+
+from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
+from tuoyu.accounts.models import LockoutReason, LoginLockout, Role, User
+from tuoyu.bookings.models import ParentChildSession, SessionBooking, TemporaryCareBooking, TemporaryCareSlot
+from tuoyu.daycare.models import (
+    Absence,
+    AbsenceReason,
+    CareLogEntry,
+    DailyReport,
+    FoodSample,
+    HealthCheck,
+    IllnessFollowUp,
+    LogKind,
+    MedicationInstruction,
+    Outing,
+    ReportPhoto,
+    Symptom,
+)
+from tuoyu.enrolment.factories import ApplicationFactory, ChildFactory, GuardianshipFactory, OfferFactory
+from tuoyu.enrolment.models import (
+    CareTask,
+    Child,
+    EntryExam,
+    HealthRecordAccess,
+    PickupPerson,
+    Placement,
+    PrivacyNotice,
+    QueuePriority,
+)
+from tuoyu.filings.models import Filing, FilingMaterial
+from tuoyu.health.models import (
+    ClassQuarantine,
+    DevelopmentScreening,
+    Diagnosis,
+    Disease,
+    DoctorVisit,
+    HealthExam,
+    ImmunisationCheck,
+    Measurement,
+    OutbreakReport,
+    Referral,
+)
+from tuoyu.regions.factories import RegionFactory
+from tuoyu.regions.models import Region
+from tuoyu.registry.factories import HospitalFactory
+from tuoyu.registry.models import CareClass, Hospital, Institution
+from tuoyu.supervision.models import Finding
+from tuoyu.workforce.models import Certificate, Staff, TrainingSession
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(32)
+PDF = b"%PDF-1.7\n1 0 obj<</Type/Catalog>>endobj\n%%EOF\n"
+
+# Text put into the target child's health data: a response showing one of them shows his health data.
+MARKERS = {
+    "allergy": "过敏标记QXA",
+    "special_needs": "特需标记QXB",
+    "referral": "转诊标记QXC",
+    "exam": "体检标记QXD",
+    "screening": "筛查标记QXE",
+    "check": "晨检标记QXF",
+    "follow_up": "随访标记QXG",
+    "medication": "用药标记QXH",
+    "incident": "受伤标记QXI",
+    "visit": "巡诊标记QXJ",
+    "entry_exam": "入托体检机构标记QXK",
+}
+
+PERSONAS = (
+    "anonymous",
+    "regulator",
+    "other_regulator",
+    "director",
+    "other_director",
+    "caregiver",
+    "health_worker",
+    "doctor",
+    "other_doctor",
+    "family",
+    "guardian",
+    "admin",
+)
+DEMO_PHONES = {
+    "regulator": "13800000001",
+    "director": "13800000002",
+    "caregiver": "13800000003",
+    "health_worker": "13800000004",
+    "doctor": "13800000005",
+    "guardian": "13800000006",
+    "other_director": "13800000007",
+    "admin": "13800000000",
+}
+
+
+@dataclass
+class World:
+    users: dict[str, User | None]
+    institution: Institution
+    care_class: CareClass
+    child: Child
+    objects: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.objects[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _outsiders() -> dict[str, User]:
+    elsewhere = RegionFactory.create(code="999901", name="另一区", level=Region.Level.DISTRICT)
+    other_regulator = UserFactory.create(display_name="另一区监管员", is_staff=True)
+    RoleAssignmentFactory.create(user=other_regulator, role=Role.REGULATOR, region=elsewhere)
+    other_doctor = UserFactory.create(display_name="别院医生")
+    RoleAssignmentFactory.create(
+        user=other_doctor, role=Role.DOCTOR, hospital=HospitalFactory.create(name="不合作医院")
+    )
+    return {"other_regulator": other_regulator, "other_doctor": other_doctor}
+
+
+def _mark_health_data(
+    child: Child, care_class: CareClass, family: User, staff_user: User, doctor: User
+) -> None:
+    today = timezone.localdate()
+    Child.objects.filter(pk=child.pk).update(
+        allergies=MARKERS["allergy"], special_needs=MARKERS["special_needs"]
+    )
+    Referral.objects.filter(child=child).update(detail=MARKERS["referral"])
+    exam = HealthExam.objects.filter(child=child).order_by("-examined_on").first()
+    assert exam is not None
+    HealthExam.objects.filter(pk=exam.pk).update(note=MARKERS["exam"])
+    screening = child.development_screenings.order_by("-screened_on").first()
+    assert screening is not None
+    type(screening).objects.filter(pk=screening.pk).update(note=MARKERS["screening"])
+    assert EntryExam.objects.filter(child=child).update(medical_institution=MARKERS["entry_exam"])
+    check = HealthCheck.objects.filter(attendance__child=child).order_by("-checked_at").first()
+    assert check is not None
+    HealthCheck.objects.filter(pk=check.pk).update(action=MARKERS["check"], reason=MARKERS["check"])
+    absence = Absence.objects.create(
+        child=child,
+        care_class=care_class,
+        day=today - datetime.timedelta(days=30),
+        reason=AbsenceReason.ILLNESS,
+        symptom=Symptom.FEVER,
+        note="发烧",
+        recorded_by=staff_user,
+    )
+    IllnessFollowUp.objects.create(absence=absence, diagnosis=MARKERS["follow_up"])
+    MedicationInstruction.objects.create(
+        child=child,
+        medicine=MARKERS["medication"],
+        dose="5毫升",
+        times="午饭后",
+        valid_from=today,
+        valid_until=today,
+        given_by=family,
+    )
+    DoctorVisit.objects.create(
+        institution=care_class.institution, visited_on=today, summary=MARKERS["visit"], doctor=doctor
+    ).children.add(child)
+
+
+def _incident(child: Child, care_class: CareClass, staff_user: User, day: datetime.date) -> CareLogEntry:
+    return CareLogEntry.objects.create(
+        child=child,
+        care_class=care_class,
+        day=day,
+        kind=LogKind.INCIDENT,
+        at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0))),
+        text=MARKERS["incident"],
+        place="户外",
+        first_aid="清洗",
+        guardian_informed_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 10))),
+        recorded_by=staff_user,
+    )
+
+
+def build_world() -> World:
+    users: dict[str, User | None] = {key: User.objects.get(phone=phone) for key, phone in DEMO_PHONES.items()}
+    users["anonymous"] = None
+    users.update(_outsiders())
+    child = Child.objects.get(name="周嘉树")
+    placement = Placement.objects.select_related("institution", "care_class").get(child=child)
+    institution, care_class = placement.institution, placement.care_class
+    family = child.guardianships.select_related("user").get().user
+    users["family"] = family
+    staff_user = users["caregiver"]
+    assert staff_user is not None and users["doctor"] is not None
+    _mark_health_data(child, care_class, family, staff_user, users["doctor"])
+
+    report = DailyReport.objects.filter(child=child, published_at__isnull=False).order_by("-day").first()
+    assert report is not None
+    incident = _incident(child, care_class, staff_user, report.day)
+    photo = ReportPhoto(report=report, caption="", image=SimpleUploadedFile("p.png", PNG))
+    photo.save()
+    sleep = CareLogEntry.objects.filter(child=child, kind=LogKind.SLEEP).order_by("-day").first()
+
+    sibling = ChildFactory.create(name="周小妹")
+    GuardianshipFactory.create(child=sibling, user=family)
+    application = ApplicationFactory.create(child=sibling, institution=institution)
+    offered = ApplicationFactory.create(child=ChildFactory.create(name="周小弟"), institution=institution)
+    GuardianshipFactory.create(child=offered.child, user=family)
+    offer = OfferFactory.create(application=offered, care_class=care_class)
+
+    staff = Staff.objects.filter(institution=institution, employed_until__isnull=True).order_by("pk").first()
+    assert staff is not None
+    certificate = Certificate.objects.filter(staff=staff).first()
+    assert certificate is not None
+    certificate.scan = SimpleUploadedFile("scan.pdf", PDF)  # type: ignore[assignment]
+    certificate.save()
+    filing = Filing.objects.filter(institution=institution).order_by("pk").first()
+    material = FilingMaterial.objects.filter(filing=filing).first()
+
+    slot = TemporaryCareSlot.objects.filter(institution=institution).order_by("date").first()
+    session = ParentChildSession.objects.filter(institution=institution).order_by("date").first()
+    assert slot is not None and session is not None
+    slot_booking = TemporaryCareBooking.objects.create(slot=slot, child=sibling, booked_by=family)
+    session_booking = SessionBooking.objects.create(
+        session=session, child=sibling, booked_by=family, adult_name="周女士"
+    )
+    pickup = PickupPerson.objects.create(
+        child=child, name="周奶奶", relation="grandparent", phone="13700000001"
+    )
+    task = CareTask.objects.filter(institution=institution, done_at__isnull=True).order_by("pk").first()
+    task = task or CareTask.objects.create(
+        child=child, institution=institution, kind="vaccination_check", due_on=timezone.localdate()
+    )
+    objects: dict[str, Any] = {
+        "placement": placement,
+        "family": family,
+        "report": report,
+        "day": report.day,
+        "incident": incident,
+        "photo": photo,
+        "sleep": sleep,
+        "application": application,
+        "offer": offer,
+        "staff": staff,
+        "certificate": certificate,
+        "filing": filing,
+        "material": material,
+        "version": filing.versions.order_by("number").first() if filing else None,
+        "training": TrainingSession.objects.order_by("pk").first(),
+        "task": task,
+        "pickup": pickup,
+        "follow_up": IllnessFollowUp.objects.get(absence__child=child),
+        "referral": Referral.objects.filter(child=child).first(),
+        "outbreak": OutbreakReport.objects.filter(care_class=care_class).first(),
+        "diagnosis": Diagnosis.objects.filter(child=child).first(),
+        "slot": slot,
+        "slot_booking": slot_booking,
+        "session": session,
+        "session_booking": session_booking,
+        "token": AuthToken.objects.create(user=family)[0],
+        "lockout": LoginLockout.objects.create(
+            reason=LockoutReason.ACCOUNT,
+            phone=family.phone,
+            user=family,
+            locked_at=timezone.now(),
+            locked_until=timezone.now() + datetime.timedelta(minutes=15),
+        ),
+        "outing": Outing.objects.filter(care_class=care_class).order_by("-day").first(),
+        "food_sample": FoodSample.objects.filter(institution=institution).order_by("-day").first(),
+    }
+    world = World(users=users, institution=institution, care_class=care_class, child=child, objects=objects)
+    world.objects["admin_objects"] = _admin_objects(world)
+    return world
+
+
+def _admin_objects(world: World) -> dict[str, Any]:
+    """One object of each model the back office shows, from 爱彼宝 and the target child where it has them."""
+    child, institution = world.child, world.institution
+    return {
+        "accounts.User": world.family,
+        "regions.Region": institution.street.parent,
+        "registry.Institution": institution,
+        "registry.CareClass": world.care_class,
+        "registry.Hospital": Hospital.objects.order_by("pk").first(),
+        "workforce.Staff": world.staff,
+        "workforce.TrainingSession": world.training,
+        "filings.Filing": world.filing,
+        "enrolment.Application": world.application,
+        "enrolment.Placement": world.placement,
+        "enrolment.QueuePriority": QueuePriority.objects.filter(institution=institution).first(),
+        "enrolment.PrivacyNotice": PrivacyNotice.objects.order_by("pk").first(),
+        "bookings.TemporaryCareSlot": world.slot,
+        "bookings.TemporaryCareBooking": world.slot_booking,
+        "bookings.ParentChildSession": world.session,
+        "bookings.SessionBooking": world.session_booking,
+        "health.Measurement": Measurement.objects.filter(child=child).first(),
+        "health.HealthExam": HealthExam.objects.filter(child=child).first(),
+        "health.DevelopmentScreening": DevelopmentScreening.objects.filter(child=child).first(),
+        "health.Referral": world.referral,
+        "health.ImmunisationCheck": ImmunisationCheck.objects.filter(child=child).first(),
+        "health.Diagnosis": world.diagnosis,
+        "health.DoctorVisit": DoctorVisit.objects.filter(children=child).first(),
+        "health.OutbreakReport": world.outbreak,
+        "health.ClassQuarantine": ClassQuarantine.objects.filter(care_class=world.care_class).first(),
+        "health.Disease": Disease.objects.order_by("pk").first(),
+        "enrolment.HealthRecordAccess": HealthRecordAccess.objects.create(
+            user=world.users["health_worker"],
+            child=child,
+            child_name=child.name,
+            view="overview",
+            channel="page",
+        ),
+        "supervision.Finding": Finding.objects.filter(institution=institution).first(),
+        "auditlog.LogEntry": LogEntry.objects.order_by("pk").first(),
+    }

@@ -1,0 +1,627 @@
+"""The permission matrix of every URL of Tuoyu, for every persona, on the demo district.
+
+Every pattern of the URLconf (pages, API, exports, uploads, the back office) is asked for by every persona
+of tests/access_world.py, with real identifiers: 爱彼宝, its 托小班 and 周嘉树 (whose guardian is
+``family``), their staff, filings, photos, bookings, outbreak. ``ALLOWED`` says who reaches each route
+(any answer but 404: a page, a redirect after an action, a refusal with its reason); everyone else gets a
+plain 404, and an anonymous visitor is sent to sign in (pages) or answered 401 (API). A route without an
+entry fails the test, so a new route must say who may use it.
+
+The same walk checks privacy (acceptance of the security issue):
+- no answer is a server error;
+- an answer that shows the target child's health data (the markers of access_world) comes with a row of
+  the access log for that child and that user, written by that request; so does any answer of a route that
+  shows children's health data (``HEALTH_ROUTES``) and names him;
+- the regulators never see his name except in outbreak reports and the access log they audit, and no
+  outsider sees his health data.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test import Client
+from rest_framework.test import APIClient
+
+from tests.access_routes import DATA, Route, url_of, walk_routes
+from tests.access_world import MARKERS, PERSONAS, World, build_world
+from tests.personas import signed_in_client
+from tuoyu.enrolment.models import HealthRecordAccess
+
+ANON, REG, REG2 = "anonymous", "regulator", "other_regulator"
+DIR, DIR2, CARE, HW = "director", "other_director", "caregiver", "health_worker"
+DOC, DOC2, FAM, GUA, ADM = "doctor", "other_doctor", "family", "guardian", "admin"
+NOBODY: frozenset[str] = frozenset()
+
+# Who gets an answer other than 404, route by route (grouped by the same set of personas).
+ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
+    frozenset({ANON, REG, REG2, DIR, DIR2, ADM}): ["admin:logout"],  # signing out of a back office one has
+    frozenset({ANON, REG, REG2, DIR, DIR2, CARE, HW, DOC, DOC2, FAM, GUA, ADM}): [
+        "accounts:login",
+        "accounts:logout",
+        "set_language",
+        "accounts:register",
+        "api-docs",
+        "api-institution-detail",
+        "api-institution-list",
+        "api-institution-priorities",
+        "api-parent-child-sessions",
+        "api-region-indicators",
+        "api-register",
+        "api-rules",
+        "api-schema",
+        "api-temporary-care-slots",
+        "api-token",
+        "api-verification-code",
+        "enrolment:finder",
+        "filings:decisions",
+        "insights:home",
+        "insights:region_overview",
+        "registry:public_detail",
+        "supervision:rules",
+    ],
+    frozenset({REG, REG2, DIR, DIR2, CARE, HW, DOC, DOC2, FAM, GUA, ADM}): [
+        "accounts:login_verify",
+        "accounts:me",
+        "accounts:password_change",
+        "accounts:password_change_done",
+        "accounts:two_factor",
+        "api-applications",
+        "api-care-entries",
+        "api-care-instructions",
+        "api-care-reports",
+        "api-children",
+        "api-health-diagnoses",
+        "api-logout",
+        "api-me",
+        "api-notifications",
+        "api-notifications-read",
+        "api-offers",
+        "api-parent-child-bookings",
+        "api-placements",
+        "api-privacy-notice",
+        "api-tasks",
+        "api-temporary-care-bookings",
+        "api-tokens",
+        "bookings:index",
+        "bookings:session_book",
+        "bookings:slot_book",
+        "daycare:family_reports",
+        "daycare:home",
+        "daycare:medication",
+        "enrolment:apply",
+        "enrolment:child_add",
+        "enrolment:family",
+        "enrolment:privacy",
+        "enrolment:queue",
+        "enrolment:tasks",
+        "filings:list",
+        "notifications:inbox",
+        "notifications:read_all",
+        "registry:manage_list",
+    ],
+    frozenset({DIR, DIR2, HW, DOC, DOC2, FAM, GUA, ADM}): [
+        "api-health-children",
+        "health:children",
+    ],
+    frozenset({REG, REG2, DIR, DIR2, HW, DOC, DOC2, ADM}): [
+        "api-growth-zscores",
+    ],
+    frozenset({DIR, DIR2, HW, DOC, DOC2, ADM}): [
+        "api-health-overdue",
+        "api-health-referrals",
+        "api-health-visits",
+        "health:overdue",
+        "health:referrals",
+        "health:visits",
+    ],
+    frozenset({REG, DIR, CARE, HW, FAM, ADM}): [
+        "api-current-menu",
+        "daycare:menu",
+    ],
+    frozenset({REG, REG2, DIR, DIR2, HW, ADM}): [
+        "api-health-outbreaks",
+        "api-health-quarantines",
+        "health:outbreaks",
+    ],
+    frozenset({DIR, CARE, HW, FAM, ADM}): [
+        "api-care-child-attendance",
+        "api-care-photo",
+        "api-child",
+        "api-entry-exams",
+        "api-parent-child-booking-cancel",
+        "api-pickup-persons",
+        "api-placement-end",
+        "api-temporary-care-booking-cancel",
+        "bookings:session_cancel",
+        "bookings:slot_cancel",
+        "daycare:child_attendance",
+        "daycare:report_photo",
+        "enrolment:placement_end",
+    ],
+    frozenset({DIR, DIR2, CARE, HW, ADM}): [
+        "bookings:manage",
+    ],
+    frozenset({REG, DIR, CARE, HW, ADM}): [
+        "api-institution-classes",
+        "registry:manage_detail",
+    ],
+    frozenset({REG, REG2, DIR, DIR2, ADM}): [
+        "accounts:recovery_codes",
+        "admin:app_list",
+        "admin:filings_filing_changelist",
+        "admin:health_classquarantine_changelist",
+        "admin:health_disease_change",
+        "admin:health_disease_changelist",
+        "admin:health_disease_history",
+        "admin:health_outbreakreport_changelist",
+        "admin:index",
+        "admin:jsi18n",
+        "admin:login",
+        "admin:password_change",
+        "admin:password_change_done",
+        "admin:registry_careclass_changelist",
+        "admin:registry_institution_changelist",
+        "admin:supervision_finding_changelist",
+        "admin:workforce_staff_changelist",
+        "admin:workforce_trainingsession_changelist",
+        "api-daily-supervision",
+        "daycare:district",
+        "workforce:expiring",
+        "workforce:export",
+        "workforce:training",
+    ],
+    frozenset({DIR, CARE, HW, ADM}): [
+        "api-care-absences",
+        "api-care-activity-areas",
+        "api-care-attendance",
+        "api-care-batch",
+        "api-care-check-ins",
+        "api-care-check-outs",
+        "api-care-child-day",
+        "api-care-class-reports",
+        "api-care-entry-wake",
+        "api-care-noon-checks",
+        "api-care-publish-all",
+        "api-care-report-photos",
+        "api-care-report-publish",
+        "api-care-report-summary",
+        "api-class-duty",
+        "api-class-outings",
+        "api-class-roster",
+        "api-duty-end",
+        "api-duty-start",
+        "api-food-sample-discard",
+        "api-food-samples",
+        "api-outing-return",
+        "api-weather-exemptions",
+        "daycare:absence",
+        "daycare:activity_areas",
+        "daycare:carelog_batch",
+        "daycare:carelog_child",
+        "daycare:carelog_entry_add",
+        "daycare:carelog_sleep_end",
+        "daycare:check_in",
+        "daycare:check_out",
+        "daycare:child",
+        "daycare:child_row",
+        "daycare:class",
+        "daycare:class_duty",
+        "daycare:class_ratio",
+        "daycare:daily_report_photo_add",
+        "daycare:daily_report_publish",
+        "daycare:daily_report_publish_all",
+        "daycare:daily_report_review",
+        "daycare:daily_report_summary",
+        "daycare:institution_today",
+        "daycare:kitchen",
+        "daycare:noon_check",
+        "daycare:outings",
+        "daycare:report_photo_delete",
+        "enrolment:class_roster",
+    ],
+    frozenset({DIR, DIR2, HW, ADM}): [
+        "api-care-follow-ups",
+        "daycare:follow_ups",
+        "health:excluded",
+    ],
+    frozenset({DIR, HW, FAM, ADM}): [
+        "api-health-child",
+        "api-health-child-exams",
+        "api-health-child-immunisation-checks",
+        "api-health-child-measurements",
+        "api-health-child-referrals",
+        "api-health-child-schedule",
+        "api-health-child-screenings",
+        "api-health-referral",
+        "health:care",
+        "health:child",
+        "health:child_export",
+        "health:growth",
+        "health:measurement_add",
+    ],
+    frozenset({REG, DIR, DIR2, ADM}): [
+        "admin:workforce_trainingsession_change",
+        "admin:workforce_trainingsession_history",
+        "workforce:training_detail",
+    ],
+    frozenset({REG, DIR, HW, ADM}): [
+        "api-health-outbreak",
+        "health:outbreak",
+    ],
+    frozenset({DIR, DIR2, ADM}): [
+        "admin:bookings_parentchildsession_changelist",
+        "admin:bookings_sessionbooking_changelist",
+        "admin:bookings_temporarycarebooking_changelist",
+        "admin:bookings_temporarycareslot_changelist",
+        "admin:enrolment_application_changelist",
+        "admin:enrolment_placement_changelist",
+        "admin:enrolment_queuepriority_add",
+        "admin:enrolment_queuepriority_changelist",
+        "admin:health_developmentscreening_changelist",
+        "admin:health_diagnosis_changelist",
+        "admin:health_doctorvisit_changelist",
+        "admin:health_healthexam_changelist",
+        "admin:health_immunisationcheck_changelist",
+        "admin:health_measurement_changelist",
+        "admin:health_referral_changelist",
+        "admin:registry_careclass_add",
+        "admin:workforce_staff_add",
+        "workforce:template",
+    ],
+    frozenset({DIR, FAM, ADM}): [
+        "api-application-offer",
+        "api-application-withdraw",
+        "api-offer",
+        "api-offer-accept",
+        "api-offer-decline",
+        "enrolment:application_withdraw",
+        "enrolment:offer",
+    ],
+    frozenset({DIR, HW, ADM}): [
+        "api-care-follow-up",
+        "api-health-outbreak-report",
+        "api-health-outbreak-resolve",
+        "api-health-return-certificate",
+        "api-institution-menus",
+        "api-menu-publish",
+        "api-task-complete",
+        "daycare:follow_up",
+        "enrolment:task_complete",
+        "health:diagnosis_add",
+        "health:exam_add",
+        "health:immunisation_add",
+        "health:outbreak_class",
+        "health:outbreak_report",
+        "health:outbreak_resolve",
+        "health:quarantine_add",
+        "health:referral_add",
+        "health:referral_outcome",
+        "health:return_certificate",
+        "health:screening_add",
+    ],
+    frozenset({REG, DIR, ADM}): [
+        "admin:filings_filing_change",
+        "admin:filings_filing_history",
+        "admin:health_classquarantine_change",
+        "admin:health_classquarantine_history",
+        "admin:health_outbreakreport_change",
+        "admin:health_outbreakreport_history",
+        "admin:registry_careclass_change",
+        "admin:registry_careclass_history",
+        "admin:registry_institution_change",
+        "admin:registry_institution_history",
+        "admin:supervision_finding_change",
+        "admin:supervision_finding_history",
+        "admin:workforce_staff_change",
+        "admin:workforce_staff_history",
+        "api-institution-findings",
+        "api-institution-staff",
+        "filings:attach",
+        "filings:detail",
+        "filings:material",
+        "filings:version",
+        "supervision:institution_file",
+        "workforce:register",
+        "workforce:roster",
+        "workforce:scan",
+        "workforce:staff",
+    ],
+    frozenset({REG, REG2, ADM}): [
+        "accounts:lockouts",
+        "admin:enrolment_healthrecordaccess_changelist",
+        "admin:workforce_trainingsession_add",
+        "api-health-access-log",
+        "health:access_log",
+    ],
+    frozenset({DIR, ADM}): [
+        "admin:bookings_parentchildsession_change",
+        "admin:bookings_parentchildsession_history",
+        "admin:bookings_sessionbooking_change",
+        "admin:bookings_sessionbooking_history",
+        "admin:bookings_temporarycarebooking_change",
+        "admin:bookings_temporarycarebooking_history",
+        "admin:bookings_temporarycareslot_change",
+        "admin:bookings_temporarycareslot_history",
+        "admin:enrolment_application_change",
+        "admin:enrolment_application_history",
+        "admin:enrolment_placement_change",
+        "admin:enrolment_placement_history",
+        "admin:enrolment_queuepriority_change",
+        "admin:enrolment_queuepriority_history",
+        "admin:health_developmentscreening_change",
+        "admin:health_developmentscreening_history",
+        "admin:health_diagnosis_change",
+        "admin:health_diagnosis_history",
+        "admin:health_doctorvisit_change",
+        "admin:health_doctorvisit_history",
+        "admin:health_healthexam_change",
+        "admin:health_healthexam_history",
+        "admin:health_immunisationcheck_change",
+        "admin:health_immunisationcheck_history",
+        "admin:health_measurement_change",
+        "admin:health_measurement_history",
+        "admin:health_referral_change",
+        "admin:health_referral_history",
+        "enrolment:offer_new",
+        "enrolment:priority_add",
+        "filings:edit",
+        "filings:start",
+        "filings:submit",
+        "workforce:add",
+        "workforce:end",
+        "workforce:import",
+        "workforce:reveal_id",
+    ],
+    frozenset({DIR, DIR2}): [
+        "accounts:two_factor_off",
+    ],
+    frozenset({REG, ADM}): [
+        "accounts:lockout_lift",
+        "admin:enrolment_healthrecordaccess_change",
+        "admin:enrolment_healthrecordaccess_history",
+        "filings:approve",
+        "filings:return",
+    ],
+    frozenset({ADM}): [
+        "admin:accounts_user_add",
+        "admin:accounts_user_change",
+        "admin:accounts_user_changelist",
+        "admin:accounts_user_delete",
+        "admin:accounts_user_history",
+        "admin:auditlog_logentry_change",
+        "admin:auditlog_logentry_changelist",
+        "admin:auditlog_logentry_history",
+        "admin:auth_user_password_change",
+        "admin:bookings_parentchildsession_delete",
+        "admin:bookings_sessionbooking_delete",
+        "admin:bookings_temporarycarebooking_delete",
+        "admin:bookings_temporarycareslot_delete",
+        "admin:enrolment_application_delete",
+        "admin:enrolment_placement_delete",
+        "admin:enrolment_privacynotice_add",
+        "admin:enrolment_privacynotice_change",
+        "admin:enrolment_privacynotice_changelist",
+        "admin:enrolment_privacynotice_delete",
+        "admin:enrolment_privacynotice_history",
+        "admin:enrolment_queuepriority_delete",
+        "admin:filings_filing_delete",
+        "admin:health_classquarantine_delete",
+        "admin:health_developmentscreening_delete",
+        "admin:health_diagnosis_delete",
+        "admin:health_doctorvisit_delete",
+        "admin:health_healthexam_delete",
+        "admin:health_immunisationcheck_delete",
+        "admin:health_measurement_delete",
+        "admin:health_outbreakreport_delete",
+        "admin:health_referral_delete",
+        "admin:regions_region_add",
+        "admin:regions_region_change",
+        "admin:regions_region_changelist",
+        "admin:regions_region_delete",
+        "admin:regions_region_history",
+        "admin:registry_careclass_delete",
+        "admin:registry_hospital_add",
+        "admin:registry_hospital_change",
+        "admin:registry_hospital_changelist",
+        "admin:registry_hospital_delete",
+        "admin:registry_hospital_history",
+        "admin:registry_institution_add",
+        "admin:registry_institution_delete",
+        "admin:supervision_finding_delete",
+        "admin:workforce_staff_delete",
+        "admin:workforce_trainingsession_delete",
+    ],
+    frozenset({FAM}): [
+        "accounts:token_revoke",
+        "api-care-incident-acknowledge",
+        "api-care-report",
+        "api-care-report-reply",
+        "api-child-deletion",
+        "api-child-export",
+        "api-token-revoke",
+        "daycare:family_report",
+        "daycare:family_report_reply",
+        "daycare:incident_acknowledge",
+        "enrolment:child",
+        "enrolment:child_delete",
+        "enrolment:child_export",
+        "enrolment:pickup_remove",
+    ],
+    NOBODY: [
+        "admin:None",
+        "admin:auditlog_logentry_add",
+        "admin:auditlog_logentry_delete",
+        "admin:autocomplete",
+        "admin:bookings_parentchildsession_add",
+        "admin:bookings_sessionbooking_add",
+        "admin:bookings_temporarycarebooking_add",
+        "admin:bookings_temporarycareslot_add",
+        "admin:enrolment_application_add",
+        "admin:enrolment_healthrecordaccess_add",
+        "admin:enrolment_healthrecordaccess_delete",
+        "admin:enrolment_placement_add",
+        "admin:filings_filing_add",
+        "admin:health_classquarantine_add",
+        "admin:health_developmentscreening_add",
+        "admin:health_diagnosis_add",
+        "admin:health_disease_add",
+        "admin:health_disease_delete",
+        "admin:health_doctorvisit_add",
+        "admin:health_healthexam_add",
+        "admin:health_immunisationcheck_add",
+        "admin:health_measurement_add",
+        "admin:health_outbreakreport_add",
+        "admin:health_referral_add",
+        "admin:supervision_finding_add",
+        "admin:view_on_site",
+    ],
+}
+ALLOWED = {name: personas for personas, names in ALLOWED_GROUPS.items() for name in names}
+
+# Routes that show children's health data (records, checks, allergies, medication, incidents, follow-ups,
+# referrals, overdue examinations, visits, outbreak cases): naming the target child, they log the read.
+HEALTH_ROUTES = {
+    name
+    for name in ALLOWED
+    if name.startswith(("health:", "api-health-", "admin:health_"))
+    and name
+    not in {
+        "health:access_log",
+        "api-health-access-log",
+        "health:outbreaks",
+        "api-health-outbreaks",
+        "health:outbreak_class",  # the class's roster: names, and the exclusions (logged) of those excluded
+    }
+} | {
+    "daycare:class",
+    "daycare:child",
+    "daycare:child_row",
+    "daycare:child_attendance",
+    "daycare:carelog_batch",
+    "daycare:carelog_child",
+    "daycare:daily_report_review",
+    "daycare:family_report",
+    "daycare:follow_ups",
+    "daycare:medication",
+    "api-care-attendance",
+    "api-care-child-attendance",
+    "api-care-child-day",
+    "api-care-class-reports",
+    "api-care-follow-up",
+    "api-care-follow-ups",
+    "api-care-instructions",
+    "api-care-report",
+    "enrolment:child",
+    "enrolment:child_export",
+    "enrolment:class_roster",
+    "api-child",
+    "api-children",
+    "api-child-export",
+}
+# Where a regulator may read the child's name: outbreak reports (the CDC report needs them, every read is
+# logged) and the access log they audit.
+NAMES_FOR_REGULATORS = {
+    "health:outbreak",
+    "api-health-outbreak",
+    "admin:health_outbreakreport_change",
+    "health:access_log",
+    "api-health-access-log",
+    "admin:enrolment_healthrecordaccess_changelist",
+    "admin:enrolment_healthrecordaccess_change",
+    "admin:enrolment_healthrecordaccess_history",
+}
+HEALTH_READERS = {DIR, CARE, HW, FAM, ADM}  # the child's institution, his guardian, the administrator
+ROUTES = walk_routes()
+
+
+@pytest.fixture(scope="module")
+def world(seeded_demo: str, django_db_blocker: Any) -> Iterator[World]:
+    with django_db_blocker.unblock():
+        world = build_world()
+        connection.check_constraints()  # once, rather than at the end of every test (see seeded_demo)
+        yield world
+
+
+def _client(route: Route, user: Any) -> Any:
+    if route.name.startswith("api"):
+        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+    return signed_in_client(user) if user is not None else Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+def _ask(route: Route, client: Any, url: str, data: dict[str, Any]) -> Any:
+    """The route's answer to the first method it takes: GET, else POST, PUT or DELETE."""
+    api = route.name.startswith("api")
+    for method in ("get", "post", "put", "delete"):
+        call = getattr(client, method)
+        if method in ("get", "delete"):
+            response = call(url)
+        else:
+            response = call(url, data, format="json") if api else call(url, data)
+        if response.status_code != 405:
+            return response
+    return response
+
+
+def _outsider_answer(route: Route, persona: str, response: Any) -> str | None:
+    """What is wrong with an outsider's answer, if anything."""
+    status = response.status_code
+    if persona != ANON:
+        return None if status == 404 else f"{status}, not 404"
+    if route.name.startswith("api"):
+        return None if status in (401, 403) else f"anonymous got {status}, not 401"
+    location = response.get("Location", "")
+    signs_in = status == 302 and ("/accounts/login/" in location or "/admin/login/" in location)
+    return None if signs_in else f"anonymous got {status} ({location}), not a redirect to sign in"
+
+
+def _privacy(route: Route, persona: str, world: World, response: Any, logged: set[int]) -> list[str]:
+    body = b"" if getattr(response, "streaming", False) else response.content
+    text = body.decode(errors="replace")
+    child = world.child
+    shown = [kind for kind, marker in MARKERS.items() if marker in text]
+    problems = []
+    if shown and persona not in HEALTH_READERS:
+        problems.append(f"{persona} sees {child.name}'s health data: {shown}")
+    reads = shown or (route.name in HEALTH_ROUTES and child.name in text)
+    if reads and child.pk not in logged:
+        problems.append(f"{persona} read {child.name}'s health data unlogged ({shown or 'named'})")
+    if persona in (REG, REG2) and child.name in text and route.name not in NAMES_FOR_REGULATORS:
+        problems.append(f"{persona} reads {child.name}'s name")
+    return problems
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", ROUTES, ids=[route.name for route in ROUTES])
+def test_every_persona_gets_what_the_matrix_says(route: Route, world: World) -> None:
+    assert route.name in ALLOWED, f"{route.name} ({route.pattern}) has no entry in the permission matrix"
+    url = url_of(route, world)
+    data = DATA[route.name](world) if route.name in DATA else {}
+    problems = []
+    for persona in PERSONAS:
+        user = world.users[persona]
+        cache.clear()  # throttles and lockouts start afresh for each persona
+        with transaction.atomic():
+            before = set(HealthRecordAccess.objects.values_list("pk", flat=True))
+            response = _ask(route, _client(route, user), url, data)
+            new = HealthRecordAccess.objects.exclude(pk__in=before)
+            logged = set(new.filter(user=user).values_list("child_id", flat=True)) if user else set()
+            transaction.set_rollback(True)
+        if response.status_code >= 500:
+            problems.append(f"{persona}: server error {response.status_code}")
+        elif persona in ALLOWED[route.name]:
+            if response.status_code == 404:
+                problems.append(f"{persona}: 404, but the matrix allows them")
+        elif wrong := _outsider_answer(route, persona, response):
+            problems.append(f"{persona}: {wrong}")
+        problems += [f"{persona}: {problem}" for problem in _privacy(route, persona, world, response, logged)]
+    assert not problems, f"{route.name} {url}\n" + "\n".join(problems)
+
+
+def test_the_matrix_has_no_route_that_no_longer_exists() -> None:
+    assert set(ALLOWED) - {route.name for route in ROUTES} == set()

@@ -131,22 +131,26 @@ def test_nobody_changes_adds_or_deletes_an_access_log_entry(
     assert (entry.view, entry.child_name) == ("overview", CHILD_NAME)
 
 
+def fever_outbreak(institution: Institution) -> OutbreakReport:
+    today = timezone.localdate()
+    return OutbreakReport.objects.create(
+        institution=institution,
+        trigger=OutbreakTrigger.SAME_DAY,
+        symptom="fever",
+        first_day=today,
+        last_day=today,
+        case_count=3,
+        due_at=timezone.now(),
+    )
+
+
 @pytest.mark.parametrize(
     ("persona", "sees"), [("regulator_a", True), ("regulator_b", False), ("director_x", True)]
 )
 def test_outbreaks_are_listed_for_whoever_watches_them_there(
     client_as: Callable[[str], Client], institution_x: Institution, persona: str, sees: bool
 ) -> None:
-    now = timezone.now()
-    outbreak = OutbreakReport.objects.create(
-        institution=institution_x,
-        trigger=OutbreakTrigger.SAME_DAY,
-        symptom="fever",
-        first_day=timezone.localdate(),
-        last_day=timezone.localdate(),
-        case_count=3,
-        due_at=now,
-    )
+    outbreak = fever_outbreak(institution_x)
 
     response = client_as(persona).get("/admin/health/outbreakreport/")
 
@@ -171,16 +175,7 @@ def test_the_disease_table_is_changed_by_superusers_only(
 def test_opening_an_outbreak_report_in_the_back_office_is_a_read_of_each_case(
     client_as: Callable[[str], Client], institution_x: Institution, child_x: Child, regulator_a: User
 ) -> None:
-    today = timezone.localdate()
-    outbreak = OutbreakReport.objects.create(
-        institution=institution_x,
-        trigger=OutbreakTrigger.SAME_DAY,
-        symptom="fever",
-        first_day=today,
-        last_day=today,
-        case_count=1,
-        due_at=timezone.now(),
-    )
+    outbreak = fever_outbreak(institution_x)
     outbreak.cases.add(child_x)
 
     response = client_as("regulator_a").get(f"/admin/health/outbreakreport/{outbreak.pk}/change/")

@@ -1,5 +1,3 @@
-from typing import TYPE_CHECKING
-
 from django.contrib.auth import authenticate, logout, user_login_failed
 from django.http import Http404
 from django.urls import path
@@ -18,9 +16,7 @@ from tuoyu.accounts.models import User
 from tuoyu.accounts.services import guardian_register, verification_send
 from tuoyu.accounts.throttles import SignInThrottle, VerificationThrottle
 from tuoyu.accounts.tokens import token_issue, token_revoke, tokens_of
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
+from tuoyu.refusals import Refusal
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -38,10 +34,6 @@ class TokenRequestSerializer(serializers.Serializer):
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
     expiry = serializers.DateTimeField(help_text="The token stops working at this time.")
-
-
-def _refused(code: str, detail: "StrOrPromise") -> Response:
-    return Response({"code": code, "detail": detail}, status=status.HTTP_400_BAD_REQUEST)
 
 
 def _issued(user: User, status_code: int = status.HTTP_200_OK) -> Response:
@@ -68,23 +60,23 @@ class TokenObtainView(APIView):
         phone = data.validated_data["phone"]
         user = authenticate(request._request, phone=phone, password=data.validated_data["password"])
         if user is None:
-            return _refused("invalid_credentials", _("The mobile number or the password is not right."))
+            raise Refusal(_("The mobile number or the password is not right."), "invalid_credentials")
         assert isinstance(user, User)
         if second_factor.has_second_factor(user):
             otp = data.validated_data.get("otp", "")
             if not otp:
-                return _refused(
-                    "otp_required", _("This account signs in with a second factor: send its code as otp.")
+                raise Refusal(
+                    _("This account signs in with a second factor: send its code as otp."), "otp_required"
                 )
             if second_factor.second_factor_verify(user, otp) is None:
                 user_login_failed.send(
                     sender=__name__, credentials={"phone": phone}, request=request._request
                 )
-                return _refused("otp_invalid", second_factor.WRONG_CODE)
+                raise Refusal(second_factor.WRONG_CODE, "otp_invalid")
         elif second_factor.second_factor_required(user):
-            return _refused(
-                "second_factor_setup_required",
+            raise Refusal(
                 _("Set up two-step verification by signing in on the web first."),
+                "second_factor_setup_required",
             )
         return _issued(user)
 

@@ -39,9 +39,10 @@ run: install ## Serve the current database on http://127.0.0.1:8000 with DEBUG o
 	$(MANAGE) migrate --no-input
 	DEBUG=true $(MANAGE) runserver $(HOST)
 
-lint: install ## ruff format --check and ruff check
+lint: install ## ruff format --check, ruff check and the import layers (import-linter, see pyproject.toml)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install ## mypy
 	$(BIN)/mypy

@@ -30,11 +30,15 @@ explicitly.
 """
 
 import datetime
+import importlib
 import io
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import time_machine
+from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.commands.flush import Command as FlushCommand
@@ -48,6 +52,7 @@ from tuoyu.accounts.factories import DEFAULT_PASSWORD, RoleAssignmentFactory, Us
 from tuoyu.accounts.models import Role, User
 from tuoyu.accounts.second_factor import second_factor_required
 from tuoyu.append_only import triggers_create, triggers_drop
+from tuoyu.policies.values import forget_policy_values, policy_values_read, times_forgotten
 from tuoyu.regions.factories import RegionFactory
 from tuoyu.regions.models import Region
 from tuoyu.registry.factories import (
@@ -61,6 +66,7 @@ from tuoyu.registry.standards import AgeBand
 from tuoyu.workforce.factories import StaffFactory
 from tuoyu.workforce.models import Staff
 
+POLICY_VALUES_MIGRATION = importlib.import_module("tuoyu.policies.migrations.0002_values_in_force")
 PERSONAS = (
     "regulator_a",
     "regulator_b",
@@ -76,6 +82,32 @@ PASSWORD = DEFAULT_PASSWORD
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
+# The clock -----------------------------------------------------------------------------------------
+# Every test starts at the same instant, a working Wednesday at 10:00 in Beijing, and its clock runs from
+# there: no test depends on when the suite is run. TUOYU_TEST_CLOCK moves the whole suite to another instant
+# (say 23:59:30, to show nothing breaks at midnight); a test that needs its own time says so with
+# ``@pytest.mark.clock("2026-03-02T08:00:00+08:00")`` or moves the ``clock`` fixture.
+TEST_CLOCK = datetime.datetime.fromisoformat(
+    os.environ.get("TUOYU_TEST_CLOCK") or "2026-11-25T10:00:00+08:00"
+)
+
+
+# Test modules are imported, and the database and the module-scoped fixtures (the seeded demo district) set
+# up, at that instant with the clock standing still: whatever they record is dated exactly TEST_CLOCK, and
+# every test, whose clock starts there and runs, comes after it.
+time_machine.travel(TEST_CLOCK, tick=False).start()
+
+
+@pytest.fixture(autouse=True)
+def clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Traveller]:
+    """The test's clock: it starts at TEST_CLOCK (or the test's ``clock`` mark) and runs; ``clock.shift()``
+    and ``clock.move_to()`` move it."""
+    marker = request.node.get_closest_marker("clock")
+    start = datetime.datetime.fromisoformat(marker.args[0]) if marker else TEST_CLOCK
+    with time_machine.travel(start, tick=True) as coordinates:
+        yield coordinates
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     """Throttle counters live in the cache: every test starts with none."""
@@ -84,11 +116,23 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _policy_values_read_before_the_test(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The policy values are read before each test, once per process as in production, so that no test's
+    query count includes reading them; a test that added one had it rolled back, so they are read again."""
+    with django_db_blocker.unblock():
+        policy_values_read()
+    before = times_forgotten()
+    yield
+    if times_forgotten() != before:
+        forget_policy_values()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _flush_lifts_the_append_only_triggers() -> Iterator[None]:
     """Between transactional tests the database is emptied with `flush`; the access and audit logs refuse
     that (tuoyu.append_only), so the flush lifts their triggers for its own transaction, as the retention
-    procedure does."""
+    procedure does. The policy values, data that migrations load, are loaded again after it."""
     original = FlushCommand.handle
 
     def handle(self: FlushCommand, *args: Any, **options: Any) -> Any:
@@ -96,9 +140,11 @@ def _flush_lifts_the_append_only_triggers() -> Iterator[None]:
         with transaction.atomic(using=connection.alias):
             triggers_drop(connection)
             try:
-                return original(self, *args, **options)
+                result = original(self, *args, **options)
             finally:
                 triggers_create(connection)
+            POLICY_VALUES_MIGRATION.load_values(django_apps, None)
+            return result
 
     FlushCommand.handle = handle  # type: ignore[method-assign]
     yield

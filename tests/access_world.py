@@ -57,6 +57,7 @@ from tuoyu.health.models import (
     OutbreakReport,
     Referral,
 )
+from tuoyu.policies.models import PolicyValue
 from tuoyu.regions.factories import RegionFactory
 from tuoyu.regions.models import Region
 from tuoyu.registry.factories import HospitalFactory
@@ -259,7 +260,7 @@ def build_world() -> World:
         "training": TrainingSession.objects.order_by("pk").first(),
         "task": task,
         "pickup": pickup,
-        "follow_up": IllnessFollowUp.objects.get(absence__child=child),
+        "follow_up": IllnessFollowUp.objects.get(absence__child=child, diagnosis=MARKERS["follow_up"]),
         "referral": Referral.objects.filter(child=child).first(),
         "outbreak": OutbreakReport.objects.filter(care_class=care_class).first(),
         "diagnosis": Diagnosis.objects.filter(child=child).first(),
@@ -322,4 +323,5 @@ def _admin_objects(world: World) -> dict[str, Any]:
         ),
         "supervision.Finding": Finding.objects.filter(institution=institution).first(),
         "auditlog.LogEntry": LogEntry.objects.order_by("pk").first(),
+        "policies.PolicyValue": PolicyValue.objects.order_by("pk").first(),
     }

@@ -396,6 +396,9 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "admin:auditlog_logentry_history",
         "admin:auth_user_password_change",
         "admin:bookings_parentchildsession_delete",
+        "admin:policies_policyvalue_change",  # read-only: values change by migration
+        "admin:policies_policyvalue_changelist",
+        "admin:policies_policyvalue_history",
         "admin:bookings_sessionbooking_delete",
         "admin:bookings_temporarycarebooking_delete",
         "admin:bookings_temporarycareslot_delete",
@@ -452,6 +455,8 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
     ],
     NOBODY: [
         "admin:None",
+        "admin:policies_policyvalue_add",
+        "admin:policies_policyvalue_delete",
         "admin:auditlog_logentry_add",
         "admin:auditlog_logentry_delete",
         "admin:autocomplete",

@@ -75,11 +75,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "auditlog",
+    "tuoyu.policies",
     "tuoyu.regions",
     "tuoyu.accounts",
     "tuoyu.registry",
-    "tuoyu.workforce",
     "tuoyu.filings",
+    "tuoyu.workforce",
     "tuoyu.notifications",
     "tuoyu.enrolment",
     "tuoyu.bookings",
@@ -123,7 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "tuoyu.accounts.context_processors.navigation",
+                "tuoyu.navigation.navigation",
             ],
         },
     },
@@ -344,7 +345,6 @@ VACCINATION_CHECK_DAYS = 30
 # The day in care (national rules §16.6); each can be overridden per deployment.
 MORNING_CHECK_DEADLINE = os.environ.get("MORNING_CHECK_DEADLINE", "09:30")
 EXPECTED_ABSENT_AFTER = os.environ.get("EXPECTED_ABSENT_AFTER", "09:30")
-MIXED_CLASS_CHILDREN_PER_CAREGIVER = int(os.environ.get("MIXED_CLASS_CHILDREN_PER_CAREGIVER", "5"))
 OUTDOOR_MINUTES_PER_DAY = 120
 REPORT_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 

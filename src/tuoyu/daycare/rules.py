@@ -1,6 +1,6 @@
 """The daily-care compliance rules DAY-01..DAY-07 (national rules §16.2 ratios and §16.6 daily operation).
 
-Registered with the rules engine of ``supervision`` when this module is imported, which
+Registered in the rules registry (tuoyu.rules) when this module is imported, which
 ``DaycareConfig.ready()`` does. Each rule reads a few rows of one institution:
 
 - about *today* (the ``day`` evaluated, when it is today): open ratio breaches, morning checks missing at the
@@ -38,8 +38,7 @@ from tuoyu.daycare.selectors.supervision import (
 )
 from tuoyu.enrolment.models import Placement
 from tuoyu.registry.models import CareClass, Institution, OperatingStatus, ServiceType
-from tuoyu.supervision.models import Severity
-from tuoyu.supervision.rules import Detected, rule
+from tuoyu.rules import Detected, Severity, refusal_rule, rule
 
 DAILY_WINDOW_DAYS = 7
 """Completed days looked back on: ``day`` and the 6 days before it (those before today)."""
@@ -361,3 +360,30 @@ def morning_checks_missing_all_day(institution: Institution, day: datetime.date)
                 f"{care_class.name} {_md(class_day)}",
                 f"{_md(class_day)}入园{check_ins}人，全天无晨检记录",
             )
+
+
+# Applied when the day in care is recorded ------------------------------------------------------------------
+
+refusal_rule(
+    code="DAY-08",
+    title_zh="留样时间须在餐次供应之后，且不得登记未供应的餐次",
+    title_en="A food sample is refrigerated after its meal was served, and no meal is sampled before it is",
+    source="《托儿所幼儿园卫生保健工作规范》：每餐次每样食品留样，冷藏48小时以上（国家规则§8.9）",
+    refused_with=("meal_in_future", "refrigerated_before_meal"),
+)
+
+refusal_rule(
+    code="DAY-09",
+    title_zh="喂药须凭家长委托，药品和剂量须与委托一致",
+    title_en="Medicine only as the guardian instructed: that medicine, at most that dose",
+    source="《托育机构管理规范（试行）》：婴幼儿用药须有监护人书面委托，按委托药品和剂量喂服（国家规则§8）",
+    refused_with=("medication_without_instruction", "medicine_not_instructed", "dose_above_instruction"),
+)
+
+refusal_rule(
+    code="DAY-10",
+    title_zh="离园3个月以上的婴幼儿返园前须重新体检",
+    title_en="A child away 3 months or more is examined again before coming back",
+    source="《托育机构管理规范（试行）》第十一条；《托儿所幼儿园卫生保健工作规范》：离园3个月以上的，须重新按照入园（所）检查项目进行健康检查",
+    refused_with=("exam_after_absence_required",),
+)

@@ -33,7 +33,6 @@ from decimal import Decimal
 from typing import Any
 
 import chinese_calendar
-from django.conf import settings
 from django.db import connection, models
 from django.utils import timezone
 
@@ -67,7 +66,7 @@ from tuoyu.daycare.models import (
 from tuoyu.demo import district
 from tuoyu.enrolment.models import Child, Guardianship, PickupPerson, Placement
 from tuoyu.registry.models import CareClass, Institution
-from tuoyu.registry.standards import BAND_STANDARDS, AgeBand
+from tuoyu.registry.standards import AgeBand, children_per_caregiver
 from tuoyu.workforce.models import Staff, StaffRole
 from tuoyu.workforce.selectors import certified
 
@@ -134,15 +133,8 @@ def menu_weeks(today: datetime.date) -> list[datetime.date]:
     return sorted(weeks)
 
 
-def children_per_caregiver(age_band: str) -> int:
-    """Children per certified caregiver (national rules §4.6; a mixed-age class as the settings say)."""
-    if age_band == AgeBand.MIXED:
-        return int(settings.MIXED_CLASS_CHILDREN_PER_CAREGIVER)
-    return BAND_STANDARDS[age_band].children_per_caregiver
-
-
 def caregivers_needed(children: int, age_band: str) -> int:
-    return math.ceil(children / children_per_caregiver(age_band))
+    return math.ceil(children / children_per_caregiver(age_band, on=timezone.localdate()))
 
 
 def ratio_shortfall() -> dict[str, int]:
@@ -742,7 +734,7 @@ class LastWeek:
         """16:30 to 18:00, most before 17:30; after 17:30 no more children than one caregiver may mind."""
         times = [round(self.rng.triangular(minutes(16, 30), minutes(18), minutes(17))) for _ in range(count)]
         late = [number for number, time in enumerate(times) if time > minutes(17, 30)]
-        for number in late[children_per_caregiver(age_band) - 1 :]:
+        for number in late[children_per_caregiver(age_band, on=timezone.localdate()) - 1 :]:
             times[number] = self.rng.randint(minutes(16, 40), minutes(17, 29))
         return times
 

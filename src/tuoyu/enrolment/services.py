@@ -56,7 +56,7 @@ from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass, Institution, ServiceOffering
 from tuoyu.registry.selectors import actor_may, directors_of, institutions_public
 from tuoyu.registry.signals import announce_change
-from tuoyu.registry.standards import BAND_STANDARDS, AgeBand
+from tuoyu.registry.standards import BAND_STANDARDS, AgeBand, class_cap
 from tuoyu.workdays import months_later
 
 AGREEMENT_REQUIRED = _("Read and accept the service agreement to take the place.")
@@ -291,13 +291,14 @@ def _require_room(
         in_institution = institution_places_taken(institution, now=now)
     standard = BAND_STANDARDS[care_class.age_band]
     band = AgeBand(care_class.age_band).label
-    if in_class >= standard.max_children:
+    cap = class_cap(care_class.age_band, on=day)
+    if in_class >= cap:
         raise Refusal(
             _("%(class)s is full: a %(band)s may hold at most %(cap)d children (%(source)s).")
             % {
                 "class": care_class.name,
                 "band": band,
-                "cap": standard.max_children,
+                "cap": cap,
                 "source": standard.source,
             },
             "band_cap_reached",

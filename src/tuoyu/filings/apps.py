@@ -9,6 +9,7 @@ class FilingsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from tuoyu.filings import rules  # noqa: F401  (its rules register on import)
         from tuoyu.filings.models import Filing, FilingMaterial
 
         auditlog.register(Filing)

@@ -29,6 +29,7 @@ from tuoyu.filings.models import (
     ReturnReason,
 )
 from tuoyu.filings.selectors import current_materials
+from tuoyu.policies.values import policy
 from tuoyu.regions.models import Region
 from tuoyu.registry import services as registry_services
 from tuoyu.registry.models import FilingStatus, Institution, ServiceType
@@ -40,7 +41,6 @@ from tuoyu.workforce.selectors import certification_of
 
 logger = logging.getLogger(__name__)
 
-REVIEW_WORKING_DAYS = 5  # 备案办法 art. 9
 MIN_LEASE_YEARS = 3  # 托育机构设置标准（试行）: own premises or a lease of at least 3 years
 REQUIRED_MATERIALS = (
     MaterialKind.BUSINESS_LICENCE,
@@ -258,7 +258,7 @@ def filing_problems(filing: Filing, today: datetime.date | None = None) -> list[
 
 def review_deadline(submitted_on: datetime.date) -> datetime.date | None:
     try:
-        return add_working_days(submitted_on, REVIEW_WORKING_DAYS)
+        return add_working_days(submitted_on, policy("filing.review_working_days", on=submitted_on))
     except CalendarYearUnknown as unknown:
         logger.warning("No working-day calendar for %s: the review deadline is left open.", unknown.year)
         return None

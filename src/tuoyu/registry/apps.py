@@ -9,6 +9,7 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from tuoyu.registry import rules  # noqa: F401  (its rules register on import)
         from tuoyu.registry.models import CareClass, Institution, ServiceOffering
 
         auditlog.register(Institution)

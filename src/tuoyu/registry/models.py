@@ -4,10 +4,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.registry.credit_code import validate_credit_code
-from tuoyu.registry.standards import BAND_STANDARDS, AgeBand
+from tuoyu.registry.standards import BAND_STANDARDS, AgeBand, class_cap
 
 
 class Hospital(models.Model):
@@ -204,13 +205,6 @@ class ServiceOffering(models.Model):
         return f"{self.get_service_type_display()} ¥{self.price_yuan} {self.get_price_unit_display()}"
 
 
-def _capacity_within_band_caps() -> Q:
-    condition = Q()
-    for band, standard in BAND_STANDARDS.items():
-        condition |= Q(age_band=band, capacity__lte=standard.max_children)
-    return condition
-
-
 class CareClass(models.Model):
     """A class (班级) of an institution, for one age band."""
 
@@ -231,9 +225,6 @@ class CareClass(models.Model):
         ordering = ["institution", "age_band", "name"]
         constraints = [
             models.UniqueConstraint(fields=["institution", "name"], name="care_class_name_unique"),
-            models.CheckConstraint(
-                name="care_class_capacity_within_band_cap", condition=_capacity_within_band_caps()
-            ),
         ]
 
     def __str__(self) -> str:
@@ -241,7 +232,10 @@ class CareClass(models.Model):
 
     def clean(self) -> None:
         standard = BAND_STANDARDS.get(self.age_band)
-        if standard and self.capacity is not None and self.capacity > standard.max_children:
+        if standard is None or self.capacity is None:
+            return
+        cap = class_cap(self.age_band, on=timezone.localdate())
+        if self.capacity > cap:
             raise ValidationError(
                 {
                     "capacity": _(
@@ -249,7 +243,7 @@ class CareClass(models.Model):
                     )
                     % {
                         "band": self.get_age_band_display(),
-                        "cap": standard.max_children,
+                        "cap": cap,
                         "source": standard.source,
                         "capacity": self.capacity,
                     }

@@ -1,14 +1,18 @@
 """National standards on class types, sizes and ratios, in one place with their sources.
 
 托育机构设置标准（试行） (国卫人口发〔2019〕58号, annex 1), art. 19 (class types and sizes) and art. 20
-(caregiver ratios); see docs/national-rules.md §4.
+(caregiver ratios); see docs/national-rules.md §4. The age range defines a band; its largest class and its
+ratio are dated policy values (``class_cap.<band>``, ``ratio.<band>``), read for the day in question.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from tuoyu.policies.values import policy
 
 SETTING_STANDARD = _("Childcare Institution Setting Standard (Trial), art. 19")
 
@@ -24,18 +28,22 @@ class AgeBand(models.TextChoices):
 class BandStandard:
     min_months: int
     max_months: int
-    max_children: int
-    children_per_caregiver: int  # mixed classes: no national ratio; 5 is the strict default (§4.7)
     source: Promise
 
 
 BAND_STANDARDS: dict[str, BandStandard] = {
-    AgeBand.INFANT: BandStandard(6, 12, 10, 3, SETTING_STANDARD),
-    AgeBand.TODDLER: BandStandard(12, 24, 15, 5, SETTING_STANDARD),
-    AgeBand.PRESCHOOL: BandStandard(24, 36, 20, 7, SETTING_STANDARD),
-    AgeBand.MIXED: BandStandard(18, 36, 18, 5, SETTING_STANDARD),
+    AgeBand.INFANT: BandStandard(6, 12, SETTING_STANDARD),
+    AgeBand.TODDLER: BandStandard(12, 24, SETTING_STANDARD),
+    AgeBand.PRESCHOOL: BandStandard(24, 36, SETTING_STANDARD),
+    AgeBand.MIXED: BandStandard(18, 36, SETTING_STANDARD),
 }
 
 
-def band_cap(band: str) -> int:
-    return BAND_STANDARDS[band].max_children
+def class_cap(band: str, *, on: datetime.date) -> int:
+    """The largest class of the band allowed on ``on`` (art. 19)."""
+    return policy(f"class_cap.{band}", on=on)
+
+
+def children_per_caregiver(band: str, *, on: datetime.date) -> int:
+    """Children per caregiver in the band on ``on`` (art. 20; a mixed-age class as strict as 托小班, §4.7)."""
+    return policy(f"ratio.{band}", on=on)

@@ -1,11 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from tuoyu.accounts.access import Perm, get_visible_or_404
 from tuoyu.registry.selectors import actor_may, institutions_public, institutions_visible_to
-from tuoyu.workforce.selectors import certificates_expiring, staff_of_institution
 
 
 def public_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -28,19 +26,9 @@ def manage_detail(request: HttpRequest, code: str) -> HttpResponse:
     institution = get_visible_or_404(
         institutions_visible_to(request.user).select_related("street", "partner_hospital"), code=code
     )
-    staff = None
-    expiring = 0
-    if actor_may(request.user, Perm.VIEW_STAFF, institution.pk):
-        today = timezone.localdate()
-        staff = staff_of_institution(request.user, institution.pk, on=today)
-        expiring = (
-            certificates_expiring(request.user, on=today).filter(staff__institution=institution).count()
-        )
     context = {
-        "expiring": expiring,
         "institution": institution,
         "classes": institution.classes.order_by("age_band", "name"),
-        "staff": staff,
         "perms_file": actor_may(request.user, Perm.VIEW_FINDINGS, institution.pk),
         "may_view_children": actor_may(request.user, Perm.VIEW_CHILDREN, institution.pk),
     }

@@ -10,8 +10,8 @@ from rest_framework.views import APIView
 
 from tuoyu.accounts.access import Perm, get_visible_or_404
 from tuoyu.registry.selectors import institutions_visible_to
+from tuoyu.rules import RULES
 from tuoyu.supervision.models import Finding
-from tuoyu.supervision.rules import RULES
 from tuoyu.supervision.selectors import FindingRow, open_finding_rows
 
 
@@ -22,10 +22,16 @@ class RuleSerializer(serializers.Serializer):
     title_en = serializers.CharField()
     source = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.source
     severity = serializers.CharField()
+    refused_with = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="For a rule applied when data is written: the refusal codes the API answers with. "
+        "Empty for a rule evaluated on the data, whose breaches are findings.",
+    )
 
 
 class RuleListView(APIView):
-    """Every compliance rule: code, title, source and severity. Public."""
+    """Every compliance rule: code, title, source, severity and, for a rule applied when data is written,
+    its refusal codes. Public."""
 
     permission_classes = [AllowAny]
 

@@ -2,11 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-class Severity(models.TextChoices):
-    BLOCK = "block", _("Blocking")
-    VIOLATION = "violation", _("Violation")
-    WARNING = "warning", _("Warning")
+from tuoyu.rules import Severity
 
 
 class Finding(models.Model):
@@ -23,7 +19,7 @@ class Finding(models.Model):
     subject_key = models.CharField(max_length=80)  # what the finding is about, e.g. "staff:<code>"
     subject_label = models.CharField(_("concerning"), max_length=120)
     evidence = models.TextField(_("evidence"))
-    # As a regulator reads it: no child's name or health detail (see supervision.rules.Detected).
+    # As a regulator reads it: no child's name or health detail (see tuoyu.rules.Detected).
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     about_child = models.BooleanField(default=False)
     detected_at = models.DateTimeField(_("detected at"))

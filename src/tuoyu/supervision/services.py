@@ -4,8 +4,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from tuoyu.registry.models import Institution, OperatingStatus
+from tuoyu.rules import RULES, Detected
 from tuoyu.supervision.models import Finding
-from tuoyu.supervision.rules import RULES, Detected
 
 
 @transaction.atomic

@@ -9,8 +9,7 @@ from django.utils import timezone
 from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm
 from tuoyu.filings.selectors import filings_visible_to
 from tuoyu.registry.selectors import institutions_visible_to
-from tuoyu.supervision.models import Severity
-from tuoyu.supervision.rules import RULES
+from tuoyu.rules import RULES, Severity
 from tuoyu.supervision.selectors import FindingRow, open_finding_rows
 from tuoyu.workforce.models import Staff
 from tuoyu.workforce.selectors import Certification, certification_of, staff_of_institution, training_hours

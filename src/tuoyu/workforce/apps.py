@@ -9,6 +9,7 @@ class WorkforceConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from tuoyu.workforce import rules  # noqa: F401  (its rules register on import)
         from tuoyu.workforce.models import Staff
 
         auditlog.register(Staff, mask_fields=["id_number"])

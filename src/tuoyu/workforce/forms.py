@@ -18,6 +18,7 @@ class StaffForm(forms.Form):
     )
     phone = forms.CharField(label=_("Mobile number"), max_length=11, required=False)
     employed_from = forms.DateField(label=_("Employed from"), widget=DateInput)
+    full_time = forms.BooleanField(label=_("Full-time (专职)"), required=False, initial=True)
 
 
 class CertificateForm(forms.Form):

@@ -58,6 +58,9 @@ class Staff(models.Model):
         blank=True,
         validators=[RegexValidator(r"^1[3-9]\d{9}$", _("Enter an 11-digit mainland mobile number."))],
     )
+    full_time = models.BooleanField(
+        _("full-time"), default=True, help_text=_("Full-time (专职) rather than part-time (兼职).")
+    )
     employed_from = models.DateField(_("employed from"))
     employed_until = models.DateField(_("employed until"), null=True, blank=True)
 

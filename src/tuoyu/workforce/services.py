@@ -7,9 +7,11 @@ from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tuoyu.accounts.models import User
+from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.signals import announce_change
 from tuoyu.uploads import validate_upload
@@ -31,7 +33,13 @@ from tuoyu.workforce.requirements import REQUIREMENTS
 
 def already_employed_error() -> ValidationError:
     # Deliberately says nothing about where: the other institution is outside the actor's scope.
-    return ValidationError({"id_number": _("This person is already employed at another institution.")})
+    return ValidationError(
+        {
+            "id_number": ValidationError(
+                _("This person is already employed at another institution."), "already_employed"
+            )
+        }
+    )
 
 
 def identity_number_reveal(*, actor: User, staff: Staff) -> str:
@@ -47,6 +55,14 @@ def identity_number_reveal(*, actor: User, staff: Staff) -> str:
 
 
 @transaction.atomic
+def employments_overlapping(id_number: str, employed_from: datetime.date) -> QuerySet[Staff]:
+    """Employments of the person still running on or after ``employed_from``: an open-ended one, or one
+    ending on that day or later (a notice period, a contract ending next month)."""
+    return Staff.objects.filter(
+        Q(employed_until__isnull=True) | Q(employed_until__gte=employed_from), id_number=id_number
+    )
+
+
 def staff_hire(
     *,
     institution: Institution,
@@ -57,6 +73,7 @@ def staff_hire(
     education: str = Education.SENIOR,
     management_years: Decimal = Decimal("0"),
     phone: str = "",
+    full_time: bool = True,
 ) -> Staff:
     """Put a person on an institution's register; refused if they are employed elsewhere (anti-挂靠)."""
     staff = Staff(
@@ -68,9 +85,10 @@ def staff_hire(
         education=education,
         management_years=management_years,
         phone=phone,
+        full_time=full_time,
     )
     staff.full_clean(validate_constraints=False)
-    if Staff.objects.filter(id_number=staff.id_number, employed_until__isnull=True).exists():
+    if employments_overlapping(staff.id_number, employed_from).exists():
         raise already_employed_error()
     try:
         # The partial unique index settles two simultaneous hires of the same person.
@@ -137,17 +155,29 @@ def certificate_requirements_load() -> None:
         )
 
 
-@transaction.atomic
-def duty_schedule(*, staff: Staff, day: datetime.date, care_class: CareClass | None = None) -> DutyShift:
-    """Put a staff member on duty; nobody works without a valid health certificate (持证上岗)."""
+def require_fit_for_duty(staff: Staff, day: datetime.date) -> None:
+    """The one rule for putting anyone on duty, by the roster or in a class: employed that day and holding a
+    valid health certificate (L76 art. 14: 取得健康合格证明后方可上岗)."""
     if not staff.is_employed_on(day):
-        raise ValidationError(_("%(name)s is not employed on %(day)s.") % {"name": staff.name, "day": day})
+        raise Refusal(
+            _("%(name)s is not employed on %(day)s.") % {"name": staff.name, "day": day.isoformat()},
+            "staff_not_employed",
+            conflict=True,
+        )
     has_health_certificate = staff.certificates.filter(valid_on(day), certificate_type=CertificateType.HEALTH)
     if not has_health_certificate.exists():
-        raise ValidationError(
+        raise Refusal(
             _("%(name)s has no valid health certificate on %(day)s and cannot be put on duty.")
-            % {"name": staff.name, "day": day}
+            % {"name": staff.name, "day": day.isoformat()},
+            "health_certificate_missing",
+            conflict=True,
         )
+
+
+@transaction.atomic
+def duty_schedule(*, staff: Staff, day: datetime.date, care_class: CareClass | None = None) -> DutyShift:
+    """Put a staff member on the roster; nobody works without a valid health certificate (持证上岗)."""
+    require_fit_for_duty(staff, day)
     if care_class is not None and care_class.institution_id != staff.institution_id:
         raise ValidationError(_("The class belongs to another institution."))
     shift, _created = DutyShift.objects.update_or_create(

@@ -36,9 +36,9 @@ from tuoyu.daycare.models import (
 )
 from tuoyu.daycare.selectors.attendance import (
     RosterEntry,
+    care_classes_visible_to,
     children_on_roster,
     children_with_days_visible_to,
-    classes_for_care,
     day_counts,
     day_entry,
     day_roster,
@@ -71,7 +71,7 @@ def _day_param(request: Request) -> datetime.date:
 
 
 def _care_class(request: Request, code: uuid.UUID) -> CareClass:
-    return get_visible_or_404(classes_for_care(request.user), code=code)
+    return get_visible_or_404(care_classes_visible_to(request.user), code=code)
 
 
 def _child_on_roster(care_class: CareClass, code: uuid.UUID) -> Child:

@@ -35,11 +35,10 @@ from tuoyu.daycare.models import (
     Portion,
     ReportPhoto,
 )
+from tuoyu.daycare.selectors.attendance import care_classes_visible_to, care_institutions_visible_to
 from tuoyu.daycare.selectors.carelog import (
     ChildDay,
-    care_classes_visible_to,
     care_entries_visible_to,
-    care_institutions_visible_to,
     child_day,
     class_day,
     describe,
@@ -172,7 +171,18 @@ class EntryCreateSerializer(EntryDetailsSerializer):
     medication_instruction = serializers.IntegerField(
         required=False, allow_null=True, help_text="Id of the guardian's instruction (optional if one only)."
     )
-    dose_given = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    medicine = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="Medication: the medicine given, as on its package; refused if not the instructed one.",
+    )
+    dose_given = serializers.CharField(
+        max_length=60,
+        required=False,
+        allow_blank=True,
+        help_text="Medication: empty for the instructed dose; more than instructed is refused.",
+    )
     place = serializers.CharField(max_length=100, required=False, allow_blank=True)
     first_aid = serializers.CharField(max_length=200, required=False, allow_blank=True)
     guardian_informed_at = serializers.DateTimeField(required=False, allow_null=True)

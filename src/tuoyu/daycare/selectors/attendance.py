@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.accounts.access import Perm, actor_pk
@@ -23,6 +23,7 @@ from tuoyu.daycare.models import (
     Absence,
     AbsenceReason,
     Attendance,
+    AttendanceStatus,
     CheckKind,
     HealthCheck,
     IllnessFollowUp,
@@ -30,9 +31,11 @@ from tuoyu.daycare.models import (
     PickupRefusal,
 )
 from tuoyu.daycare.selectors.ratios import Ratio, class_ratio
-from tuoyu.enrolment.models import Child, PickupPerson, Placement
+from tuoyu.enrolment.models import Child, ExamResult, PickupPerson, Placement
+from tuoyu.policies.values import policy
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.selectors import institutions_visible_to
+from tuoyu.workdays import months_later
 
 
 class DayState(models.TextChoices):
@@ -48,14 +51,14 @@ class DayState(models.TextChoices):
 # Scope ------------------------------------------------------------------------------------------------------
 
 
-def institutions_for_care(actor: object) -> QuerySet[Institution]:
+def care_institutions_visible_to(actor: object) -> QuerySet[Institution]:
     """Institutions where the actor records the day in care (caregivers, health workers, directors)."""
     return institutions_visible_to(actor, Perm.RECORD_CARE)
 
 
-def classes_for_care(actor: object) -> QuerySet[CareClass]:
+def care_classes_visible_to(actor: object) -> QuerySet[CareClass]:
     """Classes whose day the actor may record: every class of those institutions."""
-    return CareClass.objects.filter(institution__in=institutions_for_care(actor)).select_related(
+    return CareClass.objects.filter(institution__in=care_institutions_visible_to(actor)).select_related(
         "institution"
     )
 
@@ -71,7 +74,7 @@ def follow_ups_visible_to(actor: object) -> QuerySet[IllnessFollowUp]:
 def children_with_days_visible_to(actor: object) -> QuerySet[Child]:
     """Children whose days the actor may read: a guardian's own, and the children placed at institutions
     where the actor records care."""
-    placed = Placement.objects.filter(institution__in=institutions_for_care(actor)).values("child")
+    placed = Placement.objects.filter(institution__in=care_institutions_visible_to(actor)).values("child")
     return Child.objects.filter(Q(guardianships__user_id=actor_pk(actor)) | Q(pk__in=placed)).distinct()
 
 
@@ -293,3 +296,58 @@ def pickup_options(child: Child) -> list[PickupOption]:
 def day_entry(child: Child, day: datetime.date) -> RosterEntry:
     """What was recorded about a child on a day (attendance, checks, absence): one row of a roster."""
     return _entries(day, [child])[0]
+
+
+# Back after a long absence ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LongAbsence:
+    """A child last in care on ``last_day``, so long ago that they need a new health examination."""
+
+    child: Child
+    institution: Institution
+    last_day: datetime.date
+
+
+def exam_months_after_absence(day: datetime.date) -> int:
+    """托育机构管理规范 art. 11 (L76, GZ12): back after this many months away, a new health examination."""
+    return policy("absence.new_exam_after_months", on=day)
+
+
+def last_day_in_care(child: Child, before: datetime.date) -> datetime.date | None:
+    days = Attendance.objects.filter(child=child, day__lt=before, status=AttendanceStatus.CHECKED_IN)
+    return days.aggregate(last=Max("day"))["last"]
+
+
+def needs_exam_after_absence(child: Child, last_day: datetime.date | None, day: datetime.date) -> bool:
+    """Away ``exam_months_after_absence`` months or more since ``last_day``, with no passed examination
+    since (a child never in care yet has the entry examination of admission instead)."""
+    if last_day is None or day < months_later(last_day, exam_months_after_absence(day)):
+        return False
+    examined = child.entry_exams.filter(
+        result=ExamResult.PASS, examined_on__gt=last_day, examined_on__lte=day
+    )
+    return not examined.exists()
+
+
+def long_absences_visible_to(actor: object, day: datetime.date) -> list[LongAbsence]:
+    """Children placed at the actor's institutions (as their health worker) who come back from a long
+    absence and need a new examination before their next check-in: the health worker's task."""
+    institutions = institutions_visible_to(actor, Perm.RECORD_HEALTH)
+    placements = placements_active_on(day).filter(institution__in=institutions)
+    cutoff = months_later(day, -exam_months_after_absence(day))
+    last_days = (
+        Attendance.objects.filter(
+            child__in=placements.values("child"), day__lt=day, status=AttendanceStatus.CHECKED_IN
+        )
+        .values("child")
+        .annotate(last=Max("day"))
+        .filter(last__lte=cutoff)
+    )
+    last_of = {row["child"]: row["last"] for row in last_days}
+    found = []
+    for placement in placements.filter(child__in=last_of).select_related("child", "institution"):
+        if needs_exam_after_absence(placement.child, last_of[placement.child_id], day):
+            found.append(LongAbsence(placement.child, placement.institution, last_of[placement.child_id]))
+    return sorted(found, key=lambda absence: (absence.last_day, absence.child.name))

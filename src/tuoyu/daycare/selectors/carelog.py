@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tuoyu.accounts.access import Perm, actor_pk
+from tuoyu.accounts.access import actor_pk
 from tuoyu.daycare.models import (
     Attendance,
     AttendanceStatus,
@@ -22,10 +22,13 @@ from tuoyu.daycare.models import (
     MedicationInstruction,
     ReportPhoto,
 )
+from tuoyu.daycare.selectors.attendance import (
+    care_institutions_visible_to,
+    placements_active_on,
+)
 from tuoyu.enrolment.models import Child, Placement
 from tuoyu.enrolment.selectors import children_of_guardian
-from tuoyu.registry.models import CareClass, Institution
-from tuoyu.registry.selectors import institutions_visible_to
+from tuoyu.registry.models import CareClass
 
 NAPPY_CHOICES = [
     ("wet", gettext_lazy("Wet")),
@@ -40,24 +43,8 @@ NAPPY_LABELS = dict(NAPPY_CHOICES)
 # Staff: classes, children and entries ------------------------------------------------------------------
 
 
-def care_institutions_visible_to(actor: object) -> QuerySet[Institution]:
-    """Institutions where the actor records the day in care (caregivers, health workers, directors)."""
-    return institutions_visible_to(actor, Perm.RECORD_CARE)
-
-
-def care_classes_visible_to(actor: object) -> QuerySet[CareClass]:
-    return CareClass.objects.filter(institution__in=care_institutions_visible_to(actor)).select_related(
-        "institution"
-    )
-
-
-def placements_on(day: datetime.date) -> QuerySet[Placement]:
-    """Placements under way on ``day``: started, and the place not yet given up."""
-    return Placement.objects.filter(start_date__lte=day, ends_on__gt=day)
-
-
 def is_in_class(child: Child, care_class: CareClass, day: datetime.date) -> bool:
-    return placements_on(day).filter(child=child, care_class=care_class).exists()
+    return placements_active_on(day).filter(child=child, care_class=care_class).exists()
 
 
 def present_children(care_class: CareClass, day: datetime.date) -> QuerySet[Child]:

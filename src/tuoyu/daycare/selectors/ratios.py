@@ -1,7 +1,7 @@
 """Live caregiver ratios (师幼比) of a class: certified caregivers on duty against the children present.
 
-Required caregivers = ceil(children present / r) with r = 3 (乳儿班), 5 (托小班), 7 (托大班) and, for a
-mixed-age class, ``settings.MIXED_CLASS_CHILDREN_PER_CAREGIVER`` (5 by default; national rules §4.6, §4.7).
+Required caregivers = ceil(children present / r), r the band's ratio in force that day (the policy values
+``ratio.<band>``: 3 乳儿班, 5 托小班, 7 托大班 and 5 for a mixed-age class; national rules §4.6, §4.7).
 Only caregivers (保育人员) whose certificates are all valid count (持证上岗, §16.2).
 """
 
@@ -9,11 +9,9 @@ import datetime
 import math
 from dataclasses import dataclass
 
-from django.conf import settings
-
 from tuoyu.daycare.models import Attendance, AttendanceStatus, ClassDuty
 from tuoyu.registry.models import CareClass
-from tuoyu.registry.standards import BAND_STANDARDS, AgeBand
+from tuoyu.registry.standards import children_per_caregiver
 from tuoyu.workforce.models import Staff, StaffRole
 from tuoyu.workforce.selectors import certified
 
@@ -34,12 +32,6 @@ class Ratio:
         return self.certified_on_duty < self.required
 
 
-def children_per_caregiver(age_band: str) -> int:
-    if age_band == AgeBand.MIXED:
-        return settings.MIXED_CLASS_CHILDREN_PER_CAREGIVER
-    return BAND_STANDARDS[age_band].children_per_caregiver
-
-
 def children_present(care_class: CareClass, day: datetime.date) -> int:
     return Attendance.objects.filter(
         care_class=care_class, day=day, status=AttendanceStatus.CHECKED_IN
@@ -54,7 +46,7 @@ def class_ratio(care_class: CareClass, day: datetime.date) -> Ratio:
     certified_count = certified(caregiver_staff, day).count()
     return Ratio(
         present=children_present(care_class, day),
-        children_per_caregiver=children_per_caregiver(care_class.age_band),
+        children_per_caregiver=children_per_caregiver(care_class.age_band, on=day),
         certified_on_duty=certified_count,
         uncertified_on_duty=caregiver_staff.count() - certified_count,
     )

@@ -29,6 +29,7 @@ from tuoyu.daycare.models import (
     WeeklyMenu,
 )
 from tuoyu.enrolment.models import Child, Placement
+from tuoyu.policies.values import policy
 from tuoyu.registry.models import CareClass, Institution, OperatingStatus
 from tuoyu.registry.selectors import institutions_visible_to
 from tuoyu.workforce.models import Staff, StaffRole, employed_on
@@ -36,10 +37,16 @@ from tuoyu.workforce.selectors import certified
 
 SAMPLED_MEALS: tuple[str, ...] = (Meal.BREAKFAST, Meal.LUNCH, Meal.DINNER)
 """The meals whose every dish must be sampled (留样): the main meals, lunch above all (GZ12; §8.9)."""
-SAMPLE_MIN_GRAMS = 100
-"""GZ12: at least 100 g of every dish (national rules §8.9)."""
-SAMPLE_MIN_HOURS = 48
-"""GZ12: refrigerated at least 48 hours before a sample may be thrown away."""
+
+
+def sample_min_grams(day: datetime.date) -> int:
+    """GZ12: at least 100 g of every dish (national rules §8.9), as in force on ``day``."""
+    return policy("food_sample.min_grams", on=day)
+
+
+def sample_min_hours(day: datetime.date) -> int:
+    """GZ12: refrigerated at least 48 hours before a sample may be thrown away, as in force on ``day``."""
+    return policy("food_sample.min_hours", on=day)
 
 
 # Scope ------------------------------------------------------------------------------------------------
@@ -215,8 +222,9 @@ class SampleGap:
         if self.problem == "missing":
             return f"{meal}“{self.dish}”无留样记录"
         if self.problem == "underweight":
-            return f"{meal}“{self.dish}”留样{self.weight_g}克，不足{SAMPLE_MIN_GRAMS}克"
-        return f"{meal}“{self.dish}”留样冷藏{self.kept_hours:.0f}小时即废弃，不足{SAMPLE_MIN_HOURS}小时"
+            return f"{meal}“{self.dish}”留样{self.weight_g}克，不足{sample_min_grams(self.day)}克"
+        hours = sample_min_hours(self.day)
+        return f"{meal}“{self.dish}”留样冷藏{self.kept_hours:.0f}小时即废弃，不足{hours}小时"
 
 
 def dishes_to_sample(menu: WeeklyMenu, day: datetime.date) -> list[tuple[str, str]]:
@@ -236,12 +244,12 @@ def sample_gaps(
         sample = by_dish.get((meal, dish))
         if sample is None:
             gaps.append(SampleGap(day, meal, dish, "missing"))
-        elif sample.weight_g < SAMPLE_MIN_GRAMS:
+        elif sample.weight_g < sample_min_grams(day):
             gaps.append(SampleGap(day, meal, dish, "underweight", weight_g=sample.weight_g))
     for sample in by_dish.values():
         if sample.discarded_at is not None:
             kept = (sample.discarded_at - sample.refrigerated_at).total_seconds() / 3600
-            if kept < SAMPLE_MIN_HOURS:
+            if kept < sample_min_hours(day):
                 gaps.append(SampleGap(day, sample.meal, sample.dish, "discarded_early", kept_hours=kept))
     return gaps
 

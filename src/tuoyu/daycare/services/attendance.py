@@ -47,7 +47,13 @@ from tuoyu.daycare.models import (
     PickupRefusal,
     Symptom,
 )
-from tuoyu.daycare.selectors.attendance import expected_absent, placements_active_on
+from tuoyu.daycare.selectors.attendance import (
+    exam_months_after_absence,
+    expected_absent,
+    last_day_in_care,
+    needs_exam_after_absence,
+    placements_active_on,
+)
 from tuoyu.daycare.services.staffing import ratio_watch
 from tuoyu.daycare.signals import symptoms_recorded
 from tuoyu.enrolment.models import Child, PickupPerson, Placement
@@ -197,6 +203,21 @@ def _already_checked_in() -> Refusal:
 # Check-in with the morning check -------------------------------------------------------------------------
 
 
+def _require_exam_after_long_absence(child: Child, day: datetime.date) -> None:
+    last_day = last_day_in_care(child, day)
+    if last_day is not None and needs_exam_after_absence(child, last_day, day):
+        raise Refusal(
+            _(
+                "%(child)s was last in care on %(last)s, %(months)d months or more ago: a new health "
+                "examination (重新体检) is needed before the child comes back. Record it as the entry "
+                "examination first."
+            )
+            % {"child": child.name, "last": last_day.isoformat(), "months": exam_months_after_absence(day)},
+            "exam_after_absence_required",
+            conflict=True,
+        )
+
+
 def attendance_check_in(
     *,
     care_class: CareClass,
@@ -234,6 +255,7 @@ def attendance_check_in(
         if Attendance.objects.filter(child=child, day=day).exists():
             raise _already_checked_in()
         if decision != CheckDecision.SEND_HOME:
+            _require_exam_after_long_absence(child, day)
             CHECK_IN_GUARDS.check(child, day)
         attendance = Attendance(
             child=child,

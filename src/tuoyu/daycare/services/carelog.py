@@ -12,7 +12,8 @@ Rules:
   (``responsive_incomplete``), what, where, first aid and when the guardian was informed of an incident
   (``incident_incomplete``). A sleep cannot end before it starts (``sleep_ends_before_start``).
 - Medication only with the guardian's written instruction valid on that day
-  (``medication_without_instruction``).
+  (``medication_without_instruction``), only its medicine (``medicine_not_instructed``) and no more than its
+  dose (``dose_above_instruction``).
 - Once a child's report of a day is published, the day is closed: further entries are refused
   (``report_published``), except incidents, which are added and the guardians told at once.
 - Families see a day only once its report is published (see the selectors).
@@ -21,7 +22,9 @@ Rules:
 """
 
 import datetime
+import re
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -87,7 +90,7 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     LogKind.MOOD: ("mood", "text"),
     LogKind.RESPONSIVE: ("cause", "response", "outcome", "text"),
     LogKind.ACTIVITY: ("activity_area", "text"),
-    LogKind.MEDICATION: ("medication_instruction", "dose_given", "text"),
+    LogKind.MEDICATION: ("medication_instruction", "medicine", "dose_given", "text"),
     LogKind.INCIDENT: ("text", "place", "first_aid", "guardian_informed_at"),
     LogKind.NOTE: ("text",),
 }
@@ -220,6 +223,7 @@ def _validate(
         _require_not_future(kept["guardian_informed_at"], now)
     elif kind == LogKind.MEDICATION:
         kept.update(_medication(child=child, day=day, fields=kept))
+        kept.pop("medicine", None)  # checked against the instruction, which names the medicine
     elif kind == LogKind.NOTE and not kept.get("text"):
         raise Refusal(_("Write the note."), "entry_incomplete")
     return kept
@@ -252,10 +256,55 @@ def _medication(*, child: Child, day: datetime.date, fields: Mapping[str, Any]) 
             % {"child": child.name, "day": _day_text(day)},
             "medication_instruction_ambiguous",
         )
-    return {
-        "medication_instruction": instruction,
-        "dose_given": fields.get("dose_given") or instruction.dose,
-    }
+    dose_given = (fields.get("dose_given") or "").strip() or instruction.dose
+    _require_as_instructed(instruction, (fields.get("medicine") or "").strip(), dose_given)
+    return {"medication_instruction": instruction, "dose_given": dose_given}
+
+
+DOSE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(.*?)\s*$")
+
+
+def _dose_amount(dose: str) -> tuple[Decimal, str] | None:
+    """ "5 ml" → (5, "ml"); None for a dose that is not a number and a unit ("半袋")."""
+    match = DOSE.match(dose)
+    return (Decimal(match[1]), match[2].casefold()) if match else None
+
+
+def _within_dose(given: str, instructed: str) -> bool:
+    """The instructed dose, or a smaller amount of the same unit; anything that cannot be shown to be no
+    more than instructed is not (a child's medicine errs on the side of the instruction)."""
+    if given.replace(" ", "").casefold() == instructed.replace(" ", "").casefold():
+        return True
+    given_amount, instructed_amount = _dose_amount(given), _dose_amount(instructed)
+    return (
+        given_amount is not None
+        and instructed_amount is not None
+        and given_amount[1] == instructed_amount[1]
+        and given_amount[0] <= instructed_amount[0]
+    )
+
+
+def _require_as_instructed(instruction: MedicationInstruction, medicine: str, dose_given: str) -> None:
+    """Only the instructed medicine, and no more than the instructed dose (托育机构管理规范: 凭家长委托)."""
+    named = {"medicine": instruction.medicine, "dose": instruction.dose, "times": instruction.times}
+    if medicine and medicine.replace(" ", "").casefold() != instruction.medicine.replace(" ", "").casefold():
+        raise Refusal(
+            _(
+                "The family's instruction is for %(medicine)s, %(dose)s (%(times)s), not %(given)s: give "
+                "only the instructed medicine."
+            )
+            % {**named, "given": medicine},
+            "medicine_not_instructed",
+        )
+    if not _within_dose(dose_given, instruction.dose):
+        raise Refusal(
+            _(
+                "The family's instruction is %(medicine)s, %(dose)s (%(times)s): %(given)s is more than "
+                "instructed or cannot be compared with it."
+            )
+            % {**named, "given": dose_given},
+            "dose_above_instruction",
+        )
 
 
 def _report_link(child: Child, day: datetime.date) -> str:

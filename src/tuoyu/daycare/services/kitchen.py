@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from tuoyu.accounts.access import Perm
 from tuoyu.accounts.models import User
 from tuoyu.daycare.models import FoodSample, Meal, WeeklyMenu
-from tuoyu.daycare.selectors.supervision import SAMPLE_MIN_GRAMS, SAMPLE_MIN_HOURS
+from tuoyu.daycare.selectors.supervision import sample_min_grams, sample_min_hours
 from tuoyu.daycare.services.staffing import require_care_recorder
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import Institution
@@ -111,15 +111,27 @@ def sample_record(
         raise Refusal(_("Choose the meal."), "meal_unknown")
     if not dish or len(dish) > DISH_MAX_LENGTH:
         raise Refusal(_("Name the dish (at most 60 characters)."), "dish_missing")
-    if weight_g < SAMPLE_MIN_GRAMS:
+    if weight_g < sample_min_grams(day):
         raise Refusal(
             _("A sample must weigh at least %(min)s g; this one weighs %(weight)s g.")
-            % {"min": SAMPLE_MIN_GRAMS, "weight": weight_g},
+            % {"min": sample_min_grams(day), "weight": weight_g},
             "sample_underweight",
+        )
+    if day > timezone.localdate(now):
+        raise Refusal(
+            _("The meal of %(day)s has not been served yet: sample it on the day.")
+            % {"day": day.isoformat()},
+            "meal_in_future",
         )
     refrigerated_at = refrigerated_at or now
     if refrigerated_at > now:
         raise Refusal(_("The sample cannot go into the fridge in the future."), "refrigerated_in_future")
+    if timezone.localdate(refrigerated_at) < day:
+        raise Refusal(
+            _("The sample went into the fridge on %(fridge)s, before the meal of %(day)s was served.")
+            % {"fridge": timezone.localdate(refrigerated_at).isoformat(), "day": day.isoformat()},
+            "refrigerated_before_meal",
+        )
     sample = FoodSample(
         institution=institution,
         day=day,
@@ -150,12 +162,13 @@ def sample_discard(*, actor: object, sample: FoodSample, now: datetime.datetime 
         sample = FoodSample.objects.select_for_update().get(pk=sample.pk)
         if sample.discarded_at is not None:
             raise Refusal(_("This sample is already discarded."), "sample_discarded", conflict=True)
-        keep_until = sample.refrigerated_at + datetime.timedelta(hours=SAMPLE_MIN_HOURS)
+        hours = sample_min_hours(sample.day)
+        keep_until = sample.refrigerated_at + datetime.timedelta(hours=hours)
         if now < keep_until:
             raise Refusal(
                 _("Keep the sample refrigerated for %(hours)s hours: not before %(until)s.")
                 % {
-                    "hours": SAMPLE_MIN_HOURS,
+                    "hours": hours,
                     "until": timezone.localtime(keep_until).strftime("%Y-%m-%d %H:%M"),
                 },
                 "sample_too_early",

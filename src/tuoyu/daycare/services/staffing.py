@@ -25,6 +25,7 @@ from tuoyu.registry.models import CareClass
 from tuoyu.registry.selectors import actor_may, directors_of
 from tuoyu.registry.signals import announce_change
 from tuoyu.workforce.models import Staff
+from tuoyu.workforce.services import require_fit_for_duty
 
 FORBIDDEN = _("Only the institution's staff may record the day in care.")
 
@@ -79,12 +80,7 @@ def duty_start(
             raise Refusal(
                 _("%(name)s does not work at this institution.") % {"name": staff.name}, "staff_elsewhere"
             )
-        if not staff.is_employed_on(day):
-            raise Refusal(
-                _("%(name)s is not employed on %(day)s.") % {"name": staff.name, "day": day.isoformat()},
-                "staff_not_employed",
-                conflict=True,
-            )
+        require_fit_for_duty(staff, day)
         touched = [care_class]
         for open_duty in ClassDuty.objects.filter(staff=staff, ended_at__isnull=True).select_related(
             "care_class"

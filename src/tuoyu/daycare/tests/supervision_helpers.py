@@ -16,8 +16,8 @@ from tuoyu.enrolment.models import Child, Placement
 from tuoyu.enrolment.tests.helpers import raw_child, raw_placement
 from tuoyu.registry.models import CareClass
 from tuoyu.workforce.factories import StaffFactory
-from tuoyu.workforce.models import Staff, StaffRole
-from tuoyu.workforce.tests.helpers import certify
+from tuoyu.workforce.models import CertificateType, Staff, StaffRole
+from tuoyu.workforce.tests.helpers import certify, required_types
 
 BAND_MONTHS = {"infant": 9, "toddler": 18, "preschool": 30, "mixed": 26}
 
@@ -43,7 +43,8 @@ def staff_member(
     role: str = StaffRole.CAREGIVER,
     phone: str = "",
 ) -> Staff:
-    """A staff member of the class's institution, employed since last year; certified unless told not."""
+    """A staff member of the class's institution, employed since last year; certified unless told not. An
+    uncertified one still holds the health certificate without which nobody may be put on duty."""
     person = StaffFactory.create(
         institution=care_class.institution,
         name=name,
@@ -51,8 +52,8 @@ def staff_member(
         phone=phone,
         employed_from=today() - datetime.timedelta(days=365),
     )
-    if certified:
-        certify(person, issued_on=today() - datetime.timedelta(days=30))
+    lacking = () if certified else tuple(set(required_types(role)) - {CertificateType.HEALTH})
+    certify(person, issued_on=today() - datetime.timedelta(days=30), except_types=lacking)
     return person
 
 

@@ -30,11 +30,13 @@ from tuoyu.daycare.models import (
 from tuoyu.daycare.selectors.attendance import DayState, day_entry, day_roster, expected_absent
 from tuoyu.daycare.services import attendance as services
 from tuoyu.enrolment.factories import PickupPersonFactory
-from tuoyu.enrolment.models import Child
+from tuoyu.enrolment.models import Child, Placement
+from tuoyu.enrolment.services import entry_exam_record
 from tuoyu.enrolment.tests.helpers import _english, sms_outbox
 from tuoyu.notifications.models import Notification
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass
+from tuoyu.workdays import months_later
 
 pytestmark = pytest.mark.django_db
 
@@ -662,3 +664,51 @@ def test_the_command_does_nothing_on_a_day_off(
 
     assert not Notification.objects.exists()
     assert "not a working day" in out.getvalue()
+
+
+# Back after a long absence (托育机构管理规范 art. 11; national rules §7.3) ----------------------------
+
+
+def in_care_on(child: Child, day: datetime.date) -> Attendance:
+    nine = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+    return AttendanceFactory.create(placement=child.placements.get(), day=day, checked_in_at=nine)
+
+
+def test_a_child_back_after_3_months_needs_a_new_exam_before_check_in(
+    class_x: CareClass, child: Child, caregiver_x: User, health_worker_x: User, client_as: Any
+) -> None:
+    today = timezone.localdate()
+    last = months_later(today, -3)
+    Placement.objects.filter(child=child).update(start_date=last - datetime.timedelta(days=60))
+    in_care_on(child, last)
+
+    refusal = refused(lambda: check_in(class_x, child, caregiver_x))
+
+    assert (refusal.code, refusal.conflict) == ("exam_after_absence_required", True)
+    assert child.name in refusal.text and last.isoformat() in refusal.text
+    assert not Attendance.objects.filter(day=today).exists()
+    tasks = client_as("health_worker_x").get("/enrolment/tasks/").content.decode()
+    assert f'data-long-absence="{child.code}"' in tasks and last.isoformat() in tasks
+
+    entry_exam_record(
+        actor=health_worker_x,
+        child=child,
+        examined_on=today,
+        medical_institution="甲区妇幼保健院",
+        result="pass",
+    )
+
+    assert check_in(class_x, child, caregiver_x).status == AttendanceStatus.CHECKED_IN
+    tasks = client_as("health_worker_x").get("/enrolment/tasks/").content.decode()
+    assert f'data-long-absence="{child.code}"' not in tasks
+
+
+def test_a_child_back_after_less_than_3_months_is_checked_in(
+    class_x: CareClass, child: Child, caregiver_x: User
+) -> None:
+    today = timezone.localdate()
+    last = months_later(today, -3) + datetime.timedelta(days=1)
+    Placement.objects.filter(child=child).update(start_date=last - datetime.timedelta(days=60))
+    in_care_on(child, last)
+
+    assert check_in(class_x, child, caregiver_x).status == AttendanceStatus.CHECKED_IN

@@ -280,6 +280,30 @@ def test_medication_with_an_instruction_valid_that_day_is_recorded_with_the_inst
     assert "布洛芬混悬液" in describe(entry)
 
 
+def test_medication_other_than_instructed_is_refused_naming_the_instruction(
+    guardian: User, caregiver_x: User, child: Child, class_x: CareClass
+) -> None:
+    instruction(child, guardian)  # 布洛芬混悬液, 5 ml
+
+    other = refused(
+        "medicine_not_instructed", caregiver_x, child, class_x, LogKind.MEDICATION, medicine="对乙酰氨基酚"
+    )
+    assert "布洛芬混悬液" in other.text and "5 ml" in other.text
+
+    for larger in ("6 ml", "5.5ml", "1 tablet", "一勺"):
+        more = refused(
+            "dose_above_instruction", caregiver_x, child, class_x, LogKind.MEDICATION, dose_given=larger
+        )
+        assert "布洛芬混悬液" in more.text and larger in more.text
+    assert not CareLogEntry.objects.filter(kind=LogKind.MEDICATION).exists()
+
+    for allowed in ("5ml", "4 ML", "2.5 ml"):
+        entry = record(
+            caregiver_x, child, class_x, LogKind.MEDICATION, medicine="布洛芬 混悬液", dose_given=allowed
+        )
+        assert entry.dose_given == allowed
+
+
 def test_medication_with_two_instructions_that_day_needs_the_one_followed(
     guardian: User, caregiver_x: User, child: Child, class_x: CareClass
 ) -> None:

@@ -33,8 +33,8 @@ from tuoyu.enrolment.models import Placement
 from tuoyu.regions.models import Region
 from tuoyu.registry.factories import CareClassFactory, FiledInstitutionFactory
 from tuoyu.registry.models import CareClass, Institution, OperatingStatus
+from tuoyu.rules import RULES
 from tuoyu.supervision.models import Finding
-from tuoyu.supervision.rules import RULES
 from tuoyu.supervision.services import findings_refresh
 from tuoyu.workdays import latest_working_day
 

@@ -16,7 +16,7 @@ from tuoyu.daycare.tests.supervision_helpers import at, check_in, place, today, 
 from tuoyu.enrolment.tests.helpers import make_guardian
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass, Institution
-from tuoyu.supervision.rules import RULES
+from tuoyu.rules import RULES
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +65,53 @@ def test_a_sample_under_100_g_is_refused(institution_x: Institution, caregiver_x
             actor=caregiver_x, institution=institution_x, day=today(), meal="lunch", dish="米饭", weight_g=150
         )
     assert refused.value.code == "sample_exists"
+
+
+def test_a_sample_of_a_meal_not_yet_served_is_refused(institution_x: Institution, caregiver_x: User) -> None:
+    tomorrow = today() + datetime.timedelta(days=1)
+
+    with pytest.raises(Refusal) as refused:
+        sample_record(
+            actor=caregiver_x,
+            institution=institution_x,
+            day=tomorrow,
+            meal="lunch",
+            dish="米饭",
+            weight_g=100,
+        )
+
+    assert refused.value.code == "meal_in_future"
+    assert tomorrow.isoformat() in refused.value.text
+    assert not FoodSample.objects.exists()
+
+
+def test_a_sample_refrigerated_before_its_meal_was_served_is_refused(
+    institution_x: Institution, caregiver_x: User
+) -> None:
+    with pytest.raises(Refusal) as refused:
+        sample_record(
+            actor=caregiver_x,
+            institution=institution_x,
+            day=today(),
+            meal="lunch",
+            dish="米饭",
+            weight_g=120,
+            refrigerated_at=at(yesterday(), 12),
+        )
+
+    assert refused.value.code == "refrigerated_before_meal"
+    assert not FoodSample.objects.exists()
+    # Yesterday's lunch put in the fridge yesterday is fine.
+    recorded = sample_record(
+        actor=caregiver_x,
+        institution=institution_x,
+        day=yesterday(),
+        meal="lunch",
+        dish="米饭",
+        weight_g=120,
+        refrigerated_at=at(yesterday(), 12),
+    )
+    assert recorded.day == yesterday()
 
 
 def test_a_sample_is_kept_48_hours_before_it_may_be_discarded(

@@ -25,7 +25,7 @@ from tuoyu.daycare.tests.supervision_helpers import (
 from tuoyu.notifications.models import Notification
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass, Institution
-from tuoyu.supervision.rules import RULES
+from tuoyu.rules import RULES
 
 pytestmark = pytest.mark.django_db
 

@@ -18,10 +18,11 @@ from tuoyu.refusals import Refusal
 from tuoyu.registry.factories import CareClassFactory
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.standards import AgeBand
+from tuoyu.rules import RULES
 from tuoyu.supervision.models import Finding
-from tuoyu.supervision.rules import RULES
 from tuoyu.supervision.services import findings_refresh
-from tuoyu.workforce.models import StaffRole
+from tuoyu.workforce.models import Certificate, CertificateType, StaffRole
+from tuoyu.workforce.services import duty_schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -257,6 +258,27 @@ def test_duty_api(api_as: Callable[[str], APIClient], class_x: CareClass, caregi
     ended = api.post(f"/api/v1/classes/{class_x.code}/duty/end/", {"staff": str(person.code)}, format="json")
     assert ended.status_code == 200 and ended.json()["on_duty"] == []
     assert api_as("director_y").get(f"/api/v1/classes/{class_x.code}/duty/").status_code == 404
+
+
+def test_nobody_without_a_valid_health_certificate_goes_on_duty_by_the_api_or_the_roster(
+    api_as: Callable[[str], APIClient], class_x: CareClass
+) -> None:
+    """One duty rule for every path: the class duty (page and API) refuses whom the roster refuses."""
+    person = staff_member(class_x, "过期保育")
+    Certificate.objects.filter(staff=person, certificate_type=CertificateType.HEALTH).update(
+        expires_on=today() - datetime.timedelta(days=1)
+    )
+
+    refused = api_as("caregiver_x").post(
+        f"/api/v1/classes/{class_x.code}/duty/start/", {"staff": str(person.code)}, format="json"
+    )
+
+    assert (refused.status_code, refused.json()["code"]) == (409, "health_certificate_missing")
+    assert "过期保育" in refused.json()["detail"]
+    assert not ClassDuty.objects.filter(staff=person).exists()
+    with pytest.raises(Refusal) as roster:
+        duty_schedule(staff=person, day=today(), care_class=class_x)
+    assert roster.value.code == "health_certificate_missing"
 
 
 def test_a_breach_left_open_overnight_ends_with_its_day(class_x: CareClass, caregiver_x: User) -> None:

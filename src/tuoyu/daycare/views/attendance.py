@@ -38,16 +38,16 @@ from tuoyu.daycare.models import (
 )
 from tuoyu.daycare.selectors.attendance import (
     PickupOption,
+    care_classes_visible_to,
+    care_institutions_visible_to,
     children_on_roster,
     children_with_days_visible_to,
-    classes_for_care,
     day_counts,
     day_entry,
     day_roster,
     follow_ups_visible_to,
     illness_absences,
     institution_day,
-    institutions_for_care,
     pickup_options,
     refused_pickups,
 )
@@ -138,9 +138,9 @@ def _form_refusal(form: forms.Form) -> Refusal:
 def home(request: AuthenticatedRequest) -> HttpResponse:
     """The classes whose day the user records, by institution, with today's numbers."""
     today = timezone.localdate()
-    classes = list(classes_for_care(request.user).order_by("institution__name", "age_band", "name"))
+    classes = list(care_classes_visible_to(request.user).order_by("institution__name", "age_band", "name"))
     rows = [(care_class, day_counts(day_roster(care_class, today))) for care_class in classes]
-    institutions = institutions_for_care(request.user).order_by("name")
+    institutions = care_institutions_visible_to(request.user).order_by("name")
     context = {
         "rows": rows,
         "institutions": institutions,
@@ -154,7 +154,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _care_class(request: AuthenticatedRequest, code: uuid.UUID) -> CareClass:
-    return get_visible_or_404(classes_for_care(request.user), code=code)
+    return get_visible_or_404(care_classes_visible_to(request.user), code=code)
 
 
 def _child(care_class: CareClass, child_code: uuid.UUID, day: datetime.date) -> Child:
@@ -431,7 +431,7 @@ def follow_up(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def institution_today(request: AuthenticatedRequest, code: uuid.UUID) -> HttpResponse:
     """The day of an institution: per class present / expected / absent and the ratio, who is expected but
     has not come, illness absences, and refused pick-ups."""
-    institution = get_visible_or_404(institutions_for_care(request.user), code=code)
+    institution = get_visible_or_404(care_institutions_visible_to(request.user), code=code)
     now = timezone.now()
     today = timezone.localdate(now)
     classes = institution_day(institution, today)

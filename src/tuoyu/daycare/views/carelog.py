@@ -29,11 +29,10 @@ from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.access import AuthenticatedRequest, Perm, get_visible_or_404
 from tuoyu.daycare.models import LogKind, Mood, Portion
+from tuoyu.daycare.selectors.attendance import care_classes_visible_to, care_institutions_visible_to
 from tuoyu.daycare.selectors.carelog import (
     NAPPY_CHOICES,
-    care_classes_visible_to,
     care_entries_visible_to,
-    care_institutions_visible_to,
     child_day,
     class_day,
     entries_visible_to_guardian,

@@ -21,8 +21,6 @@ from tuoyu.accounts.access import AuthenticatedRequest, Perm, get_visible_or_404
 from tuoyu.daycare.models import Meal
 from tuoyu.daycare.selectors.ratios import class_ratio
 from tuoyu.daycare.selectors.supervision import (
-    SAMPLE_MIN_GRAMS,
-    SAMPLE_MIN_HOURS,
     breaches_of,
     care_classes_of,
     care_institutions_of,
@@ -44,6 +42,8 @@ from tuoyu.daycare.selectors.supervision import (
     outings_visible_to,
     published_menu,
     sample_gaps,
+    sample_min_grams,
+    sample_min_hours,
     samples_of,
     weather_exemption_on,
     week_start_of,
@@ -246,14 +246,14 @@ def kitchen_page(request: AuthenticatedRequest, code: str) -> HttpResponse:
         "form_rows": form_rows,
         "may_write_menu": may_write_menu,
         "samples": [
-            (sample, sample.refrigerated_at + datetime.timedelta(hours=SAMPLE_MIN_HOURS) <= now)
+            (sample, sample.refrigerated_at + datetime.timedelta(hours=sample_min_hours(day)) <= now)
             for sample in samples
         ],
         "to_sample": dishes,
         "gaps": sample_gaps(day, dishes, samples),
         "meals": Meal.choices,
-        "min_grams": SAMPLE_MIN_GRAMS,
-        "min_hours": SAMPLE_MIN_HOURS,
+        "min_grams": sample_min_grams(day),
+        "min_hours": sample_min_hours(day),
     }
     return render(request, "daycare/supervision/kitchen.html", context)
 

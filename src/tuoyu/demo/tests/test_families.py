@@ -41,7 +41,7 @@ from tuoyu.enrolment.selectors import (
     open_tasks_visible_to,
 )
 from tuoyu.registry.models import CareClass, Institution, ServiceType
-from tuoyu.registry.standards import BAND_STANDARDS
+from tuoyu.registry.standards import BAND_STANDARDS, class_cap
 from tuoyu.supervision.models import Finding
 from tuoyu.workdays import months_later
 
@@ -127,7 +127,7 @@ def test_every_class_holds_what_the_demo_says_within_its_capacity_and_filed_plac
         for demo_class in spec.classes:
             care_class = classes[demo_class.name]
             assert care_class.placed == demo_class.enrolled, (spec.name, demo_class.name)
-            limit = min(care_class.capacity, BAND_STANDARDS[care_class.age_band].max_children)
+            limit = min(care_class.capacity, class_cap(care_class.age_band, on=now.date()))
             assert care_class.placed + care_class.offered <= limit, (spec.name, demo_class.name)
             assert care_class.placed >= 0.7 * care_class.capacity, (spec.name, demo_class.name)
         assert institution_places_taken(institution, now=now) <= institution.filed_places, spec.name

@@ -10,6 +10,7 @@ from django.contrib.auth import SESSION_KEY
 from django.core.management import call_command
 from django.db.models import Model
 from django.test import Client
+from django.utils import timezone
 from django_otp.oath import totp
 from rest_framework.test import APIClient
 
@@ -26,7 +27,7 @@ from tuoyu.registry.models import (
     ServiceOffering,
     ServiceType,
 )
-from tuoyu.registry.standards import BAND_STANDARDS
+from tuoyu.registry.standards import class_cap
 from tuoyu.workforce.models import Staff
 
 pytestmark = pytest.mark.django_db
@@ -164,7 +165,7 @@ def test_aibibao_has_four_classes_of_12_to_15_children_in_legal_bands() -> None:
     assert len(classes) == 4
     for care_class in classes:
         assert 12 <= care_class.capacity <= 15
-        assert care_class.capacity <= BAND_STANDARDS[care_class.age_band].max_children
+        assert care_class.capacity <= class_cap(care_class.age_band, on=timezone.localdate())
         care_class.full_clean()
 
 

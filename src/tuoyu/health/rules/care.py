@@ -23,8 +23,7 @@ from tuoyu.health.models import ImmunisationCheck, ImmunisationCheckKind, Referr
 from tuoyu.health.selectors.care import REFERRAL_OUTCOME_DAYS
 from tuoyu.health.selectors.schedule import KIND_NAMES_ZH, institution_schedules
 from tuoyu.registry.models import Institution
-from tuoyu.supervision.models import Severity
-from tuoyu.supervision.rules import Detected, rule
+from tuoyu.rules import Detected, Severity, rule
 
 CHILDREN_IN_EVIDENCE = 20
 REASON_NAMES_ZH: dict[str, str] = {

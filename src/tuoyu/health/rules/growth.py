@@ -11,8 +11,7 @@ from collections.abc import Iterator
 
 from tuoyu.health.selectors.growth import FOLLOW_UP_DAYS, growth_follow_ups_due
 from tuoyu.registry.models import Institution
-from tuoyu.supervision.models import Severity
-from tuoyu.supervision.rules import Detected, rule
+from tuoyu.rules import Detected, Severity, rule
 
 CONDITION_NAMES = {"underweight": "低体重", "stunting": "生长迟缓", "wasting": "消瘦"}
 STATUS_NAMES = {"moderate": "中度", "severe": "重度"}

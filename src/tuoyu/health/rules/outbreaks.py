@@ -16,8 +16,7 @@ from tuoyu.daycare.models import Symptom
 from tuoyu.health.models import OutbreakReport, OutbreakTrigger
 from tuoyu.health.selectors.outbreaks import IMMEDIATE_REPORT_HOURS, report_late_after
 from tuoyu.registry.models import Institution
-from tuoyu.supervision.models import Severity
-from tuoyu.supervision.rules import Detected, rule
+from tuoyu.rules import Detected, Severity, rule
 
 TRIGGER_NAMES: dict[str, str] = {
     OutbreakTrigger.SAME_DAY: "同一班级1天内3例及以上相同症状",

@@ -58,10 +58,14 @@ def symptoms_of_check(temperature_c: Decimal, observations: list[str]) -> set[st
 
 
 def symptom_log(care_class: CareClass, first: datetime.date, last: datetime.date) -> SymptomLog:
-    """Who had which symptom on which day of ``first``..``last`` in the class (absences and checks)."""
+    """Who had which symptom on which day of ``first``..``last`` in the class (absences and checks).
+
+    An illness absence announced for a day still to come counts from that day on, not before."""
     log: SymptomLog = defaultdict(lambda: defaultdict(set))
     absences = Absence.objects.filter(
-        care_class=care_class, day__range=(first, last), reason=AbsenceReason.ILLNESS
+        care_class=care_class,
+        day__range=(first, min(last, timezone.localdate())),
+        reason=AbsenceReason.ILLNESS,
     ).values_list("child_id", "day", "symptom")
     for child_id, day, symptom in absences:
         if symptom in WATCHED_SYMPTOMS:

@@ -238,8 +238,11 @@ def outbreak_watch(
     """Look for clusters of one symptom in the class, for the cases of ``day``; open or update the reports.
 
     Returns the reports opened or updated. Idempotent: run again on the same data, it changes nothing.
+    A day still to come (an illness absence the family announced ahead) is watched once it has come.
     """
     now = now or timezone.now()
+    if day > timezone.localdate():
+        return []
     # One watcher per class at a time: a second recording waits here and then sees the first's report.
     care_class = (
         CareClass.objects.select_for_update(of=("self",))

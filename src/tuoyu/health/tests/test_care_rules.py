@@ -23,8 +23,8 @@ from tuoyu.health.tests.care_helpers import (
     today,
 )
 from tuoyu.registry.models import CareClass, Institution
-from tuoyu.supervision.models import Finding, Severity
-from tuoyu.supervision.rules import RULES
+from tuoyu.rules import RULES, Severity
+from tuoyu.supervision.models import Finding
 from tuoyu.supervision.services import findings_refresh
 from tuoyu.workdays import months_later
 

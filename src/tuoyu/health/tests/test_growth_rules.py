@@ -13,8 +13,8 @@ from tuoyu.enrolment.models import Child
 from tuoyu.health.services.growth import measurement_record
 from tuoyu.health.tests.growth_helpers import child_in_care, days_ago, raw_measurement
 from tuoyu.registry.models import CareClass, Institution
-from tuoyu.supervision.models import Finding, Severity
-from tuoyu.supervision.rules import RULES, Detected
+from tuoyu.rules import RULES, Detected, Severity
+from tuoyu.supervision.models import Finding
 from tuoyu.supervision.services import findings_refresh
 
 pytestmark = pytest.mark.django_db

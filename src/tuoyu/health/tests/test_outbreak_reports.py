@@ -24,8 +24,8 @@ from tuoyu.health.tests.outbreak_helpers import (
 )
 from tuoyu.notifications.models import Notification
 from tuoyu.registry.models import CareClass, Institution
+from tuoyu.rules import RULES
 from tuoyu.supervision.models import Finding
-from tuoyu.supervision.rules import RULES
 from tuoyu.supervision.services import findings_refresh
 
 pytestmark = pytest.mark.django_db

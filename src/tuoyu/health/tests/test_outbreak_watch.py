@@ -72,6 +72,23 @@ def test_three_children_absent_with_fever_on_one_day_open_a_report_due_in_24_hou
     assert outbreak.is_active and outbreak.reported_at is None
 
 
+def test_illness_absences_announced_for_tomorrow_count_only_once_tomorrow_comes(
+    class_x: CareClass, clock: Any
+) -> None:
+    tomorrow = today() + datetime.timedelta(days=1)
+    for child in children(class_x, 3):
+        absent_ill(child, class_x, Symptom.FEVER, day=tomorrow)
+
+    assert symptom_log(class_x, today(), tomorrow) == {}
+    assert run_watch(class_x, day=tomorrow) == []
+    assert not OutbreakReport.objects.exists()
+
+    clock.shift(datetime.timedelta(days=1))
+
+    (outbreak,) = run_watch(class_x, day=tomorrow)
+    assert (outbreak.first_day, outbreak.case_count) == (tomorrow, 3)
+
+
 def test_abnormal_checks_count_by_their_symptom_category(class_x: CareClass) -> None:
     a, b, c = children(class_x, 3)
     checked(a, class_x, temperature="37.3", decision=CheckDecision.SEND_HOME)

@@ -1,16 +1,16 @@
 """Class sizes: no class may hold more children than its age band allows (setting standard, art. 19)."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
-from tuoyu.registry.factories import CareClassFactory
+from tuoyu.policies.models import PolicyValue
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.services import care_class_create
-from tuoyu.registry.standards import SETTING_STANDARD, AgeBand, band_cap
+from tuoyu.registry.standards import SETTING_STANDARD, AgeBand, class_cap
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +25,8 @@ def unsaved_class(institution: Institution, band: str, capacity: int) -> CareCla
 
 
 @pytest.mark.parametrize(("band", "cap"), CAPS)
-def test_band_caps_are_the_national_ones(band: str, cap: int) -> None:
-    assert band_cap(band) == cap
+def test_band_caps_are_the_national_ones(db: None, band: str, cap: int) -> None:
+    assert class_cap(band, on=timezone.localdate()) == cap
 
 
 @pytest.mark.parametrize(("band", "cap"), CAPS)
@@ -64,18 +64,6 @@ def test_class_above_band_cap_names_cap_and_source_in_chinese_too(
 
 
 @pytest.mark.parametrize(("band", "cap"), CAPS)
-def test_class_above_band_cap_is_refused_by_the_database(
-    institution_x: Institution, band: str, cap: int
-) -> None:
-    with pytest.raises(IntegrityError) as raised, transaction.atomic():
-        CareClassFactory.create(institution=institution_x, age_band=band, capacity=cap + 1)
-
-    assert "care_class_capacity_within_band_cap" in str(raised.value)
-
-    assert not CareClass.objects.filter(institution=institution_x).exists()
-
-
-@pytest.mark.parametrize(("band", "cap"), CAPS)
 def test_class_exactly_at_band_cap_passes_full_clean_and_saves(
     institution_x: Institution, band: str, cap: int
 ) -> None:
@@ -104,12 +92,22 @@ def test_care_class_create_refuses_a_class_above_band_cap(
 
 
 def test_cap_of_one_band_does_not_apply_to_another(institution_x: Institution) -> None:
-    # 20 children fit a 托大班 but not a 托小班: the database checks the cap of the class's own band.
-    CareClassFactory.create(institution=institution_x, name="托大班", age_band=AgeBand.PRESCHOOL, capacity=20)
+    # 20 children fit a 托大班 but not a 托小班: each class is held to the cap of its own band.
+    unsaved_class(institution_x, AgeBand.PRESCHOOL, 20).full_clean()
 
-    with pytest.raises(IntegrityError) as raised, transaction.atomic():
-        CareClassFactory.create(
-            institution=institution_x, name="托小班", age_band=AgeBand.TODDLER, capacity=20
-        )
+    with pytest.raises(ValidationError) as raised:
+        unsaved_class(institution_x, AgeBand.TODDLER, 20).full_clean()
 
-    assert "care_class_capacity_within_band_cap" in str(raised.value)
+    assert "capacity" in raised.value.message_dict
+
+
+def test_a_new_cap_applies_from_its_effective_day_and_past_days_keep_the_old_one(
+    institution_x: Institution,
+) -> None:
+    today = timezone.localdate()
+    PolicyValue.objects.create(key="class_cap.preschool", value=16, effective_from=today, source="新规")
+
+    assert class_cap(AgeBand.PRESCHOOL, on=today) == 16
+    assert class_cap(AgeBand.PRESCHOOL, on=today - datetime.timedelta(days=1)) == 20
+    with pytest.raises(ValidationError):
+        unsaved_class(institution_x, AgeBand.PRESCHOOL, 17).full_clean()

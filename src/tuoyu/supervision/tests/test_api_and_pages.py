@@ -11,8 +11,8 @@ from django.utils.html import escape
 from rest_framework.test import APIClient
 
 from tuoyu.registry.models import Institution
+from tuoyu.rules import RULES
 from tuoyu.supervision.models import Finding
-from tuoyu.supervision.rules import RULES
 from tuoyu.supervision.services import findings_refresh
 from tuoyu.workforce.factories import StaffFactory
 from tuoyu.workforce.models import StaffRole
@@ -27,12 +27,15 @@ RULE_CODES = [
     "STF-02",
     "STF-03",
     "STF-04",
+    "STF-06",
+    "STF-07",
     "ENR-01",
     "ENR-02",
     "ENR-03",
     "ENR-04",
     "ENR-05",
     "ENR-06",
+    "STF-05",
     "DAY-01",
     "DAY-02",
     "DAY-03",
@@ -40,6 +43,9 @@ RULE_CODES = [
     "DAY-05",
     "DAY-06",
     "DAY-07",
+    "DAY-08",
+    "DAY-09",
+    "DAY-10",
     "HLT-01",
     "HLT-02",
     "HLT-03",
@@ -58,11 +64,15 @@ def test_rules_api_lists_every_rule_with_code_title_source_and_severity(anonymou
         rule = RULES[row["code"]]
         assert {"code", "title", "source", "severity"} <= set(row)
         assert row["title"] == rule.title_en  # the client asked for English
-        assert (row["title_zh"], row["source"], row["severity"]) == (
+        assert (row["title_zh"], row["source"], row["severity"], row["refused_with"]) == (
             rule.title_zh,
             rule.source,
             rule.severity,
+            list(rule.refused_with),
         )
+    refused_when_recorded = {row["code"]: row["refused_with"] for row in body if row["refused_with"]}
+    assert refused_when_recorded["STF-07"] == ["staff_not_employed", "health_certificate_missing"]
+    assert {row["severity"] for row in body if row["refused_with"]} == {"block"}
 
 
 def test_rules_api_gives_chinese_titles_to_a_chinese_client(anonymous_api: APIClient) -> None:

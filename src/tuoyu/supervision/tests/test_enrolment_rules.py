@@ -29,8 +29,8 @@ from tuoyu.enrolment.tests.helpers import (
 from tuoyu.registry.factories import CareClassFactory, ServiceOfferingFactory
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.standards import AgeBand
-from tuoyu.supervision.models import Finding, Severity
-from tuoyu.supervision.rules import RULES
+from tuoyu.rules import RULES, Severity
+from tuoyu.supervision.models import Finding
 from tuoyu.supervision.services import findings_refresh
 
 pytestmark = pytest.mark.django_db
@@ -235,6 +235,26 @@ def evaluate(w: World, code: str, day: datetime.date | None = None) -> list[tupl
     return [(d.subject_key, d.evidence) for d in RULES[code].evaluate(w.institution, day or w.today)]
 
 
+def test_stf05_from_the_threshold_of_children_in_care_a_health_worker_must_be_full_time(world: World) -> None:
+    from tuoyu.policies.models import PolicyValue
+    from tuoyu.workforce.factories import StaffFactory
+    from tuoyu.workforce.models import StaffRole
+
+    StaffFactory.create(institution=world.institution, role=StaffRole.HEALTH_WORKER, full_time=False)
+    assert evaluate(world, "STF-05") == []  # 2 children in care, far below 150
+
+    PolicyValue.objects.create(  # a stricter rule from today: 3 children
+        key="health_worker.full_time_from_children", value=3, effective_from=world.today, source="更严"
+    )
+    assert evaluate(world, "STF-05") == []
+    place(world.care_class, world.guardian, "孙三")
+
+    assert evaluate(world, "STF-05") == [("institution", "在托3人（3人以上），在岗卫生保健人员1人，均非专职")]
+    assert evaluate(world, "STF-05", world.today - datetime.timedelta(days=1)) == []  # 150 still yesterday
+    StaffFactory.create(institution=world.institution, role=StaffRole.HEALTH_WORKER, full_time=True)
+    assert evaluate(world, "STF-05") == []
+
+
 def test_enr01_counts_children_in_care_today_not_those_starting_later(world: World) -> None:
     place(world.care_class, world.guardian, "孙三", start=world.today + datetime.timedelta(days=3))
     Institution.objects.filter(pk=world.institution.pk).update(filed_places=2)
@@ -245,17 +265,11 @@ def test_enr01_counts_children_in_care_today_not_those_starting_later(world: Wor
     ]
 
 
-def test_enr02_uses_the_national_cap_when_it_is_below_the_capacity(
-    world: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import dataclasses
+def test_enr02_uses_the_national_cap_when_it_is_below_the_capacity(world: World) -> None:
+    from tuoyu.policies.models import PolicyValue
 
-    from tuoyu.registry.standards import BAND_STANDARDS
-
-    monkeypatch.setitem(
-        BAND_STANDARDS,
-        AgeBand.PRESCHOOL,
-        dataclasses.replace(BAND_STANDARDS[AgeBand.PRESCHOOL], max_children=1),
+    PolicyValue.objects.create(
+        key="class_cap.preschool", value=1, effective_from=world.today, source="更严的上限"
     )
 
     assert evaluate(world, "ENR-02") == [(f"class:{world.care_class.code}", "在托2人，上限1人")]

@@ -10,7 +10,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tuoyu.registry.models import Institution
-from tuoyu.supervision.models import Finding, Severity
+from tuoyu.rules import Severity
+from tuoyu.supervision.models import Finding
 
 pytestmark = pytest.mark.django_db
 

@@ -68,6 +68,20 @@ class TestOneOpenEmploymentPerPerson:
             institution_x.pk
         ]
 
+    def test_an_employment_ending_on_a_future_date_still_blocks_a_second_one_until_it_ends(
+        self, institution_x: Institution, institution_y: Institution
+    ) -> None:
+        notice_ends = datetime.date(2026, 12, 31)
+        staff_end_employment(staff=hire(institution_x), on=notice_ends)
+
+        for overlapping_start in (HIRED_ON, datetime.date(2026, 6, 1), notice_ends):
+            with pytest.raises(ValidationError) as raised:
+                hire(institution_y, employed_from=overlapping_start)
+            assert "id_number" in raised.value.message_dict, overlapping_start
+
+        after = hire(institution_y, employed_from=notice_ends + datetime.timedelta(days=1))
+        assert after.institution == institution_y
+
     def test_the_check_ignores_case_and_spaces_of_the_identity_number(
         self, institution_x: Institution, institution_y: Institution
     ) -> None:

@@ -18,6 +18,7 @@ from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
 from tuoyu.accounts.models import Role, User
 from tuoyu.accounts.second_factor import second_factor_required
 from tuoyu.demo import bookable, daycare, district, families, health, records
+from tuoyu.policies.values import policy
 from tuoyu.regions.factories import PopulationFactory, RegionFactory
 from tuoyu.regions.models import Region
 from tuoyu.registry.factories import (
@@ -163,7 +164,7 @@ class Command(BaseCommand):
                         name=staff_name(serial),
                         role=role,
                         employed_from=filed_on - datetime.timedelta(days=30 + serial % 200),
-                        **self.qualification(spec.key, role, serial),
+                        **self.qualification(spec, role, serial, filed_on),
                     )
         today = timezone.localdate()
         records.seed_certificates(today)
@@ -186,10 +187,17 @@ class Command(BaseCommand):
         return True
 
     @staticmethod
-    def qualification(key: str, role: str, serial: int) -> dict[str, Any]:
+    def qualification(
+        spec: district.DemoInstitution, role: str, serial: int, filed_on: datetime.date
+    ) -> dict[str, Any]:
+        if role == StaffRole.HEALTH_WORKER:
+            # Below the threshold of children a part-time (兼职) health worker is allowed, and small
+            # institutions have one; the larger ones a full-time (专职) one (L76 art. 12).
+            threshold = policy("health_worker.full_time_from_children", on=filed_on)
+            return {"full_time": spec.places >= threshold * 2 // 3}
         if role != StaffRole.DIRECTOR:
             return {}
-        years = Decimal("2") if key == UNDER_QUALIFIED_DIRECTOR_AT else Decimal(4 + serial % 6)
+        years = Decimal("2") if spec.key == UNDER_QUALIFIED_DIRECTOR_AT else Decimal(4 + serial % 6)
         return {"education": Education.BACHELOR, "management_years": years}
 
     def user(self, account: dict[str, Any]) -> User:

@@ -61,7 +61,7 @@ from tuoyu.policies.models import PolicyValue
 from tuoyu.regions.factories import RegionFactory
 from tuoyu.regions.models import Region
 from tuoyu.registry.factories import HospitalFactory
-from tuoyu.registry.models import CareClass, Hospital, Institution
+from tuoyu.registry.models import CareClass, ClosedDay, Hospital, Institution
 from tuoyu.supervision.models import Finding
 from tuoyu.workforce.models import Certificate, Staff, TrainingSession
 
@@ -292,6 +292,9 @@ def _admin_objects(world: World) -> dict[str, Any]:
         "regions.Region": institution.street.parent,
         "registry.Institution": institution,
         "registry.CareClass": world.care_class,
+        "registry.ClosedDay": ClosedDay.objects.create(
+            institution=institution, day=datetime.date(2026, 12, 31), reason="年终检修"
+        ),
         "registry.Hospital": Hospital.objects.order_by("pk").first(),
         "workforce.Staff": world.staff,
         "workforce.TrainingSession": world.training,

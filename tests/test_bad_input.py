@@ -20,8 +20,8 @@ from tuoyu.enrolment.factories import ChildFactory, GuardianshipFactory
 from tuoyu.enrolment.models import Child, EntryExam
 from tuoyu.enrolment.privacy import child_delete_request
 from tuoyu.enrolment.services import entry_exam_record
-from tuoyu.notifications.models import Notification
-from tuoyu.notifications.services import notify
+from tuoyu.notifications.models import Notification, NotificationKind
+from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass, Institution
 
@@ -33,7 +33,7 @@ ApiAs = Callable[[str], APIClient]
 
 @pytest.mark.django_db
 def test_marking_260000_notifications_read_is_a_400_and_marks_nothing(api_as: ApiAs, guardian: User) -> None:
-    notify(guardian, kind="test", title="你好", body="")
+    notify_all([guardian], kind=NotificationKind.OFFER_MADE, title="你好", body="")
 
     response = api_as("guardian").post(
         "/api/v1/notifications/read/", {"ids": list(range(1, 260_001))}, format="json"

@@ -43,15 +43,24 @@ def months_later(day: datetime.date, months: int) -> datetime.date:
         return datetime.date(year + month // 12, month % 12 + 1, 1)
 
 
+def working_day_on_calendar(day: datetime.date) -> bool | None:
+    """A working day on the Chinese calendar; ``None`` for a year the calendar does not know yet."""
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return None
+
+
+def is_working_day(day: datetime.date) -> bool:
+    """A working day on the Chinese calendar (Monday to Friday when it does not know the year yet)."""
+    working = working_day_on_calendar(day)
+    return day.weekday() < 5 if working is None else working
+
+
 def latest_working_day(on: datetime.date) -> datetime.date:
     """``on`` itself when it is a working day, else the working day before it (Monday to Friday when the
     calendar does not know the year yet)."""
     day = on
-    while True:
-        try:
-            workday = chinese_calendar.is_workday(day)
-        except NotImplementedError:
-            workday = day.weekday() < 5
-        if workday:
-            return day
+    while not is_working_day(day):
         day -= datetime.timedelta(days=1)
+    return day

@@ -17,7 +17,8 @@ from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.accounts.access import Perm
@@ -37,7 +38,8 @@ from tuoyu.enrolment.eligibility import OLDEST_MONTHS, YOUNGEST_MONTHS
 from tuoyu.enrolment.models import Child, completed_months
 from tuoyu.enrolment.selectors import guardians_of
 from tuoyu.enrolment.services import child_lock, require_guardian
-from tuoyu.notifications.services import notify
+from tuoyu.notifications.models import NotificationKind
+from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import Institution, ServiceOffering, ServiceType
 from tuoyu.registry.selectors import actor_may, institutions_public
@@ -124,13 +126,22 @@ def _require_cancellable(cutoff: datetime.datetime, now: datetime.datetime) -> N
 
 
 def _notify_guardians(
-    child: Child, *, kind: str, title: Callable[[], str], body: Callable[[], str], sms: bool = True
+    child: Child,
+    *,
+    kind: NotificationKind,
+    title: Callable[[], str],
+    body: Callable[[], str],
+    sms: bool = True,
 ) -> None:
-    """Tell every guardian of the child, each in their own language (the texts are built under it)."""
-    link = reverse("bookings:index")
-    for guardian in guardians_of(child):
-        with translation.override(guardian.preferred_language):
-            notify(guardian, kind=kind, title=title(), body=body(), link=link, sms=sms)
+    """Tell every guardian of the child, each in their own language (the texts are built lazily, under it)."""
+    notify_all(
+        guardians_of(child),
+        kind=kind,
+        title=lazy(title, str)(),
+        body=lazy(body, str)(),
+        link=reverse("bookings:index"),
+        sms=sms,
+    )
 
 
 # Temporary care ------------------------------------------------------------------------------------------
@@ -225,7 +236,7 @@ def slot_book(
     institution = slot.institution
     _notify_guardians(
         child,
-        kind="booking_confirmed",
+        kind=NotificationKind.BOOKING_CONFIRMED,
         title=lambda: str(
             _("%(child)s is booked for temporary care at %(institution)s")
             % {"child": child.name, "institution": institution.name}
@@ -375,7 +386,7 @@ def session_book(
     if status == SessionBookingStatus.BOOKED:
         _notify_guardians(
             child,
-            kind="booking_confirmed",
+            kind=NotificationKind.BOOKING_CONFIRMED,
             title=lambda: str(
                 _("%(child)s is booked for “%(session)s” at %(institution)s")
                 % {"child": child.name, "session": session.title, "institution": institution.name}
@@ -386,7 +397,7 @@ def session_book(
         position = waitlist_position(booking)
         _notify_guardians(
             child,
-            kind="booking_waitlisted",
+            kind=NotificationKind.BOOKING_WAITLISTED,
             title=lambda: str(
                 _("“%(session)s” is full: %(child)s is number %(position)d on the waitlist")
                 % {"session": session.title, "child": child.name, "position": position}
@@ -448,7 +459,7 @@ def _promote_waitlist(session: ParentChildSession) -> None:
         waiting.save(update_fields=["status"])
         _notify_guardians(
             waiting.child,
-            kind="session_place_freed",
+            kind=NotificationKind.SESSION_PLACE_FREED,
             title=partial(_place_freed_title, waiting.child, session, institution),
             body=partial(_session_when, session),
         )

@@ -39,6 +39,7 @@ from tuoyu.daycare.selectors.supervision import (
 from tuoyu.enrolment.models import Placement
 from tuoyu.registry.models import CareClass, Institution, OperatingStatus, ServiceType
 from tuoyu.rules import Detected, Severity, refusal_rule, rule
+from tuoyu.workdays import is_working_day
 
 DAILY_WINDOW_DAYS = 7
 """Completed days looked back on: ``day`` and the 6 days before it (those before today)."""
@@ -360,6 +361,36 @@ def morning_checks_missing_all_day(institution: Institution, day: datetime.date)
                 f"{care_class.name} {_md(class_day)}",
                 f"{_md(class_day)}入园{check_ins}人，全天无晨检记录",
             )
+
+
+@rule(
+    code="DAY-11",
+    title_zh="在闭园日或开放时间以外接收婴幼儿入园",
+    title_en="Children checked in on a closed day or outside the opening hours",
+    source="《托育机构管理规范（试行）》：托育机构应当按照公示的服务时间提供服务，闭园日不收托；"
+    "法定节假日按国务院办公厅发布的放假安排（国家规则§16.6）",
+    severity=Severity.WARNING,
+)
+def check_ins_outside_open_days(institution: Institution, day: datetime.date) -> Iterator[Detected]:
+    days = [d for d in _completed_days(day)] + ([day] if day == timezone.localdate() else [])
+    if not days:
+        return
+    arrivals = Attendance.objects.filter(
+        care_class__institution=institution, day__in=days, status=AttendanceStatus.CHECKED_IN
+    ).values_list("day", "checked_in_at")
+    closed = set(institution.closed_days.filter(day__in=days).values_list("day", flat=True))
+    on_closed: dict[datetime.date, int] = defaultdict(int)
+    outside: dict[datetime.date, int] = defaultdict(int)
+    for arrival_day, checked_in_at in arrivals:
+        if arrival_day in closed or not is_working_day(arrival_day):
+            on_closed[arrival_day] += 1
+        elif not institution.opens_at <= timezone.localtime(checked_in_at).time() < institution.closes_at:
+            outside[arrival_day] += 1
+    hours = f"{institution.opens_at:%H:%M}–{institution.closes_at:%H:%M}"
+    lines = [f"{_md(d)}（闭园日）入园{n}人" for d, n in sorted(on_closed.items())]
+    lines += [f"{_md(d)} 开放时间（{hours}）以外入园{n}人" for d, n in sorted(outside.items())]
+    if lines:
+        yield Detected("institution", institution.name, "；".join(lines))
 
 
 # Applied when the day in care is recorded ------------------------------------------------------------------

@@ -716,8 +716,13 @@ class LastWeek:
         for placement in placed:
             if placement not in present:
                 self.absence(care_class, day, placement, absent[placement.child_id, day], staffing)
-        arrivals = [
-            round(self.rng.triangular(minutes(7, 40), minutes(9, 10), minutes(8, 15))) for _ in present
+        opens = care_class.institution.opens_at
+        arrivals = [  # nobody before the doors open
+            max(
+                round(self.rng.triangular(minutes(7, 40), minutes(9, 10), minutes(8, 15))),
+                minutes(opens.hour, opens.minute),
+            )
+            for _ in present
         ]
         departures = self.departures(len(present), care_class.age_band)
         noon_checks = self.rng.random() > 0.06  # a class forgets its noon check now and then

@@ -26,8 +26,8 @@ from tuoyu.registry.factories import (
     ServiceOfferingFactory,
     make_credit_code,
 )
-from tuoyu.registry.models import Institution, OperatingStatus
-from tuoyu.workdays import months_later
+from tuoyu.registry.models import ClosedDay, Institution, OperatingStatus
+from tuoyu.workdays import is_working_day, months_later
 from tuoyu.workforce.factories import (
     CertificateFactory,
     StaffFactory,
@@ -251,3 +251,13 @@ def seed_training(district: Region, today: datetime.date) -> None:
         TrainingEnrolmentFactory.create(session=held, staff=person, attended=index % 9 != 0)
     for person in caregivers.filter(institution__name="爱彼宝济宁托育中心")[:8]:
         TrainingEnrolmentFactory.create(session=coming, staff=person)
+
+
+def seed_closed_day(today: datetime.date) -> ClosedDay:
+    """爱彼宝 closes for a staff training day on the next working day: no child is expected that day, and a
+    check-in then is warned of."""
+    day = today + datetime.timedelta(days=1)
+    while not is_working_day(day):
+        day += datetime.timedelta(days=1)
+    institution = Institution.objects.get(name="爱彼宝济宁托育中心")
+    return ClosedDay.objects.create(institution=institution, day=day, reason="教职工保育技能培训，闭园一天")

@@ -16,7 +16,8 @@ from tuoyu.accounts.models import User
 from tuoyu.enrolment.models import Child, DeletionRequest
 from tuoyu.enrolment.selectors import guardians_of
 from tuoyu.enrolment.services import child_lock, require_guardian
-from tuoyu.notifications.services import notify
+from tuoyu.notifications.models import NotificationKind
+from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import Refusal
 
 
@@ -105,14 +106,13 @@ def child_delete_request(*, guardian: User, child: Child, confirm: str) -> Delet
         request.outcome = DeletionRequest.Outcome.DELETED
         others = list(guardians_of(child).exclude(pk=guardian.pk))
         child.delete()
-        for other in others:
-            notify(
-                other,
-                kind="child_deleted",
-                title=_("The data about %(child)s were deleted"),
-                body=_("%(guardian)s deleted all data about %(child)s from Tuoyu. This cannot be undone."),
-                params={"child": request.child_name, "guardian": guardian.display_name},
-                sms=True,
-            )
+        notify_all(
+            others,
+            kind=NotificationKind.CHILD_DELETED,
+            title=_("The data about %(child)s were deleted"),
+            body=_("%(guardian)s deleted all data about %(child)s from Tuoyu. This cannot be undone."),
+            params={"child": request.child_name, "guardian": guardian.display_name},
+            sms=True,
+        )
     request.save()
     return request

@@ -5,7 +5,7 @@ import datetime
 from collections.abc import Iterator
 
 from tuoyu.enrolment.eligibility import age_refusal
-from tuoyu.enrolment.models import CareTask, Placement, ServiceAgreement, TaskKind, completed_months
+from tuoyu.enrolment.models import CareTask, Child, Placement, ServiceAgreement, TaskKind, completed_months
 from tuoyu.policies.values import policy
 from tuoyu.registry.models import Institution
 from tuoyu.registry.standards import AgeBand, class_cap
@@ -21,8 +21,9 @@ def _active_placements(institution: Institution, day: datetime.date) -> list[Pla
     )
 
 
-def _child_key(placement: Placement) -> str:
-    return f"child:{placement.child.code}"
+def _about_child(child: Child, evidence: str, summary: str) -> Detected:
+    """A finding about one child: named for the institution, counted in ``summary`` for regulators."""
+    return Detected(f"child:{child.code}", child.name, evidence, summary=summary, about_child=True)
 
 
 @rule(
@@ -72,12 +73,10 @@ def mixed_class_under_18_months(institution: Institution, day: datetime.date) ->
     for placement in _active_placements(institution, day):
         age = completed_months(placement.child.birth_date, day)
         if placement.care_class.age_band == AgeBand.MIXED and age < 18:
-            yield Detected(
-                _child_key(placement),
-                placement.child.name,
+            yield _about_child(
+                placement.child,
                 f"{placement.care_class.name}，{age}月龄",
-                summary=f"{placement.care_class.name}：未满18月龄的幼儿在混龄班",
-                about_child=True,
+                f"{placement.care_class.name}：未满18月龄的幼儿在混龄班",
             )
 
 
@@ -97,12 +96,10 @@ def child_age_outside_band(institution: Institution, day: datetime.date) -> Iter
         ):
             age = completed_months(placement.child.birth_date, day)
             band = placement.care_class.get_age_band_display()
-            yield Detected(
-                _child_key(placement),
-                placement.child.name,
+            yield _about_child(
+                placement.child,
                 f"{placement.care_class.name}（{band}），{age}月龄",
-                summary=f"{placement.care_class.name}（{band}）：幼儿月龄与班级年龄段不符",
-                about_child=True,
+                f"{placement.care_class.name}（{band}）：幼儿月龄与班级年龄段不符",
             )
 
 
@@ -118,12 +115,8 @@ def vaccination_check_overdue(institution: Institution, day: datetime.date) -> I
         institution=institution, kind=TaskKind.VACCINATION_CHECK, done_at__isnull=True, due_on__lt=day
     ).select_related("child")
     for task in overdue:
-        yield Detected(
-            f"child:{task.child.code}",
-            task.child.name,
-            f"应于{task.due_on:%Y-%m-%d}前完成查验",
-            summary="入托30日内未完成预防接种证查验",
-            about_child=True,
+        yield _about_child(
+            task.child, f"应于{task.due_on:%Y-%m-%d}前完成查验", "入托30日内未完成预防接种证查验"
         )
 
 
@@ -142,12 +135,10 @@ def placement_without_agreement(institution: Institution, day: datetime.date) ->
     )
     for placement in _active_placements(institution, day):
         if placement.pk not in with_agreement:
-            yield Detected(
-                _child_key(placement),
-                placement.child.name,
+            yield _about_child(
+                placement.child,
                 f"{placement.care_class.name}，无服务协议",
-                summary=f"{placement.care_class.name}：在托幼儿无服务协议",
-                about_child=True,
+                f"{placement.care_class.name}：在托幼儿无服务协议",
             )
 
 

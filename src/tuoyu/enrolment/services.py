@@ -51,7 +51,8 @@ from tuoyu.enrolment.selectors import (
     open_offers,
 )
 from tuoyu.guards import Guards
-from tuoyu.notifications.services import notify
+from tuoyu.notifications.models import NotificationKind
+from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass, Institution, ServiceOffering
 from tuoyu.registry.selectors import actor_may, directors_of, institutions_public
@@ -222,14 +223,13 @@ def application_submit(
             conflict=True,
         ) from None
     application.priorities.set(claimed)
-    for director in directors_of(institution.pk):
-        notify(
-            director,
-            kind="application_received",
-            title=_("New application: %(child)s"),
-            params={"child": child.name},
-            link=reverse("enrolment:queue"),
-        )
+    notify_all(
+        directors_of(institution.pk),
+        kind=NotificationKind.APPLICATION_RECEIVED,
+        title=_("New application: %(child)s"),
+        params={"child": child.name},
+        link=reverse("enrolment:queue"),
+    )
     return application
 
 
@@ -392,22 +392,21 @@ def offer_make(
     application.status = ApplicationStatus.OFFERED
     application.save(update_fields=["status"])
     deadline = timezone.localtime(expires_at).strftime("%Y-%m-%d %H:%M")
-    for guardian in guardians_of(application.child):
-        notify(
-            guardian,
-            kind="offer_made",
-            title=_("%(institution)s offers %(child)s a place"),
-            body=_("Class %(class)s from %(start)s. Please answer by %(deadline)s."),
-            params={
-                "institution": institution.name,
-                "child": application.child.name,
-                "class": care_class.name,
-                "start": start_date.isoformat(),
-                "deadline": deadline,
-            },
-            link=reverse("enrolment:offer", args=[offer.code]),
-            sms=True,
-        )
+    notify_all(
+        guardians_of(application.child),
+        kind=NotificationKind.OFFER_MADE,
+        title=_("%(institution)s offers %(child)s a place"),
+        body=_("Class %(class)s from %(start)s. Please answer by %(deadline)s."),
+        params={
+            "institution": institution.name,
+            "child": application.child.name,
+            "class": care_class.name,
+            "start": start_date.isoformat(),
+            "deadline": deadline,
+        },
+        link=reverse("enrolment:offer", args=[offer.code]),
+        sms=True,
+    )
     return offer
 
 
@@ -499,14 +498,13 @@ def offer_accept(*, guardian: User, offer: Offer, now: datetime.datetime | None 
         placement=placement,
         due_on=offer.start_date + datetime.timedelta(days=settings.VACCINATION_CHECK_DAYS),
     )
-    for director in directors_of(institution.pk):
-        notify(
-            director,
-            kind="offer_accepted",
-            title=_("%(child)s accepted the place in %(class)s"),
-            params={"child": child.name, "class": care_class.name},
-            link=reverse("enrolment:class_roster", args=[care_class.code]),
-        )
+    notify_all(
+        directors_of(institution.pk),
+        kind=NotificationKind.OFFER_ACCEPTED,
+        title=_("%(child)s accepted the place in %(class)s"),
+        params={"child": child.name, "class": care_class.name},
+        link=reverse("enrolment:class_roster", args=[care_class.code]),
+    )
     announce_change(institution.pk)
     return placement
 
@@ -529,14 +527,13 @@ def offer_decline(*, guardian: User, offer: Offer, now: datetime.datetime | None
     application.status = ApplicationStatus.DECLINED
     application.closed_at = now
     application.save(update_fields=["status", "closed_at"])
-    for director in directors_of(offer.care_class.institution_id):
-        notify(
-            director,
-            kind="offer_declined",
-            title=_("%(child)s declined the place in %(class)s"),
-            params={"child": application.child.name, "class": offer.care_class.name},
-            link=reverse("enrolment:queue"),
-        )
+    notify_all(
+        directors_of(offer.care_class.institution_id),
+        kind=NotificationKind.OFFER_DECLINED,
+        title=_("%(child)s declined the place in %(class)s"),
+        params={"child": application.child.name, "class": offer.care_class.name},
+        link=reverse("enrolment:queue"),
+    )
     return offer
 
 
@@ -563,24 +560,22 @@ def offers_expire(*, now: datetime.datetime | None = None) -> int:
                 application.status = ApplicationStatus.WAITING
                 application.save(update_fields=["status"])
             institution = offer.care_class.institution
-            for guardian in guardians_of(application.child):
-                notify(
-                    guardian,
-                    kind="offer_expired",
-                    title=_("The offer from %(institution)s has expired"),
-                    params={"institution": institution.name},
-                    body=_("Your application is back in the queue in its original place."),
-                    link=reverse("enrolment:family"),
-                    sms=True,
-                )
-            for director in directors_of(institution.pk):
-                notify(
-                    director,
-                    kind="offer_expired",
-                    title=_("The offer to %(child)s has expired"),
-                    params={"child": application.child.name},
-                    link=reverse("enrolment:queue"),
-                )
+            notify_all(
+                guardians_of(application.child),
+                kind=NotificationKind.OFFER_EXPIRED,
+                title=_("The offer from %(institution)s has expired"),
+                params={"institution": institution.name},
+                body=_("Your application is back in the queue in its original place."),
+                link=reverse("enrolment:family"),
+                sms=True,
+            )
+            notify_all(
+                directors_of(institution.pk),
+                kind=NotificationKind.OFFER_EXPIRED,
+                title=_("The offer to %(child)s has expired"),
+                params={"child": application.child.name},
+                link=reverse("enrolment:queue"),
+            )
             expired += 1
     return expired
 

@@ -1,37 +1,74 @@
+from collections.abc import Iterable, Mapping
+
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 
 from tuoyu.accounts.models import User
-from tuoyu.notifications.models import Notification
+from tuoyu.notifications.models import Notification, NotificationKind
 from tuoyu.sms import send_sms
 
 
-def notify(
-    user: User,
+def _fill(text: str | Promise, params: Mapping[str, object] | None) -> str:
+    """The text in the active language, filled in with its params."""
+    filled = str(text)
+    return filled % params if params and filled else filled
+
+
+def notify_all(
+    users: Iterable[User],
     *,
-    kind: str,
+    kind: NotificationKind,
     title: str | Promise,
     body: str | Promise = "",
-    params: dict[str, object] | None = None,
+    params: Mapping[str, object] | None = None,
     link: str = "",
     sms: bool = False,
-) -> Notification:
-    """Put a message in the user's inbox, in their language; with ``sms`` also text it once committed.
+) -> list[Notification]:
+    """Put the message in each user's inbox, in their language; with ``sms`` also text it once committed.
 
     Pass ``title`` and ``body`` untranslated (gettext_lazy) with their ``params``: they are translated and
-    filled in the recipient's language, not the language of whoever caused the message.
+    filled in each recipient's language (once per language), not the language of whoever caused the message.
+    A user given twice is told once; the messages are written in one insert, in the order of ``users``.
     """
-    with translation.override(user.preferred_language):
-        title_text = str(title) % params if params else str(title)
-        body_text = (str(body) % params if params else str(body)) if body else ""
-    notification = Notification.objects.create(
-        user=user, kind=kind, title=title_text, body=body_text, link=link, sent_by_sms=sms
+    recipients: dict[int, User] = {}
+    for user in users:
+        recipients.setdefault(user.pk, user)
+    if not recipients:
+        return []
+    texts: dict[str, tuple[str, str]] = {}
+    for user in recipients.values():
+        if user.preferred_language not in texts:
+            with translation.override(user.preferred_language):
+                texts[user.preferred_language] = (_fill(title, params), _fill(body, params))
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(
+                user=user,
+                kind=kind,
+                title=texts[user.preferred_language][0],
+                body=texts[user.preferred_language][1],
+                link=link,
+                sent_by_sms=sms,
+            )
+            for user in recipients.values()
+        ]
     )
     if sms:
-        text = f"【托育】{title_text}" + (f" {body_text}" if body_text else "")
-        transaction.on_commit(lambda: send_sms(user.phone, text))
-    return notification
+        messages = [
+            (
+                notification.user.phone,
+                f"【托育】{notification.title}" + (f" {notification.body}" if notification.body else ""),
+            )
+            for notification in notifications
+        ]
+        transaction.on_commit(lambda: _send_all(messages))
+    return notifications
+
+
+def _send_all(messages: list[tuple[str, str]]) -> None:
+    for phone, text in messages:
+        send_sms(phone, text)
 
 
 def mark_read(user: User, notification_ids: list[int] | None = None) -> int:

@@ -7,8 +7,8 @@ from django.http import HttpRequest
 
 from tuoyu.accounts.access import Perm, has_perm
 from tuoyu.accounts.admin import ScopedModelAdmin
-from tuoyu.registry.models import CareClass, Hospital, Institution, ProviderTag, ServiceOffering
-from tuoyu.registry.selectors import classes_visible_to, institutions_visible_to
+from tuoyu.registry.models import CareClass, ClosedDay, Hospital, Institution, ProviderTag, ServiceOffering
+from tuoyu.registry.selectors import classes_visible_to, closed_days_visible_to, institutions_visible_to
 from tuoyu.registry.signals import announce_change
 
 # What only the regulator decides (through filing and recognition), never the institution itself.
@@ -94,6 +94,25 @@ class CareClassAdmin(AnnouncesChanges, ScopedModelAdmin):
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "institution":
             kwargs["queryset"] = institutions_visible_to(request.user, Perm.CHANGE_CLASSES)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(ClosedDay)
+class ClosedDayAdmin(ScopedModelAdmin):
+    """An institution's own closed days (the national holidays come from the calendar)."""
+
+    view_perm = Perm.VIEW_INSTITUTION_FILE
+    change_perm = Perm.CHANGE_INSTITUTION
+    list_display = ["day", "institution", "reason"]
+    list_select_related = ["institution"]
+    search_fields = ["institution__name", "reason"]
+
+    def scoped_queryset(self, request: HttpRequest) -> QuerySet[ClosedDay]:
+        return closed_days_visible_to(request.user)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "institution":
+            kwargs["queryset"] = institutions_visible_to(request.user, Perm.CHANGE_INSTITUTION)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

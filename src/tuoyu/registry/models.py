@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -118,6 +119,10 @@ class Institution(models.Model):
     opening_hours = models.CharField(
         _("opening hours"), max_length=60, help_text=_("For example 7:30-18:00.")
     )
+    # The same hours, structured: what check-in and the day's screens are judged by (on working days of the
+    # national calendar, except the institution's own closed days).
+    opens_at = models.TimeField(_("opens at"), default=datetime.time(7, 30))
+    closes_at = models.TimeField(_("closes at"), default=datetime.time(18, 0))
     public_phone = models.CharField(_("public telephone"), max_length=20, blank=True)
     filed_places = models.PositiveIntegerField(_("filed places"), default=0)
     filing_status = models.CharField(
@@ -249,3 +254,26 @@ class CareClass(models.Model):
                     }
                 }
             )
+
+
+class ClosedDay(models.Model):
+    """A working day on which the institution is closed (a training day, a repair, a local closure)."""
+
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.CASCADE, related_name="closed_days"
+    )
+    day = models.DateField(_("day"))
+    reason = models.CharField(_("reason"), max_length=100)
+
+    class Meta:
+        verbose_name = _("closed day")
+        verbose_name_plural = _("closed days")
+        ordering = ["institution", "day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "day"], name="closed_day_one_per_institution_and_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution.name} {self.day:%Y-%m-%d} {self.reason}"

@@ -1,15 +1,21 @@
+import datetime
+
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from tuoyu.accounts.access import Perm, scope_of
 from tuoyu.accounts.models import Role, RoleAssignment, User
 from tuoyu.registry.models import (
     CareClass,
+    ClosedDay,
     FilingStatus,
     Institution,
     OperatingStatus,
     ProviderTag,
     ServiceOffering,
 )
+from tuoyu.workdays import is_working_day
 
 
 def institutions_visible_to(actor: object, perm: Perm = Perm.VIEW_INSTITUTION_FILE) -> QuerySet[Institution]:
@@ -61,3 +67,41 @@ def directors_of(institution_id: int) -> QuerySet[User]:
 
 def health_workers_of(institution_id: int) -> QuerySet[User]:
     return institution_users_with_role(institution_id, Role.HEALTH_WORKER)
+
+
+# Open days and hours ----------------------------------------------------------------------------------------
+
+
+def closed_days_visible_to(actor: object) -> QuerySet[ClosedDay]:
+    return ClosedDay.objects.filter(institution__in=institutions_visible_to(actor))
+
+
+def closure_of(institution: Institution, day: datetime.date) -> str | None:
+    """Why the institution is closed on ``day`` (not a working day on the national calendar, or one of its
+    own closed days); None when it is open."""
+    if not is_working_day(day):
+        return gettext("%(day)s is not a working day") % {"day": day.isoformat()}
+    closed = ClosedDay.objects.filter(institution=institution, day=day).first()
+    if closed is not None:
+        return gettext("%(institution)s is closed on %(day)s (%(reason)s)") % {
+            "institution": institution.name,
+            "day": day.isoformat(),
+            "reason": closed.reason,
+        }
+    return None
+
+
+def opening_warning(institution: Institution, moment: datetime.datetime) -> str | None:
+    """What to warn of when the day in care is recorded at ``moment``: a closed day, or outside the hours."""
+    local = timezone.localtime(moment)
+    closure = closure_of(institution, local.date())
+    if closure is not None:
+        return closure
+    if not institution.opens_at <= local.time() < institution.closes_at:
+        return gettext("%(time)s is outside the opening hours of %(institution)s (%(opens)s–%(closes)s)") % {
+            "time": local.strftime("%H:%M"),
+            "institution": institution.name,
+            "opens": institution.opens_at.strftime("%H:%M"),
+            "closes": institution.closes_at.strftime("%H:%M"),
+        }
+    return None

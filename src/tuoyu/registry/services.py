@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from tuoyu.regions.models import Region
+from tuoyu.registry.hours import parse_opening_hours
 from tuoyu.registry.models import (
     CareClass,
     FilingStatus,
@@ -66,6 +67,7 @@ def institution_register(
         building_area_m2=building_area_m2,
         floors_used=floors_used,
         opening_hours=opening_hours,
+        **_structured_hours(opening_hours),
         partner_hospital=partner_hospital,
         inclusive_recognized_on=inclusive_recognized_on,
         operating_status=operating_status,
@@ -176,3 +178,9 @@ def institution_close_filing(*, institution: Institution) -> Institution:
     institution.save()
     announce_change(institution.pk)
     return institution
+
+
+def _structured_hours(opening_hours: str) -> dict[str, datetime.time]:
+    """The opening hours as times, when the text gives them (else the defaults, 7:30 to 18:00, stay)."""
+    parsed = parse_opening_hours(opening_hours)
+    return {"opens_at": parsed[0], "closes_at": parsed[1]} if parsed else {}

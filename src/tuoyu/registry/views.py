@@ -1,9 +1,15 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from tuoyu.accounts.access import Perm, get_visible_or_404
-from tuoyu.registry.selectors import actor_may, institutions_public, institutions_visible_to
+from tuoyu.registry.selectors import (
+    actor_may,
+    closed_days_visible_to,
+    institutions_public,
+    institutions_visible_to,
+)
 
 
 def public_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -29,6 +35,9 @@ def manage_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "institution": institution,
         "classes": institution.classes.order_by("age_band", "name"),
+        "closed_days": closed_days_visible_to(request.user).filter(
+            institution=institution, day__gte=timezone.localdate()
+        )[:10],
         "perms_file": actor_may(request.user, Perm.VIEW_FINDINGS, institution.pk),
         "may_view_children": actor_may(request.user, Perm.VIEW_CHILDREN, institution.pk),
     }

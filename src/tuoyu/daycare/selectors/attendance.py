@@ -35,7 +35,7 @@ from tuoyu.enrolment.models import Child, ExamResult, PickupPerson, Placement
 from tuoyu.policies.values import policy
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.selectors import institutions_visible_to
-from tuoyu.workdays import months_later
+from tuoyu.workdays import is_working_day, months_later
 
 
 class DayState(models.TextChoices):
@@ -201,8 +201,11 @@ def day_counts(roster: Iterable[RosterEntry]) -> DayCounts:
 
 def expected_absent(target: CareClass | Institution | None, day: datetime.date) -> QuerySet[Child]:
     """Children with a placement active on ``day`` (in the class or institution; ``None``: anywhere) who
-    have neither an attendance nor an absence that day, by name."""
-    placements = placements_active_on(day)
+    have neither an attendance nor an absence that day, by name. Nobody is expected on a day that is not a
+    working day, nor at an institution on one of its closed days."""
+    if not is_working_day(day):
+        return Child.objects.none()
+    placements = placements_active_on(day).exclude(institution__closed_days__day=day)
     if isinstance(target, CareClass):
         placements = placements.filter(care_class=target)
     elif isinstance(target, Institution):

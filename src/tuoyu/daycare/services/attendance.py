@@ -59,8 +59,8 @@ from tuoyu.daycare.signals import symptoms_recorded
 from tuoyu.enrolment.models import Child, PickupPerson, Placement
 from tuoyu.enrolment.selectors import guardians_of, is_guardian_of
 from tuoyu.guards import Guards
-from tuoyu.notifications.models import Notification
-from tuoyu.notifications.services import notify
+from tuoyu.notifications.models import Notification, NotificationKind
+from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass
 from tuoyu.registry.selectors import directors_of, health_workers_of
@@ -68,11 +68,6 @@ from tuoyu.registry.selectors import directors_of, health_workers_of
 FEVER = Decimal(str(FEVER_FROM))
 NOTIFIED_CLOCK_SKEW = datetime.timedelta(minutes=5)
 """A "guardian notified at" may be a few minutes ahead of the server's clock (a phone's clock), not more."""
-
-EXPECTED_ABSENT_KIND = "expected_absent"
-PICKUP_REFUSED_KIND = "pickup_refused"
-ILLNESS_ABSENCE_KIND = "illness_absence"
-SENT_HOME_KIND = "sent_home"
 
 CHECK_IN_GUARDS: Guards[[Child, datetime.date]] = Guards("check_in")
 """Checks another app adds before a child is admitted for the day (health: a child still excluded)."""
@@ -175,21 +170,20 @@ def _health_check(
 
 
 def _notify_sent_home(child: Child, check: HealthCheck) -> None:
-    for guardian in guardians_of(child):
-        notify(
-            guardian,
-            kind=SENT_HOME_KIND,
-            title=_("%(child)s is to go home (%(check)s)"),
-            body=_("Temperature %(t)s °C. Reason: %(reason)s. Action taken: %(action)s."),
-            params={
-                "child": child.name,
-                "check": check.get_kind_display(),
-                "t": check.temperature_c,
-                "reason": check.reason,
-                "action": check.action,
-            },
-            link=child_attendance_link(child, check.attendance.day),
-        )
+    notify_all(
+        guardians_of(child),
+        kind=NotificationKind.SENT_HOME,
+        title=_("%(child)s is to go home (%(check)s)"),
+        body=_("Temperature %(t)s °C. Reason: %(reason)s. Action taken: %(action)s."),
+        params={
+            "child": child.name,
+            "check": check.get_kind_display(),
+            "t": check.temperature_c,
+            "reason": check.reason,
+            "action": check.action,
+        },
+        link=child_attendance_link(child, check.attendance.day),
+    )
 
 
 def child_attendance_link(child: Child, day: datetime.date) -> str:
@@ -408,20 +402,19 @@ def absence_record(
     if absence.reason == AbsenceReason.ILLNESS:
         IllnessFollowUp.objects.create(absence=absence)
         _announce_symptoms(care_class, day)
-        for health_worker in health_workers_of(care_class.institution_id):
-            notify(
-                health_worker,
-                kind=ILLNESS_ABSENCE_KIND,
-                title=_("Absent through illness: %(child)s (%(class)s)"),
-                body=_("Symptom: %(symptom)s. Day: %(day)s. Please follow up."),
-                params={
-                    "child": child.name,
-                    "class": care_class.name,
-                    "symptom": absence.get_symptom_display(),
-                    "day": day.isoformat(),
-                },
-                link=reverse("daycare:follow_ups"),
-            )
+        notify_all(
+            health_workers_of(care_class.institution_id),
+            kind=NotificationKind.ILLNESS_ABSENCE,
+            title=_("Absent through illness: %(child)s (%(class)s)"),
+            body=_("Symptom: %(symptom)s. Day: %(day)s. Please follow up."),
+            params={
+                "child": child.name,
+                "class": care_class.name,
+                "symptom": absence.get_symptom_display(),
+                "day": day.isoformat(),
+            },
+            link=reverse("daycare:follow_ups"),
+        )
     return absence
 
 
@@ -565,24 +558,23 @@ def pickup_refusal_record(
     refusal.full_clean()
     refusal.save()
     care_class = attendance.care_class
-    for director in directors_of(care_class.institution_id):
-        notify(
-            director,
-            kind=PICKUP_REFUSED_KIND,
-            title=_("Pick-up refused: %(child)s (%(class)s)"),
-            body=_(
-                "%(person)s tried to collect %(child)s at %(time)s and is not authorised. Recorded by %(by)s."
-            ),
-            params={
-                "child": child.name,
-                "class": care_class.name,
-                "person": refusal.person_name,
-                "time": timezone.localtime(now).strftime("%H:%M"),
-                "by": by.display_name,
-            },
-            link=reverse("daycare:institution_today", args=[care_class.institution.code]),
-            sms=True,
-        )
+    notify_all(
+        directors_of(care_class.institution_id),
+        kind=NotificationKind.PICKUP_REFUSED,
+        title=_("Pick-up refused: %(child)s (%(class)s)"),
+        body=_(
+            "%(person)s tried to collect %(child)s at %(time)s and is not authorised. Recorded by %(by)s."
+        ),
+        params={
+            "child": child.name,
+            "class": care_class.name,
+            "person": refusal.person_name,
+            "time": timezone.localtime(now).strftime("%H:%M"),
+            "by": by.display_name,
+        },
+        link=reverse("daycare:institution_today", args=[care_class.institution.code]),
+        sms=True,
+    )
     return refusal
 
 
@@ -611,13 +603,12 @@ def expected_absent_notify(*, now: datetime.datetime | None = None) -> int:
     for child in children:
         placement = next(p for p in child.placements.all() if p.is_active_on(day))
         link = child_attendance_link(child, day)
-        for guardian in guardians_of(child):
-            with transaction.atomic():
-                if Notification.objects.filter(user=guardian, kind=EXPECTED_ABSENT_KIND, link=link).exists():
-                    continue
-                notify(
-                    guardian,
-                    kind=EXPECTED_ABSENT_KIND,
+        with transaction.atomic():
+            told = Notification.objects.filter(kind=NotificationKind.EXPECTED_ABSENT, link=link)
+            sent += len(
+                notify_all(
+                    guardians_of(child).exclude(pk__in=told.values("user")),
+                    kind=NotificationKind.EXPECTED_ABSENT,
                     title=_("%(child)s has not arrived at %(institution)s today"),
                     body=_(
                         "We expected %(child)s today and have neither a check-in nor an absence note. "
@@ -630,5 +621,5 @@ def expected_absent_notify(*, now: datetime.datetime | None = None) -> int:
                     },
                     link=link,
                 )
-                sent += 1
+            )
     return sent

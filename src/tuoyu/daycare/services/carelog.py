@@ -56,7 +56,8 @@ from tuoyu.daycare.selectors.carelog import (
 )
 from tuoyu.enrolment.models import Child
 from tuoyu.enrolment.selectors import is_guardian_of
-from tuoyu.notifications.services import notify
+from tuoyu.notifications.models import NotificationKind
+from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.selectors import actor_may, directors_of
@@ -398,15 +399,14 @@ def care_entry_record(
         entry.full_clean()
         entry.save()
         if published:  # an incident after the report went out: the family hears of it now
-            for guardianship in child.guardianships.select_related("user"):
-                notify(
-                    guardianship.user,
-                    kind="care_incident",
-                    title=_("Incident recorded for %(child)s on %(day)s"),
-                    body=_("Please read it and confirm that you have."),
-                    params={"child": child.name, "day": _day_text(day)},
-                    link=_report_link(child, day),
-                )
+            notify_all(
+                [guardianship.user for guardianship in child.guardianships.select_related("user")],
+                kind=NotificationKind.CARE_INCIDENT,
+                title=_("Incident recorded for %(child)s on %(day)s"),
+                body=_("Please read it and confirm that you have."),
+                params={"child": child.name, "day": _day_text(day)},
+                link=_report_link(child, day),
+            )
     return entry
 
 
@@ -640,15 +640,14 @@ def _publish(actor: User, report: DailyReport, now: datetime.datetime) -> None:
     report.published_by = actor
     report.save(update_fields=["published_at", "published_by"])
     child = report.child
-    for guardianship in child.guardianships.select_related("user"):
-        notify(
-            guardianship.user,
-            kind="daily_report",
-            title=_("%(child)s's day, %(day)s"),
-            body=_("The caregivers of %(class)s have published %(child)s's daily report."),
-            params={"child": child.name, "day": _day_text(report.day), "class": report.care_class.name},
-            link=_report_link(child, report.day),
-        )
+    notify_all(
+        [guardianship.user for guardianship in child.guardianships.select_related("user")],
+        kind=NotificationKind.DAILY_REPORT,
+        title=_("%(child)s's day, %(day)s"),
+        body=_("The caregivers of %(class)s have published %(child)s's daily report."),
+        params={"child": child.name, "day": _day_text(report.day), "class": report.care_class.name},
+        link=_report_link(child, report.day),
+    )
 
 
 def daily_report_publish(
@@ -756,19 +755,18 @@ def daily_report_reply(*, guardian: User, report: DailyReport, reply: str) -> Da
             reverse("daycare:daily_report_review", kwargs={"code": report.care_class.code})
             + f"?day={report.day.isoformat()}#child-{report.child.code}"
         )
-        for user in sorted(recipients, key=lambda u: u.pk):
-            notify(
-                user,
-                kind="daily_report_reply",
-                title=_("%(guardian)s replied to %(child)s's report of %(day)s"),
-                body=reply[:200].replace("%", "%%"),  # filled in with params: keep a % as it is
-                params={
-                    "guardian": guardian.display_name,
-                    "child": report.child.name,
-                    "day": _day_text(report.day),
-                },
-                link=link,
-            )
+        notify_all(
+            sorted(recipients, key=lambda u: u.pk),
+            kind=NotificationKind.DAILY_REPORT_REPLY,
+            title=_("%(guardian)s replied to %(child)s's report of %(day)s"),
+            body=reply[:200].replace("%", "%%"),  # filled in with params: keep a % as it is
+            params={
+                "guardian": guardian.display_name,
+                "child": report.child.name,
+                "day": _day_text(report.day),
+            },
+            link=link,
+        )
     return report
 
 

@@ -13,7 +13,8 @@ from tuoyu.accounts.models import User
 from tuoyu.daycare.models import Attendance, AttendanceStatus, ClassDuty, Outing, WeatherExemption
 from tuoyu.daycare.services.staffing import require_care_recorder, users_of_staff
 from tuoyu.enrolment.models import Child
-from tuoyu.notifications.services import notify
+from tuoyu.notifications.models import NotificationKind
+from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.selectors import directors_of
@@ -115,19 +116,18 @@ def _alert_missing(outing: Outing, missing: list[str], out: int, back: int) -> N
         "missing": "、".join(missing),
     }
     link = reverse("daycare:outings", args=[care_class.code])
-    for user in recipients.values():
-        notify(
-            user,
-            kind="outing_mismatch",
-            title=_("Head count mismatch after an outing of %(class)s"),
-            body=_(
-                "%(institution)s, %(class)s: %(out)s children went out, %(back)s came back. "
-                "Missing: %(missing)s. Search now."
-            ),
-            params=params,
-            link=link,
-            sms=True,
-        )
+    notify_all(
+        recipients.values(),
+        kind=NotificationKind.OUTING_MISMATCH,
+        title=_("Head count mismatch after an outing of %(class)s"),
+        body=_(
+            "%(institution)s, %(class)s: %(out)s children went out, %(back)s came back. "
+            "Missing: %(missing)s. Search now."
+        ),
+        params=params,
+        link=link,
+        sms=True,
+    )
 
 
 def weather_exempt(

@@ -19,7 +19,8 @@ from tuoyu.accounts.access import Perm
 from tuoyu.accounts.models import INSTITUTION_ROLES, RoleAssignment, User
 from tuoyu.daycare.models import ClassDuty, RatioBreach
 from tuoyu.daycare.selectors.ratios import class_ratio
-from tuoyu.notifications.services import notify
+from tuoyu.notifications.models import NotificationKind
+from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass
 from tuoyu.registry.selectors import actor_may, directors_of
@@ -172,16 +173,15 @@ def _alert_directors(breach: RatioBreach) -> None:
         "on_duty": breach.caregivers_on_duty,
     }
     link = reverse("daycare:class_duty", args=[care_class.code])
-    for director in directors_of(care_class.institution_id):
-        notify(
-            director,
-            kind="ratio_breach",
-            title=_("Caregiver ratio breached in %(class)s"),
-            body=_(
-                "%(institution)s, %(class)s: %(present)s children present need %(required)s certified "
-                "caregivers on duty; %(on_duty)s are. Put another certified caregiver on duty now."
-            ),
-            params=params,
-            link=link,
-            sms=True,
-        )
+    notify_all(
+        directors_of(care_class.institution_id),
+        kind=NotificationKind.RATIO_BREACH,
+        title=_("Caregiver ratio breached in %(class)s"),
+        body=_(
+            "%(institution)s, %(class)s: %(present)s children present need %(required)s certified "
+            "caregivers on duty; %(on_duty)s are. Put another certified caregiver on duty now."
+        ),
+        params=params,
+        link=link,
+        sms=True,
+    )

@@ -632,13 +632,8 @@ def test_guardians_are_told_once_per_child_and_day_after_the_configured_time(
     assert message.link == f"/care/children/{missing.code}/attendance/?day={timezone.localdate().isoformat()}"
 
 
-def test_the_command_notifies_once_a_day(
-    class_x: CareClass, caregiver_x: User, settings: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from tuoyu.daycare.management.commands import expected_absent as command
-
-    settings.EXPECTED_ABSENT_AFTER = "00:00"
-    monkeypatch.setattr(command, "is_working_day", lambda day: True)
+def test_the_command_notifies_once_a_day(class_x: CareClass, caregiver_x: User, settings: Any) -> None:
+    settings.EXPECTED_ABSENT_AFTER = "00:00"  # the tests' clock: a working Wednesday
     parent = UserFactory.create(preferred_language="en")
     placed_child(class_x, guardian=parent, name="没来")
 
@@ -650,13 +645,9 @@ def test_the_command_notifies_once_a_day(
     assert "1 guardian" in first.getvalue() and "0 guardian" in second.getvalue()
 
 
-def test_the_command_does_nothing_on_a_day_off(
-    class_x: CareClass, settings: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from tuoyu.daycare.management.commands import expected_absent as command
-
+@pytest.mark.clock("2026-11-28T10:00:00+08:00")  # a Saturday
+def test_the_command_does_nothing_on_a_day_off(class_x: CareClass, settings: Any) -> None:
     settings.EXPECTED_ABSENT_AFTER = "00:00"
-    monkeypatch.setattr(command, "is_working_day", lambda day: False)
     placed_child(class_x, name="没来")
     out = StringIO()
 

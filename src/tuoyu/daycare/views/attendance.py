@@ -57,6 +57,7 @@ from tuoyu.enrolment.access_log import health_record_read, health_records_read
 from tuoyu.enrolment.models import AccessChannel, Child, PickupPerson
 from tuoyu.refusals import Refusal, show_errors
 from tuoyu.registry.models import CareClass
+from tuoyu.registry.selectors import opening_warning
 
 TEMPERATURE_CHIPS = [f"{Decimal('36.2') + Decimal('0.1') * i}" for i in range(11)]
 """The temperatures a caregiver usually reads, one tap each (36.2-37.2 °C); others are typed."""
@@ -305,6 +306,9 @@ def check_in(request: CareRequest, code: uuid.UUID, child: uuid.UUID) -> HttpRes
         )
 
     done = _("%(child)s checked in.") % {"child": kid.name}
+    warning = opening_warning(care_class.institution, timezone.now())
+    if warning:  # recorded all the same: the child is here (national rules on open days, §16.6)
+        done = _("%(done)s Note: %(warning)s.") % {"done": done, "warning": warning}
     return _act(request, care_class, kid, record, done, posted=_posted_check(form))
 
 

@@ -67,8 +67,8 @@ from tuoyu.health.models import (
 from tuoyu.health.selectors.access import institution_of_care
 from tuoyu.health.selectors.care import anaemia_grade, institution_for_immunisation, may_record_medical
 from tuoyu.health.selectors.schedule import ChildSchedule, institution_schedules
-from tuoyu.notifications.models import Notification
-from tuoyu.notifications.services import notify
+from tuoyu.notifications.models import Notification, NotificationKind
+from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import Institution
 from tuoyu.registry.selectors import health_workers_of
@@ -81,12 +81,6 @@ HAEMOGLOBIN_MIN_G_L = 30
 HAEMOGLOBIN_MAX_G_L = 250
 """Outside this range a haemoglobin value is a typing error, refused."""
 ANAEMIA_GRADES_ZH = {"mild": "轻度贫血", "moderate": "中度贫血", "severe": "重度贫血"}
-
-REFERRAL_KIND = "health_referral"
-REFERRAL_CLOSED_KIND = "health_referral_closed"
-IMMUNISATION_URGED_KIND = "immunisation_missing_doses"
-EXAM_REMINDER_KIND = "exam_overdue"
-EXAM_DIGEST_KIND = "exam_overdue_digest"
 
 CHECK_COMPLETE_NOTE = "预防接种证已查验，接种完整。"
 CHECK_INCOMPLETE_NOTE = "预防接种证已查验，缺种：{doses}；已告知家长补种。"
@@ -174,28 +168,24 @@ def _tell_about_referral(referral: Referral, actor: User) -> None:
         "reason": ReferralReason(referral.reason).label,
         "detail": referral.detail,
     }
-    for guardian in guardians_of(child):
-        notify(
-            guardian,
-            kind=REFERRAL_KIND,
-            title=_("%(child)s is referred to a doctor: %(reason)s"),
-            body=_(
-                "%(detail)s Please take %(child)s to the doctor; the health worker will follow up with you."
-            ),
-            params=params,
-            link=_care_link(child),
-        )
+    notify_all(
+        guardians_of(child),
+        kind=NotificationKind.HEALTH_REFERRAL,
+        title=_("%(child)s is referred to a doctor: %(reason)s"),
+        body=_("%(detail)s Please take %(child)s to the doctor; the health worker will follow up with you."),
+        params=params,
+        link=_care_link(child),
+    )
     if referral.institution_id is None:
         return
-    for worker in health_workers_of(referral.institution_id).exclude(pk=actor.pk):
-        notify(
-            worker,
-            kind=REFERRAL_KIND,
-            title=_("%(child)s is referred: %(reason)s"),
-            body=_("%(detail)s Follow the referral up until its outcome closes it."),
-            params=params,
-            link=_care_link(child),
-        )
+    notify_all(
+        health_workers_of(referral.institution_id).exclude(pk=actor.pk),
+        kind=NotificationKind.HEALTH_REFERRAL,
+        title=_("%(child)s is referred: %(reason)s"),
+        body=_("%(detail)s Follow the referral up until its outcome closes it."),
+        params=params,
+        link=_care_link(child),
+    )
 
 
 @transaction.atomic
@@ -268,15 +258,14 @@ def referral_record_outcome(
     referral.full_clean()
     referral.save()
     if close:
-        for guardian in guardians_of(child):
-            notify(
-                guardian,
-                kind=REFERRAL_CLOSED_KIND,
-                title=_("The referral of %(child)s is closed"),
-                body=_("Outcome: %(outcome)s"),
-                params={"child": child.name, "outcome": outcome},
-                link=_care_link(child),
-            )
+        notify_all(
+            guardians_of(child),
+            kind=NotificationKind.HEALTH_REFERRAL_CLOSED,
+            title=_("The referral of %(child)s is closed"),
+            body=_("Outcome: %(outcome)s"),
+            params={"child": child.name, "outcome": outcome},
+            link=_care_link(child),
+        )
     _announce_for(child)
     return referral
 
@@ -552,19 +541,18 @@ def _complete_vaccination_task(actor: User, check: ImmunisationCheck, now: datet
 
 
 def _urge_guardians(child: Child, missing: str) -> None:
-    for guardian in guardians_of(child):
-        notify(
-            guardian,
-            kind=IMMUNISATION_URGED_KIND,
-            title=_("%(child)s's vaccination certificate is missing doses"),
-            body=_(
-                "Missing: %(doses)s. Please take %(child)s to the vaccination clinic to catch up, then show "
-                "the certificate to the health worker again."
-            ),
-            params={"child": child.name, "doses": missing},
-            link=_care_link(child),
-            sms=True,
-        )
+    notify_all(
+        guardians_of(child),
+        kind=NotificationKind.IMMUNISATION_MISSING_DOSES,
+        title=_("%(child)s's vaccination certificate is missing doses"),
+        body=_(
+            "Missing: %(doses)s. Please take %(child)s to the vaccination clinic to catch up, then show "
+            "the certificate to the health worker again."
+        ),
+        params={"child": child.name, "doses": missing},
+        link=_care_link(child),
+        sms=True,
+    )
 
 
 # Reminders of overdue examinations ----------------------------------------------------------------------
@@ -601,24 +589,23 @@ def exam_reminders_send(*, day: datetime.date | None = None) -> tuple[int, int]:
                 continue
             if not _claim_reminder(schedule, item.kind, item.due_on):
                 continue
-            for guardian in guardians[schedule.child.pk]:
-                notify(
-                    guardian,
-                    kind=EXAM_REMINDER_KIND,
-                    title=_("%(child)s is due for: %(exam)s"),
-                    body=_(
-                        "It was due on %(due)s (at %(age)s months). Please arrange it and bring the result "
-                        "to the health worker."
-                    ),
-                    params={
-                        "child": schedule.child.name,
-                        "exam": ExamKind(item.kind).label,
-                        "due": item.due_on.isoformat(),
-                        "age": item.age_months,
-                    },
-                    link=_care_link(schedule.child),
-                )
-                reminders += 1
+            reminded = notify_all(
+                guardians[schedule.child.pk],
+                kind=NotificationKind.EXAM_OVERDUE,
+                title=_("%(child)s is due for: %(exam)s"),
+                body=_(
+                    "It was due on %(due)s (at %(age)s months). Please arrange it and bring the result "
+                    "to the health worker."
+                ),
+                params={
+                    "child": schedule.child.name,
+                    "exam": ExamKind(item.kind).label,
+                    "due": item.due_on.isoformat(),
+                    "age": item.age_months,
+                },
+                link=_care_link(schedule.child),
+            )
+            reminders += len(reminded)
     return reminders, _send_digests(overdue, day)
 
 
@@ -628,21 +615,28 @@ def _send_digests(overdue: list[ChildSchedule], day: datetime.date) -> int:
     for schedule in overdue:
         assert schedule.placement is not None  # the institutions' schedules are of children in care
         by_institution[schedule.placement.institution_id].append(schedule)
-    by_worker: dict[User, list[list[ChildSchedule]]] = defaultdict(list)
-    for institution_id, schedules in by_institution.items():
+    by_worker: dict[User, list[int]] = defaultdict(list)
+    for institution_id in by_institution:
         for worker in health_workers_of(institution_id):
-            by_worker[worker].append(schedules)
+            by_worker[worker].append(institution_id)
     start_of_day = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    sent_today = set(
+        Notification.objects.filter(
+            user__in=list(by_worker), kind=NotificationKind.EXAM_OVERDUE_DIGEST, created_at__gte=start_of_day
+        ).values_list("user_id", flat=True)
+    )
+    # Health workers of the same institutions get the same digest: one message for them all.
+    workers_of: dict[tuple[int, ...], list[User]] = defaultdict(list)
+    for worker, institution_ids in by_worker.items():
+        if worker.pk not in sent_today:
+            workers_of[tuple(institution_ids)].append(worker)
     digests = 0
-    for worker, groups in by_worker.items():
-        if Notification.objects.filter(
-            user=worker, kind=EXAM_DIGEST_KIND, created_at__gte=start_of_day
-        ).exists():
-            continue
+    for same_institutions, workers in workers_of.items():
+        groups = [by_institution[institution_id] for institution_id in same_institutions]
         names = "、".join(group[0].placement.institution.name for group in groups)  # type: ignore[union-attr]
-        notify(
-            worker,
-            kind=EXAM_DIGEST_KIND,
+        sent = notify_all(
+            workers,
+            kind=NotificationKind.EXAM_OVERDUE_DIGEST,
             title=_("%(count)s examinations overdue"),
             body=_("%(children)s children at %(institutions)s have examinations more than 30 days overdue."),
             params={
@@ -652,5 +646,5 @@ def _send_digests(overdue: list[ChildSchedule], day: datetime.date) -> int:
             },
             link=reverse("health:overdue"),
         )
-        digests += 1
+        digests += len(sent)
     return digests

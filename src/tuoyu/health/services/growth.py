@@ -28,7 +28,8 @@ from tuoyu.health.growth.batch import ItemError, assess, classification_findings
 from tuoyu.health.growth.classification import CONDITIONS, needs_referral
 from tuoyu.health.models import Measurement, Referral, ReferralReason
 from tuoyu.health.selectors.growth import growth_recorder
-from tuoyu.notifications.services import notify
+from tuoyu.notifications.models import NotificationKind
+from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import Institution
 from tuoyu.registry.selectors import health_workers_of
@@ -189,15 +190,14 @@ def _tell_about_referral(measurement: Measurement, institution: Institution | No
             recipients.setdefault(user.pk, user)
     params: dict[str, object] = {"child": child.name, "date": measurement.measured_on.isoformat()}
     link = reverse("health:growth", kwargs={"code": child.code})
-    for user in recipients.values():
-        notify(
-            user,
-            kind="growth_referral",
-            title=gettext_lazy("%(child)s: severe undernutrition, referred to a doctor"),
-            body=gettext_lazy(
-                "The measurement of %(date)s shows severe undernutrition (below −3 SD of the WHO growth "
-                "standards, or oedema). %(child)s is referred to a doctor: see the growth page."
-            ),
-            params=params,
-            link=link,
-        )
+    notify_all(
+        recipients.values(),
+        kind=NotificationKind.GROWTH_REFERRAL,
+        title=gettext_lazy("%(child)s: severe undernutrition, referred to a doctor"),
+        body=gettext_lazy(
+            "The measurement of %(date)s shows severe undernutrition (below −3 SD of the WHO growth "
+            "standards, or oedema). %(child)s is referred to a doctor: see the growth page."
+        ),
+        params=params,
+        link=link,
+    )

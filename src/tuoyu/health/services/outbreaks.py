@@ -61,7 +61,8 @@ from tuoyu.health.selectors.outbreaks import (
     regulators_of,
     symptom_log,
 )
-from tuoyu.notifications.services import notify
+from tuoyu.notifications.models import NotificationKind
+from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.selectors import actor_may, directors_of, health_workers_of
@@ -75,10 +76,6 @@ THREE_DAY_CASES, THREE_DAY_WINDOW = 5, 3
 """Children with the same symptom in one class within this many consecutive days (YQ06)."""
 REPORT_HOURS = 24
 """A cluster is reported within 24 hours (YQ06, §9.1)."""
-
-OUTBREAK_OPENED_KIND = "outbreak_opened"
-OUTBREAK_REPORTED_KIND = "outbreak_reported"
-OUTBREAK_RESOLVED_KIND = "outbreak_resolved"
 
 __all__ = [
     "IMMEDIATE_REPORT_HOURS",
@@ -157,16 +154,15 @@ def _alert_opened(outbreak: OutbreakReport) -> None:
         "trigger": _ChoiceLabel(OutbreakTrigger.choices, outbreak.trigger),
         "symptom": _ChoiceLabel(Symptom.choices, outbreak.symptom),
     }
-    for user in _people_to_alert(institution):
-        notify(
-            user,
-            kind=OUTBREAK_OPENED_KIND,
-            title=title,
-            body=body,
-            params=params,
-            link=_outbreak_link(outbreak),
-            sms=True,
-        )
+    notify_all(
+        _people_to_alert(institution),
+        kind=NotificationKind.OUTBREAK_OPENED,
+        title=title,
+        body=body,
+        params=params,
+        link=_outbreak_link(outbreak),
+        sms=True,
+    )
 
 
 def _open_report(
@@ -654,19 +650,18 @@ def _unresolved_locked_for(outbreak: OutbreakReport, by: User) -> OutbreakReport
 
 
 def _save_and_tell_regulators(
-    outbreak: OutbreakReport, fields: list[str], *, kind: str, title: Any, by: User
+    outbreak: OutbreakReport, fields: list[str], *, kind: NotificationKind, title: Any, by: User
 ) -> OutbreakReport:
     """Save what ``by`` wrote on the outbreak, tell the district's regulators, let the rules read it again."""
     outbreak.full_clean()
     outbreak.save(update_fields=fields)
-    for regulator in regulators_of(outbreak.institution):
-        notify(
-            regulator,
-            kind=kind,
-            title=title,
-            params={"institution": outbreak.institution.name, "by": by.display_name},
-            link=_outbreak_link(outbreak),
-        )
+    notify_all(
+        regulators_of(outbreak.institution),
+        kind=kind,
+        title=title,
+        params={"institution": outbreak.institution.name, "by": by.display_name},
+        link=_outbreak_link(outbreak),
+    )
     announce_change(outbreak.institution_id)
     return outbreak
 
@@ -690,7 +685,7 @@ def outbreak_report_submit(
     return _save_and_tell_regulators(
         outbreak,
         ["report", "reported_at", "reported_by"],
-        kind=OUTBREAK_REPORTED_KIND,
+        kind=NotificationKind.OUTBREAK_REPORTED,
         title=_("Outbreak reported by %(institution)s"),
         by=by,
     )
@@ -712,7 +707,7 @@ def outbreak_resolve(
     return _save_and_tell_regulators(
         outbreak,
         ["resolution", "resolved_at", "resolved_by"],
-        kind=OUTBREAK_RESOLVED_KIND,
+        kind=NotificationKind.OUTBREAK_RESOLVED,
         title=_("Outbreak resolved at %(institution)s"),
         by=by,
     )

@@ -14,7 +14,8 @@ from tuoyu.accounts.models import User
 from tuoyu.enrolment.models import Child
 from tuoyu.health.models import DoctorVisit
 from tuoyu.health.selectors.records import children_in_care_at, institutions_visited_by
-from tuoyu.notifications.services import notify
+from tuoyu.notifications.models import NotificationKind
+from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import Institution
 from tuoyu.registry.selectors import directors_of, health_workers_of
@@ -63,17 +64,16 @@ def doctor_visit_record(
 def _tell_the_institution(visit: DoctorVisit, *, children_seen: int) -> None:
     recipients = {user.pk: user for user in directors_of(visit.institution_id)}
     recipients.update({user.pk: user for user in health_workers_of(visit.institution_id)})
-    for user in recipients.values():
-        notify(
-            user,
-            kind="doctor_visit",
-            title=_("Doctor's visit on %(day)s"),
-            body=_("%(doctor)s recorded a visit to %(institution)s; children seen: %(count)s."),
-            params={
-                "day": visit.visited_on.isoformat(),
-                "doctor": visit.doctor.display_name,
-                "institution": visit.institution.name,
-                "count": children_seen,
-            },
-            link=reverse("health:visits"),
-        )
+    notify_all(
+        recipients.values(),
+        kind=NotificationKind.DOCTOR_VISIT,
+        title=_("Doctor's visit on %(day)s"),
+        body=_("%(doctor)s recorded a visit to %(institution)s; children seen: %(count)s."),
+        params={
+            "day": visit.visited_on.isoformat(),
+            "doctor": visit.doctor.display_name,
+            "institution": visit.institution.name,
+            "count": children_seen,
+        },
+        link=reverse("health:visits"),
+    )

@@ -26,7 +26,7 @@ from tuoyu.health.tests.outbreak_helpers import (
     sms_outbox,
     today,
 )
-from tuoyu.notifications.models import Notification
+from tuoyu.notifications.models import Notification, NotificationKind
 from tuoyu.registry.factories import CareClassFactory
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.standards import AgeBand
@@ -93,7 +93,9 @@ def test_a_notifiable_case_is_due_for_report_immediately_and_alerts_at_once(
     )
     assert outbreak.opened_at == now and outbreak.due_at == now
     assert list(outbreak.cases.all()) == [child] and outbreak.case_count == 1
-    told = {n.user for n in Notification.objects.filter(kind=services.OUTBREAK_OPENED_KIND, sent_by_sms=True)}
+    told = {
+        n.user for n in Notification.objects.filter(kind=NotificationKind.OUTBREAK_OPENED, sent_by_sms=True)
+    }
     assert told == {health_worker_x, director_x, regulator_a}
     note = Notification.objects.get(user=health_worker_x)
     assert note.title == "Report at once: 猩红热 at 星星托育园"

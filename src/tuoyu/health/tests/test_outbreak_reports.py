@@ -22,7 +22,7 @@ from tuoyu.health.tests.outbreak_helpers import (
     refusal_of,
     today,
 )
-from tuoyu.notifications.models import Notification
+from tuoyu.notifications.models import Notification, NotificationKind
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.rules import RULES
 from tuoyu.supervision.models import Finding
@@ -59,7 +59,7 @@ def test_the_health_worker_submits_the_report_and_the_regulator_is_told(
     assert reported.report == "3名幼儿发热，已电话报告区疾控中心和区卫健局。"
     assert reported.reported_by == health_worker_x and reported.reported_at is not None
     assert not deadline_of(reported).late
-    told = {n.user for n in Notification.objects.filter(kind=services.OUTBREAK_REPORTED_KIND)}
+    told = {n.user for n in Notification.objects.filter(kind=NotificationKind.OUTBREAK_REPORTED)}
     assert told == {regulator_a}
 
 
@@ -99,7 +99,7 @@ def test_an_outbreak_is_resolved_after_its_report_with_the_outcome(
 
     assert not resolved.is_active and resolved.resolved_by == director_x
     assert resolved.resolution == "连续7天无新发病例，解除观察"
-    assert Notification.objects.filter(user=regulator_a, kind=services.OUTBREAK_RESOLVED_KIND).exists()
+    assert Notification.objects.filter(user=regulator_a, kind=NotificationKind.OUTBREAK_RESOLVED).exists()
     for act in (
         lambda: services.outbreak_resolve(outbreak=outbreak, resolution="again", by=director_x),
         lambda: services.outbreak_report_submit(outbreak=outbreak, report="again", by=director_x),

@@ -26,7 +26,7 @@ from tuoyu.health.tests.outbreak_helpers import (
     sms_outbox,
     today,
 )
-from tuoyu.notifications.models import Notification
+from tuoyu.notifications.models import Notification, NotificationKind
 from tuoyu.regions.models import Region
 from tuoyu.registry.factories import CareClassFactory
 from tuoyu.registry.models import CareClass, Institution
@@ -241,7 +241,9 @@ def test_running_the_watch_again_changes_nothing(class_x: CareClass, health_work
 
     assert again.pk == first.pk and OutbreakReport.objects.count() == 1
     assert OutbreakReport.objects.get().case_count == 3
-    assert Notification.objects.filter(user=health_worker_x, kind=services.OUTBREAK_OPENED_KIND).count() == 1
+    assert (
+        Notification.objects.filter(user=health_worker_x, kind=NotificationKind.OUTBREAK_OPENED).count() == 1
+    )
 
 
 def test_a_further_case_joins_the_active_report_instead_of_opening_another(class_x: CareClass) -> None:
@@ -307,11 +309,11 @@ def test_opening_alerts_health_workers_directors_and_district_regulators_only(
     with django_capture_on_commit_callbacks(execute=True):
         (outbreak,) = run_watch(class_x)
 
-    told = {n.user for n in Notification.objects.filter(kind=services.OUTBREAK_OPENED_KIND)}
+    told = {n.user for n in Notification.objects.filter(kind=NotificationKind.OUTBREAK_OPENED)}
     assert told == {health_worker_x, director_x, regulator_a, street_regulator}
     assert {caregiver_x, regulator_b, director_y, doctor, other_street_regulator}.isdisjoint(told)
     assert set(regulators_of(class_x.institution)) == {regulator_a, street_regulator}
-    note = Notification.objects.get(user=regulator_a, kind=services.OUTBREAK_OPENED_KIND)
+    note = Notification.objects.get(user=regulator_a, kind=NotificationKind.OUTBREAK_OPENED)
     assert note.link == f"/health/outbreaks/{outbreak.pk}/" and note.sent_by_sms
     assert "星星托育园" in note.title and "星星托大班" in note.body
     due = timezone.localtime(outbreak.due_at).strftime("%Y-%m-%d %H:%M")

@@ -1,7 +1,7 @@
 """The in-app inbox (站内消息): each user reads only their own messages, marks them read, and sees how many
 are unread in the header; important messages also go out by text message once the transaction commits."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,48 +11,48 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.test import APIClient
 
 from tuoyu.accounts.models import User
-from tuoyu.notifications.models import Notification
+from tuoyu.notifications.models import Notification, NotificationKind
 from tuoyu.notifications.selectors import inbox_of, unread_count
-from tuoyu.notifications.services import mark_read, notify
-from tuoyu.sms import MemoryBackend
+from tuoyu.notifications.services import mark_read, notify_all
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def sms_outbox(settings: Any) -> Iterator[list[tuple[str, str]]]:
-    settings.SMS_BACKEND = "tuoyu.sms.MemoryBackend"
-    MemoryBackend.outbox.clear()
-    yield MemoryBackend.outbox
-    MemoryBackend.outbox.clear()
 
 
 @pytest.fixture
 def messages(guardian: User, director_x: User) -> dict[str, Notification]:
     """Two messages for the guardian (one read), one for the director."""
-    return {
-        "offer": notify(guardian, kind="offer_made", title="星星托育园 offers a place", link="/family/"),
-        "old": notify(guardian, kind="offer_expired", title="An old message"),
-        "director": notify(director_x, kind="application_received", title="New application: 钱小满"),
-    }
+    [offer] = notify_all(
+        [guardian], kind=NotificationKind.OFFER_MADE, title="星星托育园 offers a place", link="/family/"
+    )
+    [old] = notify_all([guardian], kind=NotificationKind.OFFER_EXPIRED, title="An old message")
+    [director] = notify_all(
+        [director_x], kind=NotificationKind.APPLICATION_RECEIVED, title="New application: 钱小满"
+    )
+    return {"offer": offer, "old": old, "director": director}
 
 
 def test_notify_writes_in_the_users_language(guardian: User, director_x: User) -> None:
     director_x.preferred_language = "en"
 
-    chinese = notify(guardian, kind="test", title=_("Full-day care"), body=_("Half-day care"))
-    english = notify(director_x, kind="test", title=_("Full-day care"))
+    chinese, english = notify_all(
+        [guardian, director_x],
+        kind=NotificationKind.OFFER_MADE,
+        title=_("Full-day care"),
+        body=_("Half-day care"),
+    )
 
     assert (chinese.title, chinese.body) == ("全日托", "半日托")
-    assert english.title == "Full-day care"
+    assert (english.title, english.body) == ("Full-day care", "Half-day care")
 
 
 def test_a_text_message_goes_out_only_when_asked_and_only_on_commit(
     guardian: User, sms_outbox: list[tuple[str, str]], django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        quiet = notify(guardian, kind="test", title="Only in the inbox")
-        loud = notify(guardian, kind="test", title="Offer", body="Answer by Friday", sms=True)
+        [quiet] = notify_all([guardian], kind=NotificationKind.OFFER_MADE, title="Only in the inbox")
+        [loud] = notify_all(
+            [guardian], kind=NotificationKind.OFFER_MADE, title="Offer", body="Answer by Friday", sms=True
+        )
 
     assert (quiet.sent_by_sms, loud.sent_by_sms) == (False, True)
     assert sms_outbox == [(guardian.phone, "【托育】Offer Answer by Friday")]
@@ -64,7 +64,7 @@ def test_no_text_message_when_the_transaction_rolls_back(
     with django_capture_on_commit_callbacks(execute=True):
         try:
             with transaction.atomic():
-                notify(guardian, kind="test", title="Offer", sms=True)
+                notify_all([guardian], kind=NotificationKind.OFFER_MADE, title="Offer", sms=True)
                 raise RuntimeError("the offer failed after notifying")
         except RuntimeError:
             pass

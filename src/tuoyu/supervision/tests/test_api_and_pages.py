@@ -43,6 +43,7 @@ RULE_CODES = [
     "DAY-05",
     "DAY-06",
     "DAY-07",
+    "DAY-11",
     "DAY-08",
     "DAY-09",
     "DAY-10",

@@ -1,23 +1,14 @@
 """Tell the guardians of children expected today but neither checked in nor excused (run every few minutes
 on working days, from cron or a timer; nothing happens before ``settings.EXPECTED_ABSENT_AFTER``)."""
 
-import datetime
 from typing import Any
 
-import chinese_calendar
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from tuoyu.daycare.services.attendance import expected_absent_notify
-
-
-def is_working_day(day: datetime.date) -> bool | None:
-    """A working day on the Chinese calendar; ``None`` for a year the calendar does not know yet."""
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
-        return None
+from tuoyu.workdays import working_day_on_calendar
 
 
 class Command(BaseCommand):
@@ -29,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         now = timezone.now()
         day = timezone.localdate(now)
-        working = is_working_day(day)
+        working = working_day_on_calendar(day)
         if working is False:
             self.stdout.write(f"{day} is not a working day: no child is expected.")
             return

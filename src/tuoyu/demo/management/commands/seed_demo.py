@@ -29,6 +29,7 @@ from tuoyu.registry.factories import (
     ServiceOfferingFactory,
     make_credit_code,
 )
+from tuoyu.registry.hours import parse_opening_hours
 from tuoyu.registry.models import Hospital, Institution
 from tuoyu.supervision.services import findings_refresh_all
 from tuoyu.workforce.factories import StaffFactory
@@ -179,6 +180,7 @@ class Command(BaseCommand):
         }
         records.seed_filings(users["regulator"], directors, today)
         records.seed_training(area, today)
+        records.seed_closed_day(today)
         families.seed_families(users=users, password_hash=self.password_hash)
         bookable.seed_bookable_care(demo_guardian=users["guardian"])
         daycare.seed_daycare()
@@ -228,6 +230,7 @@ class Command(BaseCommand):
             building_area_m2=Decimal(spec.area),
             floors_used=spec.floors,
             opening_hours=spec.hours,
+            **dict(zip(("opens_at", "closes_at"), parse_opening_hours(spec.hours) or (), strict=False)),
             public_phone=spec.phone,
             description=spec.description,
             partner_hospital=hospital if spec.medical else None,

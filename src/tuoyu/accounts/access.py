@@ -160,6 +160,13 @@ class AuthenticatedRequest(HttpRequest):
     user: User
 
 
+def signed_in_user(request: HttpRequest) -> User:
+    """The user of a request that passed the signed-in check (every API view's default permission)."""
+    user = request.user
+    assert isinstance(user, User), "signed_in_user() is for views that require a signed-in user"
+    return user
+
+
 def may_use_back_office(actor: Any) -> bool:
     """The back office needs both the account flag and a role that grants it."""
     return isinstance(actor, User) and actor.is_staff and has_perm(actor, Perm.USE_BACK_OFFICE)

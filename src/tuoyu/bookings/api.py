@@ -13,8 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tuoyu.accounts.access import Perm, get_visible_or_404
-from tuoyu.accounts.models import User
+from tuoyu.accounts.access import Perm, get_visible_or_404, signed_in_user
 from tuoyu.bookings import services
 from tuoyu.bookings.filters import BookableFilter
 from tuoyu.bookings.models import (
@@ -41,12 +40,6 @@ from tuoyu.refusals import refused
 from tuoyu.registry.selectors import institutions_visible_to
 
 REFUSED = refused("age_not_served", "slot_full")
-
-
-def _actor(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # every write below needs a signed-in user (IsAuthenticated*)
-    return user
 
 
 # Temporary care ------------------------------------------------------------------------------------------
@@ -104,7 +97,7 @@ class SlotListView(generics.ListCreateAPIView):
         data = SlotPublishSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        actor = _actor(request)
+        actor = signed_in_user(request)
         institution = get_visible_or_404(
             institutions_visible_to(actor, Perm.MANAGE_ENROLMENT), code=fields.pop("institution")
         )
@@ -160,7 +153,7 @@ class TemporaryCareBookingListView(generics.ListCreateAPIView):
     def post(self, request: Request) -> Response:
         data = SlotBookSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        actor = _actor(request)
+        actor = signed_in_user(request)
         slot = get_visible_or_404(slots_bookable(), code=data.validated_data["slot"])
         child = get_visible_or_404(children_of_guardian(actor), code=data.validated_data["child"])
         booking = services.slot_book(guardian=actor, slot=slot, child=child)
@@ -173,7 +166,7 @@ class TemporaryCareBookingCancelView(APIView):
 
     @extend_schema(request=None, responses={200: TemporaryCareBookingSerializer, **REFUSED})
     def post(self, request: Request, code: str) -> Response:
-        actor = _actor(request)
+        actor = signed_in_user(request)
         booking = get_visible_or_404(temporary_care_bookings_visible_to(actor), code=code)
         services.slot_cancel(guardian=actor, booking=booking)
         booking = temporary_care_bookings_visible_to(actor).get(pk=booking.pk)
@@ -250,7 +243,7 @@ class SessionListView(generics.ListCreateAPIView):
         data = SessionPublishSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        actor = _actor(request)
+        actor = signed_in_user(request)
         institution = get_visible_or_404(
             institutions_visible_to(actor, Perm.MANAGE_ENROLMENT), code=fields.pop("institution")
         )
@@ -320,7 +313,7 @@ class SessionBookingListView(generics.ListCreateAPIView):
     def post(self, request: Request) -> Response:
         data = SessionBookSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        actor = _actor(request)
+        actor = signed_in_user(request)
         session = get_visible_or_404(sessions_bookable(), code=data.validated_data["session"])
         child = get_visible_or_404(children_of_guardian(actor), code=data.validated_data["child"])
         booking = services.session_book(
@@ -336,7 +329,7 @@ class SessionBookingCancelView(APIView):
 
     @extend_schema(request=None, responses={200: SessionBookingSerializer, **REFUSED})
     def post(self, request: Request, code: str) -> Response:
-        actor = _actor(request)
+        actor = signed_in_user(request)
         booking = get_visible_or_404(session_bookings_visible_to(actor), code=code)
         services.session_cancel(guardian=actor, booking=booking)
         booking = _session_bookings(actor).get(pk=booking.pk)

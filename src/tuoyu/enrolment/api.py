@@ -16,8 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tuoyu.accounts.access import get_visible_or_404
-from tuoyu.accounts.models import User
+from tuoyu.accounts.access import get_visible_or_404, signed_in_user
 from tuoyu.enrolment import privacy, services
 from tuoyu.enrolment.access_log import LogsHealthReads, health_record_read
 from tuoyu.enrolment.finder import FinderFilter, finder_queryset
@@ -55,12 +54,6 @@ from tuoyu.refusals import Refusal, refused
 from tuoyu.registry.api import PublicInstitutionSerializer
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.selectors import institutions_public
-
-
-def _user(request: Request) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
 
 # The finder --------------------------------------------------------------------------------------------
 
@@ -139,7 +132,7 @@ class InstitutionPrioritiesView(generics.ListCreateAPIView):
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         institution = self._institution()
         serializer.instance = services.priority_publish(  # so that the answer carries the new id
-            director=_user(self.request), institution=institution, **serializer.validated_data
+            director=signed_in_user(self.request), institution=institution, **serializer.validated_data
         )
 
 
@@ -169,7 +162,7 @@ class PrivacyNoticeView(APIView):
 
     @extend_schema(request=None, responses=NoticeSerializer)
     def post(self, request: Request) -> Response:
-        consent = services.give_consent(user=_user(request))
+        consent = services.give_consent(user=signed_in_user(request))
         return Response(NoticeSerializer(consent.notice, context={"request": request}).data)
 
 
@@ -224,7 +217,7 @@ class ChildListView(LogsHealthReads, generics.ListCreateAPIView):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        child = services.child_register(guardian=_user(request), **serializer.validated_data)
+        child = services.child_register(guardian=signed_in_user(request), **serializer.validated_data)
         return Response(self.get_serializer(child).data, status=status.HTTP_201_CREATED)
 
 
@@ -255,7 +248,7 @@ class ChildExportView(APIView):
     def get(self, request: Request, code: str) -> Response:
         child = _guardians_child(request, code)
         health_record_read(request.user, child, view="export", channel=AccessChannel.EXPORT)
-        return Response(privacy.child_data_export(guardian=_user(request), child=child))
+        return Response(privacy.child_data_export(guardian=signed_in_user(request), child=child))
 
 
 class ChildDeletionSerializer(serializers.Serializer):
@@ -274,7 +267,7 @@ class ChildDeletionView(APIView):
         confirmation = ChildDeletionSerializer(data=request.data)
         confirmation.is_valid(raise_exception=True)
         outcome = privacy.child_delete_request(
-            guardian=_user(request), child=child, confirm=confirmation.validated_data["confirm"]
+            guardian=signed_in_user(request), child=child, confirm=confirmation.validated_data["confirm"]
         )
         return Response({"outcome": outcome.outcome, "reason": outcome.reason})
 
@@ -303,7 +296,9 @@ class PickupPersonListView(generics.ListCreateAPIView):
         child = _guardians_child(request, self.kwargs["code"])
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        person = services.pickup_person_add(guardian=_user(request), child=child, **serializer.validated_data)
+        person = services.pickup_person_add(
+            guardian=signed_in_user(request), child=child, **serializer.validated_data
+        )
         return Response(self.get_serializer(person).data, status=status.HTTP_201_CREATED)
 
 
@@ -336,7 +331,7 @@ class EntryExamListView(LogsHealthReads, generics.ListCreateAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         exam = services.entry_exam_record(
-            actor=_user(request), child=self._child(), **serializer.validated_data
+            actor=signed_in_user(request), child=self._child(), **serializer.validated_data
         )
         return Response(self.get_serializer(exam).data, status=status.HTTP_201_CREATED)
 
@@ -402,7 +397,7 @@ class ApplicationListView(generics.ListCreateAPIView):
         data = serializer.validated_data
         child = get_visible_or_404(children_of_guardian(request.user), pk=data["child"].pk)
         application = services.application_submit(
-            guardian=_user(request),
+            guardian=signed_in_user(request),
             child=child,
             institution=data["institution"],
             service_type=data["service_type"],
@@ -416,7 +411,7 @@ class ApplicationWithdrawView(APIView):
     @extend_schema(request=None, responses=ApplicationSerializer)
     def post(self, request: Request, code: str) -> Response:
         application = get_visible_or_404(applications_visible_to(request.user), code=code)
-        services.application_withdraw(guardian=_user(request), application=application)
+        services.application_withdraw(guardian=signed_in_user(request), application=application)
         application.refresh_from_db()
         return Response(ApplicationSerializer(application).data)
 
@@ -457,7 +452,7 @@ class OfferCreateView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         offer = services.offer_make(
-            director=_user(request),
+            director=signed_in_user(request),
             application=application,
             care_class=data["care_class"],
             start_date=data["start_date"],
@@ -507,7 +502,7 @@ class OfferAcceptView(APIView):
         data.is_valid(raise_exception=True)
         if not data.validated_data["accept_agreement"]:
             raise Refusal(services.AGREEMENT_REQUIRED, "agreement_not_accepted")
-        placement = services.offer_accept(guardian=_user(request), offer=offer)
+        placement = services.offer_accept(guardian=signed_in_user(request), offer=offer)
         return Response(PlacementSerializer(placement).data, status=status.HTTP_201_CREATED)
 
 
@@ -515,7 +510,9 @@ class OfferDeclineView(APIView):
     @extend_schema(request=None, responses=OfferSerializer)
     def post(self, request: Request, code: str) -> Response:
         offer = get_visible_or_404(offers_visible_to(request.user), code=code)
-        return Response(OfferSerializer(services.offer_decline(guardian=_user(request), offer=offer)).data)
+        return Response(
+            OfferSerializer(services.offer_decline(guardian=signed_in_user(request), offer=offer)).data
+        )
 
 
 # Placements, rosters, tasks ---------------------------------------------------------------------------
@@ -568,7 +565,7 @@ class PlacementEndView(APIView):
         data = EndSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         placement = services.placement_end(
-            director=_user(request), placement=placement, **data.validated_data
+            director=signed_in_user(request), placement=placement, **data.validated_data
         )
         return Response(PlacementSerializer(placement).data)
 
@@ -603,7 +600,7 @@ class TaskListView(generics.ListAPIView):
     queryset = CareTask.objects.none()
 
     def get_queryset(self) -> QuerySet[CareTask]:
-        return open_tasks_visible_to(_user(self.request))
+        return open_tasks_visible_to(signed_in_user(self.request))
 
 
 class TaskNoteSerializer(serializers.Serializer):
@@ -613,12 +610,12 @@ class TaskNoteSerializer(serializers.Serializer):
 class TaskCompleteView(APIView):
     @extend_schema(request=TaskNoteSerializer, responses=TaskSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        task = get_visible_or_404(open_tasks_visible_to(_user(request)), pk=pk)
+        task = get_visible_or_404(open_tasks_visible_to(signed_in_user(request)), pk=pk)
         data = TaskNoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         note = data.validated_data["note"]
         return Response(
-            TaskSerializer(services.task_complete(actor=_user(request), task=task, note=note)).data
+            TaskSerializer(services.task_complete(actor=signed_in_user(request), task=task, note=note)).data
         )
 
 

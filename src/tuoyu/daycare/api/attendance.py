@@ -24,7 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm
+from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm, signed_in_user
 from tuoyu.accounts.models import User
 from tuoyu.daycare.models import (
     AbsenceReason,
@@ -53,11 +53,6 @@ from tuoyu.enrolment.models import AccessChannel, Child, PickupPerson
 from tuoyu.parsers import query_flag
 from tuoyu.refusals import Refusal, refused
 from tuoyu.registry.models import CareClass
-
-
-def _user(request: Request) -> User:
-    assert isinstance(request.user, User)  # the default permission: signed in
-    return request.user
 
 
 def _day_param(request: Request) -> datetime.date:
@@ -242,7 +237,7 @@ class CheckInView(APIView):
         care_class = _care_class(request, code)
         data = _valid(AttendanceCheckInputSerializer, request)
         child = _child_on_roster(care_class, data.pop("child"))
-        services.attendance_check_in(care_class=care_class, child=child, by=_user(request), **data)
+        services.attendance_check_in(care_class=care_class, child=child, by=signed_in_user(request), **data)
         return _entry_response(request, child)
 
 
@@ -260,7 +255,7 @@ class NoonCheckView(APIView):
         care_class = _care_class(request, code)
         data = _valid(AttendanceCheckInputSerializer, request)
         child = _child_on_roster(care_class, data.pop("child"))
-        services.noon_check_record(care_class=care_class, child=child, by=_user(request), **data)
+        services.noon_check_record(care_class=care_class, child=child, by=signed_in_user(request), **data)
         return _entry_response(request, child)
 
 
@@ -288,7 +283,9 @@ class AbsenceView(APIView):
         care_class = _care_class(request, code)
         data = _valid(AttendanceAbsenceInputSerializer, request)
         child = _child_on_roster(care_class, data.pop("child"))
-        absence = services.absence_record(care_class=care_class, child=child, by=_user(request), **data)
+        absence = services.absence_record(
+            care_class=care_class, child=child, by=signed_in_user(request), **data
+        )
         return _entry_response(request, child, day=absence.day)
 
 
@@ -343,7 +340,7 @@ class CheckOutView(APIView):
         services.attendance_check_out(
             care_class=care_class,
             child=child,
-            by=_user(request),
+            by=signed_in_user(request),
             pickup_person=person,
             guardian=guardian,
             **data,
@@ -442,7 +439,7 @@ class FollowUpView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         follow_up = get_visible_or_404(follow_ups_visible_to(request.user), pk=pk)
         data = _valid(IllnessFollowUpInputSerializer, request)
-        updated = services.follow_up_update(follow_up=follow_up, by=_user(request), **data)
+        updated = services.follow_up_update(follow_up=follow_up, by=signed_in_user(request), **data)
         health_record_read(
             request.user, follow_up.absence.child, view="follow_ups", channel=AccessChannel.API
         )

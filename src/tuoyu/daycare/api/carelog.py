@@ -23,8 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tuoyu.accounts.access import get_visible_or_404
-from tuoyu.accounts.models import User
+from tuoyu.accounts.access import get_visible_or_404, signed_in_user
 from tuoyu.daycare.models import (
     ActivityArea,
     CareLogEntry,
@@ -59,11 +58,6 @@ from tuoyu.registry.models import CareClass
 from tuoyu.uploads import serve_upload
 
 REFUSED = refused("not_in_class", "report_published")
-
-
-def _user(request: Request) -> User:
-    assert isinstance(request.user, User)  # the default permission: signed in
-    return request.user
 
 
 def _uuid(value: str) -> uuid.UUID | None:
@@ -345,7 +339,11 @@ class EntryCreateView(CareAPIView):
         care_class = _care_class(request, fields.pop("care_class"))
         child = _child_of_class(care_class, fields.pop("child"))
         entry = services.care_entry_record(
-            actor=_user(request), child=child, care_class=care_class, kind=fields.pop("kind"), **fields
+            actor=signed_in_user(request),
+            child=child,
+            care_class=care_class,
+            kind=fields.pop("kind"),
+            **fields,
         )
         return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
@@ -367,7 +365,7 @@ class BatchView(CareAPIView):
             code_of_child = str(details.pop("child"))
             exceptions[code_of_child] = None if details.pop("skip") else details
         count = services.care_batch_record(
-            actor=_user(request),
+            actor=signed_in_user(request),
             care_class=care_class,
             kind=kind,
             at=at,
@@ -388,7 +386,7 @@ class WakeView(CareAPIView):
         data = WakeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         entry = services.care_sleep_end(
-            actor=_user(request), entry=entry, ends_at=data.validated_data.get("ends_at")
+            actor=signed_in_user(request), entry=entry, ends_at=data.validated_data.get("ends_at")
         )
         return Response(EntrySerializer(entry).data)
 
@@ -430,7 +428,7 @@ class ReportSummaryView(CareAPIView):
         data = SummarySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.daily_report_save_summary(
-            actor=_user(request),
+            actor=signed_in_user(request),
             child=kid,
             care_class=care_class,
             day=the_day,
@@ -451,7 +449,7 @@ class ReportPublishView(CareAPIView):
         data = SummarySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.daily_report_publish(
-            actor=_user(request),
+            actor=signed_in_user(request),
             child=kid,
             care_class=care_class,
             day=the_day,
@@ -467,7 +465,9 @@ class ReportPublishAllView(CareAPIView):
     @extend_schema(request=None, responses={200: PublishedCountSerializer})
     def post(self, request: Request, code: Any, day: str) -> Response:
         care_class = _care_class(request, code)
-        count = services.daily_report_publish_all(actor=_user(request), care_class=care_class, day=_day(day))
+        count = services.daily_report_publish_all(
+            actor=signed_in_user(request), care_class=care_class, day=_day(day)
+        )
         return Response({"published": count})
 
 
@@ -483,7 +483,7 @@ class ReportPhotoAddView(CareAPIView):
         data = PhotoUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         photo = services.report_photo_add(
-            actor=_user(request),
+            actor=signed_in_user(request),
             child=kid,
             care_class=care_class,
             day=_day(day),
@@ -511,7 +511,7 @@ class PhotoView(CareAPIView):
             ).select_related("report__care_class"),
             pk=pk,
         )
-        services.report_photo_delete(actor=_user(request), photo=photo)
+        services.report_photo_delete(actor=signed_in_user(request), photo=photo)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -544,7 +544,7 @@ class FamilyReportView(CareAPIView):
     @extend_schema(responses={200: DaySerializer})
     def get(self, request: Request, child: Any, day: str) -> Response:
         report = _family_report(request, child, day)
-        services.daily_report_mark_read(guardian=_user(request), report=report)
+        services.daily_report_mark_read(guardian=signed_in_user(request), report=report)
         _days_read(request, [answer := child_day(report.child, report.day, published_only=True)])
         return Response(DaySerializer(answer).data)
 
@@ -558,7 +558,7 @@ class FamilyReplyView(CareAPIView):
         data = ReplySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         report = services.daily_report_reply(
-            guardian=_user(request), report=report, reply=data.validated_data["reply"]
+            guardian=signed_in_user(request), report=report, reply=data.validated_data["reply"]
         )
         _days_read(request, [answer := child_day(report.child, report.day, published_only=True)])
         return Response(DaySerializer(answer).data)
@@ -573,7 +573,7 @@ class IncidentAcknowledgeView(CareAPIView):
             entries_visible_to_guardian(request.user).filter(kind=LogKind.INCIDENT).select_related("child"),
             code=code,
         )
-        entry = services.incident_acknowledge(guardian=_user(request), entry=entry)
+        entry = services.incident_acknowledge(guardian=signed_in_user(request), entry=entry)
         health_record_read(request.user, entry.child, view="daily_care", channel=AccessChannel.API)
         return Response(EntrySerializer(entry).data)
 
@@ -618,7 +618,7 @@ class InstructionListView(LogsHealthReads, generics.ListCreateAPIView):
                 raise Http404
             data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        instruction = services.medication_instruction_create(guardian=_user(request), **fields)
+        instruction = services.medication_instruction_create(guardian=signed_in_user(request), **fields)
         health_record_read(request.user, instruction.child, view="medication", channel=AccessChannel.API)
         return Response(InstructionSerializer(instruction).data, status=status.HTTP_201_CREATED)
 
@@ -637,7 +637,7 @@ class ActivityAreaListView(CareAPIView):
         data = ActivityAreaSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         area = services.activity_area_add(
-            actor=_user(request), institution=institution, name=data.validated_data["name"]
+            actor=signed_in_user(request), institution=institution, name=data.validated_data["name"]
         )
         return Response(ActivityAreaSerializer(area).data, status=status.HTTP_201_CREATED)
 

@@ -22,8 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm
-from tuoyu.accounts.models import User
+from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm, signed_in_user
 from tuoyu.daycare.models import FoodSample, Outing, WeeklyMenu
 from tuoyu.daycare.selectors.ratios import Ratio, class_ratio
 from tuoyu.daycare.selectors.supervision import (
@@ -51,11 +50,6 @@ from tuoyu.enrolment.models import Child
 from tuoyu.parsers import MAX_LIST_ITEMS
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.selectors import institutions_visible_to
-
-
-def _user(request: Request) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _date(value: str | None, default: datetime.date, name: str = "date") -> datetime.date:
@@ -140,10 +134,10 @@ class DutyChangeView(APIView):
         )
         answer: int
         if self.action == "start":
-            staffing.duty_start(actor=_user(request), staff=staff, care_class=care_class, now=now)
+            staffing.duty_start(actor=signed_in_user(request), staff=staff, care_class=care_class, now=now)
             answer = status.HTTP_201_CREATED
         else:
-            staffing.duty_end(actor=_user(request), staff=staff, care_class=care_class, now=now)
+            staffing.duty_end(actor=signed_in_user(request), staff=staff, care_class=care_class, now=now)
             answer = status.HTTP_200_OK
         return Response(_class_duty_body(care_class, timezone.localdate(now)), status=answer)
 
@@ -213,7 +207,7 @@ class ClassOutingsView(APIView):
         children = list(Child.objects.filter(code__in=codes, placements__care_class=care_class).distinct())
         if len(children) != len(set(codes)):
             raise Http404
-        outing = outings.outing_start(actor=_user(request), care_class=care_class, children=children)
+        outing = outings.outing_start(actor=signed_in_user(request), care_class=care_class, children=children)
         return Response(OutingSerializer(outing).data, status=status.HTTP_201_CREATED)
 
 
@@ -229,7 +223,7 @@ class OutingReturnView(APIView):
         back = list(outing.children_out.filter(code__in=codes))
         if len(back) != len(codes):
             raise ValidationError({"children_back": "Only children who went out can come back."})
-        outing = outings.outing_return(actor=_user(request), outing=outing, children_back=back)
+        outing = outings.outing_return(actor=signed_in_user(request), outing=outing, children_back=back)
         return Response(OutingSerializer(outing).data)
 
 
@@ -247,7 +241,7 @@ class WeatherExemptionView(APIView):
         payload = ExemptionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         exemption = outings.weather_exempt(
-            actor=_user(request),
+            actor=signed_in_user(request),
             institution=institution,
             day=payload.validated_data.get("day") or timezone.localdate(),
             reason=payload.validated_data["reason"],
@@ -298,7 +292,7 @@ class InstitutionMenusView(APIView):
         payload = MenuSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         menu = kitchen.menu_save(
-            actor=_user(request),
+            actor=signed_in_user(request),
             institution=institution,
             week_start=payload.validated_data["week_start"],
             dishes=payload.validated_data["dishes"],
@@ -317,7 +311,7 @@ class MenuPublishView(APIView):
         menu = menu_of_week(institution, payload.validated_data["week_start"])
         if menu is None:
             raise Http404
-        menu = kitchen.menu_publish(actor=_user(request), menu=menu)
+        menu = kitchen.menu_publish(actor=signed_in_user(request), menu=menu)
         return Response(MenuSerializer(menu).data)
 
 
@@ -366,7 +360,7 @@ class FoodSamplesView(APIView):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         sample = kitchen.sample_record(
-            actor=_user(request),
+            actor=signed_in_user(request),
             institution=institution,
             day=data["day"],
             meal=data["meal"],
@@ -384,7 +378,7 @@ class FoodSampleDiscardView(APIView):
     @extend_schema(request=None, responses=FoodSampleSerializer)
     def post(self, request: Request, pk: int) -> Response:
         sample = get_visible_or_404(food_samples_visible_to(request.user), pk=pk)
-        sample = kitchen.sample_discard(actor=_user(request), sample=sample)
+        sample = kitchen.sample_discard(actor=signed_in_user(request), sample=sample)
         return Response(FoodSampleSerializer(sample).data)
 
 

@@ -11,6 +11,7 @@ follow-up outside the caller's scope is 404. Refusals answer 400 (the input) or 
 
 import datetime
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404
@@ -18,7 +19,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -223,40 +224,40 @@ def _entry_response(
     return Response(AttendanceRosterChildSerializer(entry).data, status=code)
 
 
-class CheckInView(APIView):
+class _HealthCheckView(APIView):
+    """A morning or noon check of a child of the class: one input shape, one answer (the child's row)."""
+
+    record: Callable[..., object]
+
+    def post(self, request: Request, code: uuid.UUID) -> Response:
+        care_class = _care_class(request, code)
+        data = _valid(AttendanceCheckInputSerializer, request)
+        child = _child_on_roster(care_class, data.pop("child"))
+        type(self).record(care_class=care_class, child=child, by=signed_in_user(request), **data)
+        return _entry_response(request, child)
+
+
+def _check_schema(*examples: str) -> Any:
+    return extend_schema_view(
+        post=extend_schema(
+            request=AttendanceCheckInputSerializer,
+            responses={201: AttendanceRosterChildSerializer, **refused(*examples)},
+        )
+    )
+
+
+@_check_schema("temperature_implausible", "already_checked_in")
+class CheckInView(_HealthCheckView):
     """Check a child in with the morning check (晨检); ``send_home`` records them as sent home."""
 
-    @extend_schema(
-        request=AttendanceCheckInputSerializer,
-        responses={
-            201: AttendanceRosterChildSerializer,
-            **refused("temperature_implausible", "already_checked_in"),
-        },
-    )
-    def post(self, request: Request, code: uuid.UUID) -> Response:
-        care_class = _care_class(request, code)
-        data = _valid(AttendanceCheckInputSerializer, request)
-        child = _child_on_roster(care_class, data.pop("child"))
-        services.attendance_check_in(care_class=care_class, child=child, by=signed_in_user(request), **data)
-        return _entry_response(request, child)
+    record = staticmethod(services.attendance_check_in)
 
 
-class NoonCheckView(APIView):
+@_check_schema("abnormal_needs_notification", "not_checked_in")
+class NoonCheckView(_HealthCheckView):
     """The noon check (午检) of a child present."""
 
-    @extend_schema(
-        request=AttendanceCheckInputSerializer,
-        responses={
-            201: AttendanceRosterChildSerializer,
-            **refused("abnormal_needs_notification", "not_checked_in"),
-        },
-    )
-    def post(self, request: Request, code: uuid.UUID) -> Response:
-        care_class = _care_class(request, code)
-        data = _valid(AttendanceCheckInputSerializer, request)
-        child = _child_on_roster(care_class, data.pop("child"))
-        services.noon_check_record(care_class=care_class, child=child, by=signed_in_user(request), **data)
-        return _entry_response(request, child)
+    record = staticmethod(services.noon_check_record)
 
 
 class AttendanceAbsenceInputSerializer(serializers.Serializer):

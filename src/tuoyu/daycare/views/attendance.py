@@ -22,16 +22,14 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from tuoyu.accounts.access import AuthenticatedRequest, Perm, get_visible_or_404, has_perm
 from tuoyu.accounts.models import User
+from tuoyu.daycare.forms import AbsenceForm, CheckForm, CheckOutForm, FollowUpForm
 from tuoyu.daycare.models import (
     FEVER_FROM,
-    AbsenceReason,
-    CheckDecision,
     IllnessFollowUp,
     Observation,
     Symptom,
@@ -68,58 +66,6 @@ class CareRequest(AuthenticatedRequest):
 
 
 # Forms (parsing only: the rules are the services') ----------------------------------------------------------
-
-
-class CheckForm(forms.Form):
-    temperature_c = forms.CharField(required=False, label=gettext_lazy("Temperature (°C)"))  # a chip
-    temperature_other = forms.CharField(required=False, label=gettext_lazy("Other reading"))  # typed
-    observations = forms.MultipleChoiceField(
-        choices=Observation.choices, required=False, label=gettext_lazy("Observed")
-    )
-    decision = forms.ChoiceField(choices=CheckDecision.choices, label=gettext_lazy("Decision"))
-    reason = forms.CharField(required=False, max_length=200, label=gettext_lazy("Reason"))
-    guardian_notified_at = forms.TimeField(required=False, label=gettext_lazy("Guardian notified at"))
-    action = forms.CharField(required=False, max_length=200, label=gettext_lazy("Action taken"))
-
-    def service_arguments(self, day: datetime.date) -> dict[str, Any]:
-        data = self.cleaned_data
-        notified = data["guardian_notified_at"]
-        return {
-            "temperature_c": data["temperature_other"].strip() or data["temperature_c"],
-            "observations": data["observations"],
-            "decision": data["decision"],
-            "reason": data["reason"],
-            "guardian_notified_at": timezone.make_aware(datetime.datetime.combine(day, notified))
-            if notified
-            else None,
-            "action": data["action"],
-        }
-
-
-class AbsenceForm(forms.Form):
-    reason = forms.ChoiceField(choices=AbsenceReason.choices, label=gettext_lazy("Reason"))
-    symptom = forms.ChoiceField(
-        choices=[("", "—"), *Symptom.choices], required=False, label=gettext_lazy("Symptom")
-    )
-    note = forms.CharField(required=False, max_length=200, label=gettext_lazy("Note"))
-
-
-class CheckOutForm(forms.Form):
-    # "person:<id>", "guardian:<user id>" or "other"
-    pickup = forms.CharField(label=gettext_lazy("Collected by"))
-    person_name = forms.CharField(required=False, max_length=50, label=gettext_lazy("Their name"))
-    note = forms.CharField(required=False, max_length=200, label=gettext_lazy("Note"))
-
-
-class FollowUpForm(forms.Form):
-    diagnosis = forms.CharField(required=False, max_length=100, label=gettext_lazy("Diagnosis (if known)"))
-    expected_return = forms.DateField(
-        required=False,
-        label=gettext_lazy("Expected return"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    outcome = forms.CharField(required=False, max_length=200, label=gettext_lazy("Outcome"))
-    close = forms.BooleanField(required=False, label=gettext_lazy("Close the follow-up"))
 
 
 def _form_refusal(form: forms.Form) -> Refusal:

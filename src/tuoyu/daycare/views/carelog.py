@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,10 +23,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.access import AuthenticatedRequest, Perm, get_visible_or_404
+from tuoyu.daycare.forms import InstructionForm
 from tuoyu.daycare.models import LogKind, Mood, Portion
 from tuoyu.daycare.selectors.attendance import care_classes_visible_to, care_institutions_visible_to
 from tuoyu.daycare.selectors.carelog import (
@@ -584,21 +584,6 @@ def incident_acknowledge(request: AuthenticatedRequest, code: UUID) -> HttpRespo
     services.incident_acknowledge(guardian=request.user, entry=entry)
     messages.success(request, _("Thank you: the caregivers can see that you have read it."))
     return redirect("daycare:family_report", child=entry.child.code, day=entry.day.isoformat())
-
-
-class InstructionForm(forms.Form):
-    child = forms.ChoiceField(label=gettext_lazy("Child"))
-    medicine = forms.CharField(label=gettext_lazy("Medicine"), max_length=100)
-    dose = forms.CharField(label=gettext_lazy("Dose"), max_length=60, help_text=gettext_lazy("e.g. 5 ml"))
-    times = forms.CharField(
-        label=gettext_lazy("When to give it"), max_length=100, help_text=gettext_lazy("e.g. after lunch")
-    )
-    valid_from = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(label=gettext_lazy("Until"), widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args: Any, children: list[Child], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["child"].choices = [(str(c.code), c.name) for c in children]  # type: ignore[attr-defined]
 
 
 @signed_in

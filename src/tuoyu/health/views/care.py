@@ -19,20 +19,24 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.access import AuthenticatedRequest, get_visible_or_404
 from tuoyu.enrolment.models import AccessChannel, Child
-from tuoyu.health.development import CHECKPOINTS, SIGNS_BY_CODE, SOURCE, SOURCE_EN, signs_at
+from tuoyu.health.development import CHECKPOINTS, SIGNS_BY_CODE, SOURCE, SOURCE_EN
+from tuoyu.health.forms import (
+    COMPLETE,
+    ExamForm,
+    ImmunisationForm,
+    OutcomeForm,
+    ReferralForm,
+    ScreeningForm,
+)
 from tuoyu.health.models import (
-    ExamKind,
     HearingResult,
     ImmunisationCheck,
-    ImmunisationCheckKind,
-    Referral,
-    ReferralReason,
 )
 from tuoyu.health.selectors.care import (
     REFERRAL_OUTCOME_DAYS,
@@ -49,114 +53,11 @@ from tuoyu.health.services import care as services
 from tuoyu.health.services.access import health_record_open, health_record_read, health_records_read
 from tuoyu.health.views.common import form_recorded
 from tuoyu.refusals import show_errors
-from tuoyu.widgets import DateInput
 
 VIEW = "care"
 AHEAD = {ItemStatus.OVERDUE, ItemStatus.DUE, ItemStatus.UPCOMING}
 """The items the schedule shows first; the others (done, not recorded) are history, newest first."""
 CLOSED_REFERRALS_SHOWN = 50
-
-
-class ExamForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Examination"), choices=ExamKind.choices)
-    examined_on = forms.DateField(label=gettext_lazy("Examined on"), widget=DateInput)
-    haemoglobin_g_l = forms.IntegerField(
-        label=gettext_lazy("Haemoglobin (g/L)"),
-        required=False,
-        help_text=gettext_lazy("Haemoglobin test only. Below 110 g/L is anaemia: the child is referred."),
-    )
-    hearing_result = forms.ChoiceField(
-        label=gettext_lazy("Hearing result"),
-        choices=[("", "—"), *HearingResult.choices],
-        required=False,
-        help_text=gettext_lazy("Hearing screen only. “Refer” refers the child for a re-screen."),
-    )
-    note = forms.CharField(label=gettext_lazy("Findings"), max_length=300, required=False)
-    referred_to = forms.CharField(
-        label=gettext_lazy("Referred to"),
-        max_length=100,
-        required=False,
-        help_text=gettext_lazy("Where the child goes if the result is referred."),
-    )
-
-
-class ScreeningForm(forms.Form):
-    checkpoint_months = forms.TypedChoiceField(
-        coerce=int, choices=[(m, m) for m in CHECKPOINTS], widget=forms.HiddenInput
-    )
-    screened_on = forms.DateField(label=gettext_lazy("Screened on"), widget=DateInput)
-    positive_signs = forms.MultipleChoiceField(
-        label=gettext_lazy("Signs seen (tick every sign that is present)"),
-        choices=(),  # the signs of the form's checkpoint
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    note = forms.CharField(label=gettext_lazy("Note"), max_length=300, required=False)
-    referred_to = forms.CharField(
-        label=gettext_lazy("Referred to"),
-        max_length=100,
-        required=False,
-        help_text=gettext_lazy("Any sign present refers the child: where to."),
-    )
-
-    def __init__(self, *args: Any, checkpoint: int, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", f"id_m{checkpoint}_%s")
-        super().__init__(*args, **kwargs)
-        self.checkpoint = checkpoint
-        self.fields["positive_signs"].choices = [(sign.code, sign.label) for sign in signs_at(checkpoint)]  # type: ignore[attr-defined]
-        if not self.is_bound:
-            self.initial.update(checkpoint_months=checkpoint, screened_on=timezone.localdate())
-
-
-class ReferralForm(forms.Form):
-    reason = forms.ChoiceField(label=gettext_lazy("Reason"), choices=ReferralReason.choices)
-    detail = forms.CharField(label=gettext_lazy("Why"), max_length=300)
-    referred_on = forms.DateField(label=gettext_lazy("Referred on"), widget=DateInput)
-    referred_to = forms.CharField(label=gettext_lazy("Referred to"), max_length=100, required=False)
-
-
-class OutcomeForm(forms.Form):
-    outcome = forms.CharField(
-        label=gettext_lazy("Outcome"),
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy("The diagnosis, the advice, the next visit."),
-    )
-    outcome_on = forms.DateField(label=gettext_lazy("Outcome on"), widget=DateInput, required=False)
-    close = forms.BooleanField(
-        label=gettext_lazy("Close the referral: nothing more to follow up"), required=False
-    )
-
-    def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", f"id_referral{referral.pk}_%s")
-        super().__init__(*args, **kwargs)
-        self.referral = referral
-        if not self.is_bound:
-            self.initial.update(outcome=referral.outcome, outcome_on=timezone.localdate())
-
-
-COMPLETE, INCOMPLETE = "complete", "incomplete"
-
-
-class ImmunisationForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Check"), choices=ImmunisationCheckKind.choices)
-    checked_on = forms.DateField(label=gettext_lazy("Checked on"), widget=DateInput)
-    certificate = forms.ChoiceField(
-        label=gettext_lazy("The certificate"),
-        choices=[
-            (COMPLETE, gettext_lazy("Complete: every dose due is given")),
-            (INCOMPLETE, gettext_lazy("Incomplete: doses are missing")),
-        ],
-        widget=forms.RadioSelect,
-    )
-    missing_doses = forms.CharField(
-        label=gettext_lazy("Missing doses"),
-        max_length=300,
-        required=False,
-        help_text=gettext_lazy(
-            "Vaccine and dose, e.g. 麻腮风第1剂. The family is told at once, also by text."
-        ),
-    )
 
 
 def _initial_dated(form_class: type[forms.Form], field: str, **kwargs: Any) -> forms.Form:

@@ -7,9 +7,7 @@ measurements (``services.growth.measurement_record`` decides the source). Anyone
 """
 
 from functools import partial
-from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -17,55 +15,20 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.access import AuthenticatedRequest, get_visible_or_404
 from tuoyu.enrolment.models import AccessChannel, Child
+from tuoyu.health.forms import MeasurementForm
 from tuoyu.health.growth.chart import CHARTS, DEFAULT_CHART, growth_chart
-from tuoyu.health.growth.zscores import HEIGHT_FROM_DAYS
-from tuoyu.health.models import Position
 from tuoyu.health.selectors.access import health_children_visible_to
 from tuoyu.health.selectors.growth import growth_recorder, measurement_rows, measurements_of
 from tuoyu.health.services.access import health_record_open, health_record_read
 from tuoyu.health.services.growth import measurement_record
 from tuoyu.health.views.common import form_recorded
 from tuoyu.refusals import show_errors
-from tuoyu.widgets import DateInput
 
 VIEW = "growth"
-
-
-class MeasurementForm(forms.Form):
-    measured_on = forms.DateField(label=gettext_lazy("Measured on"), widget=DateInput)
-    weight_kg = forms.DecimalField(
-        label=gettext_lazy("Weight (kg)"), max_digits=5, decimal_places=2, required=False
-    )
-    length_cm = forms.DecimalField(
-        label=gettext_lazy("Length/height (cm)"), max_digits=5, decimal_places=1, required=False
-    )
-    position = forms.ChoiceField(
-        label=gettext_lazy("Measured"),
-        choices=[("", "—"), *Position.choices],
-        required=False,
-        help_text=gettext_lazy("Under 2 years lying down (length), from 2 years standing (height)."),
-    )
-    head_cm = forms.DecimalField(
-        label=gettext_lazy("Head circumference (cm)"), max_digits=4, decimal_places=1, required=False
-    )
-    oedema = forms.BooleanField(
-        label=gettext_lazy("Oedema of both feet (pitting)"),
-        required=False,
-        help_text=gettext_lazy("Press both feet for 3 seconds: a dent that stays is oedema."),
-    )
-
-    def __init__(self, *args: Any, child: Child, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        today = timezone.localdate()
-        self.fields["measured_on"].widget.attrs["max"] = today.isoformat()
-        if not self.is_bound:
-            lying = (today - child.birth_date).days < HEIGHT_FROM_DAYS
-            self.initial.update(measured_on=today, position=Position.LYING if lying else Position.STANDING)
 
 
 def _growth_page(request: AuthenticatedRequest, child: Child, form: MeasurementForm | None) -> HttpResponse:

@@ -23,13 +23,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tuoyu.accounts.access import AuthenticatedRequest, Perm, get_visible_or_404, has_perm
 from tuoyu.daycare.selectors.attendance import children_on_roster
 from tuoyu.enrolment.models import Child
-from tuoyu.health.models import Diagnosis, DiagnosisStatus, Disease, OutbreakReport
+from tuoyu.health.forms import CertificateForm, DiagnosisForm, QuarantineForm, ReportForm, ResolveForm
+from tuoyu.health.models import Diagnosis, Disease, OutbreakReport
 from tuoyu.health.selectors.outbreaks import (
     active_first,
     children_for_diagnosis,
@@ -55,50 +55,6 @@ DEFAULT_QUARANTINE_DAYS = 7
 
 
 # Forms (parsing only: the rules are the services') ----------------------------------------------------------
-
-
-def _date_input() -> forms.DateInput:
-    """A date picker; its value is written as the ISO date the browser's picker reads."""
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class ReportForm(forms.Form):
-    report = forms.CharField(
-        label=gettext_lazy("Report (what happened, since when, the cases, the measures taken)"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=4000,
-    )
-
-
-class ResolveForm(forms.Form):
-    resolution = forms.CharField(
-        label=gettext_lazy("How it was resolved"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
-    )
-
-
-class QuarantineForm(forms.Form):
-    starts_on = forms.DateField(label=gettext_lazy("From"), widget=_date_input())
-    ends_on = forms.DateField(label=gettext_lazy("Until (inclusive)"), widget=_date_input())
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200)
-    outbreak = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-
-class DiagnosisForm(forms.Form):
-    disease = forms.ModelChoiceField(
-        queryset=Disease.objects.order_by("name"), label=gettext_lazy("Disease"), to_field_name="code"
-    )
-    status = forms.ChoiceField(choices=DiagnosisStatus.choices, label=gettext_lazy("Status"))
-    onset_on = forms.DateField(label=gettext_lazy("Onset"), widget=_date_input())
-    diagnosed_on = forms.DateField(label=gettext_lazy("Diagnosed on"), widget=_date_input())
-    diagnosed_by = forms.CharField(
-        required=False, max_length=100, label=gettext_lazy("Diagnosed by (hospital or doctor)")
-    )
-    next = forms.CharField(required=False, widget=forms.HiddenInput)
-
-
-class CertificateForm(forms.Form):
-    issued_by = forms.CharField(max_length=100, label=gettext_lazy("Issued by (hospital or doctor)"))
-    issued_on = forms.DateField(label=gettext_lazy("Issued on"), widget=_date_input())
 
 
 def _form_refusal(form: forms.Form) -> Refusal:

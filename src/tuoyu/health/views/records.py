@@ -2,9 +2,6 @@
 export, doctor's visits and the regulator's access log. Every read of a child's record goes through
 ``health_record_open``, which answers outsiders 404 and writes the access log."""
 
-from typing import Any
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,12 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from tuoyu.accounts.access import AuthenticatedRequest, Perm, has_perm
 from tuoyu.enrolment.access_log import health_records_read
 from tuoyu.enrolment.models import AccessChannel
+from tuoyu.health.forms import VisitForm
 from tuoyu.health.selectors.access import health_children_recordable_by
 from tuoyu.health.selectors.records import (
     AccessLogFilter,
@@ -44,7 +41,6 @@ from tuoyu.health.services.access import health_record_open
 from tuoyu.health.services.visits import doctor_visit_record
 from tuoyu.refusals import show_errors
 from tuoyu.registry.models import Institution
-from tuoyu.widgets import DateInput
 
 ACCESS_LOG_PAGE_SIZE = 50
 VISITS_PAGE_SIZE = 20
@@ -108,24 +104,6 @@ def child_export(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 
 # Doctor's visits -----------------------------------------------------------------------------------------
-
-
-class VisitForm(forms.Form):
-    visited_on = forms.DateField(label=gettext_lazy("Date of the visit"), widget=DateInput)
-    summary = forms.CharField(
-        label=gettext_lazy("What was done"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("Checks, advice, training of the staff, follow-ups agreed."),
-    )
-    children = forms.MultipleChoiceField(
-        label=gettext_lazy("Children seen"), required=False, widget=forms.CheckboxSelectMultiple
-    )
-
-    def __init__(self, *args: Any, child_choices: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        children = self.fields["children"]
-        assert isinstance(children, forms.MultipleChoiceField)
-        children.choices = child_choices
 
 
 def _chosen_institution(request: AuthenticatedRequest, institutions: list[Institution]) -> Institution | None:

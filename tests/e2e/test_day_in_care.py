@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.e2e.screen import no_horizontal_scroll
 from tuoyu.daycare.models import Attendance, AttendanceStatus, CareLogEntry, LogKind, PickupRefusal
 from tuoyu.enrolment.models import Placement
 from tuoyu.registry.models import CareClass
@@ -38,10 +39,6 @@ class Taps:
     def __call__(self, locator: Any) -> None:
         self.count += 1
         locator.click()
-
-
-def no_horizontal_scroll(page: Any) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.url
 
 
 def test_a_caregiver_checks_in_logs_and_reports_a_class_of_12_and_the_family_reads_it(

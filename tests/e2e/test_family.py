@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.e2e.screen import no_horizontal_scroll
 from tuoyu.enrolment.models import Child, Placement
 from tuoyu.sms import MemoryBackend
 from tuoyu.workdays import months_later
@@ -50,10 +51,6 @@ def api_vacancies(page: Any, base: str) -> dict[str, int]:
     assert response.ok
     item = next(i for i in response.json()["results"] if i["name"] == AIBIBAO)
     return {band["age_band"]: band["vacancy"] for band in item["vacancies"]}
-
-
-def no_horizontal_scroll(page: Any) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.url
 
 
 def test_new_family_applies_and_takes_a_place_at_aibibao(

@@ -16,6 +16,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.e2e.screen import no_horizontal_scroll
 from tuoyu.daycare.models import Absence
 from tuoyu.enrolment.models import Placement
 from tuoyu.health.models import OutbreakReport
@@ -36,10 +37,6 @@ def class_without_recent_fever(today: datetime.date) -> CareClass:
         if "fever" not in symptom_log(care_class, *before):
             return care_class
     raise AssertionError("every class had fever in the last two days")
-
-
-def no_horizontal_scroll(page: Any) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.url
 
 
 def test_three_children_absent_with_fever_open_an_outbreak_the_regulator_sees_with_its_deadline(

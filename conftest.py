@@ -66,7 +66,11 @@ from tuoyu.registry.standards import AgeBand
 from tuoyu.workforce.factories import StaffFactory
 from tuoyu.workforce.models import Staff
 
-POLICY_VALUES_MIGRATION = importlib.import_module("tuoyu.policies.migrations.0002_values_in_force")
+# The policy values, data that migrations load: loaded again after a flush.
+POLICY_VALUES_MIGRATIONS = (
+    importlib.import_module("tuoyu.policies.migrations.0002_values_in_force").load_values,
+    importlib.import_module("tuoyu.policies.migrations.0003_vaccination_check_days").load,
+)
 PERSONAS = (
     "regulator_a",
     "regulator_b",
@@ -143,7 +147,8 @@ def _flush_lifts_the_append_only_triggers() -> Iterator[None]:
                 result = original(self, *args, **options)
             finally:
                 triggers_create(connection)
-            POLICY_VALUES_MIGRATION.load_values(django_apps, None)
+            for migration in POLICY_VALUES_MIGRATIONS:
+                migration(django_apps, None)
             return result
 
     FlushCommand.handle = handle  # type: ignore[method-assign]

@@ -340,7 +340,6 @@ SMS_BACKEND = os.environ.get("SMS_BACKEND", "tuoyu.sms.LogBackend")
 ENTRY_EXAM_VALID_DAYS = int(os.environ.get("ENTRY_EXAM_VALID_DAYS", "30"))
 AGE_GRACE_DAYS = int(os.environ.get("AGE_GRACE_DAYS", "30"))
 OFFER_VALID_HOURS = int(os.environ.get("OFFER_VALID_HOURS", "48"))
-VACCINATION_CHECK_DAYS = 30
 
 # The day in care (national rules §16.6); each can be overridden per deployment.
 MORNING_CHECK_DEADLINE = os.environ.get("MORNING_CHECK_DEADLINE", "09:30")

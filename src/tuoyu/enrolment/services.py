@@ -53,6 +53,7 @@ from tuoyu.enrolment.selectors import (
 from tuoyu.guards import Guards
 from tuoyu.notifications.models import NotificationKind
 from tuoyu.notifications.services import notify_all
+from tuoyu.policies.values import policy
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass, Institution, ServiceOffering
 from tuoyu.registry.selectors import actor_may, directors_of, institutions_public
@@ -496,7 +497,8 @@ def offer_accept(*, guardian: User, offer: Offer, now: datetime.datetime | None 
         child=child,
         institution=institution,
         placement=placement,
-        due_on=offer.start_date + datetime.timedelta(days=settings.VACCINATION_CHECK_DAYS),
+        due_on=offer.start_date
+        + datetime.timedelta(days=policy("enrolment.vaccination_check_days", on=offer.start_date)),
     )
     notify_all(
         directors_of(institution.pk),

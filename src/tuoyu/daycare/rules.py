@@ -372,7 +372,7 @@ def morning_checks_missing_all_day(institution: Institution, day: datetime.date)
     severity=Severity.WARNING,
 )
 def check_ins_outside_open_days(institution: Institution, day: datetime.date) -> Iterator[Detected]:
-    days = [d for d in _completed_days(day)] + ([day] if day == timezone.localdate() else [])
+    days = _completed_days(day) + ([day] if day == timezone.localdate() else [])
     if not days:
         return
     arrivals = Attendance.objects.filter(

@@ -120,10 +120,24 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
 
 
+def uses_database(request: pytest.FixtureRequest) -> bool:
+    fixtures = {"db", "transactional_db", "live_server", "django_db_setup"}
+    return request.node.get_closest_marker("django_db") is not None or bool(
+        fixtures & set(request.fixturenames)
+    )
+
+
 @pytest.fixture(autouse=True)
-def _policy_values_read_before_the_test(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """The policy values are read before each test, once per process as in production, so that no test's
-    query count includes reading them; a test that added one had it rolled back, so they are read again."""
+def _policy_values_read_before_the_test(
+    request: pytest.FixtureRequest, django_db_blocker: Any
+) -> Iterator[None]:
+    """The policy values are read before each test that uses the database, once per process as in
+    production, so that no test's query count includes reading them; a test that added one had it rolled
+    back, so they are read again. (The test database exists only when a collected test uses it.)"""
+    if not uses_database(request):
+        yield
+        return
+    request.getfixturevalue("django_db_setup")
     with django_db_blocker.unblock():
         policy_values_read()
     before = times_forgotten()

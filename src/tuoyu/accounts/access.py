@@ -1,17 +1,19 @@
 """The one place that answers "may this actor see / do this?".
 
 A permission is granted by a role; a role is held within a scope (a region, an institution or a
-hospital). Apps turn a :class:`Scope` into a queryset filter in their ``*_visible_to(actor)``
-selectors, so every read of scoped data passes through here. Outsiders get 404 (``get_visible_or_404``),
-never a hint that the object exists.
+hospital). A scope becomes a queryset filter in one place, :func:`institution_condition`; scoped models
+answer through ``Model.objects.visible_to(actor, perm)`` (``Child``, ``Institution``), and the apps'
+``*_visible_to(actor)`` selectors build on those, so every read of scoped data passes through here. Outsiders
+get 404 (``get_visible_or_404``), never a hint that the object exists.
 """
 
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from tuoyu.accounts.models import Role, RoleAssignment, User
@@ -98,8 +100,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.DOCTOR: frozenset(
         {Perm.VIEW_INSTITUTION_FILE, Perm.VIEW_CLASSES, Perm.VIEW_HEALTH, Perm.RECORD_MEDICAL}
     ),
-    Role.GUARDIAN: frozenset(),  # guardians act for their own children: see enrolment.selectors
+    Role.GUARDIAN: frozenset(),  # guardians act for their own children only: GUARDIAN_PERMISSIONS
 }
+
+GUARDIAN_PERMISSIONS: frozenset[Perm] = frozenset({Perm.VIEW_CHILDREN, Perm.VIEW_HEALTH, Perm.RECORD_CARE})
+"""What a guardian holds over their own children, without a role: their file, their health record and their
+days (guardians report absences and give medication instructions). ``Child.objects.visible_to`` applies it."""
+
+
+M = TypeVar("M", bound=Model)
+QS = TypeVar("QS", bound=QuerySet[Any])
 
 
 @dataclass(frozen=True)
@@ -144,6 +154,39 @@ def scope_of(actor: Any, perm: Perm) -> Scope:
     )
 
 
+def institution_condition(scope: Scope, lookup: str = "") -> Q:
+    """The filter "this row's institution lies in the scope", for a model whose institution is reached by
+    ``lookup`` (``""`` for the institution itself, ``"institution__"`` for its classes...). Call it with a
+    non-empty scope that is not ``everything``."""
+    condition = Q(**{f"{lookup}pk__in": scope.institution_ids})
+    condition |= Q(**{f"{lookup}partner_hospital_id__in": scope.hospital_ids})
+    for path in scope.region_paths:
+        condition |= Q(**{f"{lookup}street__path__startswith": path})
+    return condition
+
+
+def in_scope_of(queryset: QS, actor: Any, perm: Perm, lookup: str = "") -> QS:
+    """The rows whose institution (reached by ``lookup``) is in ``actor``'s scope of ``perm``."""
+    scope = scope_of(actor, perm)
+    if scope.everything:
+        return queryset.all()
+    if scope.is_empty:
+        return queryset.none()
+    return queryset.filter(institution_condition(scope, lookup))
+
+
+def actor_may(actor: Any, perm: Perm, institution_id: int) -> bool:
+    """Whether ``actor`` holds ``perm`` for this institution."""
+    scope = scope_of(actor, perm)
+    if scope.everything or institution_id in scope.institution_ids:
+        return True
+    if scope.is_empty:
+        return False
+    # The institution is the unit of every scope, but its model lives in a higher layer (registry).
+    institution_model = apps.get_model("registry", "Institution")
+    return institution_model.objects.filter(institution_condition(scope), pk=institution_id).exists()
+
+
 def actor_pk(actor: Any) -> int:
     """The actor's user id, or 0 (no user has it) for an anonymous visitor: lookups then match nothing."""
     pk = getattr(actor, "pk", None)
@@ -170,9 +213,6 @@ def signed_in_user(request: HttpRequest) -> User:
 def may_use_back_office(actor: Any) -> bool:
     """The back office needs both the account flag and a role that grants it."""
     return isinstance(actor, User) and actor.is_staff and has_perm(actor, Perm.USE_BACK_OFFICE)
-
-
-M = TypeVar("M", bound=Model)
 
 
 def get_visible_or_404(queryset: QuerySet[M], **lookup: Any) -> M:

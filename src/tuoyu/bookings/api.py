@@ -35,7 +35,7 @@ from tuoyu.bookings.selectors import (
     temporary_care_bookings_visible_to,
     with_waitlist_position,
 )
-from tuoyu.enrolment.selectors import children_of_guardian
+from tuoyu.enrolment.models import Child
 from tuoyu.refusals import refused
 from tuoyu.registry.selectors import institutions_visible_to
 
@@ -155,7 +155,7 @@ class TemporaryCareBookingListView(generics.ListCreateAPIView):
         data.is_valid(raise_exception=True)
         actor = signed_in_user(request)
         slot = get_visible_or_404(slots_bookable(), code=data.validated_data["slot"])
-        child = get_visible_or_404(children_of_guardian(actor), code=data.validated_data["child"])
+        child = get_visible_or_404(Child.objects.of_guardian(actor), code=data.validated_data["child"])
         booking = services.slot_book(guardian=actor, slot=slot, child=child)
         booking = self.get_queryset().get(pk=booking.pk)
         return Response(TemporaryCareBookingSerializer(booking).data, status=status.HTTP_201_CREATED)
@@ -315,7 +315,7 @@ class SessionBookingListView(generics.ListCreateAPIView):
         data.is_valid(raise_exception=True)
         actor = signed_in_user(request)
         session = get_visible_or_404(sessions_bookable(), code=data.validated_data["session"])
-        child = get_visible_or_404(children_of_guardian(actor), code=data.validated_data["child"])
+        child = get_visible_or_404(Child.objects.of_guardian(actor), code=data.validated_data["child"])
         booking = services.session_book(
             guardian=actor, session=session, child=child, adult_name=data.validated_data["adult_name"]
         )

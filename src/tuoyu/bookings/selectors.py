@@ -19,6 +19,7 @@ from tuoyu.bookings.models import (
     TemporaryCareSlot,
     TemporaryCareStatus,
 )
+from tuoyu.enrolment.models import Child
 from tuoyu.registry.selectors import institutions_public, institutions_visible_to
 
 
@@ -61,11 +62,8 @@ def slots_visible_to(actor: object, perm: Perm = Perm.VIEW_CHILDREN) -> QuerySet
 def temporary_care_bookings_visible_to(actor: object) -> QuerySet[TemporaryCareBooking]:
     """A guardian's own children's bookings, plus those at institutions whose children the actor sees."""
     institutions = institutions_visible_to(actor, Perm.VIEW_CHILDREN)
-    condition = Q(child__guardianships__user_id=getattr(actor, "pk", None)) | Q(
-        slot__institution__in=institutions
-    )
-    visible = TemporaryCareBooking.objects.filter(condition).values("pk")
-    return TemporaryCareBooking.objects.filter(pk__in=visible).select_related("slot__institution", "child")
+    condition = Q(child__in=Child.objects.of_guardian(actor)) | Q(slot__institution__in=institutions)
+    return TemporaryCareBooking.objects.filter(condition).select_related("slot__institution", "child")
 
 
 def booked_children_of_slot(slot: TemporaryCareSlot) -> QuerySet[TemporaryCareBooking]:
@@ -109,11 +107,8 @@ def sessions_visible_to(actor: object, perm: Perm = Perm.VIEW_CHILDREN) -> Query
 def session_bookings_visible_to(actor: object) -> QuerySet[SessionBooking]:
     """A guardian's own children's bookings, plus those at institutions whose children the actor sees."""
     institutions = institutions_visible_to(actor, Perm.VIEW_CHILDREN)
-    condition = Q(child__guardianships__user_id=getattr(actor, "pk", None)) | Q(
-        session__institution__in=institutions
-    )
-    visible = SessionBooking.objects.filter(condition).values("pk")
-    return SessionBooking.objects.filter(pk__in=visible).select_related("session__institution", "child")
+    condition = Q(child__in=Child.objects.of_guardian(actor)) | Q(session__institution__in=institutions)
+    return SessionBooking.objects.filter(condition).select_related("session__institution", "child")
 
 
 def session_booked(session: ParentChildSession) -> QuerySet[SessionBooking]:

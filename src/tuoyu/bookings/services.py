@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from tuoyu.accounts.access import Perm
+from tuoyu.accounts.access import Perm, actor_may
 from tuoyu.accounts.models import User
 from tuoyu.bookings.models import (
     ACTIVE_SESSION_BOOKING_STATUSES,
@@ -42,7 +42,7 @@ from tuoyu.notifications.models import NotificationKind
 from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import Institution, ServiceOffering, ServiceType
-from tuoyu.registry.selectors import actor_may, institutions_public
+from tuoyu.registry.selectors import institutions_public
 
 DEFAULT_CUTOFF_TIME = datetime.time(18, 0)
 """Bookings close at 18:00 local time on the day before, unless the institution sets another time."""

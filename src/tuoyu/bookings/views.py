@@ -35,13 +35,12 @@ from tuoyu.bookings.selectors import (
     with_waitlist_position,
 )
 from tuoyu.enrolment.models import Child
-from tuoyu.enrolment.selectors import children_of_guardian
 from tuoyu.refusals import Refusal
 from tuoyu.registry.selectors import institutions_visible_to
 
 
 def _children(request: AuthenticatedRequest) -> list[Child]:
-    return list(children_of_guardian(request.user).order_by("name", "pk"))
+    return list(Child.objects.of_guardian(request.user).order_by("name", "pk"))
 
 
 def _show_errors(request: AuthenticatedRequest, error: ValidationError) -> None:
@@ -107,7 +106,7 @@ def slot_book(request: AuthenticatedRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("bookings:index")
-    child = get_visible_or_404(children_of_guardian(request.user), code=form.cleaned_data["child"])
+    child = get_visible_or_404(Child.objects.of_guardian(request.user), code=form.cleaned_data["child"])
     try:
         services.slot_book(guardian=request.user, slot=slot, child=child)
     except ValidationError as error:
@@ -135,7 +134,7 @@ def session_book(request: AuthenticatedRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("bookings:index")
-    child = get_visible_or_404(children_of_guardian(request.user), code=form.cleaned_data["child"])
+    child = get_visible_or_404(Child.objects.of_guardian(request.user), code=form.cleaned_data["child"])
     try:
         booking = services.session_book(
             guardian=request.user, session=session, child=child, adult_name=form.cleaned_data["adult_name"]

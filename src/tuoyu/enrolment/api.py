@@ -35,8 +35,6 @@ from tuoyu.enrolment.models import (
 )
 from tuoyu.enrolment.selectors import (
     applications_visible_to,
-    children_of_guardian,
-    children_visible_to,
     classes_with_children_visible_to,
     current_notice,
     has_current_consent,
@@ -209,7 +207,7 @@ class ChildListView(LogsHealthReads, generics.ListCreateAPIView):
     queryset = Child.objects.none()
 
     def get_queryset(self) -> QuerySet[Child]:
-        return children_of_guardian(self.request.user).order_by("birth_date", "pk")
+        return Child.objects.of_guardian(self.request.user).order_by("birth_date", "pk")
 
     def children_of(self, item: Child) -> list[Child]:
         return [item]
@@ -229,7 +227,7 @@ class ChildDetailView(generics.RetrieveAPIView):
     queryset = Child.objects.none()
 
     def get_queryset(self) -> QuerySet[Child]:
-        return children_visible_to(self.request.user)
+        return Child.objects.visible_to(self.request.user)
 
     def get_object(self) -> Child:
         child = super().get_object()  # allergies and special needs: health data
@@ -238,7 +236,7 @@ class ChildDetailView(generics.RetrieveAPIView):
 
 
 def _guardians_child(request: Request, code: str) -> Child:
-    return get_visible_or_404(children_of_guardian(request.user), code=code)
+    return get_visible_or_404(Child.objects.of_guardian(request.user), code=code)
 
 
 class ChildExportView(APIView):
@@ -289,7 +287,7 @@ class PickupPersonListView(generics.ListCreateAPIView):
     queryset = PickupPerson.objects.none()
 
     def get_queryset(self) -> QuerySet[PickupPerson]:
-        child = get_visible_or_404(children_visible_to(self.request.user), code=self.kwargs["code"])
+        child = get_visible_or_404(Child.objects.visible_to(self.request.user), code=self.kwargs["code"])
         return child.pickup_persons.all()
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -319,7 +317,7 @@ class EntryExamListView(LogsHealthReads, generics.ListCreateAPIView):
     queryset = EntryExam.objects.none()
 
     def _child(self) -> Child:
-        return get_visible_or_404(children_visible_to(self.request.user), code=self.kwargs["code"])
+        return get_visible_or_404(Child.objects.visible_to(self.request.user), code=self.kwargs["code"])
 
     def get_queryset(self) -> QuerySet[EntryExam]:
         return self._child().entry_exams.select_related("child")
@@ -395,7 +393,7 @@ class ApplicationListView(generics.ListCreateAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        child = get_visible_or_404(children_of_guardian(request.user), pk=data["child"].pk)
+        child = get_visible_or_404(Child.objects.of_guardian(request.user), pk=data["child"].pk)
         application = services.application_submit(
             guardian=signed_in_user(request),
             child=child,

@@ -15,9 +15,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tuoyu.accounts.access import GUARDIAN_PERMISSIONS, Perm, actor_pk, in_scope_of
 from tuoyu.accounts.identity import mask_identity_number, validate_identity_number
 from tuoyu.accounts.validators import validate_mainland_mobile
-from tuoyu.registry.models import ServiceType
+from tuoyu.registry.models import CareClass, ServiceType
 from tuoyu.workdays import months_later
 
 PLACE_SERVICE_TYPES = (ServiceType.FULL_DAY, ServiceType.HALF_DAY)
@@ -72,6 +73,42 @@ class Sex(models.TextChoices):
     FEMALE = "2", _("Girl")
 
 
+def _own_children(actor: object) -> Q:
+    return Q(pk__in=Guardianship.objects.filter(user_id=actor_pk(actor)).values("child"))
+
+
+class ChildQuerySet(models.QuerySet["Child"]):
+    """Which children an actor may see: the one way every app asks (see accounts/access.py)."""
+
+    def of_guardian(self, actor: object) -> "ChildQuerySet":
+        """The actor's own children, as their guardian."""
+        return self.filter(_own_children(actor))
+
+    def visible_to(
+        self, actor: object, perm: Perm = Perm.VIEW_CHILDREN, *, on: datetime.date | None = None
+    ) -> "ChildQuerySet":
+        """A guardian's own children (for what a guardian holds over them), and the children of the
+        institutions where the actor holds ``perm``: placed there (still holding a place after ``on``, when
+        given) and, under ``VIEW_CHILDREN``, applying there."""
+        placements = in_scope_of(Placement.objects.all(), actor, perm, "institution__")
+        if on is not None:
+            placements = placements.filter(ends_on__gt=on)
+        condition = Q(pk__in=placements.values("child"))
+        if perm == Perm.VIEW_CHILDREN:
+            applications = in_scope_of(Application.objects.all(), actor, perm, "institution__")
+            condition |= Q(pk__in=applications.values("child"))
+        if perm in GUARDIAN_PERMISSIONS:
+            condition |= _own_children(actor)
+        return self.filter(condition)
+
+    def in_class(self, care_class: CareClass, day: datetime.date | None = None) -> "ChildQuerySet":
+        """The children holding a place in the class on ``day``; without a day, ever placed in it."""
+        placed = Placement.objects.filter(care_class=care_class)
+        if day is not None:
+            placed = placed.filter(start_date__lte=day, ends_on__gt=day)
+        return self.filter(pk__in=placed.values("child"))
+
+
 class Child(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("full name"), max_length=50)
@@ -83,6 +120,8 @@ class Child(models.Model):
     allergies = models.TextField(_("allergies"), blank=True)
     special_needs = models.TextField(_("special needs"), blank=True)
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    objects = ChildQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("child")

@@ -50,27 +50,15 @@ def has_current_consent(user: object) -> bool:
     return notice is not None and Consent.objects.filter(user_id=actor_pk(user), notice=notice).exists()
 
 
-# Who sees which child ------------------------------------------------------------------------------
-
-
-def children_of_guardian(user: object) -> QuerySet[Child]:
-    return Child.objects.filter(guardianships__user_id=actor_pk(user))
-
-
-def children_visible_to(actor: object, perm: Perm = Perm.VIEW_CHILDREN) -> QuerySet[Child]:
-    """A guardian's own children, plus the children placed at or applying to institutions the actor serves."""
-    institutions = institutions_visible_to(actor, perm)
-    condition = Q(guardianships__user_id=actor_pk(actor))
-    condition |= Q(placements__institution__in=institutions) | Q(applications__institution__in=institutions)
-    return Child.objects.filter(pk__in=Child.objects.filter(condition).values("pk"))
+# Who sees what (which child: ``Child.objects.visible_to``) ------------------------------------------
 
 
 def applications_visible_to(actor: object) -> QuerySet[Application]:
     """A guardian's own children's applications and the applications to institutions the actor enrols for."""
     institutions = institutions_visible_to(actor, Perm.MANAGE_ENROLMENT)
     return Application.objects.filter(
-        Q(child__guardianships__user_id=actor_pk(actor)) | Q(institution__in=institutions)
-    ).distinct()
+        Q(child__in=Child.objects.of_guardian(actor)) | Q(institution__in=institutions)
+    )
 
 
 def offers_visible_to(actor: object) -> QuerySet[Offer]:
@@ -80,8 +68,8 @@ def offers_visible_to(actor: object) -> QuerySet[Offer]:
 def placements_visible_to(actor: object) -> QuerySet[Placement]:
     institutions = institutions_visible_to(actor, Perm.VIEW_CHILDREN)
     return Placement.objects.filter(
-        Q(child__guardianships__user_id=actor_pk(actor)) | Q(institution__in=institutions)
-    ).distinct()
+        Q(child__in=Child.objects.of_guardian(actor)) | Q(institution__in=institutions)
+    )
 
 
 def classes_with_children_visible_to(actor: object) -> QuerySet[CareClass]:

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from tuoyu.accounts.access import Perm
+from tuoyu.accounts.access import Perm, actor_may
 from tuoyu.accounts.models import User
 from tuoyu.enrolment.eligibility import OLDEST_MONTHS, age_refusal
 from tuoyu.enrolment.models import (
@@ -56,7 +56,7 @@ from tuoyu.notifications.services import notify_all
 from tuoyu.policies.values import policy
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass, Institution, ServiceOffering
-from tuoyu.registry.selectors import actor_may, directors_of, institutions_public
+from tuoyu.registry.selectors import directors_of, institutions_public
 from tuoyu.registry.signals import announce_change
 from tuoyu.registry.standards import BAND_STANDARDS, AgeBand, class_cap
 from tuoyu.workdays import months_later

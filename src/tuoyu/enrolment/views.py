@@ -34,11 +34,11 @@ from tuoyu.enrolment.models import (
     PLACE_SERVICE_TYPES,
     AccessChannel,
     Application,
+    Child,
     OfferStatus,
 )
 from tuoyu.enrolment.selectors import (
     applications_visible_to,
-    children_of_guardian,
     classes_with_children_visible_to,
     classes_with_vacancy,
     current_notice,
@@ -99,7 +99,7 @@ def finder(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 def family(request: AuthenticatedRequest) -> HttpResponse:
     """A guardian's home: children, applications with their place in the queue, offers, places."""
-    children = children_of_guardian(request.user).prefetch_related("guardianships")
+    children = Child.objects.of_guardian(request.user).prefetch_related("guardianships")
     cards = []
     for child in children.order_by("birth_date"):
         applications = list(
@@ -157,7 +157,7 @@ def child_add(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _own_child(request: AuthenticatedRequest, code: str) -> Any:
-    return get_visible_or_404(children_of_guardian(request.user), code=code)
+    return get_visible_or_404(Child.objects.of_guardian(request.user), code=code)
 
 
 @login_required
@@ -242,7 +242,7 @@ def child_delete(request: AuthenticatedRequest, code: str) -> HttpResponse:
 @login_required
 def apply(request: AuthenticatedRequest, code: str) -> HttpResponse:
     institution = get_visible_or_404(institutions_public(), code=code)
-    children = children_of_guardian(request.user)
+    children = Child.objects.of_guardian(request.user)
     offered = [
         (s.service_type, s.get_service_type_display())
         for s in institution.services.filter(service_type__in=PLACE_SERVICE_TYPES)

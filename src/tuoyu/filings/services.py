@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuoyu.accounts.access import Perm
+from tuoyu.accounts.access import Perm, actor_may
 from tuoyu.accounts.models import User
 from tuoyu.filings.models import (
     OPEN_STATES,
@@ -33,7 +33,6 @@ from tuoyu.policies.values import policy
 from tuoyu.regions.models import Region
 from tuoyu.registry import services as registry_services
 from tuoyu.registry.models import FilingStatus, Institution, ServiceType
-from tuoyu.registry.selectors import actor_may
 from tuoyu.uploads import validate_upload, with_extension_of
 from tuoyu.workdays import CalendarYearUnknown, add_working_days, months_later
 from tuoyu.workforce.models import CertificateType, Staff, StaffRole, employed_on

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuoyu.accounts.access import AuthenticatedRequest, Perm, get_visible_or_404, has_perm
+from tuoyu.accounts.access import AuthenticatedRequest, Perm, actor_may, get_visible_or_404, has_perm
 from tuoyu.filings import services
 from tuoyu.filings.forms import FilingForm, MaterialForm, ReturnForm
 from tuoyu.filings.models import OPEN_STATES, Filing, FilingKind, MaterialKind
@@ -22,7 +22,7 @@ from tuoyu.filings.selectors import (
 )
 from tuoyu.refusals import show_errors
 from tuoyu.registry.models import FilingStatus, Institution, ServiceType
-from tuoyu.registry.selectors import actor_may, institutions_visible_to
+from tuoyu.registry.selectors import institutions_visible_to
 from tuoyu.uploads import serve_upload
 
 

@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.contrib.admin import StackedInline
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from tuoyu.accounts.access import Perm
 from tuoyu.accounts.admin import ScopedModelAdmin
@@ -32,7 +33,7 @@ from tuoyu.health.models import (
     Referral,
     ReturnCertificate,
 )
-from tuoyu.health.selectors.access import access_log_visible_to, health_children_visible_to
+from tuoyu.health.selectors.access import access_log_visible_to
 from tuoyu.health.selectors.outbreaks import outbreaks_visible_to, quarantines_visible_to
 from tuoyu.health.selectors.records import visits_visible_to
 from tuoyu.health.services.access import health_record_read, health_records_read
@@ -77,7 +78,9 @@ class ChildRecordAdmin(ReadOnlyAdmin):
     search_fields = ["child__name"]
 
     def scoped_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return self.model.objects.filter(child__in=health_children_visible_to(request.user))
+        return self.model.objects.filter(
+            child__in=Child.objects.visible_to(request.user, Perm.VIEW_HEALTH, on=timezone.localdate())
+        )
 
     def children_shown(self, obj: Any) -> Iterable[Child]:
         return [obj.child] if obj.child is not None else []

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tuoyu.accounts.access import Perm, in_scope_of
 from tuoyu.registry.credit_code import validate_credit_code
 from tuoyu.registry.standards import BAND_STANDARDS, AgeBand, class_cap
 
@@ -66,6 +67,12 @@ class OperatingStatus(models.TextChoices):
     OPERATING = "operating", _("Operating")
     SUSPENDED = "suspended", _("Suspended")
     CLOSED = "closed", _("Closed")
+
+
+class InstitutionQuerySet(models.QuerySet["Institution"]):
+    def visible_to(self, actor: object, perm: Perm = Perm.VIEW_INSTITUTION_FILE) -> "InstitutionQuerySet":
+        """The institutions whose non-public file the actor may see under ``perm``."""
+        return in_scope_of(self, actor, perm)
 
 
 class Institution(models.Model):
@@ -138,6 +145,8 @@ class Institution(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     serves_meals = models.BooleanField(_("serves meals"), default=True)
+
+    objects = InstitutionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("institution")

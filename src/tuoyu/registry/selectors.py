@@ -1,10 +1,10 @@
 import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from tuoyu.accounts.access import Perm, scope_of
+from tuoyu.accounts.access import Perm
 from tuoyu.accounts.models import Role, RoleAssignment, User
 from tuoyu.registry.models import (
     CareClass,
@@ -20,15 +20,7 @@ from tuoyu.workdays import is_working_day
 
 def institutions_visible_to(actor: object, perm: Perm = Perm.VIEW_INSTITUTION_FILE) -> QuerySet[Institution]:
     """Institutions whose non-public file the actor may see under ``perm``."""
-    scope = scope_of(actor, perm)
-    if scope.everything:
-        return Institution.objects.all()
-    if scope.is_empty:
-        return Institution.objects.none()
-    condition = Q(pk__in=scope.institution_ids) | Q(partner_hospital_id__in=scope.hospital_ids)
-    for path in scope.region_paths:
-        condition |= Q(street__path__startswith=path)
-    return Institution.objects.filter(condition)
+    return Institution.objects.visible_to(actor, perm)
 
 
 def institutions_public() -> QuerySet[Institution]:
@@ -48,11 +40,6 @@ def institutions_public() -> QuerySet[Institution]:
 
 def classes_visible_to(actor: object) -> QuerySet[CareClass]:
     return CareClass.objects.filter(institution__in=institutions_visible_to(actor, Perm.VIEW_CLASSES))
-
-
-def actor_may(actor: object, perm: Perm, institution_id: int) -> bool:
-    """Whether ``actor`` holds ``perm`` for this institution."""
-    return institutions_visible_to(actor, perm).filter(pk=institution_id).exists()
 
 
 def institution_users_with_role(institution_id: int, role: str) -> QuerySet[User]:

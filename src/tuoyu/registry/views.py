@@ -3,13 +3,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from tuoyu.accounts.access import Perm, get_visible_or_404
-from tuoyu.registry.selectors import (
-    actor_may,
-    closed_days_visible_to,
-    institutions_public,
-    institutions_visible_to,
-)
+from tuoyu.accounts.access import Perm, actor_may, get_visible_or_404
+from tuoyu.registry.selectors import closed_days_visible_to, institutions_public, institutions_visible_to
 
 
 def public_detail(request: HttpRequest, code: str) -> HttpResponse:

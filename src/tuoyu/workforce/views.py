@@ -10,10 +10,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuoyu.accounts.access import ROLE_PERMISSIONS, Perm, get_visible_or_404, has_perm, role_assignments_of
+from tuoyu.accounts.access import (
+    ROLE_PERMISSIONS,
+    Perm,
+    actor_may,
+    get_visible_or_404,
+    has_perm,
+    role_assignments_of,
+)
 from tuoyu.accounts.identity import mask_identity_number
 from tuoyu.registry.models import Institution
-from tuoyu.registry.selectors import actor_may, institutions_visible_to
+from tuoyu.registry.selectors import institutions_visible_to
 from tuoyu.uploads import serve_upload
 from tuoyu.workforce import excel, services
 from tuoyu.workforce.forms import (

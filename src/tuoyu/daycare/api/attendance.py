@@ -26,7 +26,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm, signed_in_user
-from tuoyu.accounts.models import User
 from tuoyu.daycare.models import (
     AbsenceReason,
     CheckDecision,
@@ -38,8 +37,6 @@ from tuoyu.daycare.models import (
 from tuoyu.daycare.selectors.attendance import (
     RosterEntry,
     care_classes_visible_to,
-    children_on_roster,
-    children_with_days_visible_to,
     day_counts,
     day_entry,
     day_roster,
@@ -50,7 +47,8 @@ from tuoyu.daycare.selectors.attendance import (
 from tuoyu.daycare.selectors.ratios import class_ratio
 from tuoyu.daycare.services import attendance as services
 from tuoyu.enrolment.access_log import health_record_read, health_records_read
-from tuoyu.enrolment.models import AccessChannel, Child, PickupPerson
+from tuoyu.enrolment.models import AccessChannel, Child
+from tuoyu.enrolment.selectors import guardians_of
 from tuoyu.parsers import query_flag
 from tuoyu.refusals import Refusal, refused
 from tuoyu.registry.models import CareClass
@@ -72,7 +70,7 @@ def _care_class(request: Request, code: uuid.UUID) -> CareClass:
 
 def _child_on_roster(care_class: CareClass, code: uuid.UUID) -> Child:
     """A child with a place in the class today; any other child is 404, as if it did not exist."""
-    return get_visible_or_404(children_on_roster(care_class, timezone.localdate()), code=code)
+    return get_visible_or_404(Child.objects.in_class(care_class, timezone.localdate()), code=code)
 
 
 DAY_PARAMETER = OpenApiParameter(
@@ -331,11 +329,11 @@ class CheckOutView(APIView):
         person_id, guardian_id = data.pop("pickup_person"), data.pop("guardian")
         person = guardian = None
         if person_id is not None:
-            person = PickupPerson.objects.filter(child=child, pk=person_id).first()
+            person = child.pickup_persons.filter(pk=person_id).first()
             if person is None:
                 raise Refusal(_("This is not one of the child's pick-up persons."), "pickup_person_unknown")
         elif guardian_id is not None:
-            guardian = User.objects.filter(guardianships__child=child, pk=guardian_id).first()
+            guardian = guardians_of(child).filter(pk=guardian_id).first()
             if guardian is None:
                 raise Refusal(_("This is not one of the child's guardians."), "pickup_person_unknown")
         services.attendance_check_out(
@@ -455,7 +453,7 @@ class ChildAttendanceView(APIView):
 
     @extend_schema(parameters=[DAY_PARAMETER], responses=AttendanceDaySerializer)
     def get(self, request: Request, code: uuid.UUID) -> Response:
-        child = get_visible_or_404(children_with_days_visible_to(request.user), code=code)
+        child = get_visible_or_404(Child.objects.visible_to(request.user, Perm.RECORD_CARE), code=code)
         day = _day_param(request)
         health_record_read(request.user, child, view="child_attendance", channel=AccessChannel.API)
         return Response({"day": day, **AttendanceDaySerializer(day_entry(child, day)).data})

@@ -44,6 +44,7 @@ from tuoyu.daycare.selectors.carelog import (
     entries_visible_to_guardian,
     instructions_valid_on,
     medication_instructions_visible_to,
+    photos_removable_by,
     photos_visible_to,
     published_reports_of_guardian,
     sleep_minutes,
@@ -51,7 +52,6 @@ from tuoyu.daycare.selectors.carelog import (
 from tuoyu.daycare.services import carelog as services
 from tuoyu.enrolment.access_log import LogsHealthReads, health_record_read, health_records_read
 from tuoyu.enrolment.models import AccessChannel, Child
-from tuoyu.enrolment.selectors import children_of_guardian
 from tuoyu.parsers import MAX_LIST_ITEMS
 from tuoyu.refusals import refused
 from tuoyu.registry.models import CareClass
@@ -88,7 +88,7 @@ def _care_class(request: Request, code: Any) -> CareClass:
 
 
 def _child_of_class(care_class: CareClass, code: Any) -> Child:
-    return get_visible_or_404(Child.objects.filter(placements__care_class=care_class).distinct(), code=code)
+    return get_visible_or_404(Child.objects.in_class(care_class), code=code)
 
 
 # Serializers -------------------------------------------------------------------------------------------
@@ -239,7 +239,7 @@ class InstructionSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:  # a guardian writes for their own children only
-            self.fields["child"].queryset = children_of_guardian(request.user)  # type: ignore[attr-defined]
+            self.fields["child"].queryset = Child.objects.of_guardian(request.user)  # type: ignore[attr-defined]
 
 
 class DaySerializer(serializers.Serializer):
@@ -505,12 +505,7 @@ class PhotoView(CareAPIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
-        photo = get_visible_or_404(
-            ReportPhoto.objects.filter(
-                report__care_class__institution__in=care_institutions_visible_to(request.user)
-            ).select_related("report__care_class"),
-            pk=pk,
-        )
+        photo = get_visible_or_404(photos_removable_by(request.user), pk=pk)
         services.report_photo_delete(actor=signed_in_user(request), photo=photo)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

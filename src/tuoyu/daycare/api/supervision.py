@@ -204,7 +204,7 @@ class ClassOutingsView(APIView):
         payload = ChildrenInSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         codes = payload.validated_data["children"]
-        children = list(Child.objects.filter(code__in=codes, placements__care_class=care_class).distinct())
+        children = list(Child.objects.in_class(care_class).filter(code__in=codes))
         if len(children) != len(set(codes)):
             raise Http404
         outing = outings.outing_start(actor=signed_in_user(request), care_class=care_class, children=children)

@@ -15,10 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from tuoyu.accounts.access import Perm, actor_pk
+from tuoyu.accounts.access import Perm
 from tuoyu.daycare.models import (
     Absence,
     AbsenceReason,
@@ -71,24 +71,11 @@ def follow_ups_visible_to(actor: object) -> QuerySet[IllnessFollowUp]:
     )
 
 
-def children_with_days_visible_to(actor: object) -> QuerySet[Child]:
-    """Children whose days the actor may read: a guardian's own, and the children placed at institutions
-    where the actor records care."""
-    placed = Placement.objects.filter(institution__in=care_institutions_visible_to(actor)).values("child")
-    return Child.objects.filter(Q(guardianships__user_id=actor_pk(actor)) | Q(pk__in=placed)).distinct()
-
-
 # The roster of a day ----------------------------------------------------------------------------------------
 
 
 def placements_active_on(day: datetime.date) -> QuerySet[Placement]:
     return Placement.objects.filter(start_date__lte=day, ends_on__gt=day)
-
-
-def children_on_roster(care_class: CareClass, day: datetime.date) -> QuerySet[Child]:
-    """The children holding a place in the class that is active on ``day``."""
-    placed = placements_active_on(day).filter(care_class=care_class).values("child")
-    return Child.objects.filter(pk__in=placed)
 
 
 def observation_labels(check: HealthCheck | None) -> list[str]:
@@ -166,7 +153,7 @@ def _entries(day: datetime.date, children: Iterable[Child]) -> list[RosterEntry]
 
 def day_roster(care_class: CareClass, day: datetime.date) -> list[RosterEntry]:
     """Every child on the class's roster of ``day`` with their state, by name (four queries)."""
-    children = children_on_roster(care_class, day).order_by("name", "pk")
+    children = Child.objects.in_class(care_class, day).order_by("name", "pk")
     return _entries(day, children)
 
 

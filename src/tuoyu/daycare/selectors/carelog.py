@@ -12,7 +12,6 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tuoyu.accounts.access import actor_pk
 from tuoyu.daycare.models import (
     Attendance,
     AttendanceStatus,
@@ -27,7 +26,6 @@ from tuoyu.daycare.selectors.attendance import (
     placements_active_on,
 )
 from tuoyu.enrolment.models import Child, Placement
-from tuoyu.enrolment.selectors import children_of_guardian
 from tuoyu.registry.models import CareClass
 
 NAPPY_CHOICES = [
@@ -94,7 +92,7 @@ def medication_instructions_visible_to(actor: object) -> QuerySet[MedicationInst
     placed = Placement.objects.filter(institution__in=institutions).values("child_id")
     return (
         MedicationInstruction.objects.filter(
-            Q(child__in=children_of_guardian(actor).values("pk")) | Q(child_id__in=placed)
+            Q(child__in=Child.objects.of_guardian(actor).values("pk")) | Q(child_id__in=placed)
         )
         .select_related("child", "given_by")
         .order_by("-valid_from", "-pk")
@@ -108,7 +106,7 @@ def published_reports_of_guardian(user: object) -> QuerySet[DailyReport]:
     """The published daily reports of the user's children, newest first."""
     return (
         DailyReport.objects.filter(
-            child__in=children_of_guardian(user).values("pk"), published_at__isnull=False
+            child__in=Child.objects.of_guardian(user).values("pk"), published_at__isnull=False
         )
         .select_related("child", "care_class", "care_class__institution")
         .order_by("-day", "child__name", "pk")
@@ -125,15 +123,22 @@ def _published_day() -> Exists:
 
 def entries_visible_to_guardian(user: object) -> QuerySet[CareLogEntry]:
     """Entries of the user's children on days whose report is published; nothing else."""
-    return CareLogEntry.objects.filter(child__in=children_of_guardian(user).values("pk")).filter(
+    return CareLogEntry.objects.filter(child__in=Child.objects.of_guardian(user).values("pk")).filter(
         _published_day()
     )
+
+
+def photos_removable_by(actor: object) -> QuerySet[ReportPhoto]:
+    """Photos of the reports of the classes the actor cares for (guardians only look)."""
+    return ReportPhoto.objects.filter(
+        report__care_class__institution__in=care_institutions_visible_to(actor)
+    ).select_related("report__care_class")
 
 
 def photos_visible_to(actor: object) -> QuerySet[ReportPhoto]:
     """Photos of the actor's children's published reports, and every photo of the classes they care for."""
     own = Q(
-        report__child__guardianships__user_id=actor_pk(actor),
+        report__child__in=Child.objects.of_guardian(actor),
         report__published_at__isnull=False,
     )
     staff = Q(report__care_class__institution__in=care_institutions_visible_to(actor))

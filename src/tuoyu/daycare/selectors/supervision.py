@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from tuoyu.accounts.access import Perm, actor_pk
+from tuoyu.accounts.access import Perm
 from tuoyu.daycare.models import (
     Attendance,
     AttendanceStatus,
@@ -75,7 +75,7 @@ def menu_institutions_of(actor: object, day: datetime.date) -> QuerySet[Institut
     """Institutions whose menus the actor may read: the families of children placed there on ``day``, and
     anyone who sees the institution's file (its staff, its regulator)."""
     placed = Placement.objects.filter(
-        child__guardianships__user_id=actor_pk(actor), start_date__lte=day, ends_on__gt=day
+        child__in=Child.objects.of_guardian(actor), start_date__lte=day, ends_on__gt=day
     ).values("institution_id")
     staff = institutions_visible_to(actor, Perm.VIEW_INSTITUTION_FILE).values("pk")
     return Institution.objects.filter(Q(pk__in=placed) | Q(pk__in=staff))

@@ -36,7 +36,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tuoyu.accounts.access import Perm
+from tuoyu.accounts.access import Perm, actor_may
 from tuoyu.accounts.models import User
 from tuoyu.daycare.models import (
     ActivityArea,
@@ -60,7 +60,7 @@ from tuoyu.notifications.models import NotificationKind
 from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass, Institution
-from tuoyu.registry.selectors import actor_may, directors_of
+from tuoyu.registry.selectors import directors_of
 from tuoyu.uploads import IMAGE_TYPES, sniff_content_type
 
 DEFAULT_ACTIVITY_AREAS = ("阅读区角", "艺术区角", "生活区角")

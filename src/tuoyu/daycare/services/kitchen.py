@@ -12,14 +12,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tuoyu.accounts.access import Perm
+from tuoyu.accounts.access import Perm, actor_may
 from tuoyu.accounts.models import User
 from tuoyu.daycare.models import FoodSample, Meal, WeeklyMenu
 from tuoyu.daycare.selectors.supervision import sample_min_grams, sample_min_hours
 from tuoyu.daycare.services.staffing import require_care_recorder
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import Institution
-from tuoyu.registry.selectors import actor_may
 from tuoyu.registry.signals import announce_change
 
 DISH_MAX_LENGTH = 60

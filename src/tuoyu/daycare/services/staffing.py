@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tuoyu.accounts.access import Perm
+from tuoyu.accounts.access import Perm, actor_may
 from tuoyu.accounts.models import INSTITUTION_ROLES, RoleAssignment, User
 from tuoyu.daycare.models import ClassDuty, RatioBreach
 from tuoyu.daycare.selectors.ratios import class_ratio
@@ -23,7 +23,7 @@ from tuoyu.notifications.models import NotificationKind
 from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass
-from tuoyu.registry.selectors import actor_may, directors_of
+from tuoyu.registry.selectors import directors_of
 from tuoyu.registry.signals import announce_change
 from tuoyu.workforce.models import Staff
 from tuoyu.workforce.services import require_fit_for_duty

@@ -26,7 +26,6 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from tuoyu.accounts.access import AuthenticatedRequest, Perm, get_visible_or_404, has_perm
-from tuoyu.accounts.models import User
 from tuoyu.daycare.forms import AbsenceForm, CheckForm, CheckOutForm, FollowUpForm
 from tuoyu.daycare.models import (
     FEVER_FROM,
@@ -38,8 +37,6 @@ from tuoyu.daycare.selectors.attendance import (
     PickupOption,
     care_classes_visible_to,
     care_institutions_visible_to,
-    children_on_roster,
-    children_with_days_visible_to,
     day_counts,
     day_entry,
     day_roster,
@@ -52,7 +49,8 @@ from tuoyu.daycare.selectors.attendance import (
 from tuoyu.daycare.selectors.ratios import class_ratio
 from tuoyu.daycare.services import attendance as services
 from tuoyu.enrolment.access_log import health_record_read, health_records_read
-from tuoyu.enrolment.models import AccessChannel, Child, PickupPerson
+from tuoyu.enrolment.models import AccessChannel, Child
+from tuoyu.enrolment.selectors import guardians_of
 from tuoyu.refusals import Refusal, show_errors
 from tuoyu.registry.models import CareClass
 from tuoyu.registry.selectors import opening_warning
@@ -105,7 +103,7 @@ def _care_class(request: AuthenticatedRequest, code: uuid.UUID) -> CareClass:
 
 
 def _child(care_class: CareClass, child_code: uuid.UUID, day: datetime.date) -> Child:
-    return get_visible_or_404(children_on_roster(care_class, day), code=child_code)
+    return get_visible_or_404(Child.objects.in_class(care_class, day), code=child_code)
 
 
 @login_required
@@ -298,9 +296,9 @@ def _pickup_choice(child: Child, value: str) -> dict[str, Any]:
     """The service arguments for a choice of the check-out form: an authorised person or a guardian."""
     kind, _sep, ident = value.partition(":")
     if kind == "person" and ident.isdigit():
-        return {"pickup_person": get_visible_or_404(PickupPerson.objects.filter(child=child), pk=ident)}
+        return {"pickup_person": get_visible_or_404(child.pickup_persons.all(), pk=ident)}
     if kind == "guardian" and ident.isdigit():
-        return {"guardian": get_visible_or_404(User.objects.filter(guardianships__child=child), pk=ident)}
+        return {"guardian": get_visible_or_404(guardians_of(child), pk=ident)}
     return {}
 
 
@@ -407,7 +405,7 @@ def institution_today(request: AuthenticatedRequest, code: uuid.UUID) -> HttpRes
 @require_GET
 def child_attendance(request: AuthenticatedRequest, code: uuid.UUID) -> HttpResponse:
     """A child's day as recorded: arrival and morning check, noon check, who collected them and when."""
-    kid = get_visible_or_404(children_with_days_visible_to(request.user), code=code)
+    kid = get_visible_or_404(Child.objects.visible_to(request.user, Perm.RECORD_CARE), code=code)
     try:
         day = datetime.date.fromisoformat(request.GET.get("day", ""))
     except ValueError:

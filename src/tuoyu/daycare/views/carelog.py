@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from tuoyu.accounts.access import AuthenticatedRequest, Perm, get_visible_or_404
+from tuoyu.accounts.access import AuthenticatedRequest, Perm, actor_may, get_visible_or_404
 from tuoyu.daycare.forms import InstructionForm
 from tuoyu.daycare.models import LogKind, Mood, Portion
 from tuoyu.daycare.selectors.attendance import care_classes_visible_to, care_institutions_visible_to
@@ -45,10 +45,8 @@ from tuoyu.daycare.selectors.carelog import (
 from tuoyu.daycare.services import carelog as services
 from tuoyu.enrolment.access_log import health_record_read, health_records_read
 from tuoyu.enrolment.models import AccessChannel, Child
-from tuoyu.enrolment.selectors import children_of_guardian
 from tuoyu.refusals import Refusal, show_errors
 from tuoyu.registry.models import CareClass
-from tuoyu.registry.selectors import actor_may
 from tuoyu.uploads import serve_upload
 
 # Shared ------------------------------------------------------------------------------------------------
@@ -75,7 +73,7 @@ def _care_class(request: AuthenticatedRequest, code: UUID) -> CareClass:
 
 def _child_of_class(care_class: CareClass, code: UUID) -> Child:
     """A child placed in the class (at any time; the services check the day)."""
-    return get_visible_or_404(Child.objects.filter(placements__care_class=care_class).distinct(), code=code)
+    return get_visible_or_404(Child.objects.in_class(care_class), code=code)
 
 
 def _parse_day(value: str | None, *, strict: bool = False) -> datetime.date:
@@ -589,14 +587,14 @@ def incident_acknowledge(request: AuthenticatedRequest, code: UUID) -> HttpRespo
 @signed_in
 def medication(request: AuthenticatedRequest) -> HttpResponse:
     """The guardian writes a medication instruction from the phone; without one no medicine is given."""
-    children = list(children_of_guardian(request.user).order_by("name", "pk"))
+    children = list(Child.objects.of_guardian(request.user).order_by("name", "pk"))
     today = timezone.localdate()
     form = InstructionForm(
         request.POST or None, children=children, initial={"valid_from": today, "valid_until": today}
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        kid = get_visible_or_404(children_of_guardian(request.user), code=data.pop("child"))
+        kid = get_visible_or_404(Child.objects.of_guardian(request.user), code=data.pop("child"))
         try:
             services.medication_instruction_create(guardian=request.user, child=kid, **data)
         except ValidationError as error:

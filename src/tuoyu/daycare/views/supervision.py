@@ -159,9 +159,7 @@ def class_outings(request: AuthenticatedRequest, code: str) -> HttpResponse:
             )
         else:
             chosen = list(
-                Child.objects.filter(
-                    code__in=_codes(request.POST.getlist("children")), placements__care_class=care_class
-                ).distinct()
+                Child.objects.in_class(care_class).filter(code__in=_codes(request.POST.getlist("children")))
             )
             _attempt(
                 request,

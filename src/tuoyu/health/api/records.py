@@ -24,7 +24,6 @@ from tuoyu.enrolment.access_log import LogsHealthReads
 from tuoyu.enrolment.models import AccessChannel, Child, HealthRecordAccess
 from tuoyu.health.api.common import signed_in_user, validated_input
 from tuoyu.health.models import DoctorVisit
-from tuoyu.health.selectors.access import health_children_recordable_by
 from tuoyu.health.selectors.records import (
     AccessLogFilter,
     ChildRow,
@@ -221,7 +220,11 @@ class DoctorVisitListView(LogsHealthReads, generics.ListAPIView):
         data = validated_input(DoctorVisitInSerializer, request)
         institution = get_visible_or_404(institutions_visited_by(request.user), code=data["institution"])
         codes = set(data["children"])
-        seen = list(health_children_recordable_by(request.user).filter(code__in=codes))
+        seen = list(
+            Child.objects.visible_to(request.user, Perm.RECORD_MEDICAL, on=timezone.localdate()).filter(
+                code__in=codes
+            )
+        )
         if len(seen) != len(codes):
             raise Refusal(
                 _("Name only children in care at an institution where you record health data."),

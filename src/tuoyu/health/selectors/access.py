@@ -9,35 +9,13 @@
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from tuoyu.accounts.access import Perm, actor_pk, has_perm, scope_of
+from tuoyu.accounts.access import Perm, has_perm, scope_of
 from tuoyu.enrolment.models import Child, HealthRecordAccess
 from tuoyu.registry.models import Institution
 from tuoyu.registry.selectors import institutions_visible_to
-
-
-def _children_cared_for_at(institutions: QuerySet[Institution], day: datetime.date) -> Q:
-    return Q(placements__institution__in=institutions, placements__ends_on__gt=day)
-
-
-def health_children_visible_to(actor: object, *, day: datetime.date | None = None) -> QuerySet[Child]:
-    """Children whose health record the actor may read."""
-    day = day or timezone.localdate()
-    condition = Q(guardianships__user_id=actor_pk(actor))
-    condition |= _children_cared_for_at(institutions_visible_to(actor, Perm.VIEW_HEALTH), day)
-    return Child.objects.filter(pk__in=Child.objects.filter(condition).values("pk"))
-
-
-def health_children_recordable_by(actor: object, *, day: datetime.date | None = None) -> QuerySet[Child]:
-    """Children for whom the actor records measurements, exams, screenings and referrals as a professional
-    (guardians record only their own children's measurements, as guardian-reported)."""
-    day = day or timezone.localdate()
-    institutions = institutions_visible_to(actor, Perm.RECORD_MEDICAL)
-    return Child.objects.filter(
-        pk__in=Child.objects.filter(_children_cared_for_at(institutions, day)).values("pk")
-    )
 
 
 def institution_of_care(

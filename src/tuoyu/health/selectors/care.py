@@ -12,7 +12,6 @@ from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm
 from tuoyu.enrolment.models import Child, Placement
 from tuoyu.health.development import checkpoints_for, signs_at
 from tuoyu.health.models import DevelopmentScreening, HealthExam, ImmunisationCheck, Referral
-from tuoyu.health.selectors.access import health_children_recordable_by, health_children_visible_to
 from tuoyu.health.selectors.schedule import ChildSchedule, child_schedule
 from tuoyu.registry.models import Institution
 from tuoyu.registry.selectors import institutions_visible_to
@@ -64,7 +63,11 @@ def immunisation_checks_of(child: Child) -> QuerySet[ImmunisationCheck]:
 
 def may_record_medical(actor: object, child: Child) -> bool:
     """Exams, screenings and referrals: the institution's director and health worker, the partner doctor."""
-    return health_children_recordable_by(actor).filter(pk=child.pk).exists()
+    return (
+        Child.objects.visible_to(actor, Perm.RECORD_MEDICAL, on=timezone.localdate())
+        .filter(pk=child.pk)
+        .exists()
+    )
 
 
 def institution_for_immunisation(
@@ -88,7 +91,9 @@ def child_to_record_for(actor: object, code: object, *, immunisation: bool = Fal
     """The child with this code if the actor may record their care data (exams, screenings, referrals; or,
     with ``immunisation``, certificate checks); else 404, before any input is read. Not a read of the
     record: nothing is logged."""
-    child = get_visible_or_404(health_children_visible_to(actor), code=code)
+    child = get_visible_or_404(
+        Child.objects.visible_to(actor, Perm.VIEW_HEALTH, on=timezone.localdate()), code=code
+    )
     if immunisation:
         if institution_for_immunisation(actor, child) is None:
             raise Http404
@@ -140,7 +145,7 @@ def referrals_visible_to(actor: object, *, day: datetime.date | None = None) -> 
         "care_class", "institution"
     )
     return (
-        Referral.objects.filter(child__in=health_children_visible_to(actor, day=day))
+        Referral.objects.filter(child__in=Child.objects.visible_to(actor, Perm.VIEW_HEALTH, on=day))
         .select_related("child")
         .prefetch_related(Prefetch("child__placements", queryset=current, to_attr="current_placements"))
         .order_by(F("closed_at").desc(nulls_first=True), "referred_on", "pk")

@@ -21,7 +21,6 @@ from tuoyu.health.growth.batch import (
     flag_explanations,
 )
 from tuoyu.health.models import Measurement, MeasurementSource
-from tuoyu.health.selectors.access import health_children_recordable_by
 from tuoyu.registry.models import Institution
 from tuoyu.registry.selectors import institutions_visible_to
 
@@ -69,7 +68,7 @@ def growth_recorder(
     own child's measurements as guardian-reported.
     """
     day = day or timezone.localdate()
-    if health_children_recordable_by(actor, day=day).filter(pk=child.pk).exists():
+    if Child.objects.visible_to(actor, Perm.RECORD_MEDICAL, on=day).filter(pk=child.pk).exists():
         institution = institution_holding_place(
             child, day, institutions_visible_to(actor, Perm.RECORD_MEDICAL)
         )

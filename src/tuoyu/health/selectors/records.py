@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from tuoyu.accounts.access import Perm, roles_of, scope_of
 from tuoyu.accounts.models import Role, RoleAssignment, User
 from tuoyu.enrolment.models import Child, HealthRecordAccess, Placement
-from tuoyu.enrolment.selectors import children_of_guardian, is_guardian_of, placements_visible_to
+from tuoyu.enrolment.selectors import is_guardian_of, placements_visible_to
 from tuoyu.health.growth.batch import ClassificationFinding, classification_findings
 from tuoyu.health.models import (
     DevelopmentScreening,
@@ -120,7 +120,7 @@ def _current_placements(day: datetime.date) -> Prefetch:
 def own_children_rows(actor: object, *, day: datetime.date | None = None) -> list[ChildRow]:
     """A guardian's own children, each with the place they hold (if any)."""
     day = day or timezone.localdate()
-    children = _with_health_summary(children_of_guardian(actor), "pk").prefetch_related(
+    children = _with_health_summary(Child.objects.of_guardian(actor), "pk").prefetch_related(
         _current_placements(day)
     )
     rows = []

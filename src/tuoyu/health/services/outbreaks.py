@@ -40,7 +40,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tuoyu.accounts.access import Perm
+from tuoyu.accounts.access import Perm, actor_may
 from tuoyu.accounts.models import User
 from tuoyu.daycare.models import Symptom
 from tuoyu.enrolment.models import Child
@@ -65,7 +65,7 @@ from tuoyu.notifications.models import NotificationKind
 from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass, Institution
-from tuoyu.registry.selectors import actor_may, directors_of, health_workers_of
+from tuoyu.registry.selectors import directors_of, health_workers_of
 from tuoyu.registry.signals import announce_change
 
 logger = logging.getLogger(__name__)

@@ -17,11 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuoyu.accounts.access import AuthenticatedRequest, get_visible_or_404
+from tuoyu.accounts.access import AuthenticatedRequest, Perm, get_visible_or_404
 from tuoyu.enrolment.models import AccessChannel, Child
 from tuoyu.health.forms import MeasurementForm
 from tuoyu.health.growth.chart import CHARTS, DEFAULT_CHART, growth_chart
-from tuoyu.health.selectors.access import health_children_visible_to
 from tuoyu.health.selectors.growth import growth_recorder, measurement_rows, measurements_of
 from tuoyu.health.services.access import health_record_open, health_record_read
 from tuoyu.health.services.growth import measurement_record
@@ -59,7 +58,9 @@ def growth(request: AuthenticatedRequest, code: str) -> HttpResponse:
 @require_POST
 def measurement_add(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """Record a measurement; back to the growth page, or the page again with the form and what is wrong."""
-    child = get_visible_or_404(health_children_visible_to(request.user), code=code)
+    child = get_visible_or_404(
+        Child.objects.visible_to(request.user, Perm.VIEW_HEALTH, on=timezone.localdate()), code=code
+    )
     form = MeasurementForm(request.POST, child=child)
     measurement, error = form_recorded(form, partial(measurement_record, actor=request.user, child=child))
     if measurement is not None:

@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tuoyu.accounts.access import AuthenticatedRequest, Perm, get_visible_or_404, has_perm
-from tuoyu.daycare.selectors.attendance import children_on_roster
 from tuoyu.enrolment.models import Child
 from tuoyu.health.forms import CertificateForm, DiagnosisForm, QuarantineForm, ReportForm, ResolveForm
 from tuoyu.health.models import Diagnosis, Disease, OutbreakReport
@@ -202,7 +201,7 @@ def outbreak_class(request: AuthenticatedRequest, code: uuid.UUID) -> HttpRespon
     today = timezone.localdate()
     roster = [
         (child, exclusions_of(child, today))
-        for child in children_on_roster(care_class, today).order_by("name")
+        for child in Child.objects.in_class(care_class, today).order_by("name")
     ]
     context = {
         "care_class": care_class,

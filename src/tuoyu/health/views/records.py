@@ -16,9 +16,8 @@ from django.views.decorators.http import require_safe
 
 from tuoyu.accounts.access import AuthenticatedRequest, Perm, has_perm
 from tuoyu.enrolment.access_log import health_records_read
-from tuoyu.enrolment.models import AccessChannel
+from tuoyu.enrolment.models import AccessChannel, Child
 from tuoyu.health.forms import VisitForm
-from tuoyu.health.selectors.access import health_children_recordable_by
 from tuoyu.health.selectors.records import (
     AccessLogFilter,
     access_log_entries,
@@ -153,7 +152,9 @@ def _record_visit(request: AuthenticatedRequest, institution: Institution, form:
                 messages.error(request, str(error))
         return False
     data = form.cleaned_data
-    seen = health_children_recordable_by(request.user).filter(code__in=data["children"])
+    seen = Child.objects.visible_to(request.user, Perm.RECORD_MEDICAL, on=timezone.localdate()).filter(
+        code__in=data["children"]
+    )
     try:
         doctor_visit_record(
             actor=request.user,

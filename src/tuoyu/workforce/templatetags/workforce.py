@@ -8,9 +8,8 @@ from django import template
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from tuoyu.accounts.access import Perm
+from tuoyu.accounts.access import Perm, actor_may
 from tuoyu.registry.models import Institution
-from tuoyu.registry.selectors import actor_may
 from tuoyu.workforce.models import Staff
 from tuoyu.workforce.selectors import certificates_expiring, staff_of_institution
 

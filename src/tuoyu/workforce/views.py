@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.access import ROLE_PERMISSIONS, Perm, get_visible_or_404, has_perm, role_assignments_of
 from tuoyu.accounts.identity import mask_identity_number
+from tuoyu.refusals import Refusal, show_errors
 from tuoyu.registry.models import Institution
 from tuoyu.registry.selectors import actor_may, institutions_visible_to
 from tuoyu.uploads import serve_upload
@@ -50,11 +51,6 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _show_errors(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
 @login_required
 def staff_register(request: HttpRequest, code: str) -> HttpResponse:
     institution = _institution(request, code)
@@ -90,6 +86,8 @@ def staff_add(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             staff = services.staff_hire(institution=institution, **form.cleaned_data)
+        except Refusal as refusal:  # already employed: a fact about the identity number
+            form.add_error("id_number", refusal.text)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 for message in errors:
@@ -110,7 +108,7 @@ def staff_detail(request: HttpRequest, code: str) -> HttpResponse:
         try:
             services.certificate_record(staff=staff, **certificate_form.cleaned_data)
         except ValidationError as error:
-            _show_errors(request, error)
+            show_errors(request, error)
         else:
             messages.success(request, _("The certificate was recorded."))
             return redirect("workforce:staff", code=staff.code)
@@ -151,7 +149,7 @@ def staff_end(request: HttpRequest, code: str) -> HttpResponse:
         try:
             services.staff_end_employment(staff=staff, on=form.cleaned_data["employed_until"])
         except ValidationError as error:
-            _show_errors(request, error)
+            show_errors(request, error)
         else:
             messages.success(request, _("The employment of %(name)s was ended.") % {"name": staff.name})
     return redirect("workforce:staff", code=staff.code)
@@ -233,7 +231,7 @@ def roster(request: HttpRequest, code: str) -> HttpResponse:
         try:
             services.duty_schedule(staff=person, day=form.cleaned_data["day"], care_class=care_class)
         except ValidationError as error:
-            _show_errors(request, error)
+            show_errors(request, error)
         else:
             messages.success(
                 request,
@@ -283,7 +281,7 @@ def training_list(request: HttpRequest) -> HttpResponse:
         try:
             session = services.training_schedule(region_id=int(data.pop("region")), **data)
         except ValidationError as error:
-            _show_errors(request, error)
+            show_errors(request, error)
         else:
             messages.success(request, _("The session “%(title)s” was scheduled.") % {"title": session.title})
             return redirect("workforce:training_detail", code=session.code)
@@ -320,7 +318,7 @@ def training_detail(request: HttpRequest, code: str) -> HttpResponse:
                     )
                 messages.success(request, _("Attendance was recorded."))
         except ValidationError as error:
-            _show_errors(request, error)
+            show_errors(request, error)
         return redirect("workforce:training_detail", code=session.code)
     enrolled_ids = set(session.enrolments.values_list("staff_id", flat=True))
     context = {

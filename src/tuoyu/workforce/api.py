@@ -407,7 +407,8 @@ class TrainingListView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[TrainingSession]:
         if not has_perm(self.request.user, Perm.VIEW_STAFF):
             raise Http404
-        return training_sessions_visible_to(self.request.user).annotate(enrolled=Count("enrolments"))
+        sessions = training_sessions_visible_to(self.request.user).annotate(enrolled=Count("enrolments"))
+        return sessions.order_by("-day", "title")
 
     @extend_schema(
         request=TrainingScheduleSerializer,

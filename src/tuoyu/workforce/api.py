@@ -145,7 +145,7 @@ class StaffHireSerializer(serializers.Serializer):
     role = serializers.ChoiceField(StaffRole.choices)
     education = serializers.ChoiceField(Education.choices, default=Education.SENIOR)
     management_years = serializers.DecimalField(
-        max_digits=4, decimal_places=1, min_value=0, max_value=60, default=0
+        max_digits=4, decimal_places=1, min_value=0, max_value=60, default=Decimal("0")
     )
     phone = serializers.CharField(max_length=11, required=False, allow_blank=True, default="")
     employed_from = serializers.DateField()

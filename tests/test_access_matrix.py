@@ -169,6 +169,9 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "admin:workforce_staff_changelist",
         "admin:workforce_trainingsession_changelist",
         "api-daily-supervision",
+        "api-certificates-expiring",
+        "api-training",
+        "api-training-coverage",
         "daycare:district",
         "workforce:expiring",
         "workforce:export",
@@ -244,6 +247,8 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "health:measurement_add",
     ],
     frozenset({REG, DIR, DIR2, ADM}): [
+        "api-training-enrolments",
+        "api-training-session",
         "admin:workforce_trainingsession_change",
         "admin:workforce_trainingsession_history",
         "workforce:training_detail",
@@ -323,6 +328,10 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "admin:workforce_staff_history",
         "api-institution-findings",
         "api-institution-staff",
+        "api-certificate-scan",
+        "api-institution-roster",
+        "api-staff",
+        "api-staff-certificates",
         "filings:attach",
         "filings:detail",
         "filings:material",
@@ -341,6 +350,8 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "health:access_log",
     ],
     frozenset({DIR, ADM}): [
+        "api-staff-end",
+        "api-staff-identity-number",
         "admin:bookings_parentchildsession_change",
         "admin:bookings_parentchildsession_history",
         "admin:bookings_sessionbooking_change",
@@ -381,6 +392,9 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
     ],
     frozenset({DIR, DIR2}): [
         "accounts:two_factor_off",
+    ],
+    frozenset({REG}): [
+        "api-training-attendance",  # the session's region's regulator, as on the page (no superuser role)
     ],
     frozenset({REG, ADM}): [
         "accounts:lockout_lift",

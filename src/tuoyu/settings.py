@@ -282,6 +282,7 @@ SPECTACULAR_SETTINGS = {
         "ReferralReasonEnum": "tuoyu.health.models.ReferralReason",
         "DiagnosisStatusEnum": "tuoyu.health.models.DiagnosisStatus",
         "GrowthDeficitEnum": "tuoyu.health.api.growth.DEFICIT_STATUSES",
+        "CertificateTypeEnum": "tuoyu.workforce.models.CertificateType",
     },
 }
 

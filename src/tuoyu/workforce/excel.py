@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tuoyu.accounts.identity import mask_identity_number
+from tuoyu.refusals import Refusal
 from tuoyu.registry.models import Institution
 from tuoyu.spreadsheets import SpreadsheetRefused, append_row, read_upload, stream_rows, workbook_bytes
 from tuoyu.workforce.models import Education, Staff, StaffRole
@@ -191,6 +192,8 @@ def staff_import(*, institution: Institution, content: bytes | IO[bytes]) -> lis
         for number, data in parsed:
             try:
                 created.append(staff_hire(institution=institution, **data))
+            except Refusal as refusal:  # already employed: a fact about the identity number
+                errors.append(RowError(number, FIELD_COLUMNS["id_number"], refusal.text))
             except ValidationError as error:
                 errors.extend(_validation_errors(error, number))
         if errors:

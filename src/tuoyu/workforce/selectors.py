@@ -5,12 +5,14 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
-from tuoyu.accounts.access import Perm, scope_of
-from tuoyu.registry.models import Institution
+from tuoyu.accounts.access import ROLE_PERMISSIONS, Perm, role_assignments_of, scope_of
+from tuoyu.regions.models import Region
+from tuoyu.registry.models import Institution, OperatingStatus
 from tuoyu.registry.selectors import institutions_visible_to
 from tuoyu.workforce.models import (
     Certificate,
     CertificateRequirement,
+    DutyShift,
     Staff,
     TrainingEnrolment,
     TrainingSession,
@@ -28,6 +30,22 @@ def staff_visible_to(actor: object) -> QuerySet[Staff]:
 
 def staff_of_institution(actor: object, institution_id: int, *, on: datetime.date) -> QuerySet[Staff]:
     return staff_visible_to(actor).filter(employed_on(on), institution_id=institution_id)
+
+
+def staff_enrolable_by(actor: object) -> QuerySet[Staff]:
+    """Staff the actor may put forward (hire, end, certify, enrol): those of institutions they change."""
+    return staff_visible_to(actor).filter(institution__in=institutions_visible_to(actor, Perm.CHANGE_STAFF))
+
+
+def certificates_visible_to(actor: object) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(staff__in=staff_visible_to(actor)).select_related("staff")
+
+
+def roster_of(actor: object, institution_id: int, *, on: datetime.date) -> QuerySet[DutyShift]:
+    """The duty roster of an institution on a day: its staff employed that day who are on duty."""
+    return DutyShift.objects.filter(
+        staff__in=staff_of_institution(actor, institution_id, on=on), day=on
+    ).select_related("staff", "care_class")
 
 
 def required_certificates() -> dict[str, set[str]]:
@@ -108,6 +126,26 @@ def training_sessions_visible_to(actor: object) -> QuerySet[TrainingSession]:
     return sessions.filter(condition)
 
 
+def training_regions_of(actor: object) -> list[Region]:
+    """The regions where the actor schedules training and records its attendance (a regulator's own)."""
+    return [
+        assignment.region
+        for assignment in role_assignments_of(actor)
+        if assignment.region is not None and Perm.MANAGE_TRAINING in ROLE_PERMISSIONS[assignment.role]
+    ]
+
+
+def manages_training(actor: object, session: TrainingSession) -> bool:
+    return any(region.pk == session.region_id for region in training_regions_of(actor))
+
+
+def training_enrolments_visible_to(actor: object, session: TrainingSession) -> QuerySet[TrainingEnrolment]:
+    """The session's enrolments of the staff the actor sees (employed on the day of the session)."""
+    return session.enrolments.filter(
+        staff__in=staff_visible_to(actor).filter(employed_on(session.day))
+    ).select_related("staff", "staff__institution")
+
+
 @dataclass(frozen=True)
 class TrainingCoverage:
     year: int
@@ -136,6 +174,14 @@ def training_coverage(institutions: QuerySet[Institution], year: int, on: dateti
         staff=staff.count(),
         staff_trained=attended.values("staff").distinct().count(),
     )
+
+
+def training_coverage_visible_to(actor: object, on: datetime.date) -> TrainingCoverage:
+    """The coverage, in the year of ``on``, of the operating institutions whose staff the actor sees."""
+    institutions = institutions_visible_to(actor, Perm.VIEW_STAFF).filter(
+        operating_status=OperatingStatus.OPERATING
+    )
+    return training_coverage(institutions, on.year, on)
 
 
 def training_hours(staff: QuerySet[Staff], year: int) -> dict[int, float]:

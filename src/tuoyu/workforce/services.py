@@ -4,7 +4,6 @@ import datetime
 from decimal import Decimal
 
 from auditlog.models import LogEntry
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -31,14 +30,11 @@ from tuoyu.workforce.models import (
 from tuoyu.workforce.requirements import REQUIREMENTS
 
 
-def already_employed_error() -> ValidationError:
-    # Deliberately says nothing about where: the other institution is outside the actor's scope.
-    return ValidationError(
-        {
-            "id_number": ValidationError(
-                _("This person is already employed at another institution."), "already_employed"
-            )
-        }
+def already_employed_error() -> Refusal:
+    """Anti-挂靠 (STF-06). Deliberately says nothing about where: the other institution is outside the
+    actor's scope. It is about the identity number: pages show it at that field."""
+    return Refusal(
+        _("This person is already employed at another institution."), "already_employed", conflict=True
     )
 
 
@@ -54,7 +50,6 @@ def identity_number_reveal(*, actor: User, staff: Staff) -> str:
     return staff.id_number
 
 
-@transaction.atomic
 def employments_overlapping(id_number: str, employed_from: datetime.date) -> QuerySet[Staff]:
     """Employments of the person still running on or after ``employed_from``: an open-ended one, or one
     ending on that day or later (a notice period, a contract ending next month)."""
@@ -75,7 +70,8 @@ def staff_hire(
     phone: str = "",
     full_time: bool = True,
 ) -> Staff:
-    """Put a person on an institution's register; refused if they are employed elsewhere (anti-挂靠)."""
+    """Put a person on an institution's register; refused (``already_employed``) if they are employed
+    anywhere on or after ``employed_from`` (anti-挂靠)."""
     staff = Staff(
         institution=institution,
         name=name,
@@ -176,10 +172,11 @@ def require_fit_for_duty(staff: Staff, day: datetime.date) -> None:
 
 @transaction.atomic
 def duty_schedule(*, staff: Staff, day: datetime.date, care_class: CareClass | None = None) -> DutyShift:
-    """Put a staff member on the roster; nobody works without a valid health certificate (持证上岗)."""
+    """Put a staff member on the roster; nobody works without a valid health certificate (持证上岗), and a
+    class of another institution is refused (``class_of_another_institution``)."""
     require_fit_for_duty(staff, day)
     if care_class is not None and care_class.institution_id != staff.institution_id:
-        raise ValidationError(_("The class belongs to another institution."))
+        raise Refusal(_("The class belongs to another institution."), "class_of_another_institution")
     shift, _created = DutyShift.objects.update_or_create(
         staff=staff, day=day, defaults={"care_class": care_class}
     )
@@ -216,14 +213,28 @@ def training_schedule(
 
 @transaction.atomic
 def training_enrol(*, session: TrainingSession, staff: Staff) -> TrainingEnrolment:
-    """Enrol a staff member; the session's capacity holds under concurrent enrolments (row lock)."""
+    """Enrol a staff member; the session's capacity holds under concurrent enrolments (row lock). Refused
+    when already enrolled (``already_enrolled``), full (``training_full``) or not employed on the day of the
+    session (``staff_not_employed``, as for the roster)."""
     locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if locked.enrolments.filter(staff=staff).exists():
-        raise ValidationError(_("%(name)s is already enrolled in this session.") % {"name": staff.name})
+        raise Refusal(
+            _("%(name)s is already enrolled in this session.") % {"name": staff.name},
+            "already_enrolled",
+            conflict=True,
+        )
     if locked.enrolments.count() >= locked.capacity:
-        raise ValidationError(_("This training session is full (%(n)d places).") % {"n": locked.capacity})
+        raise Refusal(
+            _("This training session is full (%(n)d places).") % {"n": locked.capacity},
+            "training_full",
+            conflict=True,
+        )
     if not staff.is_employed_on(locked.day):
-        raise ValidationError(_("%(name)s is not employed on the day of the session.") % {"name": staff.name})
+        raise Refusal(
+            _("%(name)s is not employed on the day of the session.") % {"name": staff.name},
+            "staff_not_employed",
+            conflict=True,
+        )
     return TrainingEnrolment.objects.create(session=locked, staff=staff)
 
 

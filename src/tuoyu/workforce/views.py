@@ -10,15 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuoyu.accounts.access import (
-    ROLE_PERMISSIONS,
-    Perm,
-    actor_may,
-    get_visible_or_404,
-    has_perm,
-    role_assignments_of,
-)
+from tuoyu.accounts.access import Perm, actor_may, get_visible_or_404, has_perm
 from tuoyu.accounts.identity import mask_identity_number
+from tuoyu.refusals import Refusal, show_errors
 from tuoyu.registry.models import Institution
 from tuoyu.registry.selectors import institutions_visible_to
 from tuoyu.uploads import serve_upload
@@ -31,14 +25,20 @@ from tuoyu.workforce.forms import (
     StaffForm,
     TrainingSessionForm,
 )
-from tuoyu.workforce.models import Certificate, CertificateType, DutyShift, employed_on
+from tuoyu.workforce.models import CertificateType, employed_on
 from tuoyu.workforce.selectors import (
     EXPIRY_WARNING_DAYS,
     certificates_expiring,
+    certificates_visible_to,
     certification_of,
+    manages_training,
+    roster_of,
+    staff_enrolable_by,
     staff_of_institution,
     staff_visible_to,
-    training_coverage,
+    training_coverage_visible_to,
+    training_enrolments_visible_to,
+    training_regions_of,
     training_sessions_visible_to,
 )
 
@@ -55,11 +55,6 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=excel.XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     return response
-
-
-def _show_errors(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @login_required
@@ -97,6 +92,8 @@ def staff_add(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             staff = services.staff_hire(institution=institution, **form.cleaned_data)
+        except Refusal as refusal:  # already employed: a fact about the identity number
+            form.add_error("id_number", refusal.text)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 for message in errors:
@@ -117,7 +114,7 @@ def staff_detail(request: HttpRequest, code: str) -> HttpResponse:
         try:
             services.certificate_record(staff=staff, **certificate_form.cleaned_data)
         except ValidationError as error:
-            _show_errors(request, error)
+            show_errors(request, error)
         else:
             messages.success(request, _("The certificate was recorded."))
             return redirect("workforce:staff", code=staff.code)
@@ -158,7 +155,7 @@ def staff_end(request: HttpRequest, code: str) -> HttpResponse:
         try:
             services.staff_end_employment(staff=staff, on=form.cleaned_data["employed_until"])
         except ValidationError as error:
-            _show_errors(request, error)
+            show_errors(request, error)
         else:
             messages.success(request, _("The employment of %(name)s was ended.") % {"name": staff.name})
     return redirect("workforce:staff", code=staff.code)
@@ -166,9 +163,7 @@ def staff_end(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def certificate_scan(request: HttpRequest, code: str) -> FileResponse:
-    certificate = get_visible_or_404(
-        Certificate.objects.filter(staff__in=staff_visible_to(request.user)).exclude(scan=""), code=code
-    )
+    certificate = get_visible_or_404(certificates_visible_to(request.user).exclude(scan=""), code=code)
     return serve_upload(
         certificate.scan, download_name=f"{certificate.get_certificate_type_display()}-{certificate.number}"
     )
@@ -240,14 +235,14 @@ def roster(request: HttpRequest, code: str) -> HttpResponse:
         try:
             services.duty_schedule(staff=person, day=form.cleaned_data["day"], care_class=care_class)
         except ValidationError as error:
-            _show_errors(request, error)
+            show_errors(request, error)
         else:
             messages.success(
                 request,
                 _("%(name)s is on duty on %(day)s.") % {"name": person.name, "day": form.cleaned_data["day"]},
             )
             return redirect(f"{request.path}?day={form.cleaned_data['day']}")
-    shifts = DutyShift.objects.filter(staff__in=staff, day=day).select_related("staff", "care_class")
+    shifts = roster_of(request.user, institution.pk, on=day)
     context = {
         "institution": institution,
         "day": day,
@@ -271,35 +266,25 @@ def expiring(request: HttpRequest) -> HttpResponse:
     return render(request, "workforce/expiring.html", context)
 
 
-def _regions_for_training(request: HttpRequest) -> list[tuple[str, str]]:
-    return [
-        (str(a.region.pk), a.region.name)
-        for a in role_assignments_of(request.user)
-        if a.region is not None and Perm.MANAGE_TRAINING in ROLE_PERMISSIONS[a.role]
-    ]
-
-
 @login_required
 def training_list(request: HttpRequest) -> HttpResponse:
     if not has_perm(request.user, Perm.VIEW_STAFF):
         raise Http404
-    regions = _regions_for_training(request)
+    regions = [(str(region.pk), region.name) for region in training_regions_of(request.user)]
     form = TrainingSessionForm(request.POST or None, region_choices=regions)
     if request.method == "POST" and regions and form.is_valid():
         data = form.cleaned_data
         try:
             session = services.training_schedule(region_id=int(data.pop("region")), **data)
         except ValidationError as error:
-            _show_errors(request, error)
+            show_errors(request, error)
         else:
             messages.success(request, _("The session “%(title)s” was scheduled.") % {"title": session.title})
             return redirect("workforce:training_detail", code=session.code)
-    today = timezone.localdate()
-    institutions = institutions_visible_to(request.user, Perm.VIEW_STAFF).filter(operating_status="operating")
     context = {
         "sessions": training_sessions_visible_to(request.user).annotate(enrolled=Count("enrolments")),
         "form": form if regions else None,
-        "coverage": training_coverage(institutions, today.year, today),
+        "coverage": training_coverage_visible_to(request.user, timezone.localdate()),
     }
     return render(request, "workforce/training_list.html", context)
 
@@ -307,16 +292,13 @@ def training_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def training_detail(request: HttpRequest, code: str) -> HttpResponse:
     session = get_visible_or_404(training_sessions_visible_to(request.user), code=code)
-    my_staff = staff_visible_to(request.user).filter(employed_on(session.day))
-    enrolments = session.enrolments.filter(staff__in=my_staff).select_related("staff", "staff__institution")
-    enrolable = institutions_visible_to(request.user, Perm.CHANGE_STAFF)
-    manages = any(str(session.region_id) == region for region, _name in _regions_for_training(request))
+    candidates = staff_enrolable_by(request.user).filter(employed_on(session.day))
+    enrolments = training_enrolments_visible_to(request.user, session)
+    manages = manages_training(request.user, session)
     if request.method == "POST":
         try:
-            if "enrol" in request.POST and enrolable.exists():
-                person = get_visible_or_404(
-                    my_staff.filter(institution__in=enrolable), code=request.POST["enrol"]
-                )
+            if "enrol" in request.POST:
+                person = get_visible_or_404(candidates, code=request.POST["enrol"])
                 services.training_enrol(session=session, staff=person)
                 messages.success(request, _("%(name)s was enrolled.") % {"name": person.name})
             elif "attendance" in request.POST and manages:
@@ -327,16 +309,14 @@ def training_detail(request: HttpRequest, code: str) -> HttpResponse:
                     )
                 messages.success(request, _("Attendance was recorded."))
         except ValidationError as error:
-            _show_errors(request, error)
+            show_errors(request, error)
         return redirect("workforce:training_detail", code=session.code)
     enrolled_ids = set(session.enrolments.values_list("staff_id", flat=True))
     context = {
         "session": session,
         "enrolments": enrolments,
         "enrolled_count": len(enrolled_ids),
-        "candidates": my_staff.filter(institution__in=enrolable)
-        .exclude(pk__in=enrolled_ids)
-        .order_by("name"),
+        "candidates": candidates.exclude(pk__in=enrolled_ids).order_by("name"),
         "manages": manages,
     }
     return render(request, "workforce/training_detail.html", context)

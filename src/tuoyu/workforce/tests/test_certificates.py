@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from tuoyu.refusals import Refusal
 from tuoyu.registry.factories import CareClassFactory
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.workforce.factories import CertificateFactory, StaffFactory
@@ -278,18 +279,21 @@ def test_expiring_page_shows_the_regulator_of_a_those_of_district_a_only(
 def test_duty_is_refused_with_an_expired_health_certificate(staff_x: Staff) -> None:
     health_certificate(staff_x, DAY - datetime.timedelta(days=1))
 
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(Refusal) as raised:
         duty_schedule(staff=staff_x, day=DAY)
 
-    assert staff_x.name in raised.value.messages[0]
+    assert (raised.value.code, raised.value.conflict) == ("health_certificate_missing", True)
+    assert staff_x.name in raised.value.text
     assert not DutyShift.objects.exists()
 
 
 def test_duty_is_refused_without_any_health_certificate(staff_x: Staff) -> None:
     certify(staff_x, issued_on=DAY - datetime.timedelta(days=30), except_types=(CertificateType.HEALTH,))
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refusal) as raised:
         duty_schedule(staff=staff_x, day=DAY)
+
+    assert raised.value.code == "health_certificate_missing"
 
     assert not DutyShift.objects.exists()
 
@@ -302,8 +306,9 @@ def test_duty_is_accepted_with_a_health_certificate_valid_that_day(
     shift = duty_schedule(staff=staff_x, day=DAY, care_class=class_x)
 
     assert (shift.staff, shift.day, shift.care_class) == (staff_x, DAY, class_x)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refusal) as raised:
         duty_schedule(staff=staff_x, day=DAY + datetime.timedelta(days=1))
+    assert raised.value.code == "health_certificate_missing"
 
 
 def test_scheduling_the_same_day_again_moves_the_person_to_the_new_class(
@@ -321,8 +326,10 @@ def test_scheduling_the_same_day_again_moves_the_person_to_the_new_class(
 def test_duty_is_refused_for_a_class_of_another_institution(staff_x: Staff, class_y: CareClass) -> None:
     health_certificate(staff_x, DAY + datetime.timedelta(days=100))
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refusal) as raised:
         duty_schedule(staff=staff_x, day=DAY, care_class=class_y)
+
+    assert (raised.value.code, raised.value.conflict) == ("class_of_another_institution", False)
 
     assert not DutyShift.objects.exists()
 
@@ -330,8 +337,10 @@ def test_duty_is_refused_for_a_class_of_another_institution(staff_x: Staff, clas
 def test_duty_is_refused_on_a_day_the_person_is_not_employed(staff_x: Staff) -> None:
     health_certificate(staff_x, DAY + datetime.timedelta(days=100))
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refusal) as raised:
         duty_schedule(staff=staff_x, day=staff_x.employed_from - datetime.timedelta(days=1))
+
+    assert raised.value.code == "staff_not_employed"
 
     assert not DutyShift.objects.exists()
 

@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.utils import translation
 
+from tuoyu.refusals import Refusal
 from tuoyu.registry.models import Institution
 from tuoyu.workforce.factories import StaffFactory, make_identity_number
 from tuoyu.workforce.models import Staff, StaffRole
@@ -31,9 +32,9 @@ def hire(institution: Institution, id_number: str = PERSON, **fields: Any) -> St
     return staff_hire(institution=institution, **values)
 
 
-def refusal_in(language: str, institution: Institution) -> ValidationError:
+def refusal_in(language: str, institution: Institution) -> Refusal:
     """Hire PERSON at ``institution`` with ``language`` active and return the refusal."""
-    with translation.override(language), pytest.raises(ValidationError) as raised:
+    with translation.override(language), pytest.raises(Refusal) as raised:
         hire(institution)
     return raised.value
 
@@ -56,10 +57,10 @@ class TestOneOpenEmploymentPerPerson:
         english = refusal_in("en", institution_y)
         chinese = refusal_in("zh-hans", institution_y)
 
-        assert english.message_dict == {
-            "id_number": ["This person is already employed at another institution."]
-        }
-        assert set(chinese.message_dict) == {"id_number"}
+        assert (english.code, english.conflict) == ("already_employed", True)
+        assert english.text == "This person is already employed at another institution."
+        assert chinese.code == "already_employed"
+        assert chinese.text == "该人员已在其他机构在职。"
         for message in [*english.messages, *chinese.messages]:
             assert institution_x.name not in message
             assert institution_x.address not in message
@@ -75,9 +76,9 @@ class TestOneOpenEmploymentPerPerson:
         staff_end_employment(staff=hire(institution_x), on=notice_ends)
 
         for overlapping_start in (HIRED_ON, datetime.date(2026, 6, 1), notice_ends):
-            with pytest.raises(ValidationError) as raised:
+            with pytest.raises(Refusal) as raised:
                 hire(institution_y, employed_from=overlapping_start)
-            assert "id_number" in raised.value.message_dict, overlapping_start
+            assert raised.value.code == "already_employed", overlapping_start
 
         after = hire(institution_y, employed_from=notice_ends + datetime.timedelta(days=1))
         assert after.institution == institution_y
@@ -89,8 +90,10 @@ class TestOneOpenEmploymentPerPerson:
         assert x_ending.endswith("X")
         hire(institution_x, id_number=x_ending)
 
-        with pytest.raises(ValidationError):
+        with pytest.raises(Refusal) as raised:
             hire(institution_y, id_number=f"  {x_ending.lower()} ")
+
+        assert raised.value.code == "already_employed"
 
         assert Staff.objects.filter(id_number=x_ending).count() == 1
 
@@ -99,10 +102,10 @@ class TestOneOpenEmploymentPerPerson:
     ) -> None:
         hire(institution_x)
 
-        with pytest.raises(ValidationError) as raised:
+        with pytest.raises(Refusal) as raised:
             hire(institution_x)
 
-        assert "id_number" in raised.value.message_dict
+        assert raised.value.code == "already_employed"
         assert Staff.objects.filter(id_number=PERSON).count() == 1
 
     def test_after_the_employment_ends_the_person_can_be_hired_elsewhere(
@@ -216,12 +219,10 @@ def run_simultaneously(*jobs: Callable[[], Staff]) -> list[Staff | Exception]:
 
 def assert_exactly_one_hired(results: list[Staff | Exception], a: Institution, b: Institution) -> None:
     hired = [result for result in results if isinstance(result, Staff)]
-    refused = [result for result in results if isinstance(result, ValidationError)]
+    refused = [result for result in results if isinstance(result, Refusal)]
     assert (len(hired), len(refused)) == (1, 1), results
-    with translation.override("en"):
-        assert refused[0].message_dict == {
-            "id_number": ["This person is already employed at another institution."]
-        }
+    assert refused[0].code == "already_employed"
+    assert refused[0].text == "This person is already employed at another institution."
     open_rows = list(Staff.objects.filter(id_number=PERSON, employed_until__isnull=True))
     assert [row.pk for row in open_rows] == [hired[0].pk]
     assert open_rows[0].institution_id in (a.pk, b.pk)
@@ -274,9 +275,9 @@ def test_a_hire_committed_a_moment_earlier_makes_the_next_one_refused(
     """The sequential form of the race: each hire in its own committed transaction."""
     first = hire(institution_x)
 
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(Refusal) as raised:
         hire(institution_y)
 
-    assert "id_number" in raised.value.message_dict
+    assert raised.value.code == "already_employed"
     assert list(Staff.objects.filter(id_number=PERSON, employed_until__isnull=True)) == [first]
     assert not Staff.objects.filter(institution=institution_y).exists()

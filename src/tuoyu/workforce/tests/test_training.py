@@ -7,11 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from tuoyu.refusals import Refusal
 from tuoyu.regions.models import Region
 from tuoyu.registry.models import Institution
 from tuoyu.workforce.factories import StaffFactory, TrainingEnrolmentFactory, TrainingSessionFactory
@@ -35,20 +35,22 @@ class TestEnrolment:
 
         for person in people[:3]:
             training_enrol(session=session, staff=person)
-        with pytest.raises(ValidationError) as raised:
+        with pytest.raises(Refusal) as raised:
             training_enrol(session=session, staff=people[3])
 
-        assert "3" in raised.value.messages[0]
+        assert (raised.value.code, raised.value.conflict) == ("training_full", True)
+        assert "3" in raised.value.text
         assert set(session.enrolments.values_list("staff", flat=True)) == {p.pk for p in people[:3]}
 
     def test_the_same_person_cannot_enrol_twice(self, district_a: Region, staff_x: Staff) -> None:
         session = TrainingSessionFactory.create(region=district_a, capacity=10, day=SESSION_DAY)
         training_enrol(session=session, staff=staff_x)
 
-        with pytest.raises(ValidationError) as raised:
+        with pytest.raises(Refusal) as raised:
             training_enrol(session=session, staff=staff_x)
 
-        assert staff_x.name in raised.value.messages[0]
+        assert raised.value.code == "already_enrolled"
+        assert staff_x.name in raised.value.text
         assert session.enrolments.count() == 1
 
     def test_a_person_not_employed_on_the_day_of_the_session_cannot_enrol(
@@ -59,9 +61,10 @@ class TestEnrolment:
             institution=institution_x, employed_until=SESSION_DAY - datetime.timedelta(days=1)
         )
 
-        with pytest.raises(ValidationError):
+        with pytest.raises(Refusal) as raised:
             training_enrol(session=session, staff=leaver)
 
+        assert raised.value.code == "staff_not_employed"
         assert not session.enrolments.exists()
 
     def test_director_enrols_own_staff_on_the_session_page_but_not_another_institutions(
@@ -134,7 +137,7 @@ def test_two_simultaneous_enrolments_for_the_last_place_let_only_one_in(
     for thread in threads:
         thread.join(timeout=30)
 
-    assert sorted(type(result).__name__ for result in results) == ["TrainingEnrolment", "ValidationError"]
+    assert sorted(type(result).__name__ for result in results) == ["Refusal", "TrainingEnrolment"]
     assert TrainingEnrolment.objects.filter(session=session).count() == 1
 
 

@@ -121,6 +121,13 @@ class _BookingSerializer(serializers.ModelSerializer):
     child_name = serializers.CharField(source="child.name", read_only=True)
 
 
+class _BookableListView(generics.ListCreateAPIView):
+    """Upcoming slots or sessions of institutions in the public directory (public); directors publish."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    filterset_class = BookableFilter
+
+
 # Temporary care ------------------------------------------------------------------------------------------
 
 
@@ -151,16 +158,14 @@ class SlotPublishSerializer(serializers.Serializer):
     )
 
 
-class SlotListView(generics.ListCreateAPIView):
+class SlotListView(_BookableListView):
     """Upcoming temporary-care slots of institutions in the public directory (public); directors publish.
 
     Filter with ``institution`` (code), ``date_from`` and ``date_to``. The price comes from the
     institution's fee catalogue (service type ``temporary``).
     """
 
-    permission_classes = [IsAuthenticatedOrReadOnly]
     serializer_class = SlotSerializer
-    filterset_class = BookableFilter
     queryset = TemporaryCareSlot.objects.none()  # for the schema; get_queryset answers every request
 
     def get_queryset(self) -> QuerySet[TemporaryCareSlot]:
@@ -295,13 +300,11 @@ class SessionPublishSerializer(serializers.Serializer):
     )
 
 
-class SessionListView(generics.ListCreateAPIView):
+class SessionListView(_BookableListView):
     """Upcoming parent-child sessions of institutions in the public directory, with booked and waitlisted
     counts (public); directors publish. Filter with ``institution`` (code), ``date_from``, ``date_to``."""
 
-    permission_classes = [IsAuthenticatedOrReadOnly]
     serializer_class = SessionSerializer
-    filterset_class = BookableFilter
     queryset = ParentChildSession.objects.none()  # for the schema; get_queryset answers every request
 
     def get_queryset(self) -> QuerySet[ParentChildSession]:

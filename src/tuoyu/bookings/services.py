@@ -182,7 +182,8 @@ def _book(
     taken one after the other. The checks run in this order: the child's guardian, the institution open,
     the cut-off, the child's eligibility (``require_eligible``, by kind), one active booking per child
     (``already``, a message with ``%(child)s``), the places. When none is left, ``when_full`` refuses or
-    gives the status the booking takes instead (a waitlist). ``fields`` are the kind's own fields.
+    gives the status the booking takes instead (a waitlist). ``fields`` are the kind's own fields. It
+    runs in the caller's transaction, which holds the lock until it ends.
     """
     child = child_lock(child)
     require_guardian(actor, child)
@@ -199,24 +200,28 @@ def _book(
     booked = active.filter(status=BookingStatus.BOOKED).count()
     status = BookingStatus.BOOKED if booked < bookable.capacity else when_full(bookable)
     booking = model(child=child, booked_by=actor, status=status, **{model.bookable_field: bookable}, **fields)
-    booking.full_clean()
-    try:
-        with transaction.atomic():
-            booking.save()
-    except IntegrityError:
-        raise duplicate from None
+    _insert(booking, taken=duplicate)
     return booking
 
 
-def _cancel(
-    model: type[BookingT], booking: BookingT, *, actor: User, now: datetime.datetime
-) -> tuple[BookingT, bool]:
-    """Cancel ``booking``, locked after its bookable's row: the booking cancelled, and whether it held a
-    place (now free). The cancelled booking's ``bookable`` is the locked row.
+def _insert(instance: Model, *, taken: Refusal) -> None:
+    """Validate and insert ``instance``; when a concurrent writer took its unique place first, refuse."""
+    instance.full_clean()
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        raise taken from None
+
+
+def _cancel(booking: BookingT, *, actor: User, now: datetime.datetime) -> tuple[BookingT, bool]:
+    """Cancel ``booking``, locked after its bookable's row (in the caller's transaction): the booking
+    cancelled, and whether it held a place, now free. The cancelled booking's ``bookable`` is the locked row.
 
     A booked place may be given up only before the cut-off; any other active booking (a waitlist place)
     frees no place and may be cancelled at any time.
     """
+    model = type(booking)
     loaded = model._default_manager.select_related("child").get(pk=booking.pk)
     require_guardian(actor, loaded.child)
     bookable = _locked(model.bookable_model(), loaded.bookable_id)
@@ -294,12 +299,7 @@ def slot_publish(
         price_yuan=offering.price_yuan,
         published_at=now,
     )
-    slot.full_clean()
-    try:
-        with transaction.atomic():
-            slot.save()
-    except IntegrityError:
-        raise exists from None
+    _insert(slot, taken=exists)
     return slot
 
 
@@ -367,7 +367,7 @@ def slot_cancel(
     *, actor: User, booking: TemporaryCareBooking, now: datetime.datetime | None = None
 ) -> TemporaryCareBooking:
     """Cancel a booking before the slot's cut-off (the actor is the child's guardian): the place is free."""
-    cancelled, _held_place = _cancel(TemporaryCareBooking, booking, actor=actor, now=now or timezone.now())
+    cancelled, _held_place = _cancel(booking, actor=actor, now=now or timezone.now())
     return cancelled
 
 
@@ -521,7 +521,7 @@ def session_cancel(
     A booked place may be given up only before the cut-off (as for temporary care); leaving the
     waitlist is possible at any time, since it frees no place.
     """
-    cancelled, freed = _cancel(SessionBooking, booking, actor=actor, now=now or timezone.now())
+    cancelled, freed = _cancel(booking, actor=actor, now=now or timezone.now())
     if freed:
         _promote_waitlist(cancelled.session)
     return cancelled

@@ -18,11 +18,9 @@ from tuoyu.bookings.models import (
     Bookable,
     Booking,
     BookingStatus,
-    ParentChildSession,
     SessionBooking,
     SessionBookingStatus,
     TemporaryCareBooking,
-    TemporaryCareSlot,
 )
 from tuoyu.bookings.services import session_book, session_cancel, slot_book, slot_cancel
 from tuoyu.bookings.tests.conftest import MakeChild, day
@@ -34,35 +32,31 @@ from tuoyu.registry.models import Institution
 
 @dataclass(frozen=True)
 class Kind:
-    name: str
     make: Callable[..., Bookable]
-    book: Callable[..., Booking]
-    cancel: Callable[..., Booking]
+    book: Callable[..., Booking]  # (actor, bookable, child, now)
+    cancel: Callable[..., Booking]  # (actor, booking, now)
     booking_model: type[Booking]
 
-
-def _book_slot(
-    actor: User, slot: TemporaryCareSlot, child: Child, now: datetime.datetime
-) -> TemporaryCareBooking:
-    return slot_book(actor=actor, slot=slot, child=child, now=now)
-
-
-def _book_session(
-    actor: User, session: ParentChildSession, child: Child, now: datetime.datetime
-) -> SessionBooking:
-    return session_book(actor=actor, session=session, child=child, adult_name="赵女士", now=now)
+    def open_one(self, institution: Institution, *, capacity: int) -> tuple[Bookable, datetime.datetime]:
+        """A slot or session a week ahead, and a moment a day before its cut-off."""
+        bookable = self.make(institution=institution, date=day(), capacity=capacity)
+        return bookable, bookable.booking_cutoff - datetime.timedelta(days=1)
 
 
-def _cancel_slot(actor: User, booking: TemporaryCareBooking, now: datetime.datetime) -> TemporaryCareBooking:
-    return slot_cancel(actor=actor, booking=booking, now=now)
-
-
-def _cancel_session(actor: User, booking: SessionBooking, now: datetime.datetime) -> SessionBooking:
-    return session_cancel(actor=actor, booking=booking, now=now)
-
-
-SLOT = Kind("slot", TemporaryCareSlotFactory.create, _book_slot, _cancel_slot, TemporaryCareBooking)
-SESSION = Kind("session", ParentChildSessionFactory.create, _book_session, _cancel_session, SessionBooking)
+SLOT = Kind(
+    make=TemporaryCareSlotFactory.create,
+    book=lambda actor, slot, child, now: slot_book(actor=actor, slot=slot, child=child, now=now),
+    cancel=lambda actor, booking, now: slot_cancel(actor=actor, booking=booking, now=now),
+    booking_model=TemporaryCareBooking,
+)
+SESSION = Kind(
+    make=ParentChildSessionFactory.create,
+    book=lambda actor, session, child, now: session_book(
+        actor=actor, session=session, child=child, adult_name="赵女士", now=now
+    ),
+    cancel=lambda actor, booking, now: session_cancel(actor=actor, booking=booking, now=now),
+    booking_model=SessionBooking,
+)
 KINDS = [pytest.param(SLOT, id="temporary-care"), pytest.param(SESSION, id="parent-child")]
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +67,7 @@ pytestmark = pytest.mark.django_db
 def test_a_booking_at_or_after_the_cutoff_is_refused_for_both_kinds(
     kind: Kind, after: datetime.timedelta, institution_x: Institution, guardian: User, child: Child
 ) -> None:
-    bookable = kind.make(institution=institution_x, date=day(), capacity=3)
+    bookable, _before_cutoff = kind.open_one(institution_x, capacity=3)
 
     with pytest.raises(Refusal) as raised:
         kind.book(guardian, bookable, child, bookable.booking_cutoff + after)
@@ -87,8 +81,8 @@ def test_a_booking_at_or_after_the_cutoff_is_refused_for_both_kinds(
 def test_a_booked_place_cannot_be_given_up_at_the_cutoff_for_both_kinds(
     kind: Kind, institution_x: Institution, guardian: User, child: Child
 ) -> None:
-    bookable = kind.make(institution=institution_x, date=day(), capacity=3)
-    booking = kind.book(guardian, bookable, child, bookable.booking_cutoff - datetime.timedelta(hours=1))
+    bookable, before_cutoff = kind.open_one(institution_x, capacity=3)
+    booking = kind.book(guardian, bookable, child, before_cutoff)
 
     with pytest.raises(Refusal) as raised:
         kind.cancel(guardian, booking, bookable.booking_cutoff)
@@ -102,8 +96,7 @@ def test_a_booked_place_cannot_be_given_up_at_the_cutoff_for_both_kinds(
 def test_places_are_never_oversold_for_both_kinds(
     kind: Kind, institution_x: Institution, guardian: User, make_child: MakeChild
 ) -> None:
-    bookable = kind.make(institution=institution_x, date=day(), capacity=2)
-    now = bookable.booking_cutoff - datetime.timedelta(days=1)
+    bookable, now = kind.open_one(institution_x, capacity=2)
     outcomes: list[str | None] = []
 
     for number in range(5):
@@ -124,8 +117,7 @@ def test_places_are_never_oversold_for_both_kinds(
 def test_a_cancelled_place_is_taken_once_again_for_both_kinds(
     kind: Kind, institution_x: Institution, guardian: User, make_child: MakeChild
 ) -> None:
-    bookable = kind.make(institution=institution_x, date=day(), capacity=1)
-    now = bookable.booking_cutoff - datetime.timedelta(days=1)
+    bookable, now = kind.open_one(institution_x, capacity=1)
     first = kind.book(guardian, bookable, make_child(guardian, name="先到"), now)
 
     kind.cancel(guardian, first, now)

@@ -1,7 +1,8 @@
 """Back-office screens of bookings: read-only and scoped.
 
 Slots, sessions and bookings are written only through the services (pages and API), which hold the rules
-(price from the fee catalogue, cut-off, age, capacity, waitlist order); the back office shows them.
+(price from the fee catalogue, cut-off, age, capacity, waitlist order); the back office shows them, each
+screen's fields in the order of its model's own (``fields``: the shared ones come from abstract bases).
 """
 
 from django.contrib import admin
@@ -24,6 +25,7 @@ from tuoyu.registry.selectors import institutions_visible_to
 class TemporaryCareSlotAdmin(ScopedModelAdmin):
     view_perm = Perm.VIEW_CHILDREN
     list_display = ["date", "period", "institution", "capacity", "price_yuan", "booking_cutoff"]
+    fields = ["institution", "date", "period", "capacity", "booking_cutoff", "price_yuan", "published_at"]
     list_filter = ["period", "date"]
     list_select_related = ["institution"]
     search_fields = ["institution__name"]
@@ -36,6 +38,7 @@ class TemporaryCareSlotAdmin(ScopedModelAdmin):
 class TemporaryCareBookingAdmin(ScopedModelAdmin):
     view_perm = Perm.VIEW_CHILDREN
     list_display = ["child", "slot", "status", "booked_at", "cancelled_at"]
+    fields = ["slot", "child", "booked_by", "status", "booked_at", "cancelled_at"]
     list_filter = ["status"]
     list_select_related = ["child", "slot__institution"]
     search_fields = ["child__name", "slot__institution__name"]
@@ -50,6 +53,19 @@ class TemporaryCareBookingAdmin(ScopedModelAdmin):
 class ParentChildSessionAdmin(ScopedModelAdmin):
     view_perm = Perm.VIEW_CHILDREN
     list_display = ["title", "date", "starts_at", "institution", "capacity", "price_yuan"]
+    fields = [
+        "institution",
+        "title",
+        "date",
+        "starts_at",
+        "ends_at",
+        "min_age_months",
+        "max_age_months",
+        "capacity",
+        "price_yuan",
+        "booking_cutoff",
+        "published_at",
+    ]
     list_filter = ["date"]
     list_select_related = ["institution"]
     search_fields = ["title", "institution__name"]
@@ -62,6 +78,7 @@ class ParentChildSessionAdmin(ScopedModelAdmin):
 class SessionBookingAdmin(ScopedModelAdmin):
     view_perm = Perm.VIEW_CHILDREN
     list_display = ["child", "session", "adult_name", "status", "created_at", "cancelled_at"]
+    fields = ["session", "child", "adult_name", "booked_by", "status", "created_at", "cancelled_at"]
     list_filter = ["status"]
     list_select_related = ["child", "session__institution"]
     search_fields = ["child__name", "session__title", "session__institution__name"]

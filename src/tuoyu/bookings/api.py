@@ -4,6 +4,9 @@ Refusals of the services propagate to the project's exception handler, which ans
 ``{"code", "detail"}``; objects outside the actor's scope are 404.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db.models import QuerySet
 from django.urls import path
 from drf_spectacular.utils import extend_schema
@@ -18,6 +21,8 @@ from tuoyu.bookings import services
 from tuoyu.bookings.filters import BookableFilter
 from tuoyu.bookings.models import (
     OLDEST_SESSION_MONTHS,
+    Bookable,
+    Booking,
     ParentChildSession,
     Period,
     SessionBooking,
@@ -25,13 +30,12 @@ from tuoyu.bookings.models import (
     TemporaryCareSlot,
 )
 from tuoyu.bookings.selectors import (
+    bookable_with_counts,
     session_bookings_visible_to,
     sessions_bookable,
     sessions_public,
-    sessions_with_counts,
     slots_bookable,
     slots_public,
-    slots_with_counts,
     temporary_care_bookings_visible_to,
     with_waitlist_position,
 )
@@ -41,16 +45,93 @@ from tuoyu.registry.selectors import institutions_visible_to
 
 REFUSED = refused("age_not_served", "slot_full")
 
+Bookings = Callable[[Any], QuerySet[Any]]
+"""The bookings an actor sees, in the order the API lists them: one kind's listing, lookup and answer."""
 
-# Temporary care ------------------------------------------------------------------------------------------
+
+# Both kinds: publishing, booking and cancelling go the same way -------------------------------------------
 
 
-class SlotSerializer(serializers.ModelSerializer):
+def _publish(
+    request: Request,
+    *,
+    data_class: type[serializers.Serializer],
+    publish: Callable[..., Bookable],
+    answer_class: type[serializers.Serializer],
+) -> Response:
+    """Publish a slot or session at an institution the director manages; answer it with its counts."""
+    data = data_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    fields = dict(data.validated_data)
+    actor = signed_in_user(request)
+    institution = get_visible_or_404(
+        institutions_visible_to(actor, Perm.MANAGE_ENROLMENT), code=fields.pop("institution")
+    )
+    bookable = publish(actor=actor, institution=institution, **fields)
+    return Response(answer_class(bookable_with_counts(bookable)).data, status=status.HTTP_201_CREATED)
+
+
+def _book(
+    request: Request,
+    *,
+    data_class: type[serializers.Serializer],
+    key: str,
+    bookables: QuerySet[Any],
+    book: Callable[..., Booking],
+    bookings: Bookings,
+    answer_class: type[serializers.Serializer],
+) -> Response:
+    """Book the slot or session given by its code in the field ``key`` for one of the guardian's children."""
+    data = data_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    fields = dict(data.validated_data)
+    actor = signed_in_user(request)
+    bookable = get_visible_or_404(bookables, code=fields.pop(key))
+    child = get_visible_or_404(Child.objects.of_guardian(actor), code=fields.pop("child"))
+    booking = book(actor=actor, child=child, **{key: bookable}, **fields)
+    return Response(answer_class(bookings(actor).get(pk=booking.pk)).data, status=status.HTTP_201_CREATED)
+
+
+def _cancel(
+    request: Request,
+    code: str,
+    *,
+    cancel: Callable[..., Booking],
+    bookings: Bookings,
+    answer_class: type[serializers.Serializer],
+) -> Response:
+    """Cancel a booking the actor sees (the service refuses anyone but the child's guardian)."""
+    actor = signed_in_user(request)
+    booking = get_visible_or_404(bookings(actor), code=code)
+    cancel(actor=actor, booking=booking)
+    return Response(answer_class(bookings(actor).get(pk=booking.pk)).data)
+
+
+# What every slot and session answers besides its own fields, with the counts of ``with_counts``. (No
+# docstring: the OpenAPI schema would show it as the description of Slot and Session.)
+class _BookableSerializer(serializers.ModelSerializer):
     institution = serializers.UUIDField(source="institution.code", read_only=True)
     institution_name = serializers.CharField(source="institution.name", read_only=True)
     booked = serializers.IntegerField(read_only=True)
     remaining = serializers.IntegerField(read_only=True)
 
+
+class _BookingSerializer(serializers.ModelSerializer):
+    child = serializers.UUIDField(source="child.code", read_only=True)
+    child_name = serializers.CharField(source="child.name", read_only=True)
+
+
+class _BookableListView(generics.ListCreateAPIView):
+    """Upcoming slots or sessions of institutions in the public directory (public); directors publish."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    filterset_class = BookableFilter
+
+
+# Temporary care ------------------------------------------------------------------------------------------
+
+
+class SlotSerializer(_BookableSerializer):
     class Meta:
         model = TemporaryCareSlot
         fields = [
@@ -77,16 +158,14 @@ class SlotPublishSerializer(serializers.Serializer):
     )
 
 
-class SlotListView(generics.ListCreateAPIView):
+class SlotListView(_BookableListView):
     """Upcoming temporary-care slots of institutions in the public directory (public); directors publish.
 
     Filter with ``institution`` (code), ``date_from`` and ``date_to``. The price comes from the
     institution's fee catalogue (service type ``temporary``).
     """
 
-    permission_classes = [IsAuthenticatedOrReadOnly]
     serializer_class = SlotSerializer
-    filterset_class = BookableFilter
     queryset = TemporaryCareSlot.objects.none()  # for the schema; get_queryset answers every request
 
     def get_queryset(self) -> QuerySet[TemporaryCareSlot]:
@@ -94,28 +173,20 @@ class SlotListView(generics.ListCreateAPIView):
 
     @extend_schema(request=SlotPublishSerializer, responses={201: SlotSerializer, **REFUSED})
     def post(self, request: Request) -> Response:
-        data = SlotPublishSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        actor = signed_in_user(request)
-        institution = get_visible_or_404(
-            institutions_visible_to(actor, Perm.MANAGE_ENROLMENT), code=fields.pop("institution")
+        return _publish(
+            request,
+            data_class=SlotPublishSerializer,
+            publish=services.slot_publish,
+            answer_class=SlotSerializer,
         )
-        slot = services.slot_publish(director=actor, institution=institution, **fields)
-        slot = slots_with_counts(
-            TemporaryCareSlot.objects.filter(pk=slot.pk).select_related("institution")
-        ).get()
-        return Response(SlotSerializer(slot).data, status=status.HTTP_201_CREATED)
 
 
-class TemporaryCareBookingSerializer(serializers.ModelSerializer):
+class TemporaryCareBookingSerializer(_BookingSerializer):
     slot = serializers.UUIDField(source="slot.code", read_only=True)
     institution_name = serializers.CharField(source="slot.institution.name", read_only=True)
     date = serializers.DateField(source="slot.date", read_only=True)
     period = serializers.ChoiceField(source="slot.period", choices=Period.choices, read_only=True)
     booking_cutoff = serializers.DateTimeField(source="slot.booking_cutoff", read_only=True)
-    child = serializers.UUIDField(source="child.code", read_only=True)
-    child_name = serializers.CharField(source="child.name", read_only=True)
 
     class Meta:
         model = TemporaryCareBooking
@@ -139,6 +210,10 @@ class SlotBookSerializer(serializers.Serializer):
     child = serializers.UUIDField(help_text="Code of one of the guardian's children.")
 
 
+def _slot_bookings(actor: object) -> QuerySet[TemporaryCareBooking]:
+    return temporary_care_bookings_visible_to(actor).order_by("slot__date", "booked_at", "pk")
+
+
 class TemporaryCareBookingListView(generics.ListCreateAPIView):
     """Temporary-care bookings: a guardian's children's, and those at the institutions whose children the
     actor sees. A guardian books a place with a slot code and a child code."""
@@ -147,18 +222,19 @@ class TemporaryCareBookingListView(generics.ListCreateAPIView):
     queryset = TemporaryCareBooking.objects.none()  # for the schema; get_queryset scopes every request
 
     def get_queryset(self) -> QuerySet[TemporaryCareBooking]:
-        return temporary_care_bookings_visible_to(self.request.user).order_by("slot__date", "booked_at", "pk")
+        return _slot_bookings(self.request.user)
 
     @extend_schema(request=SlotBookSerializer, responses={201: TemporaryCareBookingSerializer, **REFUSED})
     def post(self, request: Request) -> Response:
-        data = SlotBookSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        actor = signed_in_user(request)
-        slot = get_visible_or_404(slots_bookable(), code=data.validated_data["slot"])
-        child = get_visible_or_404(Child.objects.of_guardian(actor), code=data.validated_data["child"])
-        booking = services.slot_book(guardian=actor, slot=slot, child=child)
-        booking = self.get_queryset().get(pk=booking.pk)
-        return Response(TemporaryCareBookingSerializer(booking).data, status=status.HTTP_201_CREATED)
+        return _book(
+            request,
+            data_class=SlotBookSerializer,
+            key="slot",
+            bookables=slots_bookable(),
+            book=services.slot_book,
+            bookings=_slot_bookings,
+            answer_class=TemporaryCareBookingSerializer,
+        )
 
 
 class TemporaryCareBookingCancelView(APIView):
@@ -166,22 +242,20 @@ class TemporaryCareBookingCancelView(APIView):
 
     @extend_schema(request=None, responses={200: TemporaryCareBookingSerializer, **REFUSED})
     def post(self, request: Request, code: str) -> Response:
-        actor = signed_in_user(request)
-        booking = get_visible_or_404(temporary_care_bookings_visible_to(actor), code=code)
-        services.slot_cancel(guardian=actor, booking=booking)
-        booking = temporary_care_bookings_visible_to(actor).get(pk=booking.pk)
-        return Response(TemporaryCareBookingSerializer(booking).data)
+        return _cancel(
+            request,
+            code,
+            cancel=services.slot_cancel,
+            bookings=_slot_bookings,
+            answer_class=TemporaryCareBookingSerializer,
+        )
 
 
 # Parent-child sessions ---------------------------------------------------------------------------------
 
 
-class SessionSerializer(serializers.ModelSerializer):
-    institution = serializers.UUIDField(source="institution.code", read_only=True)
-    institution_name = serializers.CharField(source="institution.name", read_only=True)
-    booked = serializers.IntegerField(read_only=True)
+class SessionSerializer(_BookableSerializer):
     waitlisted = serializers.IntegerField(read_only=True)
-    remaining = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = ParentChildSession
@@ -226,13 +300,11 @@ class SessionPublishSerializer(serializers.Serializer):
     )
 
 
-class SessionListView(generics.ListCreateAPIView):
+class SessionListView(_BookableListView):
     """Upcoming parent-child sessions of institutions in the public directory, with booked and waitlisted
     counts (public); directors publish. Filter with ``institution`` (code), ``date_from``, ``date_to``."""
 
-    permission_classes = [IsAuthenticatedOrReadOnly]
     serializer_class = SessionSerializer
-    filterset_class = BookableFilter
     queryset = ParentChildSession.objects.none()  # for the schema; get_queryset answers every request
 
     def get_queryset(self) -> QuerySet[ParentChildSession]:
@@ -240,29 +312,21 @@ class SessionListView(generics.ListCreateAPIView):
 
     @extend_schema(request=SessionPublishSerializer, responses={201: SessionSerializer, **REFUSED})
     def post(self, request: Request) -> Response:
-        data = SessionPublishSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        actor = signed_in_user(request)
-        institution = get_visible_or_404(
-            institutions_visible_to(actor, Perm.MANAGE_ENROLMENT), code=fields.pop("institution")
+        return _publish(
+            request,
+            data_class=SessionPublishSerializer,
+            publish=services.session_publish,
+            answer_class=SessionSerializer,
         )
-        session = services.session_publish(director=actor, institution=institution, **fields)
-        session = sessions_with_counts(
-            ParentChildSession.objects.filter(pk=session.pk).select_related("institution")
-        ).get()
-        return Response(SessionSerializer(session).data, status=status.HTTP_201_CREATED)
 
 
-class SessionBookingSerializer(serializers.ModelSerializer):
+class SessionBookingSerializer(_BookingSerializer):
     session = serializers.UUIDField(source="session.code", read_only=True)
     session_title = serializers.CharField(source="session.title", read_only=True)
     institution_name = serializers.CharField(source="session.institution.name", read_only=True)
     date = serializers.DateField(source="session.date", read_only=True)
     starts_at = serializers.TimeField(source="session.starts_at", read_only=True)
     booking_cutoff = serializers.DateTimeField(source="session.booking_cutoff", read_only=True)
-    child = serializers.UUIDField(source="child.code", read_only=True)
-    child_name = serializers.CharField(source="child.name", read_only=True)
     waitlist_position = serializers.IntegerField(
         source="waitlist_place", read_only=True, allow_null=True, help_text="Only for waitlisted bookings."
     )
@@ -311,16 +375,15 @@ class SessionBookingListView(generics.ListCreateAPIView):
 
     @extend_schema(request=SessionBookSerializer, responses={201: SessionBookingSerializer, **REFUSED})
     def post(self, request: Request) -> Response:
-        data = SessionBookSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        actor = signed_in_user(request)
-        session = get_visible_or_404(sessions_bookable(), code=data.validated_data["session"])
-        child = get_visible_or_404(Child.objects.of_guardian(actor), code=data.validated_data["child"])
-        booking = services.session_book(
-            guardian=actor, session=session, child=child, adult_name=data.validated_data["adult_name"]
+        return _book(
+            request,
+            data_class=SessionBookSerializer,
+            key="session",
+            bookables=sessions_bookable(),
+            book=services.session_book,
+            bookings=_session_bookings,
+            answer_class=SessionBookingSerializer,
         )
-        booking = _session_bookings(actor).get(pk=booking.pk)
-        return Response(SessionBookingSerializer(booking).data, status=status.HTTP_201_CREATED)
 
 
 class SessionBookingCancelView(APIView):
@@ -329,11 +392,13 @@ class SessionBookingCancelView(APIView):
 
     @extend_schema(request=None, responses={200: SessionBookingSerializer, **REFUSED})
     def post(self, request: Request, code: str) -> Response:
-        actor = signed_in_user(request)
-        booking = get_visible_or_404(session_bookings_visible_to(actor), code=code)
-        services.session_cancel(guardian=actor, booking=booking)
-        booking = _session_bookings(actor).get(pk=booking.pk)
-        return Response(SessionBookingSerializer(booking).data)
+        return _cancel(
+            request,
+            code,
+            cancel=services.session_cancel,
+            bookings=_session_bookings,
+            answer_class=SessionBookingSerializer,
+        )
 
 
 urlpatterns = [

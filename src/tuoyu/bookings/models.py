@@ -8,6 +8,7 @@ promoted in order when a booked child cancels.
 """
 
 import uuid
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +20,10 @@ from django.utils.translation import gettext_lazy as _
 
 from tuoyu.plausible import Between
 
+if TYPE_CHECKING:
+    from tuoyu.enrolment.models import Child
+    from tuoyu.registry.models import Institution
+
 OLDEST_SESSION_MONTHS = 36
 """Parent-child sessions serve children under 3 (the 0-3 childcare system), like every other service."""
 
@@ -29,20 +34,16 @@ class Period(models.TextChoices):
     AFTERNOON = "afternoon", _("Afternoon")
 
 
-class TemporaryCareSlot(models.Model):
-    """Places for temporary care at an institution on one day or half-day, bookable until the cut-off."""
+class Bookable(models.Model):
+    """What a guardian books: places at an institution on a day, at a price, bookable until the cut-off.
+
+    The fields every kind shares; each kind adds its institution (with its own related name), its
+    capacity and what tells its places apart (a period, or a title and times). Its bookings are
+    ``bookings``.
+    """
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    institution = models.ForeignKey(
-        "registry.Institution",
-        verbose_name=_("institution"),
-        on_delete=models.CASCADE,
-        related_name="temporary_care_slots",
-    )
     date = models.DateField(_("date"))
-    period = models.CharField(_("period"), max_length=10, choices=Period.choices)
-    # No institution has more than a few hundred places (the largest demo one has 150): 500 is a typing error.
-    capacity = models.PositiveSmallIntegerField(_("places"), validators=[Between(1, 500)])
     booking_cutoff = models.DateTimeField(
         _("bookings close at"), help_text=_("Bookings and cancellations close at this time.")
     )
@@ -50,6 +51,73 @@ class TemporaryCareSlot(models.Model):
         _("price (yuan)"), max_digits=8, decimal_places=2, validators=[MinValueValidator(0)]
     )
     published_at = models.DateTimeField(_("published at"), default=timezone.now)
+
+    if TYPE_CHECKING:
+        institution: "Institution"
+        institution_id: int
+        capacity: int
+
+    class Meta:
+        abstract = True
+
+
+class Booking(models.Model):
+    """A child's booking of a :class:`Bookable`, made by a guardian; cancelled, it is kept with its time.
+
+    Each kind adds the foreign key to what is booked (named by ``bookable_field``), the child (with its
+    own related name), its statuses and the time it was booked.
+    """
+
+    bookable_field: ClassVar[str]
+    """The name of the foreign key to the slot or session booked."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("booked by")
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    if TYPE_CHECKING:
+        child: "Child"
+        child_id: int
+        status: str
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def bookable_model(cls) -> type[Bookable]:
+        """The kind of what is booked: :class:`TemporaryCareSlot` or :class:`ParentChildSession`."""
+        return cls._meta.get_field(cls.bookable_field).related_model  # type: ignore[return-value]
+
+    @property
+    def bookable_id(self) -> int:
+        return getattr(self, f"{self.bookable_field}_id")
+
+    @property
+    def bookable(self) -> Bookable:
+        return getattr(self, self.bookable_field)
+
+
+class BookingStatus(models.TextChoices):
+    """The statuses every kind of booking has: a booked place holds one of the bookable's places."""
+
+    BOOKED = "booked", _("Booked")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class TemporaryCareSlot(Bookable):
+    """Places for temporary care at an institution on one day or half-day, bookable until the cut-off."""
+
+    institution = models.ForeignKey(
+        "registry.Institution",
+        verbose_name=_("institution"),
+        on_delete=models.CASCADE,
+        related_name="temporary_care_slots",
+    )
+    period = models.CharField(_("period"), max_length=10, choices=Period.choices)
+    # No institution has more than a few hundred places (the largest demo one has 150): 500 is a typing error.
+    capacity = models.PositiveSmallIntegerField(_("places"), validators=[Between(1, 500)])
 
     class Meta:
         verbose_name = _("temporary-care slot")
@@ -68,15 +136,15 @@ class TemporaryCareSlot(models.Model):
         return f"{self.institution.name} {self.date.isoformat()} {self.get_period_display()}"
 
 
-class TemporaryCareStatus(models.TextChoices):
-    BOOKED = "booked", _("Booked")
-    CANCELLED = "cancelled", _("Cancelled")
+TemporaryCareStatus = BookingStatus
+"""Temporary care has no waitlist: a booking is booked or cancelled."""
 
 
-class TemporaryCareBooking(models.Model):
+class TemporaryCareBooking(Booking):
     """A child's place in a temporary-care slot, booked by a guardian."""
 
-    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    bookable_field = "slot"
+
     slot = models.ForeignKey(
         TemporaryCareSlot, verbose_name=_("slot"), on_delete=models.CASCADE, related_name="bookings"
     )
@@ -87,14 +155,10 @@ class TemporaryCareBooking(models.Model):
         on_delete=models.CASCADE,
         related_name="temporary_care_bookings",
     )
-    booked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("booked by")
-    )
     status = models.CharField(
         _("status"), max_length=10, choices=TemporaryCareStatus.choices, default=TemporaryCareStatus.BOOKED
     )
     booked_at = models.DateTimeField(_("booked at"), default=timezone.now)
-    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("temporary-care booking")
@@ -112,10 +176,9 @@ class TemporaryCareBooking(models.Model):
         return f"{self.child} · {self.slot}"
 
 
-class ParentChildSession(models.Model):
+class ParentChildSession(Bookable):
     """A parent-child early-education session (亲子早教) for children of an age range, with an adult."""
 
-    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     institution = models.ForeignKey(
         "registry.Institution",
         verbose_name=_("institution"),
@@ -123,7 +186,6 @@ class ParentChildSession(models.Model):
         related_name="parent_child_sessions",
     )
     title = models.CharField(_("title"), max_length=100)
-    date = models.DateField(_("date"))
     starts_at = models.TimeField(_("starts at"))
     ends_at = models.TimeField(_("ends at"))
     min_age_months = models.PositiveSmallIntegerField(_("from age (months)"))
@@ -131,13 +193,6 @@ class ParentChildSession(models.Model):
         _("under age (months)"), validators=[MaxValueValidator(OLDEST_SESSION_MONTHS)]
     )
     capacity = models.PositiveSmallIntegerField(_("children"), validators=[Between(1, 500)])
-    price_yuan = models.DecimalField(
-        _("price (yuan)"), max_digits=8, decimal_places=2, validators=[MinValueValidator(0)]
-    )
-    booking_cutoff = models.DateTimeField(
-        _("bookings close at"), help_text=_("Bookings and cancellations close at this time.")
-    )
-    published_at = models.DateTimeField(_("published at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("parent-child session")
@@ -184,10 +239,11 @@ class SessionBookingStatus(models.TextChoices):
 ACTIVE_SESSION_BOOKING_STATUSES = (SessionBookingStatus.BOOKED, SessionBookingStatus.WAITLISTED)
 
 
-class SessionBooking(models.Model):
+class SessionBooking(Booking):
     """A child's booking for a parent-child session (or a waitlist place), with the accompanying adult."""
 
-    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    bookable_field = "session"
+
     session = models.ForeignKey(
         ParentChildSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="bookings"
     )
@@ -198,14 +254,10 @@ class SessionBooking(models.Model):
         related_name="session_bookings",
     )
     adult_name = models.CharField(_("accompanying adult"), max_length=50)
-    booked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("booked by")
-    )
     status = models.CharField(
         _("status"), max_length=10, choices=SessionBookingStatus.choices, default=SessionBookingStatus.BOOKED
     )
     created_at = models.DateTimeField(_("booked at"), default=timezone.now)  # also the waitlist order
-    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("parent-child session booking")

@@ -1,26 +1,45 @@
 """Reads of bookings: what is open to book (public), places left, the waitlist, and who sees which booking.
 
-Places left of a slot = capacity − booked bookings; of a session = capacity − booked bookings (waitlisted
-ones hold no place). Both are counted by subqueries so that a list of slots is one query.
+Places left of a slot or a session = capacity − booked bookings (waitlisted ones hold no place). They are
+counted by subqueries so that a list of slots is one query. Both kinds are read by the same functions
+(``with_counts``, ``with_booked_list``...); the public names per kind say what each list is.
 """
 
 import datetime
+from typing import Any, TypeVar, cast
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from tuoyu.accounts.access import Perm
 from tuoyu.bookings.models import (
+    Bookable,
+    Booking,
+    BookingStatus,
     ParentChildSession,
     SessionBooking,
     SessionBookingStatus,
     TemporaryCareBooking,
     TemporaryCareSlot,
-    TemporaryCareStatus,
 )
 from tuoyu.enrolment.models import Child
 from tuoyu.registry.selectors import institutions_public, institutions_visible_to
+
+BookableT = TypeVar("BookableT", bound=Bookable)
+BookingT = TypeVar("BookingT", bound=Booking)
 
 
 def _count(queryset: QuerySet, group: str) -> Coalesce:
@@ -28,94 +47,117 @@ def _count(queryset: QuerySet, group: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+def _bookings_of(model: type[Bookable]) -> tuple[Any, str]:
+    """The booking model of a kind of bookable, and the name of its foreign key to the bookable (typed
+    ``Any``: the type checker cannot follow a query over the fields the two kinds share)."""
+    relation: Any = cast(Any, model)._meta.get_field("bookings")
+    return relation.related_model, relation.field.name
+
+
+# Both kinds -----------------------------------------------------------------------------------------------
+
+
+def with_counts(bookables: QuerySet[BookableT]) -> QuerySet[BookableT]:
+    """Annotate ``booked``, ``waitlisted`` (always 0 for slots: temporary care has no waitlist) and
+    ``remaining`` (never below 0) on each slot or session."""
+    booking_model, key = _bookings_of(bookables.model)
+    bookings = booking_model._default_manager.filter(**{key: OuterRef("pk")})
+    counted = bookables.annotate(
+        booked=_count(bookings.filter(status=BookingStatus.BOOKED), key),
+        waitlisted=_count(bookings.filter(status=SessionBookingStatus.WAITLISTED), key),
+    ).annotate(remaining=Greatest(F("capacity") - F("booked"), Value(0)))
+    return cast(QuerySet[BookableT], counted)
+
+
+def bookable_with_counts(bookable: BookableT) -> BookableT:
+    """One slot or session read again with its institution and its counts (after publishing it)."""
+    model = type(bookable)
+    return with_counts(model._default_manager.filter(pk=bookable.pk).select_related("institution")).get()
+
+
+def _bookable(model: type[BookableT]) -> QuerySet[BookableT]:
+    return model._default_manager.filter(institution__in=institutions_public())
+
+
+def _upcoming_public(model: type[BookableT], today: datetime.date | None) -> QuerySet[BookableT]:
+    today = today or timezone.localdate()
+    return with_counts(_bookable(model).filter(date__gte=today).select_related("institution"))
+
+
+def _visible_to(model: type[BookableT], actor: object, perm: Perm) -> QuerySet[BookableT]:
+    return with_counts(
+        model._default_manager.filter(institution__in=institutions_visible_to(actor, perm))
+    ).select_related("institution")
+
+
+def _bookings_visible_to(model: type[BookingT], actor: object) -> QuerySet[BookingT]:
+    """A guardian's own children's bookings, plus those at institutions whose children the actor sees."""
+    key = model.bookable_field
+    institutions = institutions_visible_to(actor, Perm.VIEW_CHILDREN)
+    condition = Q(child__in=Child.objects.of_guardian(actor)) | Q(**{f"{key}__institution__in": institutions})
+    manager: Any = model._default_manager
+    return manager.filter(condition).select_related(f"{key}__institution", "child")
+
+
+def with_booked_list(bookables: QuerySet[BookableT]) -> QuerySet[BookableT]:
+    """Prefetch ``booked_list`` on each slot or session: its booked bookings with their children, in the
+    order they were booked (the bookings' own ordering: bookable, booking time, number)."""
+    booking_model, _key = _bookings_of(bookables.model)
+    booked = booking_model._default_manager.filter(status=BookingStatus.BOOKED).select_related("child")
+    return bookables.prefetch_related(Prefetch("bookings", queryset=booked, to_attr="booked_list"))
+
+
 # Temporary care ----------------------------------------------------------------------------------------
-
-
-def slots_with_counts(slots: QuerySet[TemporaryCareSlot]) -> QuerySet[TemporaryCareSlot]:
-    """Annotate ``booked`` and ``remaining`` (never below 0) on each slot."""
-    booked = TemporaryCareBooking.objects.filter(slot=OuterRef("pk"), status=TemporaryCareStatus.BOOKED)
-    return slots.annotate(booked=_count(booked, "slot")).annotate(
-        remaining=Greatest(F("capacity") - F("booked"), Value(0))
-    )
 
 
 def slots_bookable() -> QuerySet[TemporaryCareSlot]:
     """Slots of institutions in the public directory, past or upcoming: what a guardian may ask to book."""
-    return TemporaryCareSlot.objects.filter(institution__in=institutions_public())
+    return _bookable(TemporaryCareSlot)
 
 
 def slots_public(*, today: datetime.date | None = None) -> QuerySet[TemporaryCareSlot]:
     """Upcoming slots of institutions in the public directory, with their counts."""
-    today = today or timezone.localdate()
-    return slots_with_counts(slots_bookable().filter(date__gte=today).select_related("institution")).order_by(
-        "date", "institution__name", "period", "pk"
-    )
+    return _upcoming_public(TemporaryCareSlot, today).order_by("date", "institution__name", "period", "pk")
 
 
 def slots_visible_to(actor: object, perm: Perm = Perm.VIEW_CHILDREN) -> QuerySet[TemporaryCareSlot]:
     """Slots of the institutions where the actor holds ``perm`` (their staff), with their counts."""
-    return slots_with_counts(
-        TemporaryCareSlot.objects.filter(institution__in=institutions_visible_to(actor, perm))
-    ).select_related("institution")
+    return _visible_to(TemporaryCareSlot, actor, perm)
 
 
 def temporary_care_bookings_visible_to(actor: object) -> QuerySet[TemporaryCareBooking]:
     """A guardian's own children's bookings, plus those at institutions whose children the actor sees."""
-    institutions = institutions_visible_to(actor, Perm.VIEW_CHILDREN)
-    condition = Q(child__in=Child.objects.of_guardian(actor)) | Q(slot__institution__in=institutions)
-    return TemporaryCareBooking.objects.filter(condition).select_related("slot__institution", "child")
-
-
-def booked_children_of_slot(slot: TemporaryCareSlot) -> QuerySet[TemporaryCareBooking]:
-    return (
-        slot.bookings.filter(status=TemporaryCareStatus.BOOKED)
-        .select_related("child")
-        .order_by("booked_at", "pk")
-    )
+    return _bookings_visible_to(TemporaryCareBooking, actor)
 
 
 # Parent-child sessions ---------------------------------------------------------------------------------
 
 
-def sessions_with_counts(sessions: QuerySet[ParentChildSession]) -> QuerySet[ParentChildSession]:
-    """Annotate ``booked``, ``waitlisted`` and ``remaining`` (never below 0) on each session."""
-    bookings = SessionBooking.objects.filter(session=OuterRef("pk"))
-    return sessions.annotate(
-        booked=_count(bookings.filter(status=SessionBookingStatus.BOOKED), "session"),
-        waitlisted=_count(bookings.filter(status=SessionBookingStatus.WAITLISTED), "session"),
-    ).annotate(remaining=Greatest(F("capacity") - F("booked"), Value(0)))
-
-
 def sessions_bookable() -> QuerySet[ParentChildSession]:
-    return ParentChildSession.objects.filter(institution__in=institutions_public())
+    return _bookable(ParentChildSession)
 
 
 def sessions_public(*, today: datetime.date | None = None) -> QuerySet[ParentChildSession]:
     """Upcoming sessions of institutions in the public directory, with their counts."""
-    today = today or timezone.localdate()
-    return sessions_with_counts(
-        sessions_bookable().filter(date__gte=today).select_related("institution")
-    ).order_by("date", "starts_at", "institution__name", "pk")
+    return _upcoming_public(ParentChildSession, today).order_by(
+        "date", "starts_at", "institution__name", "pk"
+    )
 
 
 def sessions_visible_to(actor: object, perm: Perm = Perm.VIEW_CHILDREN) -> QuerySet[ParentChildSession]:
-    return sessions_with_counts(
-        ParentChildSession.objects.filter(institution__in=institutions_visible_to(actor, perm))
-    ).select_related("institution")
+    return _visible_to(ParentChildSession, actor, perm)
 
 
 def session_bookings_visible_to(actor: object) -> QuerySet[SessionBooking]:
     """A guardian's own children's bookings, plus those at institutions whose children the actor sees."""
-    institutions = institutions_visible_to(actor, Perm.VIEW_CHILDREN)
-    condition = Q(child__in=Child.objects.of_guardian(actor)) | Q(session__institution__in=institutions)
-    return SessionBooking.objects.filter(condition).select_related("session__institution", "child")
+    return _bookings_visible_to(SessionBooking, actor)
 
 
-def session_booked(session: ParentChildSession) -> QuerySet[SessionBooking]:
-    return (
-        session.bookings.filter(status=SessionBookingStatus.BOOKED)
-        .select_related("child")
-        .order_by("created_at", "pk")
+def with_waitlist(sessions: QuerySet[ParentChildSession]) -> QuerySet[ParentChildSession]:
+    """Prefetch ``waitlist`` on each session: its waitlisted bookings with their children, in order."""
+    waiting = SessionBooking.objects.filter(status=SessionBookingStatus.WAITLISTED).select_related("child")
+    return sessions.prefetch_related(
+        Prefetch("bookings", queryset=waiting.order_by("created_at", "pk"), to_attr="waitlist")
     )
 
 

@@ -1,9 +1,11 @@
 """The booking rules: publishing temporary-care slots and parent-child sessions, booking and cancelling.
 
 Every rule lives here, not in views or forms. Refusals raise :class:`Refusal` inside the transaction, so
-a refused action writes nothing. Places are never oversold: every writer of a slot's (or a session's)
-bookings first locks the slot (session) row with ``select_for_update()`` and counts inside the same
-transaction; on SQLite the IMMEDIATE transaction mode serialises writers the same way.
+a refused action writes nothing. Places are never oversold: both kinds of booking take one path
+(``_book``, and ``_cancel`` to give a place up), which first locks the slot's (or the session's) row with
+``select_for_update()`` and counts inside the same transaction; on SQLite the IMMEDIATE transaction mode
+serialises writers the same way. What differs by kind is passed to that path: who is eligible, and what
+a full slot or session does (a slot refuses, a session puts the child on its waitlist).
 
 Bookings and cancellations close at the cut-off (by default 18:00 local time on the day before). A full
 session is not a refusal: the child goes on the waitlist, and the earliest waitlisted child takes the
@@ -14,8 +16,10 @@ import datetime
 from collections.abc import Callable
 from decimal import Decimal
 from functools import partial
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -24,14 +28,15 @@ from django.utils.translation import gettext_lazy as _
 from tuoyu.accounts.access import Perm, actor_may
 from tuoyu.accounts.models import User
 from tuoyu.bookings.models import (
-    ACTIVE_SESSION_BOOKING_STATUSES,
     OLDEST_SESSION_MONTHS,
+    Bookable,
+    Booking,
+    BookingStatus,
     ParentChildSession,
     SessionBooking,
     SessionBookingStatus,
     TemporaryCareBooking,
     TemporaryCareSlot,
-    TemporaryCareStatus,
 )
 from tuoyu.bookings.selectors import waitlist_of, waitlist_position
 from tuoyu.enrolment.eligibility import OLDEST_MONTHS, YOUNGEST_MONTHS
@@ -43,6 +48,13 @@ from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import Institution, ServiceOffering, ServiceType
 from tuoyu.registry.selectors import institutions_public
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+ModelT = TypeVar("ModelT", bound=Model)
+BookableT = TypeVar("BookableT", bound=Bookable)
+BookingT = TypeVar("BookingT", bound=Booking)
 
 DEFAULT_CUTOFF_TIME = datetime.time(18, 0)
 """Bookings close at 18:00 local time on the day before, unless the institution sets another time."""
@@ -144,13 +156,118 @@ def _notify_guardians(
     )
 
 
+# The one booking path ------------------------------------------------------------------------------------
+
+
+def _locked(model: type[ModelT], pk: int) -> ModelT:
+    """The row, locked until the transaction ends (``select_for_update``)."""
+    return model._default_manager.select_for_update().get(pk=pk)
+
+
+def _book(
+    model: type[BookingT],
+    bookable: BookableT,
+    *,
+    child: Child,
+    actor: User,
+    now: datetime.datetime,
+    require_eligible: Callable[[BookableT, Child], None],
+    already: "StrPromise",
+    when_full: Callable[[BookableT], str],
+    fields: dict[str, object],
+) -> BookingT:
+    """Book ``bookable`` for the actor's child: the one locked path of every kind of booking.
+
+    The bookable's row is locked before its bookings are counted, so bookings of its last place are
+    taken one after the other. The checks run in this order: the child's guardian, the institution open,
+    the cut-off, the child's eligibility (``require_eligible``, by kind), one active booking per child
+    (``already``, a message with ``%(child)s``), the places. When none is left, ``when_full`` refuses or
+    gives the status the booking takes instead (a waitlist). ``fields`` are the kind's own fields. It
+    runs in the caller's transaction, which holds the lock until it ends.
+    """
+    child = child_lock(child)
+    require_guardian(actor, child)
+    bookable = _locked(type(bookable), bookable.pk)
+    _require_open_institution(bookable.institution_id)
+    _require_before_cutoff(bookable.booking_cutoff, now)
+    require_eligible(bookable, child)
+    duplicate = Refusal(already % {"child": child.name}, "already_booked", conflict=True)
+    active = model._default_manager.filter(**{model.bookable_field: bookable}).exclude(
+        status=BookingStatus.CANCELLED
+    )
+    if active.filter(child=child).exists():
+        raise duplicate
+    booked = active.filter(status=BookingStatus.BOOKED).count()
+    status = BookingStatus.BOOKED if booked < bookable.capacity else when_full(bookable)
+    booking = model(child=child, booked_by=actor, status=status, **{model.bookable_field: bookable}, **fields)
+    _insert(booking, taken=duplicate)
+    return booking
+
+
+def _insert(instance: Model, *, taken: Refusal) -> None:
+    """Validate and insert ``instance``; when a concurrent writer took its unique place first, refuse."""
+    instance.full_clean()
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        raise taken from None
+
+
+def _cancel(booking: BookingT, *, actor: User, now: datetime.datetime) -> tuple[BookingT, bool]:
+    """Cancel ``booking``, locked after its bookable's row (in the caller's transaction): the booking
+    cancelled, and whether it held a place, now free. The cancelled booking's ``bookable`` is the locked row.
+
+    A booked place may be given up only before the cut-off; any other active booking (a waitlist place)
+    frees no place and may be cancelled at any time.
+    """
+    model = type(booking)
+    loaded = model._default_manager.select_related("child").get(pk=booking.pk)
+    require_guardian(actor, loaded.child)
+    bookable = _locked(model.bookable_model(), loaded.bookable_id)
+    booking = _locked(model, booking.pk)
+    setattr(booking, model.bookable_field, bookable)
+    if booking.status == BookingStatus.CANCELLED:
+        raise Refusal(_("This booking is already cancelled."), "booking_not_active", conflict=True)
+    held_place = booking.status == BookingStatus.BOOKED
+    if held_place:
+        _require_cancellable(bookable.booking_cutoff, now)
+    booking.status = BookingStatus.CANCELLED
+    booking.cancelled_at = now
+    booking.save(update_fields=["status", "cancelled_at"])
+    return booking, held_place
+
+
+def _require_publishable(
+    *, actor: User, institution: Institution, service_type: str, date: datetime.date, now: datetime.datetime
+) -> ServiceOffering:
+    """The checks every publication starts with; the offering of the fee catalogue gives the price."""
+    _require_manager(actor, institution)
+    offering = _offering(institution, service_type)
+    _require_future_day(date, now)
+    return offering
+
+
+def _cutoff(
+    booking_cutoff: datetime.datetime | None,
+    day: datetime.date,
+    *,
+    latest: datetime.datetime,
+    now: datetime.datetime,
+) -> datetime.datetime:
+    """The cut-off chosen (or the default one), once it is checked."""
+    cutoff = booking_cutoff or default_booking_cutoff(day)
+    _require_cutoff(cutoff, latest=latest, now=now)
+    return cutoff
+
+
 # Temporary care ------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def slot_publish(
     *,
-    director: User,
+    actor: User,
     institution: Institution,
     date: datetime.date,
     period: str,
@@ -160,11 +277,11 @@ def slot_publish(
 ) -> TemporaryCareSlot:
     """Publish temporary-care places at the price of the institution's fee catalogue."""
     now = now or timezone.now()
-    _require_manager(director, institution)
-    offering = _offering(institution, ServiceType.TEMPORARY)
-    _require_future_day(date, now)
-    cutoff = booking_cutoff or default_booking_cutoff(date)
-    _require_cutoff(cutoff, latest=_local(date + datetime.timedelta(days=1), datetime.time(0, 0)), now=now)
+    offering = _require_publishable(
+        actor=actor, institution=institution, service_type=ServiceType.TEMPORARY, date=date, now=now
+    )
+    end_of_day = _local(date + datetime.timedelta(days=1), datetime.time(0, 0))
+    cutoff = _cutoff(booking_cutoff, date, latest=end_of_day, now=now)
     exists = Refusal(
         _("%(institution)s already has a slot on %(day)s for this period.")
         % {"institution": institution.name, "day": date.isoformat()},
@@ -182,26 +299,11 @@ def slot_publish(
         price_yuan=offering.price_yuan,
         published_at=now,
     )
-    slot.full_clean()
-    try:
-        with transaction.atomic():
-            slot.save()
-    except IntegrityError:
-        raise exists from None
+    _insert(slot, taken=exists)
     return slot
 
 
-@transaction.atomic
-def slot_book(
-    *, guardian: User, slot: TemporaryCareSlot, child: Child, now: datetime.datetime | None = None
-) -> TemporaryCareBooking:
-    """Book a place in a slot for the guardian's child; the slot row is locked while places are counted."""
-    now = now or timezone.now()
-    child = child_lock(child)
-    require_guardian(guardian, child)
-    slot = TemporaryCareSlot.objects.select_for_update().get(pk=slot.pk)
-    _require_open_institution(slot.institution_id)
-    _require_before_cutoff(slot.booking_cutoff, now)
+def _require_temporary_care_age(slot: TemporaryCareSlot, child: Child) -> None:
     months = completed_months(child.birth_date, slot.date)
     if not YOUNGEST_MONTHS <= months < OLDEST_MONTHS:
         raise Refusal(
@@ -212,27 +314,34 @@ def slot_book(
             % {"child": child.name, "months": months, "day": slot.date.isoformat()},
             "age_not_served",
         )
-    already = Refusal(
-        _("%(child)s is already booked for this slot.") % {"child": child.name},
-        "already_booked",
+
+
+def _refuse_full_slot(slot: TemporaryCareSlot) -> str:
+    raise Refusal(
+        _("This slot is full: all %(capacity)d places are taken.") % {"capacity": slot.capacity},
+        "slot_full",
         conflict=True,
     )
-    booked = slot.bookings.filter(status=TemporaryCareStatus.BOOKED)
-    if booked.filter(child=child).exists():
-        raise already
-    if booked.count() >= slot.capacity:
-        raise Refusal(
-            _("This slot is full: all %(capacity)d places are taken.") % {"capacity": slot.capacity},
-            "slot_full",
-            conflict=True,
-        )
-    booking = TemporaryCareBooking(slot=slot, child=child, booked_by=guardian, booked_at=now)
-    booking.full_clean()
-    try:
-        with transaction.atomic():
-            booking.save()
-    except IntegrityError:
-        raise already from None
+
+
+@transaction.atomic
+def slot_book(
+    *, actor: User, slot: TemporaryCareSlot, child: Child, now: datetime.datetime | None = None
+) -> TemporaryCareBooking:
+    """Book a place in a slot for the actor's child (the actor is its guardian); a full slot refuses."""
+    now = now or timezone.now()
+    booking = _book(
+        TemporaryCareBooking,
+        slot,
+        child=child,
+        actor=actor,
+        now=now,
+        require_eligible=_require_temporary_care_age,
+        already=_("%(child)s is already booked for this slot."),
+        when_full=_refuse_full_slot,
+        fields={"booked_at": now},
+    )
+    slot, child = booking.slot, booking.child
     institution = slot.institution
     _notify_guardians(
         child,
@@ -255,21 +364,11 @@ def slot_book(
 
 @transaction.atomic
 def slot_cancel(
-    *, guardian: User, booking: TemporaryCareBooking, now: datetime.datetime | None = None
+    *, actor: User, booking: TemporaryCareBooking, now: datetime.datetime | None = None
 ) -> TemporaryCareBooking:
-    """Cancel a booking before the slot's cut-off: the place is free again."""
-    now = now or timezone.now()
-    booking = TemporaryCareBooking.objects.select_related("child").get(pk=booking.pk)
-    require_guardian(guardian, booking.child)
-    slot = TemporaryCareSlot.objects.select_for_update().get(pk=booking.slot_id)
-    booking = TemporaryCareBooking.objects.select_for_update().get(pk=booking.pk)
-    if booking.status != TemporaryCareStatus.BOOKED:
-        raise Refusal(_("This booking is already cancelled."), "booking_not_active", conflict=True)
-    _require_cancellable(slot.booking_cutoff, now)
-    booking.status = TemporaryCareStatus.CANCELLED
-    booking.cancelled_at = now
-    booking.save(update_fields=["status", "cancelled_at"])
-    return booking
+    """Cancel a booking before the slot's cut-off (the actor is the child's guardian): the place is free."""
+    cancelled, _held_place = _cancel(booking, actor=actor, now=now or timezone.now())
+    return cancelled
 
 
 # Parent-child sessions ---------------------------------------------------------------------------------
@@ -278,7 +377,7 @@ def slot_cancel(
 @transaction.atomic
 def session_publish(
     *,
-    director: User,
+    actor: User,
     institution: Institution,
     title: str,
     date: datetime.date,
@@ -293,9 +392,9 @@ def session_publish(
 ) -> ParentChildSession:
     """Publish a parent-child session; its price is the fee catalogue's unless one is given."""
     now = now or timezone.now()
-    _require_manager(director, institution)
-    offering = _offering(institution, ServiceType.PARENT_CHILD)
-    _require_future_day(date, now)
+    offering = _require_publishable(
+        actor=actor, institution=institution, service_type=ServiceType.PARENT_CHILD, date=date, now=now
+    )
     if ends_at <= starts_at:
         raise Refusal(_("The session must end after it starts."), "ends_before_start")
     if not 0 <= min_age_months < max_age_months <= OLDEST_SESSION_MONTHS:
@@ -304,8 +403,7 @@ def session_publish(
             % {"oldest": OLDEST_SESSION_MONTHS},
             "age_range_invalid",
         )
-    cutoff = booking_cutoff or default_booking_cutoff(date)
-    _require_cutoff(cutoff, latest=_local(date, starts_at), now=now)
+    cutoff = _cutoff(booking_cutoff, date, latest=_local(date, starts_at), now=now)
     session = ParentChildSession(
         institution=institution,
         title=title,
@@ -324,22 +422,7 @@ def session_publish(
     return session
 
 
-@transaction.atomic
-def session_book(
-    *,
-    guardian: User,
-    session: ParentChildSession,
-    child: Child,
-    adult_name: str,
-    now: datetime.datetime | None = None,
-) -> SessionBooking:
-    """Book a session for the guardian's child, or put the child on its waitlist when it is full."""
-    now = now or timezone.now()
-    child = child_lock(child)
-    require_guardian(guardian, child)
-    session = ParentChildSession.objects.select_for_update().get(pk=session.pk)
-    _require_open_institution(session.institution_id)
-    _require_before_cutoff(session.booking_cutoff, now)
+def _require_session_fits(session: ParentChildSession, child: Child, *, adult_name: str) -> None:
     months = completed_months(child.birth_date, session.date)
     if not session.min_age_months <= months < session.max_age_months:
         raise Refusal(
@@ -356,34 +439,41 @@ def session_book(
             },
             "age_outside_session",
         )
-    adult_name = adult_name.strip()
     if not adult_name:
         raise Refusal(_("Give the name of the adult who comes with the child."), "adult_name_required")
-    already = Refusal(
-        _("%(child)s is already booked for this session.") % {"child": child.name},
-        "already_booked",
-        conflict=True,
-    )
-    if session.bookings.filter(child=child, status__in=ACTIVE_SESSION_BOOKING_STATUSES).exists():
-        raise already
-    booked = session.bookings.filter(status=SessionBookingStatus.BOOKED).count()
-    status = SessionBookingStatus.BOOKED if booked < session.capacity else SessionBookingStatus.WAITLISTED
-    booking = SessionBooking(
-        session=session,
+
+
+def _waitlist_when_full(session: ParentChildSession) -> str:
+    return SessionBookingStatus.WAITLISTED
+
+
+@transaction.atomic
+def session_book(
+    *,
+    actor: User,
+    session: ParentChildSession,
+    child: Child,
+    adult_name: str,
+    now: datetime.datetime | None = None,
+) -> SessionBooking:
+    """Book a session for the actor's child (the actor is its guardian), or put the child on its waitlist
+    when it is full."""
+    now = now or timezone.now()
+    adult_name = adult_name.strip()
+    booking = _book(
+        SessionBooking,
+        session,
         child=child,
-        adult_name=adult_name,
-        booked_by=guardian,
-        status=status,
-        created_at=now,
+        actor=actor,
+        now=now,
+        require_eligible=partial(_require_session_fits, adult_name=adult_name),
+        already=_("%(child)s is already booked for this session."),
+        when_full=_waitlist_when_full,
+        fields={"adult_name": adult_name, "created_at": now},
     )
-    booking.full_clean()
-    try:
-        with transaction.atomic():
-            booking.save()
-    except IntegrityError:
-        raise already from None
+    session, child = booking.session, booking.child
     institution = session.institution
-    if status == SessionBookingStatus.BOOKED:
+    if booking.status == SessionBookingStatus.BOOKED:
         _notify_guardians(
             child,
             kind=NotificationKind.BOOKING_CONFIRMED,
@@ -423,29 +513,18 @@ def _session_when(session: ParentChildSession) -> str:
 
 @transaction.atomic
 def session_cancel(
-    *, guardian: User, booking: SessionBooking, now: datetime.datetime | None = None
+    *, actor: User, booking: SessionBooking, now: datetime.datetime | None = None
 ) -> SessionBooking:
-    """Cancel a booking or leave the waitlist; a freed place goes to the earliest waitlisted child.
+    """Cancel a booking or leave the waitlist (the actor is the child's guardian); a freed place goes to the
+    earliest waitlisted child.
 
     A booked place may be given up only before the cut-off (as for temporary care); leaving the
     waitlist is possible at any time, since it frees no place.
     """
-    now = now or timezone.now()
-    booking = SessionBooking.objects.select_related("child").get(pk=booking.pk)
-    require_guardian(guardian, booking.child)
-    session = ParentChildSession.objects.select_for_update().get(pk=booking.session_id)
-    booking = SessionBooking.objects.select_for_update().get(pk=booking.pk)
-    if booking.status == SessionBookingStatus.CANCELLED:
-        raise Refusal(_("This booking is already cancelled."), "booking_not_active", conflict=True)
-    was_booked = booking.status == SessionBookingStatus.BOOKED
-    if was_booked:
-        _require_cancellable(session.booking_cutoff, now)
-    booking.status = SessionBookingStatus.CANCELLED
-    booking.cancelled_at = now
-    booking.save(update_fields=["status", "cancelled_at"])
-    if was_booked:
-        _promote_waitlist(session)
-    return booking
+    cancelled, freed = _cancel(booking, actor=actor, now=now or timezone.now())
+    if freed:
+        _promote_waitlist(cancelled.session)
+    return cancelled
 
 
 def _promote_waitlist(session: ParentChildSession) -> None:

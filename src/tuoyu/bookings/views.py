@@ -1,10 +1,11 @@
-from typing import Any
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +18,7 @@ from tuoyu.bookings.filters import BookableFilter
 from tuoyu.bookings.forms import BookForm, SessionBookForm, SessionPublishForm, SlotPublishForm
 from tuoyu.bookings.models import (
     ACTIVE_SESSION_BOOKING_STATUSES,
+    Booking,
     SessionBooking,
     SessionBookingStatus,
     TemporaryCareBooking,
@@ -32,11 +34,15 @@ from tuoyu.bookings.selectors import (
     slots_visible_to,
     temporary_care_bookings_visible_to,
     waitlist_position,
+    with_booked_list,
+    with_waitlist,
     with_waitlist_position,
 )
 from tuoyu.enrolment.models import Child
 from tuoyu.refusals import Refusal
 from tuoyu.registry.selectors import institutions_visible_to
+
+BookingT = TypeVar("BookingT", bound=Booking)
 
 
 def _children(request: AuthenticatedRequest) -> list[Child]:
@@ -97,126 +103,138 @@ def _choices(children: list[Child]) -> list[tuple[str, str]]:
     return [(str(child.code), child.name) for child in children]
 
 
+def _book(
+    request: AuthenticatedRequest,
+    *,
+    form_class: type[BookForm],
+    book: Callable[..., BookingT],
+    booked: Callable[[BookingT], str],
+) -> HttpResponse:
+    """Book (``book``, a service with its slot or session) for one of the guardian's children; the message
+    ``booked`` says what was booked."""
+    form = form_class(request.POST, child_choices=_choices(_children(request)))
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("bookings:index")
+    fields = dict(form.cleaned_data)
+    child = get_visible_or_404(Child.objects.of_guardian(request.user), code=fields.pop("child"))
+    try:
+        booking = book(actor=request.user, child=child, **fields)
+    except ValidationError as error:
+        _show_errors(request, error)
+    else:
+        messages.success(request, booked(booking))
+    return redirect("bookings:index")
+
+
+def _cancel(
+    request: AuthenticatedRequest,
+    booking: BookingT,
+    *,
+    cancel: Callable[..., BookingT],
+    cancelled: str,
+    context: dict[str, object],
+) -> HttpResponse:
+    """A confirmation page (GET), then the cancellation (POST) and the message ``cancelled``."""
+    if request.method == "POST":
+        try:
+            cancel(actor=request.user, booking=booking)
+        except ValidationError as error:
+            _show_errors(request, error)
+        else:
+            messages.success(request, cancelled)
+        return redirect("bookings:index")
+    return render(request, "bookings/cancel.html", {"booking": booking, **context})
+
+
 @login_required
 @require_POST
 def slot_book(request: AuthenticatedRequest, code: str) -> HttpResponse:
     slot = get_visible_or_404(slots_bookable().select_related("institution"), code=code)
-    children = _children(request)
-    form = BookForm(request.POST, child_choices=_choices(children))
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("bookings:index")
-    child = get_visible_or_404(Child.objects.of_guardian(request.user), code=form.cleaned_data["child"])
-    try:
-        services.slot_book(guardian=request.user, slot=slot, child=child)
-    except ValidationError as error:
-        _show_errors(request, error)
-    else:
-        messages.success(
-            request,
-            _("%(child)s is booked for temporary care at %(institution)s on %(day)s (%(period)s).")
-            % {
-                "child": child.name,
-                "institution": slot.institution.name,
-                "day": slot.date.isoformat(),
-                "period": slot.get_period_display(),
-            },
-        )
-    return redirect("bookings:index")
+    return _book(
+        request, form_class=BookForm, book=partial(services.slot_book, slot=slot), booked=_slot_booked
+    )
+
+
+def _slot_booked(booking: TemporaryCareBooking) -> str:
+    slot = booking.slot
+    return _("%(child)s is booked for temporary care at %(institution)s on %(day)s (%(period)s).") % {
+        "child": booking.child.name,
+        "institution": slot.institution.name,
+        "day": slot.date.isoformat(),
+        "period": slot.get_period_display(),
+    }
 
 
 @login_required
 @require_POST
 def session_book(request: AuthenticatedRequest, code: str) -> HttpResponse:
     session = get_visible_or_404(sessions_bookable().select_related("institution"), code=code)
-    children = _children(request)
-    form = SessionBookForm(request.POST, child_choices=_choices(children))
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("bookings:index")
-    child = get_visible_or_404(Child.objects.of_guardian(request.user), code=form.cleaned_data["child"])
-    try:
-        booking = services.session_book(
-            guardian=request.user, session=session, child=child, adult_name=form.cleaned_data["adult_name"]
-        )
-    except ValidationError as error:
-        _show_errors(request, error)
-        return redirect("bookings:index")
+    return _book(
+        request,
+        form_class=SessionBookForm,
+        book=partial(services.session_book, session=session),
+        booked=_session_booked,
+    )
+
+
+def _session_booked(booking: SessionBooking) -> str:
+    session, child = booking.session, booking.child
     if booking.status == SessionBookingStatus.WAITLISTED:
-        messages.success(
-            request,
-            _(
-                "“%(session)s” is full: %(child)s is number %(position)d on the waitlist. We will tell you "
-                "if a place becomes free."
-            )
-            % {"session": session.title, "child": child.name, "position": waitlist_position(booking) or 0},
-        )
-    else:
-        messages.success(
-            request,
-            _("%(child)s is booked for “%(session)s” on %(day)s.")
-            % {"child": child.name, "session": session.title, "day": session.date.isoformat()},
-        )
-    return redirect("bookings:index")
+        return _(
+            "“%(session)s” is full: %(child)s is number %(position)d on the waitlist. We will tell you "
+            "if a place becomes free."
+        ) % {"session": session.title, "child": child.name, "position": waitlist_position(booking) or 0}
+    return _("%(child)s is booked for “%(session)s” on %(day)s.") % {
+        "child": child.name,
+        "session": session.title,
+        "day": session.date.isoformat(),
+    }
 
 
 @login_required
 def slot_cancel(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """A confirmation page (GET), then the cancellation (POST)."""
-    booking: TemporaryCareBooking = get_visible_or_404(
-        temporary_care_bookings_visible_to(request.user), code=code
+    booking = get_visible_or_404(temporary_care_bookings_visible_to(request.user), code=code)
+    slot = booking.slot
+    return _cancel(
+        request,
+        booking,
+        cancel=services.slot_cancel,
+        cancelled=_("The booking of %(child)s on %(day)s is cancelled.")
+        % {"child": booking.child.name, "day": slot.date.isoformat()},
+        context={
+            "kind": _("Temporary care"),
+            "place": slot.institution.name,
+            "when": f"{slot.date.isoformat()} {slot.get_period_display()}",
+            "active": booking.status == TemporaryCareStatus.BOOKED,
+            "closed": timezone.now() >= slot.booking_cutoff,
+        },
     )
-    if request.method == "POST":
-        try:
-            services.slot_cancel(guardian=request.user, booking=booking)
-        except ValidationError as error:
-            _show_errors(request, error)
-        else:
-            messages.success(
-                request,
-                _("The booking of %(child)s on %(day)s is cancelled.")
-                % {"child": booking.child.name, "day": booking.slot.date.isoformat()},
-            )
-        return redirect("bookings:index")
-    context = {
-        "booking": booking,
-        "kind": _("Temporary care"),
-        "place": booking.slot.institution.name,
-        "when": f"{booking.slot.date.isoformat()} {booking.slot.get_period_display()}",
-        "active": booking.status == TemporaryCareStatus.BOOKED,
-        "closed": timezone.now() >= booking.slot.booking_cutoff,
-    }
-    return render(request, "bookings/cancel.html", context)
 
 
 @login_required
 def session_cancel(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    """A confirmation page (GET), then the cancellation (POST)."""
-    booking: SessionBooking = get_visible_or_404(session_bookings_visible_to(request.user), code=code)
-    if request.method == "POST":
-        try:
-            services.session_cancel(guardian=request.user, booking=booking)
-        except ValidationError as error:
-            _show_errors(request, error)
-        else:
-            messages.success(
-                request,
-                _("The booking of %(child)s for “%(session)s” is cancelled.")
-                % {"child": booking.child.name, "session": booking.session.title},
-            )
-        return redirect("bookings:index")
+    """A confirmation page (GET), then the cancellation or leaving the waitlist (POST)."""
+    booking = get_visible_or_404(session_bookings_visible_to(request.user), code=code)
     session = booking.session
-    context = {
-        "booking": booking,
-        "kind": session.title,
-        "place": session.institution.name,
-        "when": f"{session.date.isoformat()} {session.starts_at:%H:%M}–{session.ends_at:%H:%M}",
-        "active": booking.status in ACTIVE_SESSION_BOOKING_STATUSES,
-        "waitlisted": booking.status == SessionBookingStatus.WAITLISTED,
-        # Leaving the waitlist frees no place: it stays possible after the cut-off.
-        "closed": booking.status == SessionBookingStatus.BOOKED and timezone.now() >= session.booking_cutoff,
-    }
-    return render(request, "bookings/cancel.html", context)
+    return _cancel(
+        request,
+        booking,
+        cancel=services.session_cancel,
+        cancelled=_("The booking of %(child)s for “%(session)s” is cancelled.")
+        % {"child": booking.child.name, "session": session.title},
+        context={
+            "kind": session.title,
+            "place": session.institution.name,
+            "when": f"{session.date.isoformat()} {session.starts_at:%H:%M}–{session.ends_at:%H:%M}",
+            "active": booking.status in ACTIVE_SESSION_BOOKING_STATUSES,
+            "waitlisted": booking.status == SessionBookingStatus.WAITLISTED,
+            # Leaving the waitlist frees no place: it stays possible after the cut-off.
+            "closed": booking.status == SessionBookingStatus.BOOKED
+            and timezone.now() >= session.booking_cutoff,
+        },
+    )
 
 
 # Directors -----------------------------------------------------------------------------------------------
@@ -243,10 +261,10 @@ def manage(request: AuthenticatedRequest) -> HttpResponse:
         institution = next(i for i in managed if str(i.code) == data.pop("institution"))
         try:
             if action == "slot":
-                services.slot_publish(director=request.user, institution=institution, **data)
+                services.slot_publish(actor=request.user, institution=institution, **data)
                 done = _("The temporary-care places of %(day)s are published.")
             else:
-                services.session_publish(director=request.user, institution=institution, **data)
+                services.session_publish(actor=request.user, institution=institution, **data)
                 done = _("The session of %(day)s is published.")
         except ValidationError as error:
             _show_errors(request, error)
@@ -254,35 +272,14 @@ def manage(request: AuthenticatedRequest) -> HttpResponse:
             messages.success(request, done % {"day": data["date"].isoformat()})
             return redirect("bookings:manage")
     today = timezone.localdate()
-    booked_slot_bookings = TemporaryCareBooking.objects.filter(status=TemporaryCareStatus.BOOKED)
-    session_bookings = SessionBooking.objects.select_related("child").order_by("created_at", "pk")
-    slots = (
-        slots_visible_to(request.user)
-        .filter(date__gte=today)
-        .order_by("date", "institution__name", "period")
-        .prefetch_related(
-            Prefetch(
-                "bookings",
-                queryset=booked_slot_bookings.select_related("child").order_by("booked_at", "pk"),
-                to_attr="booked_list",
-            )
-        )
+    slots = with_booked_list(
+        slots_visible_to(request.user).filter(date__gte=today).order_by("date", "institution__name", "period")
     )
-    sessions = (
-        sessions_visible_to(request.user)
-        .filter(date__gte=today)
-        .order_by("date", "starts_at", "institution__name")
-        .prefetch_related(
-            Prefetch(
-                "bookings",
-                queryset=session_bookings.filter(status=SessionBookingStatus.BOOKED),
-                to_attr="booked_list",
-            ),
-            Prefetch(
-                "bookings",
-                queryset=session_bookings.filter(status=SessionBookingStatus.WAITLISTED),
-                to_attr="waitlist",
-            ),
+    sessions = with_waitlist(
+        with_booked_list(
+            sessions_visible_to(request.user)
+            .filter(date__gte=today)
+            .order_by("date", "starts_at", "institution__name")
         )
     )
     context = {

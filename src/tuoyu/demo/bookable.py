@@ -57,7 +57,7 @@ def seed_bookable_care(*, demo_guardian: User) -> None:
         for number, day in enumerate(days):
             for period in SLOT_PERIODS:
                 services.slot_publish(
-                    director=director,
+                    actor=director,
                     institution=institution,
                     date=day,
                     period=period,
@@ -69,7 +69,7 @@ def seed_bookable_care(*, demo_guardian: User) -> None:
         director = _director(institution)
         for number, (title, starts, ends, low, high, capacity) in enumerate(SESSIONS):
             services.session_publish(
-                director=director,
+                actor=director,
                 institution=institution,
                 title=title,
                 date=days[number * 2],
@@ -94,7 +94,7 @@ def _book(demo_guardian: User, days: list[datetime.date]) -> None:
         pair for pair in own if 12 <= completed_months(pair[1].birth_date, days[0]) < 24
     ]
     for guardian, child in (toddler_of_demo_parent + families)[: slot.capacity - 1]:
-        services.slot_book(guardian=guardian, slot=slot, child=child)
+        services.slot_book(actor=guardian, slot=slot, child=child)
     for guardian, child in families[: session.capacity + 2]:
         adult = f"{guardian.display_name[:1]}家长"
-        services.session_book(guardian=guardian, session=session, child=child, adult_name=adult)
+        services.session_book(actor=guardian, session=session, child=child, adult_name=adult)

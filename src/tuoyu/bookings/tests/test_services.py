@@ -55,7 +55,7 @@ class TestSlotPublish:
         self, director_x: User, institution_x: Institution, catalogue_x: list[ServiceOffering]
     ) -> None:
         slot = slot_publish(
-            director=director_x, institution=institution_x, date=day(), period=Period.MORNING, capacity=6
+            actor=director_x, institution=institution_x, date=day(), period=Period.MORNING, capacity=6
         )
 
         assert slot.price_yuan == TEMPORARY_PRICE
@@ -69,7 +69,7 @@ class TestSlotPublish:
         cutoff = timezone.make_aware(datetime.datetime.combine(day(), datetime.time(7, 0)))
 
         slot = slot_publish(
-            director=director_x,
+            actor=director_x,
             institution=institution_x,
             date=day(),
             period=Period.AFTERNOON,
@@ -84,7 +84,7 @@ class TestSlotPublish:
     ) -> None:
         with pytest.raises(Refusal) as raised:
             slot_publish(
-                director=director_y, institution=institution_x, date=day(), period=Period.MORNING, capacity=6
+                actor=director_y, institution=institution_x, date=day(), period=Period.MORNING, capacity=6
             )
 
         assert_refusal(raised, "forbidden")
@@ -95,7 +95,7 @@ class TestSlotPublish:
     ) -> None:
         with pytest.raises(Refusal) as raised:
             slot_publish(
-                director=guardian, institution=institution_x, date=day(), period=Period.MORNING, capacity=6
+                actor=guardian, institution=institution_x, date=day(), period=Period.MORNING, capacity=6
             )
 
         assert_refusal(raised, "forbidden")
@@ -105,7 +105,7 @@ class TestSlotPublish:
     ) -> None:
         with pytest.raises(Refusal) as raised:
             slot_publish(
-                director=director_x, institution=institution_x, date=day(), period=Period.MORNING, capacity=6
+                actor=director_x, institution=institution_x, date=day(), period=Period.MORNING, capacity=6
             )
 
         assert_refusal(raised, "service_not_offered")
@@ -119,7 +119,7 @@ class TestSlotPublish:
 
         with pytest.raises(Refusal) as raised:
             slot_publish(
-                director=director_x,
+                actor=director_x,
                 institution=institution_x,
                 date=yesterday,
                 period=Period.MORNING,
@@ -132,12 +132,12 @@ class TestSlotPublish:
         self, director_x: User, institution_x: Institution, catalogue_x: list[ServiceOffering]
     ) -> None:
         slot_publish(
-            director=director_x, institution=institution_x, date=day(), period=Period.MORNING, capacity=6
+            actor=director_x, institution=institution_x, date=day(), period=Period.MORNING, capacity=6
         )
 
         with pytest.raises(Refusal) as raised:
             slot_publish(
-                director=director_x, institution=institution_x, date=day(), period=Period.MORNING, capacity=9
+                actor=director_x, institution=institution_x, date=day(), period=Period.MORNING, capacity=9
             )
 
         assert_refusal(raised, "slot_exists", conflict=True)
@@ -153,7 +153,7 @@ class TestSlotPublish:
 
         with pytest.raises(Refusal) as raised:
             slot_publish(
-                director=director_x,
+                actor=director_x,
                 institution=institution_x,
                 date=tomorrow,
                 period=Period.MORNING,
@@ -172,7 +172,7 @@ class TestSlotPublish:
 
         with pytest.raises(Refusal) as raised:
             slot_publish(
-                director=director_x,
+                actor=director_x,
                 institution=institution_x,
                 date=day(),
                 period=Period.MORNING,
@@ -197,7 +197,7 @@ class TestSlotBook:
     ) -> None:
         child.guardianships.create(user=other_guardian, relation="father")
 
-        booking = slot_book(guardian=guardian, slot=slot, child=child, now=before_cutoff)
+        booking = slot_book(actor=guardian, slot=slot, child=child, now=before_cutoff)
 
         assert (booking.status, booking.booked_by, booking.booked_at) == (
             TemporaryCareStatus.BOOKED,
@@ -213,7 +213,7 @@ class TestSlotBook:
         self, other_guardian: User, slot: TemporaryCareSlot, child: Child
     ) -> None:
         with pytest.raises(Refusal) as raised:
-            slot_book(guardian=other_guardian, slot=slot, child=child)
+            slot_book(actor=other_guardian, slot=slot, child=child)
 
         assert_refusal(raised, "not_guardian")
         assert not TemporaryCareBooking.objects.exists()
@@ -223,7 +223,7 @@ class TestSlotBook:
         self, guardian: User, slot: TemporaryCareSlot, child: Child, after: datetime.timedelta
     ) -> None:
         with pytest.raises(Refusal) as raised:
-            slot_book(guardian=guardian, slot=slot, child=child, now=slot.booking_cutoff + after)
+            slot_book(actor=guardian, slot=slot, child=child, now=slot.booking_cutoff + after)
 
         assert_refusal(raised, "booking_closed", conflict=True)
         cutoff = timezone.localtime(slot.booking_cutoff, timezone.get_default_timezone())
@@ -235,7 +235,7 @@ class TestSlotBook:
         self, guardian: User, slot: TemporaryCareSlot, child: Child
     ) -> None:
         booking = slot_book(
-            guardian=guardian, slot=slot, child=child, now=slot.booking_cutoff - datetime.timedelta(minutes=1)
+            actor=guardian, slot=slot, child=child, now=slot.booking_cutoff - datetime.timedelta(minutes=1)
         )
 
         assert booking.status == TemporaryCareStatus.BOOKED
@@ -255,21 +255,21 @@ class TestSlotBook:
         child = make_child(guardian, name="小禾", birth_date=born_months_before(slot.date, months))
 
         if accepted:
-            slot_book(guardian=guardian, slot=slot, child=child, now=before_cutoff)
+            slot_book(actor=guardian, slot=slot, child=child, now=before_cutoff)
             assert TemporaryCareBooking.objects.filter(child=child).exists()
         else:
             with pytest.raises(Refusal) as raised:
-                slot_book(guardian=guardian, slot=slot, child=child, now=before_cutoff)
+                slot_book(actor=guardian, slot=slot, child=child, now=before_cutoff)
             assert_refusal(raised, "age_not_served")
             assert f"{months} months" in raised.value.text
 
     def test_the_same_child_cannot_be_booked_twice(
         self, guardian: User, slot: TemporaryCareSlot, child: Child, before_cutoff: datetime.datetime
     ) -> None:
-        slot_book(guardian=guardian, slot=slot, child=child, now=before_cutoff)
+        slot_book(actor=guardian, slot=slot, child=child, now=before_cutoff)
 
         with pytest.raises(Refusal) as raised:
-            slot_book(guardian=guardian, slot=slot, child=child, now=before_cutoff)
+            slot_book(actor=guardian, slot=slot, child=child, now=before_cutoff)
 
         assert_refusal(raised, "already_booked", conflict=True)
         assert TemporaryCareBooking.objects.count() == 1
@@ -286,7 +286,7 @@ class TestSlotBook:
             TemporaryCareBookingFactory.create(slot=slot, child=make_child(guardian, name=name))
 
         with pytest.raises(Refusal) as raised:
-            slot_book(guardian=guardian, slot=slot, child=child, now=before_cutoff)
+            slot_book(actor=guardian, slot=slot, child=child, now=before_cutoff)
 
         assert_refusal(raised, "slot_full", conflict=True)
         assert "2" in raised.value.text
@@ -296,10 +296,10 @@ class TestSlotBook:
     def test_a_cancelled_booking_frees_its_place_and_the_child_may_book_again(
         self, guardian: User, slot: TemporaryCareSlot, child: Child, before_cutoff: datetime.datetime
     ) -> None:
-        first = slot_book(guardian=guardian, slot=slot, child=child, now=before_cutoff)
-        slot_cancel(guardian=guardian, booking=first, now=before_cutoff)
+        first = slot_book(actor=guardian, slot=slot, child=child, now=before_cutoff)
+        slot_cancel(actor=guardian, booking=first, now=before_cutoff)
 
-        again = slot_book(guardian=guardian, slot=slot, child=child, now=before_cutoff)
+        again = slot_book(actor=guardian, slot=slot, child=child, now=before_cutoff)
 
         assert again.pk != first.pk
         assert list(slot.bookings.values_list("status", flat=True).order_by("pk")) == ["cancelled", "booked"]
@@ -310,7 +310,7 @@ class TestSlotBook:
         Institution.objects.filter(pk=slot.institution_id).update(operating_status=OperatingStatus.SUSPENDED)
 
         with pytest.raises(Refusal) as raised:
-            slot_book(guardian=guardian, slot=slot, child=child, now=before_cutoff)
+            slot_book(actor=guardian, slot=slot, child=child, now=before_cutoff)
 
         assert_refusal(raised, "institution_not_open", conflict=True)
 
@@ -319,9 +319,9 @@ class TestSlotCancel:
     def test_the_guardian_cancels_before_the_cutoff(
         self, guardian: User, slot: TemporaryCareSlot, child: Child, before_cutoff: datetime.datetime
     ) -> None:
-        booking = slot_book(guardian=guardian, slot=slot, child=child, now=before_cutoff)
+        booking = slot_book(actor=guardian, slot=slot, child=child, now=before_cutoff)
 
-        slot_cancel(guardian=guardian, booking=booking, now=before_cutoff)
+        slot_cancel(actor=guardian, booking=booking, now=before_cutoff)
 
         booking.refresh_from_db()
         assert (booking.status, booking.cancelled_at) == (TemporaryCareStatus.CANCELLED, before_cutoff)
@@ -329,10 +329,10 @@ class TestSlotCancel:
     def test_cancelling_closes_at_the_cutoff(
         self, guardian: User, slot: TemporaryCareSlot, child: Child, before_cutoff: datetime.datetime
     ) -> None:
-        booking = slot_book(guardian=guardian, slot=slot, child=child, now=before_cutoff)
+        booking = slot_book(actor=guardian, slot=slot, child=child, now=before_cutoff)
 
         with pytest.raises(Refusal) as raised:
-            slot_cancel(guardian=guardian, booking=booking, now=slot.booking_cutoff)
+            slot_cancel(actor=guardian, booking=booking, now=slot.booking_cutoff)
 
         assert_refusal(raised, "cancel_closed", conflict=True)
         booking.refresh_from_db()
@@ -341,21 +341,21 @@ class TestSlotCancel:
     def test_a_cancelled_booking_cannot_be_cancelled_again(
         self, guardian: User, slot: TemporaryCareSlot, child: Child, before_cutoff: datetime.datetime
     ) -> None:
-        booking = slot_book(guardian=guardian, slot=slot, child=child, now=before_cutoff)
-        slot_cancel(guardian=guardian, booking=booking, now=before_cutoff)
+        booking = slot_book(actor=guardian, slot=slot, child=child, now=before_cutoff)
+        slot_cancel(actor=guardian, booking=booking, now=before_cutoff)
 
         with pytest.raises(Refusal) as raised:
-            slot_cancel(guardian=guardian, booking=booking, now=before_cutoff)
+            slot_cancel(actor=guardian, booking=booking, now=before_cutoff)
 
         assert_refusal(raised, "booking_not_active", conflict=True)
 
     def test_another_guardian_cannot_cancel(
         self, guardian: User, other_guardian: User, slot: TemporaryCareSlot, child: Child
     ) -> None:
-        booking = slot_book(guardian=guardian, slot=slot, child=child)
+        booking = slot_book(actor=guardian, slot=slot, child=child)
 
         with pytest.raises(Refusal) as raised:
-            slot_cancel(guardian=other_guardian, booking=booking)
+            slot_cancel(actor=other_guardian, booking=booking)
 
         assert_refusal(raised, "not_guardian")
         booking.refresh_from_db()
@@ -376,7 +376,7 @@ def publish_session(director: User, institution: Institution, **changes: object)
         "capacity": 6,
     }
     fields.update(changes)
-    return session_publish(director=director, institution=institution, **fields)  # type: ignore[arg-type]
+    return session_publish(actor=director, institution=institution, **fields)  # type: ignore[arg-type]
 
 
 class TestSessionPublish:
@@ -457,7 +457,7 @@ class TestSessionBook:
         self, guardian: User, session: ParentChildSession, child: Child, before_cutoff: datetime.datetime
     ) -> None:
         booking = session_book(
-            guardian=guardian, session=session, child=child, adult_name=" 赵女士 ", now=before_cutoff
+            actor=guardian, session=session, child=child, adult_name=" 赵女士 ", now=before_cutoff
         )
 
         assert (booking.status, booking.adult_name) == (SessionBookingStatus.BOOKED, "赵女士")
@@ -477,18 +477,18 @@ class TestSessionBook:
     ) -> None:
         other_guardian.preferred_language = "en"  # notifications are written in the recipient's language
         other_guardian.save(update_fields=["preferred_language"])
-        session_book(guardian=guardian, session=session, child=child, adult_name="赵女士", now=before_cutoff)
+        session_book(actor=guardian, session=session, child=child, adult_name="赵女士", now=before_cutoff)
         third_child = make_child(other_guardian, name="钱小多")
         with translation.override("zh-hans"):  # whatever the language of the request
             second = session_book(
-                guardian=other_guardian,
+                actor=other_guardian,
                 session=session,
                 child=other_child,
                 adult_name="钱先生",
                 now=before_cutoff,
             )
             third = session_book(
-                guardian=other_guardian,
+                actor=other_guardian,
                 session=session,
                 child=third_child,
                 adult_name="钱先生",
@@ -507,7 +507,7 @@ class TestSessionBook:
         self, other_guardian: User, session: ParentChildSession, child: Child
     ) -> None:
         with pytest.raises(Refusal) as raised:
-            session_book(guardian=other_guardian, session=session, child=child, adult_name="钱先生")
+            session_book(actor=other_guardian, session=session, child=child, adult_name="钱先生")
 
         assert_refusal(raised, "not_guardian")
 
@@ -516,7 +516,7 @@ class TestSessionBook:
     ) -> None:
         with pytest.raises(Refusal) as raised:
             session_book(
-                guardian=guardian,
+                actor=guardian,
                 session=session,
                 child=child,
                 adult_name="赵女士",
@@ -539,14 +539,12 @@ class TestSessionBook:
         child = make_child(guardian, name="小禾", birth_date=born_months_before(session.date, months))
 
         if accepted:
-            session_book(
-                guardian=guardian, session=session, child=child, adult_name="赵女士", now=before_cutoff
-            )
+            session_book(actor=guardian, session=session, child=child, adult_name="赵女士", now=before_cutoff)
             assert SessionBooking.objects.filter(child=child).exists()
         else:
             with pytest.raises(Refusal) as raised:
                 session_book(
-                    guardian=guardian, session=session, child=child, adult_name="赵女士", now=before_cutoff
+                    actor=guardian, session=session, child=child, adult_name="赵女士", now=before_cutoff
                 )
             assert_refusal(raised, "age_outside_session")
             assert "from 12 to under 24 months" in raised.value.text
@@ -560,9 +558,9 @@ class TestSessionBook:
         other_child: Child,
         before_cutoff: datetime.datetime,
     ) -> None:
-        session_book(guardian=guardian, session=session, child=child, adult_name="赵女士", now=before_cutoff)
+        session_book(actor=guardian, session=session, child=child, adult_name="赵女士", now=before_cutoff)
         session_book(
-            guardian=other_guardian,
+            actor=other_guardian,
             session=session,
             child=other_child,
             adult_name="钱先生",
@@ -572,7 +570,7 @@ class TestSessionBook:
         for booked_child, user in ((child, guardian), (other_child, other_guardian)):
             with pytest.raises(Refusal) as raised:
                 session_book(
-                    guardian=user, session=session, child=booked_child, adult_name="某人", now=before_cutoff
+                    actor=user, session=session, child=booked_child, adult_name="某人", now=before_cutoff
                 )
             assert_refusal(raised, "already_booked", conflict=True)
         assert SessionBooking.objects.count() == 2
@@ -581,7 +579,7 @@ class TestSessionBook:
         self, guardian: User, session: ParentChildSession, child: Child, before_cutoff: datetime.datetime
     ) -> None:
         with pytest.raises(Refusal) as raised:
-            session_book(guardian=guardian, session=session, child=child, adult_name="  ", now=before_cutoff)
+            session_book(actor=guardian, session=session, child=child, adult_name="  ", now=before_cutoff)
 
         assert_refusal(raised, "adult_name_required")
 
@@ -598,7 +596,7 @@ class TestSessionCancel:
         before_cutoff: datetime.datetime,
     ) -> None:
         booked = session_book(
-            guardian=guardian, session=session, child=child, adult_name="赵女士", now=before_cutoff
+            actor=guardian, session=session, child=child, adult_name="赵女士", now=before_cutoff
         )
         later_child = make_child(other_guardian, name="钱小多")
         # Booked later but with an earlier pk would not matter: the order is the booking time.
@@ -618,7 +616,7 @@ class TestSessionCancel:
         )
         Notification.objects.all().delete()
 
-        session_cancel(guardian=guardian, booking=booked, now=before_cutoff + datetime.timedelta(hours=1))
+        session_cancel(actor=guardian, booking=booked, now=before_cutoff + datetime.timedelta(hours=1))
 
         statuses = dict(SessionBooking.objects.values_list("pk", "status"))
         assert statuses == {
@@ -642,17 +640,17 @@ class TestSessionCancel:
         before_cutoff: datetime.datetime,
     ) -> None:
         booked = session_book(
-            guardian=guardian, session=session, child=child, adult_name="赵女士", now=before_cutoff
+            actor=guardian, session=session, child=child, adult_name="赵女士", now=before_cutoff
         )
         waiting = session_book(
-            guardian=other_guardian,
+            actor=other_guardian,
             session=session,
             child=other_child,
             adult_name="钱先生",
             now=before_cutoff,
         )
 
-        session_cancel(guardian=other_guardian, booking=waiting, now=before_cutoff)
+        session_cancel(actor=other_guardian, booking=waiting, now=before_cutoff)
 
         booked.refresh_from_db()
         waiting.refresh_from_db()
@@ -672,10 +670,10 @@ class TestSessionCancel:
         before_cutoff: datetime.datetime,
     ) -> None:
         booked = session_book(
-            guardian=guardian, session=session, child=child, adult_name="赵女士", now=before_cutoff
+            actor=guardian, session=session, child=child, adult_name="赵女士", now=before_cutoff
         )
         waiting = session_book(
-            guardian=other_guardian,
+            actor=other_guardian,
             session=session,
             child=other_child,
             adult_name="钱先生",
@@ -683,8 +681,8 @@ class TestSessionCancel:
         )
 
         with pytest.raises(Refusal) as raised:
-            session_cancel(guardian=guardian, booking=booked, now=session.booking_cutoff)
-        session_cancel(guardian=other_guardian, booking=waiting, now=session.booking_cutoff)
+            session_cancel(actor=guardian, booking=booked, now=session.booking_cutoff)
+        session_cancel(actor=other_guardian, booking=waiting, now=session.booking_cutoff)
 
         assert_refusal(raised, "cancel_closed", conflict=True)
         booked.refresh_from_db()
@@ -698,21 +696,21 @@ class TestSessionCancel:
         self, guardian: User, session: ParentChildSession, child: Child, before_cutoff: datetime.datetime
     ) -> None:
         booking = session_book(
-            guardian=guardian, session=session, child=child, adult_name="赵女士", now=before_cutoff
+            actor=guardian, session=session, child=child, adult_name="赵女士", now=before_cutoff
         )
-        session_cancel(guardian=guardian, booking=booking, now=before_cutoff)
+        session_cancel(actor=guardian, booking=booking, now=before_cutoff)
 
         with pytest.raises(Refusal) as raised:
-            session_cancel(guardian=guardian, booking=booking, now=before_cutoff)
+            session_cancel(actor=guardian, booking=booking, now=before_cutoff)
 
         assert_refusal(raised, "booking_not_active", conflict=True)
 
     def test_another_guardian_cannot_cancel(
         self, guardian: User, other_guardian: User, session: ParentChildSession, child: Child
     ) -> None:
-        booking = session_book(guardian=guardian, session=session, child=child, adult_name="赵女士")
+        booking = session_book(actor=guardian, session=session, child=child, adult_name="赵女士")
 
         with pytest.raises(Refusal) as raised:
-            session_cancel(guardian=other_guardian, booking=booking)
+            session_cancel(actor=other_guardian, booking=booking)
 
         assert_refusal(raised, "not_guardian")

@@ -52,6 +52,7 @@ from tuoyu.enrolment.selectors import guardians_of
 from tuoyu.parsers import query_flag
 from tuoyu.refusals import Refusal, refused
 from tuoyu.registry.models import CareClass
+from tuoyu.registry.selectors import opening_warning
 
 
 def _day_param(request: Request) -> datetime.date:
@@ -222,8 +223,17 @@ def _entry_response(
     return Response(AttendanceRosterChildSerializer(entry).data, status=code)
 
 
+class CheckResultSerializer(AttendanceRosterChildSerializer):
+    warning = serializers.CharField(
+        allow_null=True,
+        help_text="Recorded all the same, but worth a look: the institution is closed today or it is outside "
+        "its opening hours (DAY-11). Null otherwise.",
+    )
+
+
 class _HealthCheckView(APIView):
-    """A morning or noon check of a child of the class: one input shape, one answer (the child's row)."""
+    """A morning or noon check of a child of the class: one input shape, one answer (the child's row, with
+    a warning when the institution is closed or it is outside its hours)."""
 
     record: Callable[..., object]
 
@@ -232,14 +242,16 @@ class _HealthCheckView(APIView):
         data = _valid(AttendanceCheckInputSerializer, request)
         child = _child_on_roster(care_class, data.pop("child"))
         type(self).record(care_class=care_class, child=child, by=signed_in_user(request), **data)
-        return _entry_response(request, child)
+        response = _entry_response(request, child)
+        response.data["warning"] = opening_warning(care_class.institution, timezone.now())
+        return response
 
 
 def _check_schema(*examples: str) -> Any:
     return extend_schema_view(
         post=extend_schema(
             request=AttendanceCheckInputSerializer,
-            responses={201: AttendanceRosterChildSerializer, **refused(*examples)},
+            responses={201: CheckResultSerializer, **refused(*examples)},
         )
     )
 

@@ -130,3 +130,24 @@ def test_the_institution_page_shows_its_hours_and_coming_closed_days(
     assert "07:30–18:00" in page
     assert f'data-closed-day="{today() + datetime.timedelta(days=1):%Y-%m-%d}"' in page
     assert 'data-closed-day="2026-11-24"' not in page
+
+
+def test_a_check_in_through_the_api_answers_with_the_same_warning(
+    api_as: Callable[[str], object], institution_x: Institution, class_x: CareClass, clock: object
+) -> None:
+    from tuoyu.daycare.factories import placed_child
+
+    early, on_time = placed_child(class_x), placed_child(class_x)
+    api = api_as("caregiver_x")
+    url = reverse("api-care-check-ins", args=[class_x.code])
+    check = {"temperature_c": "36.6", "decision": "admit"}
+
+    clock.move_to(at(today(), 9, 0))  # type: ignore[attr-defined]
+    inside = api.post(url, {"child": str(on_time.code), **check}, format="json")  # type: ignore[attr-defined]
+    clock.move_to(at(today(), 6, 40))  # type: ignore[attr-defined]
+    outside = api.post(url, {"child": str(early.code), **check}, format="json")  # type: ignore[attr-defined]
+
+    assert inside.status_code == 201 and inside.json()["warning"] is None
+    assert outside.status_code == 201
+    assert "06:40" in outside.json()["warning"] and "opening hours" in outside.json()["warning"]
+    assert early.attendances.filter(day=today()).exists()

@@ -282,6 +282,8 @@ SPECTACULAR_SETTINGS = {
         "ReferralReasonEnum": "tuoyu.health.models.ReferralReason",
         "DiagnosisStatusEnum": "tuoyu.health.models.DiagnosisStatus",
         "GrowthDeficitEnum": "tuoyu.health.api.growth.DEFICIT_STATUSES",
+        "FilingKindEnum": "tuoyu.filings.models.FilingKind",
+        "MaterialKindEnum": "tuoyu.filings.models.MaterialKind",
     },
 }
 

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.access import AuthenticatedRequest, Perm, get_visible_or_404, has_perm
 from tuoyu.filings import services
-from tuoyu.filings.forms import FilingForm, MaterialForm, ReturnForm
-from tuoyu.filings.models import OPEN_STATES, Filing, FilingKind, MaterialKind
+from tuoyu.filings.forms import FilingForm, MaterialForm, ReturnForm, return_items
+from tuoyu.filings.models import OPEN_STATES, Filing, FilingKind
 from tuoyu.filings.selectors import (
     current_materials,
     filings_visible_to,
@@ -108,24 +108,6 @@ def reason_rows(filing: Filing, version: int, items: list[tuple[str, str]]) -> l
 def service_rows(service_types: list[dict[str, str]]) -> list[tuple[str, str]]:
     labels = dict(ServiceType.choices)
     return [(str(labels.get(s["service_type"], s["service_type"])), s["price_yuan"]) for s in service_types]
-
-
-def return_items(filing: Filing) -> list[tuple[str, str]]:
-    """The items a reviewer can give a reason for: the 备案书 fields, each material, the staff."""
-    fields = [
-        ("name", _("Institution name")),
-        ("address", _("Address")),
-        ("director_name", _("Director (负责人)")),
-        ("filed_places", _("Places to file")),
-        ("service_types", _("Services and prices")),
-    ]
-    if filing.kind == FilingKind.DEREGISTRATION:
-        return [*fields[:3], ("resettlement", _("Resettlement of the children"))]
-    return [
-        *fields,
-        *[(kind, str(label)) for kind, label in MaterialKind.choices],
-        ("staff", _("Staff qualifications")),
-    ]
 
 
 @login_required

@@ -22,15 +22,26 @@ if TYPE_CHECKING:
 
 
 class Refusal(DjangoValidationError):
-    """A refused action. ``conflict`` marks refusals caused by the current state rather than the input."""
+    """A refused action. ``conflict`` marks refusals caused by the current state rather than the input.
 
-    def __init__(self, message: "StrOrPromise", code: str, *, conflict: bool = False) -> None:
-        super().__init__(message, code=code)
+    When several things stand in the way (a filing's missing materials), ``message`` is the list of them:
+    a page shows each message on its own, the API one ``detail`` with a line per message.
+    """
+
+    def __init__(
+        self, message: "StrOrPromise | list[StrOrPromise]", code: str, *, conflict: bool = False
+    ) -> None:
+        if isinstance(message, list):
+            assert message, "a refusal says why"
+            super().__init__([DjangoValidationError(text, code=code) for text in message])
+            self.code = code
+        else:
+            super().__init__(message, code=code)
         self.conflict = conflict
 
     @property
     def text(self) -> str:
-        return str(self.messages[0])
+        return "\n".join(str(message) for message in self.messages)
 
 
 class ErrorSerializer(serializers.Serializer):

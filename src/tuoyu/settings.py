@@ -283,6 +283,8 @@ SPECTACULAR_SETTINGS = {
         "DiagnosisStatusEnum": "tuoyu.health.models.DiagnosisStatus",
         "GrowthDeficitEnum": "tuoyu.health.api.growth.DEFICIT_STATUSES",
         "CertificateTypeEnum": "tuoyu.workforce.models.CertificateType",
+        "FilingKindEnum": "tuoyu.filings.models.FilingKind",
+        "MaterialKindEnum": "tuoyu.filings.models.MaterialKind",
     },
 }
 

@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("tuoyu.insights.api")),
     path("", include("tuoyu.registry.api")),
     path("", include("tuoyu.workforce.api")),
+    path("", include("tuoyu.filings.api")),
     path("", include("tuoyu.supervision.api")),
     path("", include("tuoyu.bookings.api")),
     path("", include("tuoyu.enrolment.api")),

@@ -1,5 +1,5 @@
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from tuoyu.filings.models import Filing, FilingKind, FilingMaterial, MaterialKind
 from tuoyu.registry.models import ServiceType
 from tuoyu.widgets import DateInput
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class FilingForm(forms.Form):
@@ -67,6 +70,30 @@ class MaterialForm(forms.Form):
         choices=[("", "—"), *FilingMaterial.Rating.choices],
         required=False,
     )
+
+
+# What a reviewer can give a reason for: the 备案书 fields, the resettlement (cancellations), each material,
+# the staff.
+RETURN_ITEMS: dict[str, "StrOrPromise"] = {
+    "name": _("Institution name"),
+    "address": _("Address"),
+    "director_name": _("Director (负责人)"),
+    "filed_places": _("Places to file"),
+    "service_types": _("Services and prices"),
+    "resettlement": _("Resettlement of the children"),
+    **dict(MaterialKind.choices),
+    "staff": _("Staff qualifications"),
+}
+CANCELLATION_ITEMS = ("name", "address", "director_name", "resettlement")
+
+
+def return_items(filing: Filing) -> list[tuple[str, str]]:
+    """The items a reviewer can give a reason for on this filing, with their labels."""
+    if filing.kind == FilingKind.DEREGISTRATION:
+        keys = list(CANCELLATION_ITEMS)
+    else:
+        keys = [key for key in RETURN_ITEMS if key != "resettlement"]
+    return [(key, str(RETURN_ITEMS[key])) for key in keys]
 
 
 class ReturnForm(forms.Form):

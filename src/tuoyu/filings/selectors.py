@@ -4,7 +4,16 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from tuoyu.accounts.access import Perm, get_visible_or_404
-from tuoyu.filings.models import Filing, FilingMaterial, FilingState, MaterialKind, ReturnReason
+from tuoyu.filings.models import (
+    OPEN_STATES,
+    Filing,
+    FilingKind,
+    FilingMaterial,
+    FilingState,
+    MaterialKind,
+    ReturnReason,
+)
+from tuoyu.registry.models import FilingStatus, Institution
 from tuoyu.registry.selectors import institutions_visible_to
 
 
@@ -74,3 +83,21 @@ def published_decisions() -> list[PublishedDecision]:
 
 def material_get_for(actor: object, code: str) -> FilingMaterial:
     return get_visible_or_404(FilingMaterial.objects.filter(filing__in=filings_visible_to(actor)), code=code)
+
+
+def startable_filings(actor: object) -> list[tuple[Institution, list[tuple[str, str]]]]:
+    """For each institution the actor files for and that has no filing in progress, the kinds it may start."""
+    busy = Filing.objects.filter(state__in=OPEN_STATES).values("institution")
+    institutions = institutions_visible_to(actor, Perm.PREPARE_FILING).exclude(pk__in=busy).order_by("name")
+    result = []
+    for institution in institutions:
+        kinds = (
+            [FilingKind.CHANGE, FilingKind.DEREGISTRATION]
+            if institution.filing_status == FilingStatus.FILED
+            else [FilingKind.INITIAL]
+            if institution.filing_status == FilingStatus.NOT_FILED
+            else []
+        )
+        if kinds:
+            result.append((institution, [(kind.value, str(kind.label)) for kind in kinds]))
+    return result

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +30,7 @@ from tuoyu.filings.models import (
 )
 from tuoyu.filings.selectors import current_materials
 from tuoyu.policies.values import policy
+from tuoyu.refusals import Refusal
 from tuoyu.regions.models import Region
 from tuoyu.registry import services as registry_services
 from tuoyu.registry.models import FilingStatus, Institution, ServiceType
@@ -96,12 +97,16 @@ def filing_start(*, actor: User, institution: Institution, kind: str) -> Filing:
     """Open a filing, prefilled with the institution's current particulars."""
     _require(actor, Perm.PREPARE_FILING, institution)
     if Filing.objects.filter(institution=institution, state__in=OPEN_STATES).exists():
-        raise ValidationError(_("This institution already has a filing in progress; finish it first."))
+        raise Refusal(
+            _("This institution already has a filing in progress; finish it first."),
+            "filing_in_progress",
+            conflict=True,
+        )
     filed = institution.filing_status == FilingStatus.FILED
     if kind == FilingKind.INITIAL and filed:
-        raise ValidationError(_("This institution is already filed; changes need a change filing."))
+        raise Refusal(_("This institution is already filed; changes need a change filing."), "already_filed")
     if kind in (FilingKind.CHANGE, FilingKind.DEREGISTRATION) and not filed:
-        raise ValidationError(_("Only a filed institution can file a change or cancel its filing."))
+        raise Refusal(_("Only a filed institution can file a change or cancel its filing."), "not_filed")
     filing = prefilled_filing(institution=institution, kind=kind, author=actor)
     # A draft may lack a director or services: filing_problems names them before submission.
     filing.full_clean(exclude=["director_name", "service_types"])
@@ -112,8 +117,10 @@ def filing_start(*, actor: User, institution: Institution, kind: str) -> Filing:
 def _editable(actor: User, filing: Filing) -> None:
     _require(actor, Perm.PREPARE_FILING, filing.institution)
     if not filing.is_editable:
-        raise ValidationError(
-            _("This filing is %(state)s and cannot be changed.") % {"state": filing.get_state_display()}
+        raise Refusal(
+            _("This filing is %(state)s and cannot be changed.") % {"state": filing.get_state_display()},
+            "filing_not_editable",
+            conflict=True,
         )
 
 
@@ -290,7 +297,7 @@ def filing_submit(*, actor: User, filing: Filing, now: datetime.datetime | None 
     now = now or timezone.now()
     problems = filing_problems(filing, timezone.localdate(now))
     if problems:
-        raise ValidationError([problem.message for problem in problems])
+        raise Refusal([problem.message for problem in problems], "filing_incomplete", conflict=True)
     return record_submission(filing=filing, author=actor, at=now)
 
 
@@ -310,7 +317,9 @@ def record_submission(*, filing: Filing, author: User, at: datetime.datetime) ->
 def _awaiting_review(actor: User, filing: Filing) -> None:
     _require(actor, Perm.REVIEW_FILING, filing.institution)
     if filing.state != FilingState.SUBMITTED:
-        raise ValidationError(_("Only a filing awaiting review can be decided."))
+        raise Refusal(
+            _("Only a filing awaiting review can be decided."), "not_awaiting_review", conflict=True
+        )
 
 
 def _next_receipt_no(institution: Institution, year: int) -> str:
@@ -365,7 +374,7 @@ def filing_return(*, actor: User, filing: Filing, reasons: dict[str, str], publi
     _awaiting_review(actor, filing)
     reasons = {item: reason.strip() for item, reason in reasons.items() if reason.strip()}
     if not reasons:
-        raise ValidationError(_("Give the reason for at least one item."))
+        raise Refusal(_("Give the reason for at least one item."), "return_reason_missing")
     now = timezone.now()
     filing.state, filing.decided_at, filing.decided_by = FilingState.RETURNED, now, actor
     filing.save()

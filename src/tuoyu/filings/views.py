@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.access import AuthenticatedRequest, Perm, actor_may, get_visible_or_404, has_perm
 from tuoyu.filings import services
-from tuoyu.filings.forms import FilingForm, MaterialForm, ReturnForm
-from tuoyu.filings.models import OPEN_STATES, Filing, FilingKind, MaterialKind
+from tuoyu.filings.forms import FilingForm, MaterialForm, ReturnForm, return_items
+from tuoyu.filings.models import Filing
 from tuoyu.filings.selectors import (
     current_materials,
     filings_visible_to,
@@ -19,29 +19,12 @@ from tuoyu.filings.selectors import (
     material_get_for,
     published_decisions,
     review_queue,
+    startable_filings,
 )
 from tuoyu.refusals import show_errors
-from tuoyu.registry.models import FilingStatus, Institution, ServiceType
+from tuoyu.registry.models import ServiceType
 from tuoyu.registry.selectors import institutions_visible_to
 from tuoyu.uploads import serve_upload
-
-
-def startable_filings(actor: object) -> list[tuple[Institution, list[tuple[str, str]]]]:
-    """For each institution the actor files for and that has no filing in progress, the kinds it may start."""
-    busy = Filing.objects.filter(state__in=OPEN_STATES).values("institution")
-    institutions = institutions_visible_to(actor, Perm.PREPARE_FILING).exclude(pk__in=busy).order_by("name")
-    result = []
-    for institution in institutions:
-        kinds = (
-            [FilingKind.CHANGE, FilingKind.DEREGISTRATION]
-            if institution.filing_status == FilingStatus.FILED
-            else [FilingKind.INITIAL]
-            if institution.filing_status == FilingStatus.NOT_FILED
-            else []
-        )
-        if kinds:
-            result.append((institution, [(kind.value, str(kind.label)) for kind in kinds]))
-    return result
 
 
 def _filing(request: HttpRequest, code: str) -> Filing:
@@ -108,24 +91,6 @@ def reason_rows(filing: Filing, version: int, items: list[tuple[str, str]]) -> l
 def service_rows(service_types: list[dict[str, str]]) -> list[tuple[str, str]]:
     labels = dict(ServiceType.choices)
     return [(str(labels.get(s["service_type"], s["service_type"])), s["price_yuan"]) for s in service_types]
-
-
-def return_items(filing: Filing) -> list[tuple[str, str]]:
-    """The items a reviewer can give a reason for: the 备案书 fields, each material, the staff."""
-    fields = [
-        ("name", _("Institution name")),
-        ("address", _("Address")),
-        ("director_name", _("Director (负责人)")),
-        ("filed_places", _("Places to file")),
-        ("service_types", _("Services and prices")),
-    ]
-    if filing.kind == FilingKind.DEREGISTRATION:
-        return [*fields[:3], ("resettlement", _("Resettlement of the children"))]
-    return [
-        *fields,
-        *[(kind, str(label)) for kind, label in MaterialKind.choices],
-        ("staff", _("Staff qualifications")),
-    ]
 
 
 @login_required

@@ -1,5 +1,5 @@
-"""Filings to work on: a new institution of district A preparing to open, with its director, and a filing
-of it that is complete (form, commitment, materials, certified staff) as of a given day."""
+"""Filings to work on: a new institution of district A preparing to open, with its director, a filing of it
+that is complete (form, commitment, materials, certified staff) as of a given day, and one submitted."""
 
 import datetime
 from collections.abc import Callable
@@ -13,7 +13,7 @@ from django.utils import timezone
 from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
 from tuoyu.accounts.models import Role, User
 from tuoyu.filings.models import Filing, FilingKind
-from tuoyu.filings.services import filing_start
+from tuoyu.filings.services import filing_start, filing_submit
 from tuoyu.filings.tests.helpers import NEW_NAME, attach_all, fill_in
 from tuoyu.regions.models import Region
 from tuoyu.registry.factories import InstitutionFactory, ServiceOfferingFactory
@@ -64,3 +64,11 @@ def ready_filing(newcomer: Institution, director_n: User) -> Callable[..., Filin
         return filing
 
     return make
+
+
+@pytest.fixture
+def submitted(ready_filing: Callable[..., Filing], director_n: User) -> Filing:
+    filing = ready_filing()
+    filing_submit(actor=director_n, filing=filing)
+    filing.refresh_from_db()
+    return filing

@@ -161,14 +161,6 @@ def test_material_download_returns_the_file_to_insiders(
 # The regulator reviews --------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def submitted(ready_filing: Callable[..., Filing], director_n: User) -> Filing:
-    filing = ready_filing()
-    filing_submit(actor=director_n, filing=filing)
-    filing.refresh_from_db()
-    return filing
-
-
 def test_approval_on_the_page_issues_a_receipt_and_lists_the_institution_publicly(
     submitted: Filing, newcomer: Institution, client_as: Callable[[str], Client], anonymous_client: Client
 ) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import chinese_calendar
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
@@ -34,6 +34,7 @@ from tuoyu.filings.services import (
     review_deadline,
 )
 from tuoyu.filings.tests.helpers import NEW_NAME, attach_all, fill_in, pdf
+from tuoyu.refusals import Refusal
 from tuoyu.registry.models import FilingStatus, Institution, OperatingStatus
 from tuoyu.registry.selectors import institutions_public
 from tuoyu.workforce.factories import StaffFactory
@@ -55,8 +56,9 @@ def items(filing: Filing, on: datetime.date | None = None) -> list[str]:
 
 
 def submit_refusal(actor: User, filing: Filing) -> list[str]:
-    with translation.override("en"), pytest.raises(ValidationError) as raised:
+    with translation.override("en"), pytest.raises(Refusal) as raised:
         filing_submit(actor=actor, filing=filing)
+    assert (raised.value.code, raised.value.conflict) == ("filing_incomplete", True)
     return raised.value.messages
 
 
@@ -81,24 +83,29 @@ def test_an_initial_filing_starts_prefilled_with_the_institutions_particulars(
 def test_a_filed_institution_cannot_start_an_initial_filing(
     institution_x: Institution, director_x: User
 ) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refusal) as refused:
         filing_start(actor=director_x, institution=institution_x, kind=FilingKind.INITIAL)
+
+    assert (refused.value.code, refused.value.conflict) == ("already_filed", False)
 
 
 @pytest.mark.parametrize("kind", [FilingKind.CHANGE, FilingKind.DEREGISTRATION])
 def test_an_unfiled_institution_cannot_file_a_change_or_a_cancellation(
     newcomer: Institution, director_n: User, kind: str
 ) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refusal) as refused:
         filing_start(actor=director_n, institution=newcomer, kind=kind)
+
+    assert (refused.value.code, refused.value.conflict) == ("not_filed", False)
 
 
 def test_only_one_filing_at_a_time_per_institution(institution_x: Institution, director_x: User) -> None:
     filing_start(actor=director_x, institution=institution_x, kind=FilingKind.CHANGE)
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refusal) as refused:
         filing_start(actor=director_x, institution=institution_x, kind=FilingKind.DEREGISTRATION)
 
+    assert (refused.value.code, refused.value.conflict) == ("filing_in_progress", True)
     assert Filing.objects.filter(institution=institution_x).count() == 1
 
 
@@ -361,10 +368,13 @@ def test_a_submitted_filing_can_no_longer_be_changed(
     filing = ready_filing()
     filing_submit(actor=director_n, filing=filing)
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refusal) as changed:
         fill_in(director_n, filing, filed_places=99)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refusal) as attached:
         filing_attach(actor=director_n, filing=filing, kind=MaterialKind.OTHER, upload=pdf())
+
+    assert changed.value.code == attached.value.code == "filing_not_editable"
+    assert changed.value.conflict
 
     filing.refresh_from_db()
     assert filing.filed_places == 50
@@ -425,14 +435,6 @@ def test_review_deadline_is_none_for_an_unknown_year_and_a_date_otherwise() -> N
 # Approval ---------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def submitted(ready_filing: Callable[..., Filing], director_n: User) -> Filing:
-    filing = ready_filing()
-    filing_submit(actor=director_n, filing=filing)
-    filing.refresh_from_db()
-    return filing
-
-
 def test_approval_issues_a_receipt_and_opens_the_institution(
     submitted: Filing, newcomer: Institution, regulator_a: User
 ) -> None:
@@ -472,8 +474,10 @@ def test_receipt_numbers_count_up_within_the_district_and_year(
 def test_a_draft_cannot_be_approved(ready_filing: Callable[..., Filing], regulator_a: User) -> None:
     filing = ready_filing()
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refusal) as refused:
         filing_approve(actor=regulator_a, filing=filing)
+
+    assert (refused.value.code, refused.value.conflict) == ("not_awaiting_review", True)
 
     filing.refresh_from_db()
     assert filing.state == FilingState.DRAFT
@@ -495,8 +499,10 @@ def test_only_the_regulator_of_the_district_may_approve(
 def test_a_filing_cannot_be_approved_twice(submitted: Filing, regulator_a: User) -> None:
     filing_approve(actor=regulator_a, filing=submitted)
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refusal) as refused:
         filing_approve(actor=regulator_a, filing=submitted)
+
+    assert refused.value.code == "not_awaiting_review"
 
 
 # Return with reasons, correction, resubmission --------------------------------------------------------------
@@ -518,8 +524,10 @@ def test_return_stores_a_reason_per_item_and_ignores_empty_ones(submitted: Filin
 
 
 def test_return_without_any_reason_is_refused(submitted: Filing, regulator_a: User) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refusal) as refused:
         filing_return(actor=regulator_a, filing=submitted, reasons={"name": "", "premises": " "})
+
+    assert (refused.value.code, refused.value.conflict) == ("return_reason_missing", False)
 
     submitted.refresh_from_db()
     assert submitted.state == FilingState.SUBMITTED
@@ -651,8 +659,10 @@ def test_a_cancellation_needs_the_resettlement_of_the_children(
     )
 
     assert items(filing) == ["resettlement"]
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refusal) as refused:
         filing_submit(actor=director_x, filing=filing)
+
+    assert refused.value.code == "filing_incomplete"
 
 
 def test_an_approved_cancellation_closes_the_institution_and_removes_it_from_the_directory(

@@ -201,7 +201,7 @@ class StaffEndView(APIView):
 
 
 class IdentityNumberSerializer(serializers.Serializer):
-    id_number = serializers.CharField()
+    id_number = serializers.CharField(max_length=18)
 
 
 class IdentityNumberView(APIView):
@@ -388,7 +388,9 @@ class TrainingSessionSerializer(serializers.ModelSerializer):
 
 
 class TrainingScheduleSerializer(serializers.Serializer):
-    region = serializers.CharField(help_text="Division code of a region the regulator manages.")
+    region = serializers.CharField(
+        max_length=12, help_text="Division code of a region the regulator manages."
+    )
     topic = serializers.ChoiceField(TrainingTopic.choices)
     title = serializers.CharField(max_length=120)
     expert = serializers.CharField(max_length=100)

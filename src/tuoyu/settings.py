@@ -106,7 +106,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "tuoyu.accounts.middleware.AuditActorMiddleware",  # auditlog's, knowing an API token's user too
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -193,6 +193,11 @@ OTP_TOTP_ISSUER = "Tuoyu 托育"
 # django-otp's own per-device delay would only refuse a right code typed within seconds of a wrong one.
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
+
+# Audit log (django-auditlog): the models registered in each app's AppConfig.ready(). Masked fields keep only
+# their last 4 characters: auditlog's own mask keeps the second half of an identity number, its birth date
+# included, which with the date of birth beside it in the same entry gives the whole number back.
+AUDITLOG_MASK_CALLABLE = "tuoyu.accounts.identity.mask_for_audit_log"
 
 # API tokens (django-rest-knox): stored as digests, expire, listed and revoked by their owner.
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))

@@ -1,10 +1,14 @@
-"""Regulators and administrators reach nothing but the set-up page until their second factor is verified."""
+"""Regulators and administrators reach nothing but the set-up page until their second factor is verified;
+the audit log knows who made each change, whether they came by a page or by an API token."""
 
 from collections.abc import Callable
+from typing import Any
 
+from auditlog.middleware import AuditlogMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -37,3 +41,13 @@ class SecondFactorMiddleware:
                 f"{reverse('accounts:two_factor')}?{urlencode({'next': request.get_full_path()})}"
             )
         return self.get_response(request)
+
+
+class AuditActorMiddleware(AuditlogMiddleware):
+    """django-auditlog's middleware, with the actor looked up when an entry is written rather than when the
+    request arrives. An API call's user is known only once the view has checked its token (DRF then sets it
+    on the request): auditlog's own middleware would write every change made through the API with no actor."""
+
+    @staticmethod
+    def _get_actor(request: HttpRequest) -> Any:
+        return SimpleLazyObject(lambda: AuditlogMiddleware._get_actor(request))

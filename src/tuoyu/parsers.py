@@ -52,3 +52,10 @@ def query_flag(params: Mapping[str, Any], name: str) -> bool | None:
 
 FLAG_WORDS = {"true": True, "1": True, "false": False, "0": False}
 FLAG_ERROR = _("Use true or false (or 1 or 0).")
+
+
+def validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+    """A request body read through its serializer: its validated data, or a 400 saying what is wrong where."""
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)

@@ -28,7 +28,7 @@ from rest_framework.views import APIView
 
 from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm, signed_in_user
 from tuoyu.accounts.identity import mask_identity_number
-from tuoyu.parsers import MAX_LIST_ITEMS
+from tuoyu.parsers import MAX_LIST_ITEMS, validated
 from tuoyu.refusals import refused
 from tuoyu.registry.models import Institution
 from tuoyu.registry.selectors import classes_visible_to, institutions_visible_to
@@ -68,12 +68,6 @@ def _institution(request: Request, code: Any, perm: Perm = Perm.VIEW_STAFF) -> I
 def _staff_to_change(request: Request, code: Any) -> Staff:
     """A staff member of an institution the user changes; 404 for everyone else, readers included."""
     return get_visible_or_404(staff_enrolable_by(request.user), code=code)
-
-
-def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 # Staff ----------------------------------------------------------------------------------------------------
@@ -169,7 +163,7 @@ class InstitutionStaffView(generics.ListAPIView):
     )
     def post(self, request: Request, code: Any) -> Response:
         institution = _institution(request, code, Perm.CHANGE_STAFF)
-        staff = services.staff_hire(institution=institution, **_valid(StaffHireSerializer, request.data))
+        staff = services.staff_hire(institution=institution, **validated(StaffHireSerializer, request.data))
         return Response(StaffDetailSerializer(staff).data, status=status.HTTP_201_CREATED)
 
 
@@ -195,7 +189,7 @@ class StaffEndView(APIView):
     )
     def post(self, request: Request, code: Any) -> Response:
         staff = _staff_to_change(request, code)
-        data = _valid(EndEmploymentSerializer, request.data)
+        data = validated(EndEmploymentSerializer, request.data)
         staff = services.staff_end_employment(staff=staff, on=data["employed_until"])
         return Response(StaffDetailSerializer(staff).data)
 
@@ -259,7 +253,7 @@ class StaffCertificatesView(generics.ListAPIView):
     def post(self, request: Request, code: Any) -> Response:
         staff = _staff_to_change(request, code)
         certificate = services.certificate_record(
-            staff=staff, **_valid(CertificateRecordSerializer, request.data)
+            staff=staff, **validated(CertificateRecordSerializer, request.data)
         )
         return Response(CertificateSerializer(certificate).data, status=status.HTTP_201_CREATED)
 
@@ -342,7 +336,7 @@ class RosterView(APIView):
     )
     def get(self, request: Request, code: Any) -> Response:
         institution = _institution(request, code)
-        day = _valid(RosterQuerySerializer, request.query_params).get("date") or timezone.localdate()
+        day = validated(RosterQuerySerializer, request.query_params).get("date") or timezone.localdate()
         shifts = roster_of(request.user, institution.pk, on=day)
         return Response(DutyShiftSerializer(shifts, many=True).data)
 
@@ -355,7 +349,7 @@ class RosterView(APIView):
     )
     def post(self, request: Request, code: Any) -> Response:
         institution = _institution(request, code, Perm.CHANGE_STAFF)
-        data = _valid(DutyScheduleSerializer, request.data)
+        data = validated(DutyScheduleSerializer, request.data)
         staff = get_visible_or_404(
             staff_visible_to(request.user).filter(institution=institution), code=data["staff"]
         )
@@ -420,7 +414,7 @@ class TrainingListView(generics.ListAPIView):
         regions = {region.code: region for region in training_regions_of(request.user)}
         if not regions:
             raise Http404
-        data = _valid(TrainingScheduleSerializer, request.data)
+        data = validated(TrainingScheduleSerializer, request.data)
         region = regions.get(data.pop("region"))
         if region is None:
             raise serializers.ValidationError({"region": [_("Not a region where you schedule training.")]})
@@ -493,7 +487,7 @@ class TrainingEnrolmentsView(generics.ListAPIView):
     )
     def post(self, request: Request, code: Any) -> Response:
         session = self._session()
-        data = _valid(EnrolSerializer, request.data)
+        data = validated(EnrolSerializer, request.data)
         staff = _staff_to_change(request, data["staff"])
         enrolment = services.training_enrol(session=session, staff=staff)
         return Response(EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
@@ -516,7 +510,7 @@ class TrainingAttendanceView(APIView):
         session = get_visible_or_404(training_sessions_visible_to(request.user), code=code)
         if not manages_training(request.user, session):
             raise Http404
-        attended = set(_valid(AttendanceSerializer, request.data)["attended"])
+        attended = set(validated(AttendanceSerializer, request.data)["attended"])
         enrolments = session.enrolments.select_related("staff", "staff__institution").order_by("staff__name")
         for enrolment in enrolments:
             services.training_record_attendance(

@@ -49,7 +49,7 @@ from tuoyu.daycare.services import attendance as services
 from tuoyu.enrolment.access_log import health_record_read, health_records_read
 from tuoyu.enrolment.models import AccessChannel, Child
 from tuoyu.enrolment.selectors import guardians_of
-from tuoyu.parsers import query_flag
+from tuoyu.parsers import query_flag, validated
 from tuoyu.refusals import Refusal, refused
 from tuoyu.registry.models import CareClass
 from tuoyu.registry.selectors import opening_warning
@@ -239,7 +239,7 @@ class _HealthCheckView(APIView):
 
     def post(self, request: Request, code: uuid.UUID) -> Response:
         care_class = _care_class(request, code)
-        data = _valid(AttendanceCheckInputSerializer, request)
+        data = validated(AttendanceCheckInputSerializer, request.data)
         child = _child_on_roster(care_class, data.pop("child"))
         type(self).record(care_class=care_class, child=child, by=signed_in_user(request), **data)
         response = _entry_response(request, child)
@@ -292,7 +292,7 @@ class AbsenceView(APIView):
     )
     def post(self, request: Request, code: uuid.UUID) -> Response:
         care_class = _care_class(request, code)
-        data = _valid(AttendanceAbsenceInputSerializer, request)
+        data = validated(AttendanceAbsenceInputSerializer, request.data)
         child = _child_on_roster(care_class, data.pop("child"))
         absence = services.absence_record(
             care_class=care_class, child=child, by=signed_in_user(request), **data
@@ -336,7 +336,7 @@ class CheckOutView(APIView):
     )
     def post(self, request: Request, code: uuid.UUID) -> Response:
         care_class = _care_class(request, code)
-        data = _valid(AttendanceCheckOutInputSerializer, request)
+        data = validated(AttendanceCheckOutInputSerializer, request.data)
         child = _child_on_roster(care_class, data.pop("child"))
         person_id, guardian_id = data.pop("pickup_person"), data.pop("guardian")
         person = guardian = None
@@ -357,12 +357,6 @@ class CheckOutView(APIView):
             **data,
         )
         return _entry_response(request, child, status.HTTP_200_OK)
-
-
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 # Illness follow-ups -----------------------------------------------------------------------------------------
@@ -449,7 +443,7 @@ class FollowUpView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         follow_up = get_visible_or_404(follow_ups_visible_to(request.user), pk=pk)
-        data = _valid(IllnessFollowUpInputSerializer, request)
+        data = validated(IllnessFollowUpInputSerializer, request.data)
         updated = services.follow_up_update(follow_up=follow_up, by=signed_in_user(request), **data)
         health_record_read(
             request.user, follow_up.absence.child, view="follow_ups", channel=AccessChannel.API

@@ -44,6 +44,11 @@ class Refusal(DjangoValidationError):
         return "\n".join(str(message) for message in self.messages)
 
 
+class NotPermitted(Http404):
+    """The actor may not see or do this: answered 404 on pages and in the API alike, as for anything outside
+    their scope, so that nobody learns from the answer what exists beyond it. The message is for the log."""
+
+
 class ErrorSerializer(serializers.Serializer):
     """Every error of the API (component ``Error`` of the OpenAPI schema)."""
 
@@ -106,4 +111,4 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     return response
 
 
-__all__ = ["Http404", "PermissionDenied", "Refusal", "api_exception_handler", "show_errors"]
+__all__ = ["Http404", "NotPermitted", "PermissionDenied", "Refusal", "api_exception_handler", "show_errors"]

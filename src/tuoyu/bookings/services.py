@@ -45,7 +45,7 @@ from tuoyu.enrolment.selectors import guardians_of
 from tuoyu.enrolment.services import child_lock, require_guardian
 from tuoyu.notifications.models import NotificationKind
 from tuoyu.notifications.services import notify_all
-from tuoyu.refusals import Refusal
+from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.models import Institution, ServiceOffering, ServiceType
 from tuoyu.registry.selectors import institutions_public
 
@@ -79,7 +79,7 @@ def _moment(moment: datetime.datetime) -> str:
 
 def _require_manager(actor: User, institution: Institution) -> None:
     if not actor_may(actor, Perm.MANAGE_ENROLMENT, institution.pk):
-        raise Refusal(_("Only the institution's director may publish its bookable places."), "forbidden")
+        raise NotPermitted(_("Only the institution's director may publish its bookable places."))
 
 
 def _offering(institution: Institution, service_type: str) -> ServiceOffering:

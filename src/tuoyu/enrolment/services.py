@@ -54,7 +54,7 @@ from tuoyu.guards import Guards
 from tuoyu.notifications.models import NotificationKind
 from tuoyu.notifications.services import notify_all
 from tuoyu.policies.values import policy
-from tuoyu.refusals import Refusal
+from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.models import CareClass, Institution, ServiceOffering
 from tuoyu.registry.selectors import directors_of, institutions_public
 from tuoyu.registry.signals import announce_change
@@ -140,9 +140,7 @@ def entry_exam_record(*, actor: User, child: Child, **fields: Any) -> EntryExam:
     """A guardian records their child's exam; an institution's health worker records it for applicants."""
     child = child_lock(child)
     if not (is_guardian_of(actor, child) or _serves_child(actor, child, Perm.RECORD_HEALTH)):
-        raise Refusal(
-            _("Only the child's guardians or the institution's health staff may record this."), "forbidden"
-        )
+        raise NotPermitted(_("Only the child's guardians or the institution's health staff may record this."))
     exam = EntryExam(child=child, recorded_by=actor, **fields)
     exam.full_clean()
     if exam.examined_on > timezone.localdate():
@@ -257,7 +255,7 @@ def _close_applications(applications: Iterable[Application], now: datetime.datet
 def priority_publish(*, director: User, institution: Institution, label: str, points: int) -> QueuePriority:
     """An admission priority the institution publishes; guardians claim it when they apply."""
     if not actor_may(director, Perm.MANAGE_ENROLMENT, institution.pk):
-        raise Refusal(_("Only the institution's director may publish its admission priorities."), "forbidden")
+        raise NotPermitted(_("Only the institution's director may publish its admission priorities."))
     priority = QueuePriority(institution=institution, label=label, points=points)
     priority.full_clean()
     priority.save()
@@ -366,7 +364,7 @@ def offer_make(
 ) -> Offer:
     now = now or timezone.now()
     if not actor_may(director, Perm.MANAGE_ENROLMENT, application.institution_id):
-        raise Refusal(_("Only the institution's director may offer its places."), "forbidden")
+        raise NotPermitted(_("Only the institution's director may offer its places."))
     if care_class.institution_id != application.institution_id:
         raise Refusal(_("This class belongs to another institution."), "class_elsewhere")
     institution, care_class = _lock_places(application.institution_id, care_class.pk)
@@ -586,7 +584,7 @@ def offers_expire(*, now: datetime.datetime | None = None) -> int:
 def placement_end(*, director: User, placement: Placement, ends_on: datetime.date, reason: str) -> Placement:
     """End a placement early (withdrawal, transfer): the place is free from ``ends_on``."""
     if not actor_may(director, Perm.MANAGE_ENROLMENT, placement.institution_id):
-        raise Refusal(_("Only the institution's director may end a placement."), "forbidden")
+        raise NotPermitted(_("Only the institution's director may end a placement."))
     _lock_places(placement.institution_id, placement.care_class_id)
     placement = Placement.objects.select_for_update().get(pk=placement.pk)
     if reason not in EndReason.values:
@@ -613,7 +611,7 @@ def task_complete(
     *, actor: User, task: CareTask, note: str = "", now: datetime.datetime | None = None
 ) -> CareTask:
     if not actor_may(actor, Perm.RECORD_HEALTH, task.institution_id):
-        raise Refusal(_("Only the institution's health staff may complete this task."), "forbidden")
+        raise NotPermitted(_("Only the institution's health staff may complete this task."))
     if task.done_at is not None:
         raise Refusal(_("This task is already done."), "task_done", conflict=True)
     task.done_at = now or timezone.now()

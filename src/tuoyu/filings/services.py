@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -30,7 +29,7 @@ from tuoyu.filings.models import (
 )
 from tuoyu.filings.selectors import current_materials
 from tuoyu.policies.values import policy
-from tuoyu.refusals import Refusal
+from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.regions.models import Region
 from tuoyu.registry import services as registry_services
 from tuoyu.registry.models import FilingStatus, Institution, ServiceType
@@ -60,7 +59,7 @@ class Problem:
 
 def _require(actor: User, perm: Perm, institution: Institution) -> None:
     if not actor_may(actor, perm, institution.pk):
-        raise PermissionDenied
+        raise NotPermitted
 
 
 def _current_services(institution: Institution) -> list[dict[str, str]]:

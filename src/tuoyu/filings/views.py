@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -157,8 +157,6 @@ def filing_attach(request: AuthenticatedRequest, code: str) -> HttpResponse:
             lease_end=form.cleaned_data["lease_end"],
             rating=form.cleaned_data["rating"],
         )
-    except PermissionDenied as error:
-        raise Http404 from error
     except ValidationError as error:
         show_errors(request, error)
     else:
@@ -185,8 +183,6 @@ def _act(request: AuthenticatedRequest, code: str, action: str) -> HttpResponse:
                 publish=form.cleaned_data.get("publish", False),
             )
             messages.success(request, _("Returned to the institution with your reasons."))
-    except PermissionDenied as error:
-        raise Http404 from error
     except ValidationError as error:
         show_errors(request, error)
     return redirect("filings:detail", code=filing.code)

@@ -36,7 +36,7 @@ from tuoyu.bookings.tests.conftest import (
 )
 from tuoyu.enrolment.models import Child
 from tuoyu.notifications.models import Notification
-from tuoyu.refusals import Refusal
+from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.models import Institution, OperatingStatus, ServiceOffering
 
 pytestmark = pytest.mark.django_db
@@ -82,23 +82,20 @@ class TestSlotPublish:
     def test_director_of_another_institution_is_refused(
         self, director_y: User, institution_x: Institution, catalogue_x: list[ServiceOffering]
     ) -> None:
-        with pytest.raises(Refusal) as raised:
+        with pytest.raises(NotPermitted):
             slot_publish(
                 actor=director_y, institution=institution_x, date=day(), period=Period.MORNING, capacity=6
             )
 
-        assert_refusal(raised, "forbidden")
         assert not TemporaryCareSlot.objects.exists()
 
     def test_a_guardian_is_refused(
         self, guardian: User, institution_x: Institution, catalogue_x: list[ServiceOffering]
     ) -> None:
-        with pytest.raises(Refusal) as raised:
+        with pytest.raises(NotPermitted):
             slot_publish(
                 actor=guardian, institution=institution_x, date=day(), period=Period.MORNING, capacity=6
             )
-
-        assert_refusal(raised, "forbidden")
 
     def test_an_institution_without_temporary_care_in_its_catalogue_cannot_publish(
         self, director_x: User, institution_x: Institution
@@ -393,10 +390,9 @@ class TestSessionPublish:
     def test_director_of_another_institution_is_refused(
         self, director_y: User, institution_x: Institution, catalogue_x: list[ServiceOffering]
     ) -> None:
-        with pytest.raises(Refusal) as raised:
+        with pytest.raises(NotPermitted):
             publish_session(director_y, institution_x)
 
-        assert_refusal(raised, "forbidden")
         assert not ParentChildSession.objects.exists()
 
     def test_an_institution_without_parent_child_sessions_in_its_catalogue_cannot_publish(

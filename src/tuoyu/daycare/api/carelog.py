@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.urls import path, reverse
@@ -72,15 +71,6 @@ def _day(value: str) -> datetime.date:
         return datetime.date.fromisoformat(value)
     except ValueError:
         raise Http404 from None
-
-
-class CareAPIView(APIView):
-    """A service's ``PermissionDenied`` is answered 404, like everything outside the caller's scope."""
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, PermissionDenied):
-            exc = Http404()
-        return super().handle_exception(exc)
 
 
 def _care_class(request: Request, code: Any) -> CareClass:
@@ -328,7 +318,7 @@ def _days_read(request: Request, days: Iterable[ChildDay]) -> None:
     )
 
 
-class EntryCreateView(CareAPIView):
+class EntryCreateView(APIView):
     """Record one entry of a child's care log (staff of the class's institution)."""
 
     @extend_schema(request=EntryCreateSerializer, responses={201: EntrySerializer, **REFUSED})
@@ -348,7 +338,7 @@ class EntryCreateView(CareAPIView):
         return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
-class BatchView(CareAPIView):
+class BatchView(APIView):
     """Log one kind of entry for every child present in the class; ``exceptions`` differ or skip."""
 
     @extend_schema(request=BatchSerializer, responses={201: CountSerializer, **REFUSED})
@@ -375,7 +365,7 @@ class BatchView(CareAPIView):
         return Response({"count": count}, status=status.HTTP_201_CREATED)
 
 
-class WakeView(CareAPIView):
+class WakeView(APIView):
     """End an open sleep: the child woke up (now, or at ``ends_at``)."""
 
     @extend_schema(request=WakeSerializer, responses={200: EntrySerializer, **REFUSED})
@@ -391,7 +381,7 @@ class WakeView(CareAPIView):
         return Response(EntrySerializer(entry).data)
 
 
-class ChildDayView(CareAPIView):
+class ChildDayView(APIView):
     """A child's day for the staff: every entry (published or not), the report and the medication on file."""
 
     @extend_schema(responses={200: StaffDaySerializer})
@@ -406,7 +396,7 @@ class ChildDayView(CareAPIView):
 # Staff: the daily report -------------------------------------------------------------------------------
 
 
-class ClassReportsView(CareAPIView):
+class ClassReportsView(APIView):
     """Every child who attended the class that day, with their day and whether it is published."""
 
     @extend_schema(responses={200: DaySerializer(many=True)})
@@ -417,7 +407,7 @@ class ClassReportsView(CareAPIView):
         return Response(DaySerializer(days, many=True).data)
 
 
-class ReportSummaryView(CareAPIView):
+class ReportSummaryView(APIView):
     """The caregiver's word on the child's day (optional; may be corrected after publishing)."""
 
     @extend_schema(request=SummarySerializer, responses={200: StaffDaySerializer, **REFUSED})
@@ -438,7 +428,7 @@ class ReportSummaryView(CareAPIView):
         return Response(StaffDaySerializer(answer).data)
 
 
-class ReportPublishView(CareAPIView):
+class ReportPublishView(APIView):
     """Publish the child's report of the day (with the caregiver's word, if given); the family is told."""
 
     @extend_schema(request=SummarySerializer, responses={200: StaffDaySerializer, **REFUSED})
@@ -459,7 +449,7 @@ class ReportPublishView(CareAPIView):
         return Response(StaffDaySerializer(answer).data)
 
 
-class ReportPublishAllView(CareAPIView):
+class ReportPublishAllView(APIView):
     """Publish every report of the class's day that has something in it and is not yet published."""
 
     @extend_schema(request=None, responses={200: PublishedCountSerializer})
@@ -471,7 +461,7 @@ class ReportPublishAllView(CareAPIView):
         return Response({"published": count})
 
 
-class ReportPhotoAddView(CareAPIView):
+class ReportPhotoAddView(APIView):
     """Add a photo to the child's report (multipart ``image``, optional ``caption``)."""
 
     parser_classes = [MultiPartParser, FormParser]
@@ -493,7 +483,7 @@ class ReportPhotoAddView(CareAPIView):
         return Response(PhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
 
 
-class PhotoView(CareAPIView):
+class PhotoView(APIView):
     """A report's photo: for the child's guardians once published, and for the staff of the class."""
 
     @extend_schema(
@@ -533,7 +523,7 @@ def _family_report(request: Request, child: Any, day: str) -> DailyReport:
     return get_visible_or_404(published_reports_of_guardian(request.user), child__code=child, day=_day(day))
 
 
-class FamilyReportView(CareAPIView):
+class FamilyReportView(APIView):
     """A child's published day for the family; reading it marks it read. 404 until it is published."""
 
     @extend_schema(responses={200: DaySerializer})
@@ -544,7 +534,7 @@ class FamilyReportView(CareAPIView):
         return Response(DaySerializer(answer).data)
 
 
-class FamilyReplyView(CareAPIView):
+class FamilyReplyView(APIView):
     """The family's reply to a published report (replaces an earlier reply); the caregivers are told."""
 
     @extend_schema(request=ReplySerializer, responses={200: DaySerializer, **REFUSED})
@@ -559,7 +549,7 @@ class FamilyReplyView(CareAPIView):
         return Response(DaySerializer(answer).data)
 
 
-class IncidentAcknowledgeView(CareAPIView):
+class IncidentAcknowledgeView(APIView):
     """ "I have read this": the guardian acknowledges an incident of a published day."""
 
     @extend_schema(request=None, responses={200: EntrySerializer, **REFUSED})
@@ -618,7 +608,7 @@ class InstructionListView(LogsHealthReads, generics.ListCreateAPIView):
         return Response(InstructionSerializer(instruction).data, status=status.HTTP_201_CREATED)
 
 
-class ActivityAreaListView(CareAPIView):
+class ActivityAreaListView(APIView):
     """The institution's activity corners (the three default corners on first use); its director adds more."""
 
     @extend_schema(responses={200: ActivityAreaSerializer(many=True)})

@@ -1,7 +1,7 @@
 """The care log and the family's daily report: the rules of every write.
 
 Each function runs in one ``transaction.atomic`` and raises :class:`Refusal` before writing anything, so a
-refused action writes nothing. Staff act only where they hold ``record_care`` (``PermissionDenied``
+refused action writes nothing. Staff act only where they hold ``record_care`` (``NotPermitted``
 otherwise, which pages and the API show as 404); guardians act only for their own children.
 
 Rules:
@@ -28,7 +28,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count
@@ -58,7 +57,7 @@ from tuoyu.enrolment.models import Child
 from tuoyu.enrolment.selectors import is_guardian_of
 from tuoyu.notifications.models import NotificationKind
 from tuoyu.notifications.services import notify_all
-from tuoyu.refusals import Refusal
+from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.selectors import directors_of
 from tuoyu.uploads import IMAGE_TYPES, sniff_content_type
@@ -102,12 +101,12 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
 
 def _require_recorder(actor: User, institution_id: int) -> None:
     if not actor_may(actor, Perm.RECORD_CARE, institution_id):
-        raise PermissionDenied
+        raise NotPermitted
 
 
 def _require_guardian(actor: User, child: Child) -> None:
     if not is_guardian_of(actor, child):
-        raise PermissionDenied
+        raise NotPermitted
 
 
 def _day_text(day: datetime.date) -> str:
@@ -331,7 +330,7 @@ def activity_areas_of(institution: Institution) -> list[ActivityArea]:
 def activity_area_add(*, actor: User, institution: Institution, name: str) -> ActivityArea:
     """A director adds an activity corner to their institution."""
     if not actor_may(actor, Perm.CHANGE_INSTITUTION, institution.pk):
-        raise PermissionDenied
+        raise NotPermitted
     name = (name or "").strip()
     if not name:
         raise Refusal(_("Name the activity corner."), "activity_area_blank")
@@ -723,7 +722,7 @@ def daily_report_mark_read(*, guardian: User, report: DailyReport) -> DailyRepor
     """The family opened the published report: remember when, the first time."""
     _require_guardian(guardian, report.child)
     if report.published_at is None:
-        raise PermissionDenied
+        raise NotPermitted
     if report.read_at is None:
         with transaction.atomic():
             DailyReport.objects.filter(pk=report.pk, read_at__isnull=True).update(read_at=timezone.now())
@@ -735,7 +734,7 @@ def daily_report_reply(*, guardian: User, report: DailyReport, reply: str) -> Da
     """The family answers the report; the caregiver who published it and the directors are told."""
     _require_guardian(guardian, report.child)
     if report.published_at is None:
-        raise PermissionDenied
+        raise NotPermitted
     reply = (reply or "").strip()
     if not reply:
         raise Refusal(_("Write your reply first."), "reply_empty")
@@ -778,7 +777,7 @@ def incident_acknowledge(*, guardian: User, entry: CareLogEntry) -> CareLogEntry
     if not DailyReport.objects.filter(
         child_id=entry.child_id, day=entry.day, published_at__isnull=False
     ).exists():
-        raise PermissionDenied
+        raise NotPermitted
     with transaction.atomic():
         CareLogEntry.objects.filter(pk=entry.pk, guardian_acknowledged_at__isnull=True).update(
             guardian_acknowledged_at=timezone.now()

@@ -17,7 +17,7 @@ from tuoyu.accounts.models import User
 from tuoyu.daycare.models import FoodSample, Meal, WeeklyMenu
 from tuoyu.daycare.selectors.supervision import sample_min_grams, sample_min_hours
 from tuoyu.daycare.services.staffing import require_care_recorder
-from tuoyu.refusals import Refusal
+from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.models import Institution
 from tuoyu.registry.signals import announce_change
 
@@ -26,7 +26,7 @@ DISH_MAX_LENGTH = 60
 
 def _require_menu_author(actor: object, institution_id: int) -> None:
     if not actor_may(actor, Perm.RECORD_HEALTH, institution_id):
-        raise Refusal(_("Only the institution's director or health staff may write its menu."), "forbidden")
+        raise NotPermitted(_("Only the institution's director or health staff may write its menu."))
 
 
 def clean_dishes(week_start: datetime.date, dishes: Any) -> dict[str, dict[str, list[str]]]:

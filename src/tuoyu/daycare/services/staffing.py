@@ -21,7 +21,7 @@ from tuoyu.daycare.models import ClassDuty, RatioBreach
 from tuoyu.daycare.selectors.ratios import class_ratio
 from tuoyu.notifications.models import NotificationKind
 from tuoyu.notifications.services import notify_all
-from tuoyu.refusals import Refusal
+from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.models import CareClass
 from tuoyu.registry.selectors import directors_of
 from tuoyu.registry.signals import announce_change
@@ -34,7 +34,7 @@ FORBIDDEN = _("Only the institution's staff may record the day in care.")
 def require_care_recorder(actor: object, institution_id: int) -> None:
     """Refuse unless ``actor`` records the day in care (caregiver, health worker, director) there."""
     if not actor_may(actor, Perm.RECORD_CARE, institution_id):
-        raise Refusal(FORBIDDEN, "forbidden")
+        raise NotPermitted(FORBIDDEN)
 
 
 def users_of_staff(institution_id: int, staff: Iterable[Staff]) -> list[User]:

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 
 from tuoyu.accounts.models import User
@@ -16,7 +15,7 @@ from tuoyu.daycare.services import carelog as services
 from tuoyu.daycare.tests.carelog_helpers import DAY, at, instruction, placed_child, publish_raw
 from tuoyu.enrolment.models import Child
 from tuoyu.notifications.models import Notification
-from tuoyu.refusals import Refusal
+from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.factories import CareClassFactory
 from tuoyu.registry.models import CareClass
 from tuoyu.registry.standards import AgeBand
@@ -330,7 +329,7 @@ def test_guardian_writes_an_instruction_for_their_own_child_only(
     )
     assert written.given_by == guardian
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         services.medication_instruction_create(
             guardian=director_x,
             child=child,
@@ -385,7 +384,7 @@ def test_only_staff_recording_care_at_the_institution_may_record(
     director_y: User, doctor: User, guardian: User, child: Child, class_x: CareClass, health_worker_x: User
 ) -> None:
     for outsider in (director_y, doctor, guardian):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotPermitted):
             record(outsider, child, class_x, LogKind.MEAL, portion="all")
     assert CareLogEntry.objects.count() == 0
     assert record(health_worker_x, child, class_x, LogKind.MOOD, mood="calm").pk
@@ -440,7 +439,7 @@ def test_a_corner_is_added_by_the_director_only_and_once(
 ) -> None:
     services.activity_areas_of(institution_x)
     for outsider in (caregiver_x, director_y):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotPermitted):
             services.activity_area_add(actor=outsider, institution=institution_x, name="沙水区角")
     with pytest.raises(Refusal) as caught:
         services.activity_area_add(actor=director_x, institution=institution_x, name="阅读区角")

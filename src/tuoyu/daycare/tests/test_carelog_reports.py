@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -31,7 +30,7 @@ from tuoyu.daycare.tests.carelog_helpers import (
 from tuoyu.enrolment.models import Child
 from tuoyu.enrolment.tests.helpers import make_guardian
 from tuoyu.notifications.models import Notification
-from tuoyu.refusals import Refusal
+from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.models import CareClass
 
 pytestmark = pytest.mark.django_db
@@ -306,7 +305,7 @@ def test_publish_all_publishes_every_child_with_a_day_to_report(
     nothing = placed_child(guardian, class_x, name="赵三宝")
     check_in(nothing, class_x, caregiver_x)
 
-    with pytest.raises(PermissionDenied):  # another institution's director
+    with pytest.raises(NotPermitted):  # another institution's director
         services.daily_report_publish_all(actor=director_y, care_class=class_x, day=DAY)
     assert services.daily_report_publish_all(actor=caregiver_x, care_class=class_x, day=DAY) == 2
     assert services.daily_report_publish_all(actor=caregiver_x, care_class=class_x, day=DAY) == 0

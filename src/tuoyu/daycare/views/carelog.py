@@ -8,16 +8,13 @@ photos are served only here, after the same check.
 """
 
 import datetime
-import functools
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -50,21 +47,6 @@ from tuoyu.registry.models import CareClass
 from tuoyu.uploads import serve_upload
 
 # Shared ------------------------------------------------------------------------------------------------
-
-View = TypeVar("View", bound=Callable[..., HttpResponseBase])
-
-
-def signed_in(view: View) -> View:
-    """``login_required``; a service's ``PermissionDenied`` is a 404, like everything out of scope."""
-
-    @functools.wraps(view)
-    def wrapped(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied:
-            raise Http404 from None
-
-    return login_required(wrapped)  # type: ignore[return-value]
 
 
 def _care_class(request: AuthenticatedRequest, code: UUID) -> CareClass:
@@ -191,7 +173,7 @@ def _batch_details(kind: str, request: AuthenticatedRequest, child: Child, day: 
     return {field: value}
 
 
-@signed_in
+@login_required
 def batch_entry(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     """Log one kind of entry for every child present: the default preselected, exceptions per child."""
     care_class = _care_class(request, code)
@@ -273,7 +255,7 @@ def _entry_fields(kind: str, request: AuthenticatedRequest, day: datetime.date) 
     return fields
 
 
-@signed_in
+@login_required
 def child_day_page(request: AuthenticatedRequest, code: UUID, child: UUID) -> HttpResponse:
     """A child's day for the caregiver: the timeline so far and one-tap entries of every kind."""
     care_class = _care_class(request, code)
@@ -301,7 +283,7 @@ def child_day_page(request: AuthenticatedRequest, code: UUID, child: UUID) -> Ht
     return render(request, "daycare/carelog/child_day.html", context)
 
 
-@signed_in
+@login_required
 @require_POST
 def entry_add(request: AuthenticatedRequest, code: UUID, child: UUID) -> HttpResponse:
     care_class = _care_class(request, code)
@@ -332,7 +314,7 @@ def entry_add(request: AuthenticatedRequest, code: UUID, child: UUID) -> HttpRes
     return _redirect_back(request, back)
 
 
-@signed_in
+@login_required
 @require_POST
 def sleep_end(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     entry = get_visible_or_404(
@@ -355,7 +337,7 @@ def sleep_end(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
 # The daily report: the caregiver's review --------------------------------------------------------------
 
 
-@signed_in
+@login_required
 def report_review(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     """Every child of the day with their timeline, the caregiver's word, photos, publish and publish all."""
     care_class = _care_class(request, code)
@@ -384,7 +366,7 @@ def _review_url(care_class: CareClass, day: datetime.date, child: Child | None =
     return f"{url}#child-{child.code}" if child else url
 
 
-@signed_in
+@login_required
 @require_POST
 def report_summary(request: AuthenticatedRequest, code: UUID, child: UUID, day: str) -> HttpResponse:
     care_class = _care_class(request, code)
@@ -405,7 +387,7 @@ def report_summary(request: AuthenticatedRequest, code: UUID, child: UUID, day: 
     return redirect(_review_url(care_class, the_day, kid))
 
 
-@signed_in
+@login_required
 @require_POST
 def report_publish(request: AuthenticatedRequest, code: UUID, child: UUID, day: str) -> HttpResponse:
     """Publish one child's report (saving the word on the day typed in the same form first)."""
@@ -427,7 +409,7 @@ def report_publish(request: AuthenticatedRequest, code: UUID, child: UUID, day: 
     return redirect(_review_url(care_class, the_day, kid))
 
 
-@signed_in
+@login_required
 @require_POST
 def report_publish_all(request: AuthenticatedRequest, code: UUID, day: str) -> HttpResponse:
     care_class = _care_class(request, code)
@@ -447,7 +429,7 @@ def report_publish_all(request: AuthenticatedRequest, code: UUID, day: str) -> H
     return redirect(_review_url(care_class, the_day))
 
 
-@signed_in
+@login_required
 @require_POST
 def report_photo_add(request: AuthenticatedRequest, code: UUID, child: UUID, day: str) -> HttpResponse:
     care_class = _care_class(request, code)
@@ -477,7 +459,7 @@ def report_photo_add(request: AuthenticatedRequest, code: UUID, child: UUID, day
     return redirect(_review_url(care_class, the_day, kid))
 
 
-@signed_in
+@login_required
 @require_POST
 def report_photo_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     photo = get_visible_or_404(
@@ -492,7 +474,7 @@ def report_photo_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect(_review_url(report.care_class, report.day, report.child))
 
 
-@signed_in
+@login_required
 def report_photo(request: AuthenticatedRequest, pk: int) -> FileResponse:
     """A photo of a report, for the child's guardians (published days) and the staff of the class."""
     photo = get_visible_or_404(photos_visible_to(request.user), pk=pk)
@@ -502,7 +484,7 @@ def report_photo(request: AuthenticatedRequest, pk: int) -> FileResponse:
 # Activity corners --------------------------------------------------------------------------------------
 
 
-@signed_in
+@login_required
 def activity_areas(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     """The institution's activity corners; its director adds more."""
     institution = get_visible_or_404(care_institutions_visible_to(request.user), code=code)
@@ -530,7 +512,7 @@ def activity_areas(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
 # Families ----------------------------------------------------------------------------------------------
 
 
-@signed_in
+@login_required
 def family_reports(request: AuthenticatedRequest) -> HttpResponse:
     """The published reports of the user's children, newest first, with what still needs their attention."""
     reports = list(published_reports_of_guardian(request.user)[:60])
@@ -548,7 +530,7 @@ def _family_report(request: AuthenticatedRequest, child: UUID, day: str) -> Any:
     return get_visible_or_404(published_reports_of_guardian(request.user), child__code=child, day=the_day)
 
 
-@signed_in
+@login_required
 def family_report(request: AuthenticatedRequest, child: UUID, day: str) -> HttpResponse:
     """A child's published day, read on the phone; opening it marks it read."""
     report = _family_report(request, child, day)
@@ -559,7 +541,7 @@ def family_report(request: AuthenticatedRequest, child: UUID, day: str) -> HttpR
     return render(request, "daycare/carelog/family_report.html", context)
 
 
-@signed_in
+@login_required
 @require_POST
 def family_report_reply(request: AuthenticatedRequest, child: UUID, day: str) -> HttpResponse:
     report = _family_report(request, child, day)
@@ -572,7 +554,7 @@ def family_report_reply(request: AuthenticatedRequest, child: UUID, day: str) ->
     return redirect("daycare:family_report", child=report.child.code, day=report.day.isoformat())
 
 
-@signed_in
+@login_required
 @require_POST
 def incident_acknowledge(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     entry = get_visible_or_404(
@@ -584,7 +566,7 @@ def incident_acknowledge(request: AuthenticatedRequest, code: UUID) -> HttpRespo
     return redirect("daycare:family_report", child=entry.child.code, day=entry.day.isoformat())
 
 
-@signed_in
+@login_required
 def medication(request: AuthenticatedRequest) -> HttpResponse:
     """The guardian writes a medication instruction from the phone; without one no medicine is given."""
     children = list(Child.objects.of_guardian(request.user).order_by("name", "pk"))

@@ -9,7 +9,6 @@ from typing import Any
 
 import chinese_calendar
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
@@ -34,7 +33,7 @@ from tuoyu.filings.services import (
     review_deadline,
 )
 from tuoyu.filings.tests.helpers import NEW_NAME, attach_all, fill_in, pdf
-from tuoyu.refusals import Refusal
+from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.models import FilingStatus, Institution, OperatingStatus
 from tuoyu.registry.selectors import institutions_public
 from tuoyu.workforce.factories import StaffFactory
@@ -113,7 +112,7 @@ def test_only_one_filing_at_a_time_per_institution(institution_x: Institution, d
 def test_only_the_institutions_director_may_start_its_filing(
     institution_x: Institution, request: pytest.FixtureRequest, persona: str
 ) -> None:
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         filing_start(
             actor=request.getfixturevalue(persona), institution=institution_x, kind=FilingKind.CHANGE
         )
@@ -487,7 +486,7 @@ def test_a_draft_cannot_be_approved(ready_filing: Callable[..., Filing], regulat
 def test_only_the_regulator_of_the_district_may_approve(
     submitted: Filing, newcomer: Institution, request: pytest.FixtureRequest, persona: str
 ) -> None:
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         filing_approve(actor=request.getfixturevalue(persona), filing=submitted)
 
     submitted.refresh_from_db()
@@ -534,7 +533,7 @@ def test_return_without_any_reason_is_refused(submitted: Filing, regulator_a: Us
 
 
 def test_director_cannot_return_their_own_filing(submitted: Filing, director_n: User) -> None:
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         filing_return(actor=director_n, filing=submitted, reasons={"name": "自己退回"})
 
 

@@ -13,7 +13,6 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.urls import path
@@ -79,15 +78,6 @@ def _record_for_child(
     return Response(answer(written).data, status=status.HTTP_201_CREATED)
 
 
-class CareAPIView(APIView):
-    """A service's ``PermissionDenied`` (reads the record, may not record this) is answered 404 too."""
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, PermissionDenied):
-            exc = Http404()
-        return super().handle_exception(exc)
-
-
 # Schedule ---------------------------------------------------------------------------------------------
 
 
@@ -116,7 +106,7 @@ class CareScheduleSerializer(serializers.Serializer):
         return len(schedule.overdue)
 
 
-class ScheduleView(CareAPIView):
+class ScheduleView(APIView):
     """The child's examination schedule, each item with its status (done, upcoming, due, overdue…)."""
 
     @extend_schema(responses={200: CareScheduleSerializer})
@@ -172,7 +162,7 @@ class CareExamInputSerializer(serializers.Serializer):
     )
 
 
-class ExamsView(CareAPIView):
+class ExamsView(APIView):
     """The child's examinations, newest first; POST records one (anaemia and hearing "refer" are referred)."""
 
     @extend_schema(responses={200: CareExamSerializer(many=True)})
@@ -237,7 +227,7 @@ class CareScreeningInputSerializer(serializers.Serializer):
     referred_to = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
-class ScreeningsView(CareAPIView):
+class ScreeningsView(APIView):
     """The child's development screenings; POST records one (any positive sign is referred)."""
 
     @extend_schema(responses={200: CareScreeningSerializer(many=True)})
@@ -302,7 +292,7 @@ class CareOutcomeInputSerializer(serializers.Serializer):
     close = serializers.BooleanField(required=False, default=False, help_text="Close it (needs the outcome).")
 
 
-class ChildReferralsView(CareAPIView):
+class ChildReferralsView(APIView):
     """The child's referrals, open ones first; POST refers the child."""
 
     @extend_schema(responses={200: CareReferralSerializer(many=True)})
@@ -326,7 +316,7 @@ def _require_follow_up(request: Request) -> None:
         raise Http404
 
 
-class ReferralView(CareAPIView):
+class ReferralView(APIView):
     """One referral (a read of the child's record); POST records its outcome or closes it."""
 
     def _referral(self, request: Request, pk: int) -> Referral:
@@ -397,7 +387,7 @@ class CareImmunisationCheckInputSerializer(serializers.Serializer):
     )
 
 
-class ImmunisationChecksView(CareAPIView):
+class ImmunisationChecksView(APIView):
     """The child's certificate checks; POST records one (the institution's director or health worker)."""
 
     @extend_schema(responses={200: CareImmunisationCheckSerializer(many=True)})
@@ -436,7 +426,7 @@ class CareOverdueChildSerializer(serializers.Serializer):
     items = CareScheduleItemSerializer(source="overdue", many=True)
 
 
-class OverdueView(CareAPIView):
+class OverdueView(APIView):
     """Children in care with examinations more than 30 days overdue, by institution and class."""
 
     @extend_schema(responses={200: CareOverdueChildSerializer(many=True)})

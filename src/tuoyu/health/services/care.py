@@ -9,7 +9,7 @@ Who records what (``selectors.access``, ``selectors.care``):
 - immunisation-certificate checks (预防接种证查验): the institution's act (``record_health``: its director and
   health worker), never a doctor's.
 
-Anyone else is refused with ``PermissionDenied`` (pages and API answer 404). Every write runs in one
+Anyone else is refused with ``NotPermitted`` (pages and API answer 404). Every write runs in one
 transaction and refuses bad input with a :class:`Refusal` before writing anything.
 
 What follows from a record:
@@ -39,7 +39,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -69,7 +68,7 @@ from tuoyu.health.selectors.care import anaemia_grade, institution_for_immunisat
 from tuoyu.health.selectors.schedule import ChildSchedule, institution_schedules
 from tuoyu.notifications.models import Notification, NotificationKind
 from tuoyu.notifications.services import notify_all
-from tuoyu.refusals import Refusal
+from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.models import Institution
 from tuoyu.registry.selectors import health_workers_of
 from tuoyu.registry.signals import announce_change
@@ -95,9 +94,9 @@ def _care_link(child: Child) -> str:
 
 def _require_recorder(actor: User, child: Child) -> Institution | None:
     """The institution where the child is cared for (as the actor sees it), if the actor may record
-    medical data for the child; else ``PermissionDenied``."""
+    medical data for the child; else ``NotPermitted``."""
     if not may_record_medical(actor, child):
-        raise PermissionDenied
+        raise NotPermitted
     return institution_of_care(child, actor)
 
 
@@ -474,7 +473,7 @@ def immunisation_check_record(
     now = now or timezone.now()
     institution = institution_for_immunisation(actor, child, day=timezone.localdate(now))
     if institution is None:
-        raise PermissionDenied
+        raise NotPermitted
     if kind not in ImmunisationCheckKind.values:
         raise Refusal(_("Choose the check: on entry or the yearly re-check."), "check_kind_invalid")
     _require_past(checked_on, child, pgettext_lazy("immunisation", "certificate check"))

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +29,7 @@ from tuoyu.health.models import Measurement, Referral, ReferralReason
 from tuoyu.health.selectors.growth import growth_recorder
 from tuoyu.notifications.models import NotificationKind
 from tuoyu.notifications.services import notify_all
-from tuoyu.refusals import Refusal
+from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.models import Institution
 from tuoyu.registry.selectors import health_workers_of
 from tuoyu.registry.signals import announce_change
@@ -95,7 +94,7 @@ def measurement_record(
     today = timezone.localdate(now)
     recorder = growth_recorder(actor, child, day=today)
     if recorder is None:
-        raise PermissionDenied
+        raise NotPermitted
     position = position.lower()
     if length_cm is not None and not position:
         raise Refusal(_("Say whether the child was measured lying or standing."), "position_missing")

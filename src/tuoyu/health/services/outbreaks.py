@@ -26,8 +26,8 @@ Refusal codes: ``status_invalid``, ``onset_in_future``, ``diagnosed_in_future``,
 ``reason_required``, ``quarantine_ends_before_start``, ``quarantine_over``, ``outbreak_elsewhere``,
 ``report_required``, ``resolution_required`` (400); ``already_diagnosed``, ``already_certified``,
 ``already_in_quarantine``, ``already_reported``, ``already_resolved``, ``report_first`` (409);
-``forbidden`` (400, the actor may not record for this institution); guards: ``child_excluded`` and
-``class_in_quarantine`` (409).
+guards: ``child_excluded`` and ``class_in_quarantine`` (409). Whoever may not record for the
+institution gets ``NotPermitted`` (404).
 """
 
 import datetime
@@ -63,7 +63,7 @@ from tuoyu.health.selectors.outbreaks import (
 )
 from tuoyu.notifications.models import NotificationKind
 from tuoyu.notifications.services import notify_all
-from tuoyu.refusals import Refusal
+from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.selectors import directors_of, health_workers_of
 from tuoyu.registry.signals import announce_change
@@ -93,7 +93,7 @@ __all__ = [
 
 def _require_recorder(by: User, institution_id: int) -> None:
     if not actor_may(by, Perm.RECORD_HEALTH, institution_id):
-        raise Refusal(_("Only the institution's director or health worker records this."), "forbidden")
+        raise NotPermitted(_("Only the institution's director or health worker records this."))
 
 
 def _outbreak_link(outbreak: OutbreakReport) -> str:

@@ -16,7 +16,7 @@ from tuoyu.health.models import DoctorVisit
 from tuoyu.health.selectors.records import children_in_care_at, institutions_visited_by
 from tuoyu.notifications.models import NotificationKind
 from tuoyu.notifications.services import notify_all
-from tuoyu.refusals import Refusal
+from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.models import Institution
 from tuoyu.registry.selectors import directors_of, health_workers_of
 
@@ -33,9 +33,7 @@ def doctor_visit_record(
     """Record a visit on a day not in the future, with what was done and the institution's children seen."""
     today = today or timezone.localdate()
     if not institutions_visited_by(actor).filter(pk=institution.pk).exists():
-        raise Refusal(
-            _("Only a doctor of the institution's partner hospital records its visits."), "forbidden"
-        )
+        raise NotPermitted(_("Only a doctor of the institution's partner hospital records its visits."))
     if visited_on > today:
         raise Refusal(_("The visit date cannot be in the future."), "visit_in_future")
     summary = summary.strip()

@@ -4,7 +4,6 @@ child's age, any positive sign referred with the family and the health workers t
 import datetime
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
 from tuoyu.accounts.models import User
@@ -30,7 +29,7 @@ from tuoyu.health.tests.care_helpers import (
     today,
 )
 from tuoyu.notifications.models import Notification
-from tuoyu.refusals import Refusal
+from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.models import CareClass
 
 pytestmark = pytest.mark.django_db
@@ -212,6 +211,6 @@ def test_a_screening_in_the_future_or_twice_on_one_day_is_refused(kid: Child, he
 
 @pytest.mark.parametrize("persona", ["caregiver_x", "director_y", "regulator_a", "family"])
 def test_others_may_not_screen(request: pytest.FixtureRequest, kid: Child, persona: str) -> None:
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         screen(request.getfixturevalue(persona), kid, signs=("m18_walk",))
     assert not DevelopmentScreening.objects.exists()

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.exceptions import PermissionDenied
 
 from tuoyu.accounts.models import User
 from tuoyu.enrolment.models import Child
@@ -12,7 +11,7 @@ from tuoyu.health.selectors.care import anaemia_grade
 from tuoyu.health.services.care import health_exam_record
 from tuoyu.health.tests.care_helpers import _english, days_ago, family, kid, sms_outbox, today
 from tuoyu.notifications.models import Notification
-from tuoyu.refusals import Refusal
+from tuoyu.refusals import NotPermitted, Refusal
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +54,7 @@ def test_the_partner_doctors_exam_is_the_hospitals(kid: Child, doctor: User) -> 
 
 @pytest.mark.parametrize("persona", ["caregiver_x", "director_y", "regulator_a", "family", "guardian"])
 def test_others_may_not_record_an_exam(request: pytest.FixtureRequest, kid: Child, persona: str) -> None:
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         record(request.getfixturevalue(persona), kid)
     assert not HealthExam.objects.exists()
 

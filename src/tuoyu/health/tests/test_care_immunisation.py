@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied
 
 from tuoyu.accounts.models import User
 from tuoyu.enrolment.models import CareTask, Child
@@ -14,7 +13,7 @@ from tuoyu.health.models import ImmunisationCheck, ImmunisationCheckKind
 from tuoyu.health.services.care import immunisation_check_record
 from tuoyu.health.tests.care_helpers import _english, days_ago, family, kid, sms_outbox, today
 from tuoyu.notifications.models import Notification
-from tuoyu.refusals import Refusal
+from tuoyu.refusals import NotPermitted, Refusal
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +117,7 @@ def test_bad_checks_are_refused(kid: Child, health_worker_x: User, fields: dict[
 def test_only_the_institution_checks_certificates_never_the_doctor(
     request: pytest.FixtureRequest, kid: Child, persona: str
 ) -> None:
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         check(request.getfixturevalue(persona), kid)
 
     assert not ImmunisationCheck.objects.exists()

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from tuoyu.accounts.models import User
@@ -23,7 +22,7 @@ from tuoyu.health.tests.care_helpers import (
     today,
 )
 from tuoyu.notifications.models import Notification
-from tuoyu.refusals import Refusal
+from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.models import CareClass
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +70,7 @@ def test_a_referral_needs_a_reason_a_detail_and_a_past_date(
 
 @pytest.mark.parametrize("persona", ["caregiver_x", "director_y", "family"])
 def test_others_may_not_refer(request: pytest.FixtureRequest, kid: Child, persona: str) -> None:
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         refer(request.getfixturevalue(persona), kid)
 
 
@@ -136,7 +135,7 @@ def test_the_outcome_date_lies_between_the_referral_and_today(
 
 
 def test_a_guardian_may_not_record_an_outcome(kid: Child, family: User) -> None:
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         referral_record_outcome(actor=family, referral=referral(kid, referred_on=days_ago(3)), outcome="好了")
 
 

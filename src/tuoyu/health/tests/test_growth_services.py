@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from tuoyu.accounts.models import User
@@ -18,7 +18,7 @@ from tuoyu.health.models import Measurement, MeasurementSource, Referral, Referr
 from tuoyu.health.services.growth import growth_item, measurement_record
 from tuoyu.health.tests.growth_helpers import child_in_care, days_ago
 from tuoyu.notifications.models import Notification
-from tuoyu.refusals import Refusal
+from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.models import CareClass, Institution
 
 pytestmark = pytest.mark.django_db
@@ -69,14 +69,14 @@ def test_the_source_follows_who_records(
 
 @pytest.mark.parametrize("persona", ["caregiver_x", "director_y", "regulator_a", "regulator_b"])
 def test_nobody_else_records(request: pytest.FixtureRequest, child: Child, persona: str) -> None:
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         record(request.getfixturevalue(persona), child, **NORMAL)
 
     assert not Measurement.objects.exists()
 
 
 def test_another_family_does_not_record(child: Child) -> None:
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         record(make_guardian("家长钱先生", consent=False), child, **NORMAL)
 
 

@@ -24,7 +24,7 @@ from tuoyu.health.tests.records_helpers import (
     today,
 )
 from tuoyu.notifications.models import Notification
-from tuoyu.refusals import Refusal
+from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.models import CareClass, Institution
 
 pytestmark = pytest.mark.django_db
@@ -150,13 +150,8 @@ def test_only_a_doctor_of_the_partner_hospital_records_visits(
 ) -> None:
     actor = request.getfixturevalue(persona)
 
-    code = refusal_code(
-        lambda: doctor_visit_record(
-            actor=actor, institution=institution_x, visited_on=today(), summary="巡诊"
-        )
-    )
-
-    assert code == "forbidden"
+    with pytest.raises(NotPermitted):
+        doctor_visit_record(actor=actor, institution=institution_x, visited_on=today(), summary="巡诊")
     assert not DoctorVisit.objects.exists()
 
 

@@ -4,8 +4,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 
 Recorded = TypeVar("Recorded")
 
@@ -15,12 +14,10 @@ def form_recorded(
 ) -> tuple[Recorded | None, ValidationError | None]:
     """``(what record wrote, None)`` for a valid form whose data the service ``record`` accepts;
     ``(None, its refusal)`` when the service refuses; ``(None, None)`` when the form is not valid (its errors
-    are on the form). The service's ``PermissionDenied`` is answered 404."""
+    are on the form)."""
     if not form.is_valid():
         return None, None
     try:
         return record(**form.cleaned_data), None
-    except PermissionDenied:
-        raise Http404 from None
     except ValidationError as refused:
         return None, refused

@@ -34,6 +34,7 @@ import importlib
 import io
 import os
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import pytest
@@ -268,33 +269,99 @@ def staff_z(institution_z: Institution) -> Staff:
     return StaffFactory.create(institution=institution_z, name="李阳保育")
 
 
-# The demo district, once per module ------------------------------------------------------------------
+# The demo district, once per worker --------------------------------------------------------------------
+# Seeding the demo district takes about twenty seconds. It is seeded once on a worker, in a transaction, and
+# kept while the modules that use it run there one after another (they form one xdist group, scheduled with
+# --dist loadgroup onto one worker); it is rolled back before the first test that does not use it.
+
+
+class DemoDistrict:
+    """The demo district on this process's test database: loaded on first use, then kept, rolled back by
+    ``pytest_runtest_teardown`` when the next test is not one of the demo's."""
+
+    def __init__(self) -> None:
+        self._open: ExitStack | None = None
+        self.output = ""
+        self.modules_open = 0
+
+    @property
+    def loaded(self) -> bool:
+        return self._open is not None
+
+    def load(self, blocker: Any, media_root: Any) -> str:
+        if self._open is not None:
+            return self.output
+        stack = ExitStack()
+        stack.enter_context(blocker.unblock())
+        stack.enter_context(
+            override_settings(
+                MEDIA_ROOT=media_root,  # the demo's placeholder scans
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            )
+        )
+        stack.enter_context(transaction.atomic())
+        stack.callback(transaction.set_rollback, True)
+        with _closed_on_error(stack):
+            out = io.StringIO()
+            call_command("seed_demo", stdout=out)
+            # Check the seed's deferred foreign keys now, once. Left pending in this outer transaction,
+            # PostgreSQL would check them all again at the end of every test (inside the test's savepoint).
+            connection.check_constraints()
+        self._open, self.output = stack, out.getvalue()
+        return self.output
+
+    def unload(self) -> None:
+        if self._open is not None:
+            stack, self._open = self._open, None
+            stack.close()
+
+
+@contextmanager
+def _closed_on_error(stack: ExitStack) -> Iterator[None]:
+    try:
+        yield
+    except BaseException:
+        stack.close()
+        raise
+
+
+DEMO = DemoDistrict()
 
 
 @pytest.fixture(scope="module")
 def seeded_demo(
     django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    """The demo district loaded once for a test module, inside a transaction rolled back after its last test.
-
-    Each test still runs in its own savepoint (``pytest.mark.django_db``), so tests may write freely. Gives
-    the command's output.
-    """
-    out = io.StringIO()
-    with (
-        django_db_blocker.unblock(),
-        override_settings(
-            MEDIA_ROOT=tmp_path_factory.mktemp("media"),  # the demo's placeholder scans
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        ),
-        transaction.atomic(),
-    ):
-        call_command("seed_demo", stdout=out)
-        # Check the seed's deferred foreign keys now, once. Left pending in this outer transaction,
-        # PostgreSQL would check them all again at the end of every test (inside the test's savepoint).
-        connection.check_constraints()
-        yield out.getvalue()
+    """The demo district, for every test of the module; what a module writes on top of it (in its own
+    module-scoped fixtures) is rolled back after its last test. Each test still runs in its own savepoint
+    (``pytest.mark.django_db``), so tests may write freely. Gives the command's output."""
+    output = DEMO.load(django_db_blocker, tmp_path_factory.mktemp("media"))
+    DEMO.modules_open += 1
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield output
         transaction.set_rollback(True)
+    DEMO.modules_open -= 1
+
+
+def uses_demo(item: pytest.Item) -> bool:
+    return "seeded_demo" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The modules that use the demo district are one xdist group: their tests run on one worker, together."""
+    demo_modules = {item.module for item in items if uses_demo(item)}  # type: ignore[attr-defined]
+    for item in items:
+        if getattr(item, "module", None) in demo_modules:
+            item.add_marker(pytest.mark.xdist_group("demo"))
+    # Without xdist too, the demo's modules come first, one after another, so the demo is seeded once.
+    items.sort(key=lambda item: getattr(item, "module", None) not in demo_modules)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    yield
+    if DEMO.loaded and not DEMO.modules_open and (nextitem is None or not uses_demo(nextitem)):
+        DEMO.unload()
 
 
 # Personas -------------------------------------------------------------------------------------------

@@ -1,4 +1,6 @@
-"""The demo district 太白湖新区 reproduces the June 2023 newspaper report, and loading it is idempotent."""
+"""The demo district 太白湖新区 reproduces the June 2023 newspaper report, and loading it is idempotent.
+
+Loading it on an empty database is tested in test_seed_demo_first_run.py."""
 
 import io
 import json
@@ -30,7 +32,7 @@ from tuoyu.registry.models import (
 from tuoyu.registry.standards import class_cap
 from tuoyu.workforce.models import Staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_demo")]
 
 DISTRICT = "370872"
 COUNTED_MODELS: tuple[type[Model], ...] = (
@@ -47,11 +49,6 @@ COUNTED_MODELS: tuple[type[Model], ...] = (
 )
 
 
-@pytest.fixture
-def demo() -> None:
-    call_command("seed_demo", stdout=io.StringIO())
-
-
 def row_counts() -> dict[str, int]:
     return {model.__name__: model._default_manager.count() for model in COUNTED_MODELS}
 
@@ -63,7 +60,6 @@ def demo_accounts() -> list[dict[str, str | None]]:
     return accounts
 
 
-@pytest.mark.usefixtures("demo")
 def test_demo_district_figures_match_the_report_through_the_api(anonymous_api: APIClient) -> None:
     body = anonymous_api.get(f"/api/v1/regions/{DISTRICT}/indicators/").json()
 
@@ -73,7 +69,6 @@ def test_demo_district_figures_match_the_report_through_the_api(anonymous_api: A
     assert round(body["places_per_1000"], 1) == 7.6
 
 
-@pytest.mark.usefixtures("demo")
 @pytest.mark.parametrize("url", ["/", f"/regions/{DISTRICT}/"])
 def test_demo_district_figures_match_the_report_on_the_overview_page(
     anonymous_client: Client, url: str
@@ -93,7 +88,6 @@ def test_demo_district_figures_match_the_report_on_the_overview_page(
 
 
 def test_seed_demo_twice_changes_nothing() -> None:
-    call_command("seed_demo", stdout=io.StringIO())
     first = row_counts()
     out = io.StringIO()
 
@@ -121,15 +115,6 @@ def test_seed_demo_json_lists_every_demo_account() -> None:
     assert personas["regulator"]["otp_secret"] == personas["admin"]["otp_secret"] == DEMO_OTP_SECRET
 
 
-def test_seed_demo_json_prints_only_json_even_on_the_first_run() -> None:
-    out = io.StringIO()
-
-    call_command("seed_demo", "--json", stdout=out)
-
-    assert out.getvalue().lstrip().startswith("[")
-    json.loads(out.getvalue())
-
-
 def test_every_demo_account_can_sign_in_with_the_documented_second_factor() -> None:
     for account in demo_accounts():
         client = Client()
@@ -146,7 +131,6 @@ def test_every_demo_account_can_sign_in_with_the_documented_second_factor() -> N
         assert client.get("/accounts/me/").status_code == 200
 
 
-@pytest.mark.usefixtures("demo")
 def test_demo_director_sees_only_her_own_institution(anonymous_client: Client) -> None:
     anonymous_client.force_login(User.objects.get(phone="13800000002"))  # director of 爱彼宝
 
@@ -156,7 +140,6 @@ def test_demo_director_sees_only_her_own_institution(anonymous_client: Client) -
     assert "万达广场宝贝港湾托育中心" not in html
 
 
-@pytest.mark.usefixtures("demo")
 def test_aibibao_has_four_classes_of_12_to_15_children_in_legal_bands() -> None:
     aibibao = Institution.objects.get(name__contains="爱彼宝")
 
@@ -169,7 +152,6 @@ def test_aibibao_has_four_classes_of_12_to_15_children_in_legal_bands() -> None:
         care_class.full_clean()
 
 
-@pytest.mark.usefixtures("demo")
 def test_medical_integrated_centre_has_two_classes_forty_places_and_a_partner_hospital() -> None:
     (centre,) = Institution.objects.filter(partner_hospital__isnull=False)
 
@@ -181,7 +163,6 @@ def test_medical_integrated_centre_has_two_classes_forty_places_and_a_partner_ho
     assert centre.partner_hospital.name == "济宁医学院附属医院"
 
 
-@pytest.mark.usefixtures("demo")
 def test_every_institution_not_in_the_report_says_it_is_invented() -> None:
     reported = Institution.objects.filter(name__contains="爱彼宝") | Institution.objects.filter(
         partner_hospital__isnull=False
@@ -196,13 +177,11 @@ def test_every_institution_not_in_the_report_says_it_is_invented() -> None:
         assert "演示机构" not in institution.description
 
 
-@pytest.mark.usefixtures("demo")
 def test_every_provider_model_and_service_type_appears_at_least_once() -> None:
     assert set(ProviderTag.objects.values_list("model", flat=True)) == set(ProviderModel.values)
     assert set(ServiceOffering.objects.values_list("service_type", flat=True)) == set(ServiceType.values)
 
 
-@pytest.mark.usefixtures("demo")
 def test_every_demo_record_passes_its_own_validation() -> None:
     models: tuple[type[Model], ...] = (
         Region,
@@ -218,7 +197,6 @@ def test_every_demo_record_passes_its_own_validation() -> None:
             row.full_clean()
 
 
-@pytest.mark.usefixtures("demo")
 def test_demo_institutions_are_all_filed_operating_and_in_the_demo_district(anonymous_api: APIClient) -> None:
     assert Institution.objects.exclude(street__path__startswith="37/3708/370872/").count() == 0
     assert anonymous_api.get("/api/v1/institutions/").json()["count"] == len(district.INSTITUTIONS) == 14

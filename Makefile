@@ -48,11 +48,11 @@ typecheck: install ## mypy
 	$(BIN)/mypy
 
 pytest: install ## The test suite alone (pytest)
-	$(BIN)/pytest -q -n auto --dist loadgroup
+	$(BIN)/pytest -q -n auto
 
 test: install lint typecheck ## Every check: lint, types, missing migrations, the test suite
 	$(MANAGE) makemigrations --check --dry-run
-	$(BIN)/pytest -q -n auto --dist loadgroup
+	$(BIN)/pytest -q -n auto
 
 fmt: install ## Format and fix what ruff can
 	$(BIN)/ruff format .

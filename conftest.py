@@ -270,9 +270,9 @@ def staff_z(institution_z: Institution) -> Staff:
 
 
 # The demo district, once per worker --------------------------------------------------------------------
-# Seeding the demo district takes about twenty seconds. It is seeded once on a worker, in a transaction, and
-# kept while the modules that use it run there one after another (they form one xdist group, scheduled with
-# --dist loadgroup onto one worker); it is rolled back before the first test that does not use it.
+# Seeding the demo district takes about twenty seconds. It is seeded at most once on a worker, in a
+# transaction, and kept while the modules that use it run there one after another; it is rolled back before
+# the first test that does not use it.
 
 
 class DemoDistrict:
@@ -348,12 +348,9 @@ def uses_demo(item: pytest.Item) -> bool:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The modules that use the demo district are one xdist group: their tests run on one worker, together."""
+    """The modules that use the demo district run first, one after another. xdist hands each worker its first
+    tests in this order, so each worker seeds the demo at most once; without xdist it is seeded once."""
     demo_modules = {item.module for item in items if uses_demo(item)}  # type: ignore[attr-defined]
-    for item in items:
-        if getattr(item, "module", None) in demo_modules:
-            item.add_marker(pytest.mark.xdist_group("demo"))
-    # Without xdist too, the demo's modules come first, one after another, so the demo is seeded once.
     items.sort(key=lambda item: getattr(item, "module", None) not in demo_modules)
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.access import Perm, actor_may, get_visible_or_404, has_perm
 from tuoyu.accounts.identity import mask_identity_number
-from tuoyu.refusals import Refusal, show_errors
+from tuoyu.refusals import Refusal, refusal_shown
 from tuoyu.registry.models import Institution
 from tuoyu.registry.selectors import institutions_visible_to
 from tuoyu.uploads import serve_upload
@@ -111,11 +111,8 @@ def staff_detail(request: HttpRequest, code: str) -> HttpResponse:
     may_change = _may_change(request, staff.institution)
     certificate_form = CertificateForm(request.POST or None, request.FILES or None, prefix="certificate")
     if request.method == "POST" and may_change and certificate_form.is_valid():
-        try:
+        with refusal_shown(request):
             services.certificate_record(staff=staff, **certificate_form.cleaned_data)
-        except ValidationError as error:
-            show_errors(request, error)
-        else:
             messages.success(request, _("The certificate was recorded."))
             return redirect("workforce:staff", code=staff.code)
     context = {
@@ -152,11 +149,8 @@ def staff_end(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     form = EndEmploymentForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_shown(request):
             services.staff_end_employment(staff=staff, on=form.cleaned_data["employed_until"])
-        except ValidationError as error:
-            show_errors(request, error)
-        else:
             messages.success(request, _("The employment of %(name)s was ended.") % {"name": staff.name})
     return redirect("workforce:staff", code=staff.code)
 
@@ -232,11 +226,8 @@ def roster(request: HttpRequest, code: str) -> HttpResponse:
             if form.cleaned_data["care_class"]
             else None
         )
-        try:
+        with refusal_shown(request):
             services.duty_schedule(staff=person, day=form.cleaned_data["day"], care_class=care_class)
-        except ValidationError as error:
-            show_errors(request, error)
-        else:
             messages.success(
                 request,
                 _("%(name)s is on duty on %(day)s.") % {"name": person.name, "day": form.cleaned_data["day"]},
@@ -274,11 +265,8 @@ def training_list(request: HttpRequest) -> HttpResponse:
     form = TrainingSessionForm(request.POST or None, region_choices=regions)
     if request.method == "POST" and regions and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_shown(request):
             session = services.training_schedule(region_id=int(data.pop("region")), **data)
-        except ValidationError as error:
-            show_errors(request, error)
-        else:
             messages.success(request, _("The session “%(title)s” was scheduled.") % {"title": session.title})
             return redirect("workforce:training_detail", code=session.code)
     context = {
@@ -296,7 +284,7 @@ def training_detail(request: HttpRequest, code: str) -> HttpResponse:
     enrolments = training_enrolments_visible_to(request.user, session)
     manages = manages_training(request.user, session)
     if request.method == "POST":
-        try:
+        with refusal_shown(request):
             if "enrol" in request.POST:
                 person = get_visible_or_404(candidates, code=request.POST["enrol"])
                 services.training_enrol(session=session, staff=person)
@@ -308,8 +296,6 @@ def training_detail(request: HttpRequest, code: str) -> HttpResponse:
                         enrolment=enrolment, attended=str(enrolment.pk) in attended
                     )
                 messages.success(request, _("Attendance was recorded."))
-        except ValidationError as error:
-            show_errors(request, error)
         return redirect("workforce:training_detail", code=session.code)
     enrolled_ids = set(session.enrolments.values_list("staff_id", flat=True))
     context = {

@@ -14,7 +14,6 @@ from tuoyu.accounts.access import Perm, actor_may, get_visible_or_404, has_perm
 from tuoyu.accounts.identity import mask_identity_number
 from tuoyu.refusals import Refusal, refusal_shown
 from tuoyu.registry.models import Institution
-from tuoyu.registry.selectors import institutions_visible_to
 from tuoyu.uploads import serve_upload
 from tuoyu.workforce import excel, services
 from tuoyu.workforce.forms import (
@@ -28,9 +27,10 @@ from tuoyu.workforce.forms import (
 from tuoyu.workforce.models import CertificateType, employed_on
 from tuoyu.workforce.selectors import (
     EXPIRY_WARNING_DAYS,
+    certificate_scan_get_for,
     certificates_expiring,
-    certificates_visible_to,
     certification_of,
+    institution_get_for,
     manages_training,
     roster_of,
     staff_enrolable_by,
@@ -41,10 +41,6 @@ from tuoyu.workforce.selectors import (
     training_regions_of,
     training_sessions_visible_to,
 )
-
-
-def _institution(request: HttpRequest, code: str, perm: Perm = Perm.VIEW_STAFF) -> Institution:
-    return get_visible_or_404(institutions_visible_to(request.user, perm), code=code)
 
 
 def _may_change(request: HttpRequest, institution: Institution) -> bool:
@@ -59,7 +55,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def staff_register(request: HttpRequest, code: str) -> HttpResponse:
-    institution = _institution(request, code)
+    institution = institution_get_for(request.user, code)
     today = timezone.localdate()
     staff = staff_of_institution(request.user, institution.pk, on=today).prefetch_related("certificates")
     rows = [
@@ -87,7 +83,7 @@ def staff_register(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def staff_add(request: HttpRequest, code: str) -> HttpResponse:
-    institution = _institution(request, code, Perm.CHANGE_STAFF)
+    institution = institution_get_for(request.user, code, Perm.CHANGE_STAFF)
     form = StaffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -157,15 +153,13 @@ def staff_end(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def certificate_scan(request: HttpRequest, code: str) -> FileResponse:
-    certificate = get_visible_or_404(certificates_visible_to(request.user).exclude(scan=""), code=code)
-    return serve_upload(
-        certificate.scan, download_name=f"{certificate.get_certificate_type_display()}-{certificate.number}"
-    )
+    certificate = certificate_scan_get_for(request.user, code)
+    return serve_upload(certificate.scan, download_name=certificate.scan_download_name)
 
 
 @login_required
 def staff_import(request: HttpRequest, code: str) -> HttpResponse:
-    institution = _institution(request, code, Perm.CHANGE_STAFF)
+    institution = institution_get_for(request.user, code, Perm.CHANGE_STAFF)
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[excel.RowError] = []
     if request.method == "POST" and form.is_valid():
@@ -197,7 +191,7 @@ def staff_export(request: HttpRequest) -> HttpResponse:
         .order_by("institution__name", "name")
     )
     if code := request.GET.get("institution"):
-        staff = staff.filter(institution=_institution(request, code))
+        staff = staff.filter(institution=institution_get_for(request.user, code))
     if not has_perm(request.user, Perm.VIEW_STAFF):
         raise Http404
     return _xlsx(excel.staff_export(staff), f"staff-{timezone.localdate():%Y%m%d}.xlsx")
@@ -205,7 +199,7 @@ def staff_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def roster(request: HttpRequest, code: str) -> HttpResponse:
-    institution = _institution(request, code)
+    institution = institution_get_for(request.user, code)
     try:
         day = datetime.date.fromisoformat(request.GET.get("day", ""))
     except ValueError:

@@ -5,6 +5,7 @@ Services raise :class:`Refusal`; pages show its message, and the API answers wit
 (class full, offer expired) or 400 when the input itself is wrong (age outside the band).
 """
 
+from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -80,6 +81,44 @@ def show_errors(request: HttpRequest, error: DjangoValidationError) -> None:
         messages.error(request, message)
 
 
+class refusal_shown:  # lower case, like contextlib.suppress: it is read in a ``with``
+    """``with refusal_shown(request) as attempt:`` runs a service call for a page. A refusal (or a model's
+    ``ValidationError``) raised inside is put on the next page as messages and kept in ``attempt.refused``;
+    the refused call wrote nothing, and the rest of the block is skipped. Anything else (``NotPermitted``
+    included) goes on up::
+
+        with refusal_shown(request) as attempt:
+            child = services.child_register(...)
+            messages.success(request, _("%(child)s was added.") % {"child": child.name})
+        if attempt.refused is None:
+            return redirect(...)
+
+    ``show=False`` keeps the refusal without showing it as messages, for a page that shows it in place
+    (an htmx row).
+    """
+
+    def __init__(self, request: HttpRequest, *, show: bool = True) -> None:
+        self.request = request
+        self.show = show
+        self.refused: DjangoValidationError | None = None
+
+    def __enter__(self) -> "refusal_shown":
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool:
+        if not isinstance(error, DjangoValidationError):
+            return False
+        self.refused = error
+        if self.show:
+            show_errors(self.request, error)
+        return True
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every API error as ``{"code", "detail"}``: refusals (400/409 with their code), invalid input
     (``invalid``, with the messages per field), and DRF's own errors (``not_found``, ``not_authenticated``,
@@ -111,4 +150,12 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     return response
 
 
-__all__ = ["Http404", "NotPermitted", "PermissionDenied", "Refusal", "api_exception_handler", "show_errors"]
+__all__ = [
+    "Http404",
+    "NotPermitted",
+    "PermissionDenied",
+    "Refusal",
+    "api_exception_handler",
+    "refusal_shown",
+    "show_errors",
+]

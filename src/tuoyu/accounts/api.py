@@ -16,6 +16,7 @@ from tuoyu.accounts.models import User
 from tuoyu.accounts.services import guardian_register, verification_send
 from tuoyu.accounts.throttles import SignInThrottle, VerificationThrottle
 from tuoyu.accounts.tokens import token_issue, token_revoke, tokens_of
+from tuoyu.parsers import validated
 from tuoyu.refusals import Refusal
 
 
@@ -55,15 +56,14 @@ class TokenObtainView(APIView):
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
     def post(self, request: Request) -> Response:
-        data = TokenRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        phone = data.validated_data["phone"]
-        user = authenticate(request._request, phone=phone, password=data.validated_data["password"])
+        data = validated(TokenRequestSerializer, request.data)
+        phone = data["phone"]
+        user = authenticate(request._request, phone=phone, password=data["password"])
         if user is None:
             raise Refusal(_("The mobile number or the password is not right."), "invalid_credentials")
         assert isinstance(user, User)
         if second_factor.has_second_factor(user):
-            otp = data.validated_data.get("otp", "")
+            otp = data.get("otp", "")
             if not otp:
                 raise Refusal(
                     _("This account signs in with a second factor: send its code as otp."), "otp_required"
@@ -173,9 +173,8 @@ class VerificationCodeView(APIView):
 
     @extend_schema(request=VerificationRequestSerializer, responses={202: None})
     def post(self, request: Request) -> Response:
-        data = VerificationRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        verification_send(phone=data.validated_data["phone"])
+        data = validated(VerificationRequestSerializer, request.data)
+        verification_send(phone=data["phone"])
         return Response(
             {
                 "detail": _(
@@ -202,9 +201,8 @@ class GuardianRegisterView(APIView):
 
     @extend_schema(request=RegisterSerializer, responses={201: TokenSerializer})
     def post(self, request: Request) -> Response:
-        data = RegisterSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = guardian_register(**data.validated_data, language=request.LANGUAGE_CODE)
+        data = validated(RegisterSerializer, request.data)
+        user = guardian_register(**data, language=request.LANGUAGE_CODE)
         return _issued(user, status.HTTP_201_CREATED)
 
 

@@ -40,6 +40,7 @@ from tuoyu.bookings.selectors import (
     with_waitlist_position,
 )
 from tuoyu.enrolment.models import Child
+from tuoyu.parsers import validated
 from tuoyu.refusals import refused
 from tuoyu.registry.selectors import institutions_visible_to
 
@@ -60,9 +61,7 @@ def _publish(
     answer_class: type[serializers.Serializer],
 ) -> Response:
     """Publish a slot or session at an institution the director manages; answer it with its counts."""
-    data = data_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    fields = dict(data.validated_data)
+    fields = validated(data_class, request.data)
     actor = signed_in_user(request)
     institution = get_visible_or_404(
         institutions_visible_to(actor, Perm.MANAGE_ENROLMENT), code=fields.pop("institution")
@@ -82,9 +81,7 @@ def _book(
     answer_class: type[serializers.Serializer],
 ) -> Response:
     """Book the slot or session given by its code in the field ``key`` for one of the guardian's children."""
-    data = data_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    fields = dict(data.validated_data)
+    fields = validated(data_class, request.data)
     actor = signed_in_user(request)
     bookable = get_visible_or_404(bookables, code=fields.pop(key))
     child = get_visible_or_404(Child.objects.of_guardian(actor), code=fields.pop("child"))

@@ -4,7 +4,6 @@ from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -39,7 +38,7 @@ from tuoyu.bookings.selectors import (
     with_waitlist_position,
 )
 from tuoyu.enrolment.models import Child
-from tuoyu.refusals import Refusal
+from tuoyu.refusals import refusal_shown
 from tuoyu.registry.selectors import institutions_visible_to
 
 BookingT = TypeVar("BookingT", bound=Booking)
@@ -47,14 +46,6 @@ BookingT = TypeVar("BookingT", bound=Booking)
 
 def _children(request: AuthenticatedRequest) -> list[Child]:
     return list(Child.objects.of_guardian(request.user).order_by("name", "pk"))
-
-
-def _show_errors(request: AuthenticatedRequest, error: ValidationError) -> None:
-    if isinstance(error, Refusal):
-        messages.error(request, error.text)
-        return
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def _form_errors(request: AuthenticatedRequest, form: BookForm) -> None:
@@ -118,11 +109,8 @@ def _book(
         return redirect("bookings:index")
     fields = dict(form.cleaned_data)
     child = get_visible_or_404(Child.objects.of_guardian(request.user), code=fields.pop("child"))
-    try:
+    with refusal_shown(request):
         booking = book(actor=request.user, child=child, **fields)
-    except ValidationError as error:
-        _show_errors(request, error)
-    else:
         messages.success(request, booked(booking))
     return redirect("bookings:index")
 
@@ -137,11 +125,8 @@ def _cancel(
 ) -> HttpResponse:
     """A confirmation page (GET), then the cancellation (POST) and the message ``cancelled``."""
     if request.method == "POST":
-        try:
+        with refusal_shown(request):
             cancel(actor=request.user, booking=booking)
-        except ValidationError as error:
-            _show_errors(request, error)
-        else:
             messages.success(request, cancelled)
         return redirect("bookings:index")
     return render(request, "bookings/cancel.html", {"booking": booking, **context})
@@ -259,16 +244,13 @@ def manage(request: AuthenticatedRequest) -> HttpResponse:
     if form is not None and managed and form.is_valid():
         data: dict[str, Any] = dict(form.cleaned_data)
         institution = next(i for i in managed if str(i.code) == data.pop("institution"))
-        try:
+        with refusal_shown(request):
             if action == "slot":
                 services.slot_publish(actor=request.user, institution=institution, **data)
                 done = _("The temporary-care places of %(day)s are published.")
             else:
                 services.session_publish(actor=request.user, institution=institution, **data)
                 done = _("The session of %(day)s is published.")
-        except ValidationError as error:
-            _show_errors(request, error)
-        else:
             messages.success(request, done % {"day": data["date"].isoformat()})
             return redirect("bookings:manage")
     today = timezone.localdate()

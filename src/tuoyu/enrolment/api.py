@@ -47,7 +47,7 @@ from tuoyu.enrolment.selectors import (
     roster_of,
     vacancies_by_band,
 )
-from tuoyu.parsers import CappedManyRelatedField
+from tuoyu.parsers import CappedManyRelatedField, validated
 from tuoyu.refusals import Refusal, refused
 from tuoyu.registry.api import PublicInstitutionSerializer
 from tuoyu.registry.models import CareClass, Institution
@@ -262,10 +262,9 @@ class ChildDeletionView(APIView):
     @extend_schema(request=ChildDeletionSerializer, responses={200: dict, **refused("confirmation_required")})
     def post(self, request: Request, code: str) -> Response:
         child = _guardians_child(request, code)
-        confirmation = ChildDeletionSerializer(data=request.data)
-        confirmation.is_valid(raise_exception=True)
+        confirmation = validated(ChildDeletionSerializer, request.data)
         outcome = privacy.child_delete_request(
-            guardian=signed_in_user(request), child=child, confirm=confirmation.validated_data["confirm"]
+            guardian=signed_in_user(request), child=child, confirm=confirmation["confirm"]
         )
         return Response({"outcome": outcome.outcome, "reason": outcome.reason})
 
@@ -446,9 +445,7 @@ class OfferCreateView(APIView):
     @extend_schema(request=OfferSerializer, responses={201: OfferSerializer})
     def post(self, request: Request, code: str) -> Response:
         application = get_visible_or_404(applications_visible_to(request.user), code=code)
-        serializer = OfferSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(OfferSerializer, request.data)
         offer = services.offer_make(
             director=signed_in_user(request),
             application=application,
@@ -496,9 +493,8 @@ class OfferAcceptView(APIView):
     @extend_schema(request=AcceptSerializer, responses={201: dict})
     def post(self, request: Request, code: str) -> Response:
         offer = get_visible_or_404(offers_visible_to(request.user), code=code)
-        data = AcceptSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        if not data.validated_data["accept_agreement"]:
+        data = validated(AcceptSerializer, request.data)
+        if not data["accept_agreement"]:
             raise Refusal(services.AGREEMENT_REQUIRED, "agreement_not_accepted")
         placement = services.offer_accept(guardian=signed_in_user(request), offer=offer)
         return Response(PlacementSerializer(placement).data, status=status.HTTP_201_CREATED)
@@ -560,11 +556,8 @@ class PlacementEndView(APIView):
     @extend_schema(request=EndSerializer, responses=PlacementSerializer)
     def post(self, request: Request, code: str) -> Response:
         placement = get_visible_or_404(placements_visible_to(request.user), code=code)
-        data = EndSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        placement = services.placement_end(
-            director=signed_in_user(request), placement=placement, **data.validated_data
-        )
+        data = validated(EndSerializer, request.data)
+        placement = services.placement_end(director=signed_in_user(request), placement=placement, **data)
         return Response(PlacementSerializer(placement).data)
 
 
@@ -609,9 +602,8 @@ class TaskCompleteView(APIView):
     @extend_schema(request=TaskNoteSerializer, responses=TaskSerializer)
     def post(self, request: Request, pk: int) -> Response:
         task = get_visible_or_404(open_tasks_visible_to(signed_in_user(request)), pk=pk)
-        data = TaskNoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        note = data.validated_data["note"]
+        data = validated(TaskNoteSerializer, request.data)
+        note = data["note"]
         return Response(
             TaskSerializer(services.task_complete(actor=signed_in_user(request), task=task, note=note)).data
         )

@@ -1,7 +1,6 @@
 """Pages of the family side (finder, children, applications, offers) and the institution's enrolment desk."""
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -52,7 +51,7 @@ from tuoyu.enrolment.selectors import (
     roster_of,
     vacancies_by_band,
 )
-from tuoyu.refusals import Refusal, show_errors
+from tuoyu.refusals import Refusal, refusal_shown, show_errors
 from tuoyu.registry.selectors import institutions_public, institutions_visible_to
 
 FINDER_PAGE_SIZE = 20
@@ -60,17 +59,6 @@ FINDER_PAGE_SIZE = 20
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
-
-
-def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
-    """Run a service call; on refusal show why (nothing was saved) and report False."""
-    try:
-        action()
-    except ValidationError as error:
-        show_errors(request, error)
-        return False
-    messages.success(request, success)
-    return True
 
 
 # The finder -----------------------------------------------------------------------------------------
@@ -144,13 +132,10 @@ def child_add(request: AuthenticatedRequest) -> HttpResponse:
     form = ChildForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "relation"}
-        try:
+        with refusal_shown(request):
             child = services.child_register(
                 guardian=request.user, relation=form.cleaned_data["relation"], **fields
             )
-        except ValidationError as error:
-            show_errors(request, error)
-        else:
             messages.success(request, _("%(child)s was added.") % {"child": child.name})
             return redirect(request.GET.get("next") or "enrolment:family")
     return render(request, "enrolment/child_form.html", {"form": form})
@@ -167,22 +152,18 @@ def child_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
     exam_form = EntryExamForm(prefix="exam")
     if request.method == "POST" and "pickup" in request.POST:
         pickup_form = PickupPersonForm(request.POST, prefix="pickup")
-        if pickup_form.is_valid() and _attempt(
-            request,
-            lambda: services.pickup_person_add(
-                guardian=request.user, child=child, **pickup_form.cleaned_data
-            ),
-            _("The pick-up person was added."),
-        ):
-            return redirect("enrolment:child", code=child.code)
+        if pickup_form.is_valid():
+            with refusal_shown(request):
+                services.pickup_person_add(guardian=request.user, child=child, **pickup_form.cleaned_data)
+                messages.success(request, _("The pick-up person was added."))
+                return redirect("enrolment:child", code=child.code)
     if request.method == "POST" and "exam" in request.POST:
         exam_form = EntryExamForm(request.POST, prefix="exam")
-        if exam_form.is_valid() and _attempt(
-            request,
-            lambda: services.entry_exam_record(actor=request.user, child=child, **exam_form.cleaned_data),
-            _("The examination was recorded."),
-        ):
-            return redirect("enrolment:child", code=child.code)
+        if exam_form.is_valid():
+            with refusal_shown(request):
+                services.entry_exam_record(actor=request.user, child=child, **exam_form.cleaned_data)
+                messages.success(request, _("The examination was recorded."))
+                return redirect("enrolment:child", code=child.code)
     context = {
         "child": child,
         "pickup_form": pickup_form,
@@ -250,18 +231,14 @@ def apply(request: AuthenticatedRequest, code: str) -> HttpResponse:
     form = ApplyForm(
         request.POST or None, children=children, services=offered, priorities=priorities_of(institution)
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            lambda: services.application_submit(
-                guardian=request.user, institution=institution, **form.cleaned_data
-            ),
-            _("Your application to %(institution)s was sent.") % {"institution": institution.name},
-        )
-    ):
-        return redirect("enrolment:family")
+    if request.method == "POST" and form.is_valid():
+        with refusal_shown(request):
+            services.application_submit(guardian=request.user, institution=institution, **form.cleaned_data)
+            messages.success(
+                request,
+                _("Your application to %(institution)s was sent.") % {"institution": institution.name},
+            )
+            return redirect("enrolment:family")
     classes = list(classes_with_vacancy(institution.classes.order_by("age_band", "name")))
     context = {
         "institution": institution,
@@ -278,11 +255,9 @@ def apply(request: AuthenticatedRequest, code: str) -> HttpResponse:
 @require_POST
 def application_withdraw(request: AuthenticatedRequest, code: str) -> HttpResponse:
     application = get_visible_or_404(applications_visible_to(request.user), code=code)
-    _attempt(
-        request,
-        lambda: services.application_withdraw(guardian=request.user, application=application),
-        _("The application was withdrawn."),
-    )
+    with refusal_shown(request):
+        services.application_withdraw(guardian=request.user, application=application)
+        messages.success(request, _("The application was withdrawn."))
     return redirect("enrolment:family")
 
 
@@ -295,22 +270,15 @@ def offer(request: AuthenticatedRequest, code: str) -> HttpResponse:
     )
     form = AcceptForm(request.POST or None)
     if request.method == "POST" and "decline" in request.POST:
-        if _attempt(
-            request,
-            lambda: services.offer_decline(guardian=request.user, offer=the_offer),
-            _("You declined the place."),
-        ):
+        with refusal_shown(request):
+            services.offer_decline(guardian=request.user, offer=the_offer)
+            messages.success(request, _("You declined the place."))
             return redirect("enrolment:family")
-    elif (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            lambda: services.offer_accept(guardian=request.user, offer=the_offer),
-            _("The place is yours. Welcome!"),
-        )
-    ):
-        return redirect("enrolment:family")
+    elif request.method == "POST" and form.is_valid():
+        with refusal_shown(request):
+            services.offer_accept(guardian=request.user, offer=the_offer)
+            messages.success(request, _("The place is yours. Welcome!"))
+            return redirect("enrolment:family")
     context = {
         "offer": the_offer,
         "form": form,
@@ -348,13 +316,9 @@ def priority_add(request: AuthenticatedRequest, code: str) -> HttpResponse:
     institution = get_visible_or_404(institutions_visible_to(request.user, Perm.MANAGE_ENROLMENT), code=code)
     form = PriorityForm(request.POST, prefix=str(institution.pk))
     if form.is_valid():
-        _attempt(
-            request,
-            lambda: services.priority_publish(
-                director=request.user, institution=institution, **form.cleaned_data
-            ),
-            _("The priority was published."),
-        )
+        with refusal_shown(request):
+            services.priority_publish(director=request.user, institution=institution, **form.cleaned_data)
+            messages.success(request, _("The priority was published."))
     else:
         show_errors(request, ValidationError(list(form.errors.values())))
     return redirect("enrolment:queue")
@@ -370,16 +334,13 @@ def offer_new(request: AuthenticatedRequest, code: str) -> HttpResponse:
     )
     classes = classes_with_vacancy(application.institution.classes.order_by("age_band", "name"))
     form = OfferForm(request.POST or None, classes=classes, initial={"start_date": application.desired_start})
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            lambda: services.offer_make(director=request.user, application=application, **form.cleaned_data),
-            _("The offer was sent to %(child)s's family.") % {"child": application.child.name},
-        )
-    ):
-        return redirect("enrolment:queue")
+    if request.method == "POST" and form.is_valid():
+        with refusal_shown(request):
+            services.offer_make(director=request.user, application=application, **form.cleaned_data)
+            messages.success(
+                request, _("The offer was sent to %(child)s's family.") % {"child": application.child.name}
+            )
+            return redirect("enrolment:queue")
     context = {"application": application, "form": form, "position": queue_position(application)}
     return render(request, "enrolment/offer_new.html", context)
 
@@ -418,12 +379,13 @@ def placement_end(request: AuthenticatedRequest, code: str) -> HttpResponse:
     )
     form = EndPlacementForm(request.POST)
     if form.is_valid():
-        _attempt(
-            request,
-            lambda: services.placement_end(director=request.user, placement=placement, **form.cleaned_data),
-            _("The placement ends on %(day)s; the place is free from then.")
-            % {"day": form.cleaned_data["ends_on"].isoformat()},
-        )
+        with refusal_shown(request):
+            services.placement_end(director=request.user, placement=placement, **form.cleaned_data)
+            messages.success(
+                request,
+                _("The placement ends on %(day)s; the place is free from then.")
+                % {"day": form.cleaned_data["ends_on"].isoformat()},
+            )
     else:
         show_errors(request, ValidationError(list(form.errors.values())))
     return redirect("enrolment:class_roster", code=placement.care_class.code)
@@ -439,11 +401,7 @@ def tasks(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 def task_complete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     task = get_visible_or_404(open_tasks_visible_to(request.user), pk=pk)
-    _attempt(
-        request,
-        lambda: services.task_complete(
-            actor=request.user, task=task, note=request.POST.get("note", "")[:200]
-        ),
-        _("Done: %(task)s") % {"task": task},
-    )
+    with refusal_shown(request):
+        services.task_complete(actor=request.user, task=task, note=request.POST.get("note", "")[:200])
+        messages.success(request, _("Done: %(task)s") % {"task": task})
     return redirect("enrolment:tasks")

@@ -45,6 +45,7 @@ from tuoyu.filings.selectors import (
     material_get_for,
     published_decisions,
 )
+from tuoyu.parsers import validated
 from tuoyu.refusals import refused
 from tuoyu.registry.models import ServiceType
 from tuoyu.registry.selectors import institutions_visible_to
@@ -258,14 +259,13 @@ class FilingListView(generics.ListAPIView):
         },
     )
     def post(self, request: Request) -> Response:
-        data = FilingStartSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(FilingStartSerializer, request.data)
         institution = get_visible_or_404(
             institutions_visible_to(request.user, Perm.PREPARE_FILING),
-            code=data.validated_data["institution"],
+            code=data["institution"],
         )
         filing = services.filing_start(
-            actor=signed_in_user(request), institution=institution, kind=data.validated_data["kind"]
+            actor=signed_in_user(request), institution=institution, kind=data["kind"]
         )
         return _detail(request, filing, status.HTTP_201_CREATED)
 
@@ -368,18 +368,17 @@ class FilingMaterialsView(APIView):
     )
     def post(self, request: Request, code: str) -> Response:
         filing = _filing_to(request, code, Perm.PREPARE_FILING)
-        data = MaterialUploadSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(MaterialUploadSerializer, request.data)
         material = services.filing_attach(
             actor=signed_in_user(request),
             filing=filing,
-            kind=data.validated_data["kind"],
-            upload=data.validated_data["file"],
-            valid_until=data.validated_data["valid_until"],
-            tenure=data.validated_data["tenure"],
-            lease_start=data.validated_data["lease_start"],
-            lease_end=data.validated_data["lease_end"],
-            rating=data.validated_data["rating"],
+            kind=data["kind"],
+            upload=data["file"],
+            valid_until=data["valid_until"],
+            tenure=data["tenure"],
+            lease_start=data["lease_start"],
+            lease_end=data["lease_end"],
+            rating=data["rating"],
         )
         return Response(MaterialSerializer(material).data, status=status.HTTP_201_CREATED)
 
@@ -449,10 +448,9 @@ class FilingReturnView(APIView):
     )
     def post(self, request: Request, code: str) -> Response:
         filing = _filing_to(request, code, Perm.REVIEW_FILING)
-        data = ReturnSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(ReturnSerializer, request.data)
         items = {key for key, _label in return_items(filing)}
-        reasons = data.validated_data["reasons"]
+        reasons = data["reasons"]
         given = [reason["item"] for reason in reasons]
         if not set(given) <= items:
             unknown = ", ".join(sorted(set(given) - items))
@@ -465,7 +463,7 @@ class FilingReturnView(APIView):
             actor=signed_in_user(request),
             filing=filing,
             reasons={reason["item"]: reason["reason"] for reason in reasons},
-            publish=data.validated_data["publish"],
+            publish=data["publish"],
         )
         return _detail(request, filing)
 

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +20,7 @@ from tuoyu.filings.selectors import (
     review_queue,
     startable_filings,
 )
-from tuoyu.refusals import show_errors
+from tuoyu.refusals import refusal_shown
 from tuoyu.registry.models import ServiceType
 from tuoyu.registry.selectors import institutions_visible_to
 from tuoyu.uploads import serve_upload
@@ -51,14 +50,12 @@ def filing_start(request: AuthenticatedRequest) -> HttpResponse:
     institution = get_visible_or_404(
         institutions_visible_to(request.user, Perm.PREPARE_FILING), code=request.POST.get("institution", "")
     )
-    try:
+    with refusal_shown(request):
         filing = services.filing_start(
             actor=request.user, institution=institution, kind=request.POST.get("kind", "")
         )
-    except ValidationError as error:
-        show_errors(request, error)
-        return redirect("filings:list")
-    return redirect("filings:edit", code=filing.code)
+        return redirect("filings:edit", code=filing.code)
+    return redirect("filings:list")
 
 
 @login_required
@@ -113,7 +110,7 @@ def filing_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
     }
     form = FilingForm(request.POST or None, filing=filing, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(request):
             services.filing_update(
                 actor=request.user,
                 filing=filing,
@@ -126,9 +123,6 @@ def filing_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
                 resettlement=form.cleaned_data.get("resettlement", ""),
                 commitment_accepted=form.cleaned_data["commitment"],
             )
-        except ValidationError as error:
-            show_errors(request, error)
-        else:
             messages.success(request, _("The filing form was saved."))
             return redirect("filings:detail", code=filing.code)
     return render(request, "filings/edit.html", {"filing": filing, "form": form})
@@ -145,7 +139,7 @@ def filing_attach(request: AuthenticatedRequest, code: str) -> HttpResponse:
             text = "；".join(str(error) for error in errors)
             messages.error(request, f"{label}：{text}" if label else text)
         return redirect("filings:detail", code=filing.code)
-    try:
+    with refusal_shown(request):
         services.filing_attach(
             actor=request.user,
             filing=filing,
@@ -157,16 +151,13 @@ def filing_attach(request: AuthenticatedRequest, code: str) -> HttpResponse:
             lease_end=form.cleaned_data["lease_end"],
             rating=form.cleaned_data["rating"],
         )
-    except ValidationError as error:
-        show_errors(request, error)
-    else:
         messages.success(request, _("The material was attached."))
     return redirect("filings:detail", code=filing.code)
 
 
 def _act(request: AuthenticatedRequest, code: str, action: str) -> HttpResponse:
     filing = _filing(request, code)
-    try:
+    with refusal_shown(request):
         if action == "submit":
             services.filing_submit(actor=request.user, filing=filing)
             messages.success(request, _("Submitted for review."))
@@ -183,8 +174,6 @@ def _act(request: AuthenticatedRequest, code: str, action: str) -> HttpResponse:
                 publish=form.cleaned_data.get("publish", False),
             )
             messages.success(request, _("Returned to the institution with your reasons."))
-    except ValidationError as error:
-        show_errors(request, error)
     return redirect("filings:detail", code=filing.code)
 
 

@@ -5,10 +5,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tuoyu.accounts.access import signed_in_user
 from tuoyu.notifications.models import Notification
 from tuoyu.notifications.selectors import inbox_of
 from tuoyu.notifications.services import mark_read
-from tuoyu.parsers import MAX_LIST_ITEMS
+from tuoyu.parsers import MAX_LIST_ITEMS, validated
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -42,9 +43,8 @@ class MarkReadView(APIView):
     serializer_class = MarkReadSerializer
 
     def post(self, request: Request) -> Response:
-        serializer = MarkReadSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        count = mark_read(request.user, serializer.validated_data.get("ids"))  # type: ignore[arg-type]
+        data = validated(MarkReadSerializer, request.data)
+        count = mark_read(signed_in_user(request), data.get("ids"))
         return Response({"marked": count})
 
 

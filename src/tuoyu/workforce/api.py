@@ -30,8 +30,7 @@ from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm, signed_in_
 from tuoyu.accounts.identity import mask_identity_number
 from tuoyu.parsers import MAX_LIST_ITEMS, validated
 from tuoyu.refusals import refused
-from tuoyu.registry.models import Institution
-from tuoyu.registry.selectors import classes_visible_to, institutions_visible_to
+from tuoyu.registry.selectors import classes_visible_to
 from tuoyu.uploads import serve_upload
 from tuoyu.workforce import services
 from tuoyu.workforce.models import (
@@ -46,9 +45,10 @@ from tuoyu.workforce.models import (
     TrainingTopic,
 )
 from tuoyu.workforce.selectors import (
+    certificate_scan_get_for,
     certificates_expiring,
-    certificates_visible_to,
     certification_of,
+    institution_get_for,
     manages_training,
     roster_of,
     staff_enrolable_by,
@@ -59,10 +59,6 @@ from tuoyu.workforce.selectors import (
     training_regions_of,
     training_sessions_visible_to,
 )
-
-
-def _institution(request: Request, code: Any, perm: Perm = Perm.VIEW_STAFF) -> Institution:
-    return get_visible_or_404(institutions_visible_to(request.user, perm), code=code)
 
 
 def _staff_to_change(request: Request, code: Any) -> Staff:
@@ -154,7 +150,7 @@ class InstitutionStaffView(generics.ListAPIView):
     queryset = Staff.objects.none()  # for the schema; get_queryset scopes every request
 
     def get_queryset(self) -> QuerySet[Staff]:
-        institution = _institution(self.request, self.kwargs["code"])
+        institution = institution_get_for(self.request.user, self.kwargs["code"])
         return staff_of_institution(self.request.user, institution.pk, on=timezone.localdate())
 
     @extend_schema(
@@ -162,7 +158,7 @@ class InstitutionStaffView(generics.ListAPIView):
         responses={201: StaffDetailSerializer, **refused("invalid identity number", "already_employed")},
     )
     def post(self, request: Request, code: Any) -> Response:
-        institution = _institution(request, code, Perm.CHANGE_STAFF)
+        institution = institution_get_for(request.user, code, Perm.CHANGE_STAFF)
         staff = services.staff_hire(institution=institution, **validated(StaffHireSerializer, request.data))
         return Response(StaffDetailSerializer(staff).data, status=status.HTTP_201_CREATED)
 
@@ -269,11 +265,8 @@ class CertificateScanView(APIView):
         }
     )
     def get(self, request: Request, code: Any) -> FileResponse:
-        certificate = get_visible_or_404(certificates_visible_to(request.user).exclude(scan=""), code=code)
-        return serve_upload(
-            certificate.scan,
-            download_name=f"{certificate.get_certificate_type_display()}-{certificate.number}",
-        )
+        certificate = certificate_scan_get_for(request.user, code)
+        return serve_upload(certificate.scan, download_name=certificate.scan_download_name)
 
 
 class ExpiringCertificateSerializer(serializers.ModelSerializer):
@@ -335,7 +328,7 @@ class RosterView(APIView):
         responses=DutyShiftSerializer(many=True),
     )
     def get(self, request: Request, code: Any) -> Response:
-        institution = _institution(request, code)
+        institution = institution_get_for(request.user, code)
         day = validated(RosterQuerySerializer, request.query_params).get("date") or timezone.localdate()
         shifts = roster_of(request.user, institution.pk, on=day)
         return Response(DutyShiftSerializer(shifts, many=True).data)
@@ -348,7 +341,7 @@ class RosterView(APIView):
         },
     )
     def post(self, request: Request, code: Any) -> Response:
-        institution = _institution(request, code, Perm.CHANGE_STAFF)
+        institution = institution_get_for(request.user, code, Perm.CHANGE_STAFF)
         data = validated(DutyScheduleSerializer, request.data)
         staff = get_visible_or_404(
             staff_visible_to(request.user).filter(institution=institution), code=data["staff"]

@@ -146,6 +146,11 @@ class Certificate(models.Model):
     def is_valid_on(self, day: datetime.date) -> bool:
         return self.issued_on <= day and (self.expires_on is None or self.expires_on >= day)
 
+    @property
+    def scan_download_name(self) -> str:
+        """The name a downloaded scan is saved under (before its extension): the type and the number."""
+        return f"{self.get_certificate_type_display()}-{self.number}"
+
     def clean(self) -> None:
         if self.expires_on and self.issued_on and self.expires_on < self.issued_on:
             raise ValidationError({"expires_on": _("A certificate cannot expire before it was issued.")})

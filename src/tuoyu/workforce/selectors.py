@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
-from tuoyu.accounts.access import ROLE_PERMISSIONS, Perm, role_assignments_of, scope_of
+from tuoyu.accounts.access import ROLE_PERMISSIONS, Perm, get_visible_or_404, role_assignments_of, scope_of
 from tuoyu.regions.models import Region
 from tuoyu.registry.models import Institution, OperatingStatus
 from tuoyu.registry.selectors import institutions_visible_to
@@ -21,6 +21,11 @@ from tuoyu.workforce.models import (
 )
 
 EXPIRY_WARNING_DAYS = 45
+
+
+def institution_get_for(actor: object, code: object, perm: Perm = Perm.VIEW_STAFF) -> Institution:
+    """The institution with this code whose staff the actor reads (or, with ``perm``, changes); else 404."""
+    return get_visible_or_404(institutions_visible_to(actor, perm), code=code)
 
 
 def staff_visible_to(actor: object) -> QuerySet[Staff]:
@@ -39,6 +44,11 @@ def staff_enrolable_by(actor: object) -> QuerySet[Staff]:
 
 def certificates_visible_to(actor: object) -> QuerySet[Certificate]:
     return Certificate.objects.filter(staff__in=staff_visible_to(actor)).select_related("staff")
+
+
+def certificate_scan_get_for(actor: object, code: object) -> Certificate:
+    """A certificate the actor reads that has a scan; 404 for any other code."""
+    return get_visible_or_404(certificates_visible_to(actor).exclude(scan=""), code=code)
 
 
 def roster_of(actor: object, institution_id: int, *, on: datetime.date) -> QuerySet[DutyShift]:

@@ -12,9 +12,8 @@ from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.access import Perm, actor_may, get_visible_or_404, has_perm
 from tuoyu.accounts.identity import mask_identity_number
-from tuoyu.refusals import Refusal, show_errors
+from tuoyu.refusals import Refusal, refusal_shown
 from tuoyu.registry.models import Institution
-from tuoyu.registry.selectors import institutions_visible_to
 from tuoyu.uploads import serve_upload
 from tuoyu.workforce import excel, services
 from tuoyu.workforce.forms import (
@@ -28,9 +27,10 @@ from tuoyu.workforce.forms import (
 from tuoyu.workforce.models import CertificateType, employed_on
 from tuoyu.workforce.selectors import (
     EXPIRY_WARNING_DAYS,
+    certificate_scan_get_for,
     certificates_expiring,
-    certificates_visible_to,
     certification_of,
+    institution_get_for,
     manages_training,
     roster_of,
     staff_enrolable_by,
@@ -41,10 +41,6 @@ from tuoyu.workforce.selectors import (
     training_regions_of,
     training_sessions_visible_to,
 )
-
-
-def _institution(request: HttpRequest, code: str, perm: Perm = Perm.VIEW_STAFF) -> Institution:
-    return get_visible_or_404(institutions_visible_to(request.user, perm), code=code)
 
 
 def _may_change(request: HttpRequest, institution: Institution) -> bool:
@@ -59,7 +55,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def staff_register(request: HttpRequest, code: str) -> HttpResponse:
-    institution = _institution(request, code)
+    institution = institution_get_for(request.user, code)
     today = timezone.localdate()
     staff = staff_of_institution(request.user, institution.pk, on=today).prefetch_related("certificates")
     rows = [
@@ -87,7 +83,7 @@ def staff_register(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def staff_add(request: HttpRequest, code: str) -> HttpResponse:
-    institution = _institution(request, code, Perm.CHANGE_STAFF)
+    institution = institution_get_for(request.user, code, Perm.CHANGE_STAFF)
     form = StaffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -111,11 +107,8 @@ def staff_detail(request: HttpRequest, code: str) -> HttpResponse:
     may_change = _may_change(request, staff.institution)
     certificate_form = CertificateForm(request.POST or None, request.FILES or None, prefix="certificate")
     if request.method == "POST" and may_change and certificate_form.is_valid():
-        try:
+        with refusal_shown(request):
             services.certificate_record(staff=staff, **certificate_form.cleaned_data)
-        except ValidationError as error:
-            show_errors(request, error)
-        else:
             messages.success(request, _("The certificate was recorded."))
             return redirect("workforce:staff", code=staff.code)
     context = {
@@ -152,26 +145,21 @@ def staff_end(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     form = EndEmploymentForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_shown(request):
             services.staff_end_employment(staff=staff, on=form.cleaned_data["employed_until"])
-        except ValidationError as error:
-            show_errors(request, error)
-        else:
             messages.success(request, _("The employment of %(name)s was ended.") % {"name": staff.name})
     return redirect("workforce:staff", code=staff.code)
 
 
 @login_required
 def certificate_scan(request: HttpRequest, code: str) -> FileResponse:
-    certificate = get_visible_or_404(certificates_visible_to(request.user).exclude(scan=""), code=code)
-    return serve_upload(
-        certificate.scan, download_name=f"{certificate.get_certificate_type_display()}-{certificate.number}"
-    )
+    certificate = certificate_scan_get_for(request.user, code)
+    return serve_upload(certificate.scan, download_name=certificate.scan_download_name)
 
 
 @login_required
 def staff_import(request: HttpRequest, code: str) -> HttpResponse:
-    institution = _institution(request, code, Perm.CHANGE_STAFF)
+    institution = institution_get_for(request.user, code, Perm.CHANGE_STAFF)
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[excel.RowError] = []
     if request.method == "POST" and form.is_valid():
@@ -203,7 +191,7 @@ def staff_export(request: HttpRequest) -> HttpResponse:
         .order_by("institution__name", "name")
     )
     if code := request.GET.get("institution"):
-        staff = staff.filter(institution=_institution(request, code))
+        staff = staff.filter(institution=institution_get_for(request.user, code))
     if not has_perm(request.user, Perm.VIEW_STAFF):
         raise Http404
     return _xlsx(excel.staff_export(staff), f"staff-{timezone.localdate():%Y%m%d}.xlsx")
@@ -211,7 +199,7 @@ def staff_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def roster(request: HttpRequest, code: str) -> HttpResponse:
-    institution = _institution(request, code)
+    institution = institution_get_for(request.user, code)
     try:
         day = datetime.date.fromisoformat(request.GET.get("day", ""))
     except ValueError:
@@ -232,11 +220,8 @@ def roster(request: HttpRequest, code: str) -> HttpResponse:
             if form.cleaned_data["care_class"]
             else None
         )
-        try:
+        with refusal_shown(request):
             services.duty_schedule(staff=person, day=form.cleaned_data["day"], care_class=care_class)
-        except ValidationError as error:
-            show_errors(request, error)
-        else:
             messages.success(
                 request,
                 _("%(name)s is on duty on %(day)s.") % {"name": person.name, "day": form.cleaned_data["day"]},
@@ -274,11 +259,8 @@ def training_list(request: HttpRequest) -> HttpResponse:
     form = TrainingSessionForm(request.POST or None, region_choices=regions)
     if request.method == "POST" and regions and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_shown(request):
             session = services.training_schedule(region_id=int(data.pop("region")), **data)
-        except ValidationError as error:
-            show_errors(request, error)
-        else:
             messages.success(request, _("The session “%(title)s” was scheduled.") % {"title": session.title})
             return redirect("workforce:training_detail", code=session.code)
     context = {
@@ -296,7 +278,7 @@ def training_detail(request: HttpRequest, code: str) -> HttpResponse:
     enrolments = training_enrolments_visible_to(request.user, session)
     manages = manages_training(request.user, session)
     if request.method == "POST":
-        try:
+        with refusal_shown(request):
             if "enrol" in request.POST:
                 person = get_visible_or_404(candidates, code=request.POST["enrol"])
                 services.training_enrol(session=session, staff=person)
@@ -308,8 +290,6 @@ def training_detail(request: HttpRequest, code: str) -> HttpResponse:
                         enrolment=enrolment, attended=str(enrolment.pk) in attended
                     )
                 messages.success(request, _("Attendance was recorded."))
-        except ValidationError as error:
-            show_errors(request, error)
         return redirect("workforce:training_detail", code=session.code)
     enrolled_ids = set(session.enrolments.values_list("staff_id", flat=True))
     context = {

@@ -7,13 +7,12 @@ Both kinds take the same locked path. On PostgreSQL the row lock of the slot or 
 takes the write lock at BEGIN and ``busy_timeout`` makes the others queue behind it.
 """
 
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import TypeVar
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
 from tuoyu.accounts.models import Role, User
@@ -33,6 +32,7 @@ from tuoyu.bookings.selectors import waitlist_position
 from tuoyu.bookings.services import session_book, slot_book
 from tuoyu.bookings.tests.conftest import MakeChild, day
 from tuoyu.enrolment.models import Child
+from tuoyu.enrolment.tests.helpers import run_together
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import Institution
 
@@ -50,19 +50,7 @@ def _families(make_child: MakeChild, contenders: int) -> list[tuple[User, Child]
 
 def _all_at_once(families: list[tuple[User, Child]], book: Callable[[User, Child], T]) -> list[T | Exception]:
     """Each family books on its own connection, all released at the same moment."""
-    start = threading.Barrier(len(families), timeout=30)
-
-    def attempt(family: tuple[User, Child]) -> T | Exception:
-        try:
-            start.wait()
-            return book(*family)
-        except Exception as error:
-            return error
-        finally:
-            connections.close_all()  # this thread's connections
-
-    with ThreadPoolExecutor(max_workers=len(families)) as pool:
-        return list(pool.map(attempt, families, timeout=120))
+    return run_together([partial(book, *family) for family in families])
 
 
 def race_for_the_last_place(institution: Institution, make_child: MakeChild, contenders: int) -> None:

@@ -51,7 +51,7 @@ from tuoyu.daycare.selectors.carelog import (
 from tuoyu.daycare.services import carelog as services
 from tuoyu.enrolment.access_log import LogsHealthReads, health_record_read, health_records_read
 from tuoyu.enrolment.models import AccessChannel, Child
-from tuoyu.parsers import MAX_LIST_ITEMS
+from tuoyu.parsers import MAX_LIST_ITEMS, validated
 from tuoyu.refusals import refused
 from tuoyu.registry.models import CareClass
 from tuoyu.uploads import serve_upload
@@ -323,9 +323,7 @@ class EntryCreateView(APIView):
 
     @extend_schema(request=EntryCreateSerializer, responses={201: EntrySerializer, **REFUSED})
     def post(self, request: Request) -> Response:
-        data = EntryCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        fields = validated(EntryCreateSerializer, request.data)
         care_class = _care_class(request, fields.pop("care_class"))
         child = _child_of_class(care_class, fields.pop("child"))
         entry = services.care_entry_record(
@@ -344,9 +342,7 @@ class BatchView(APIView):
     @extend_schema(request=BatchSerializer, responses={201: CountSerializer, **REFUSED})
     def post(self, request: Request, code: Any) -> Response:
         care_class = _care_class(request, code)
-        data = BatchSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        fields = validated(BatchSerializer, request.data)
         kind = fields.pop("kind")
         at = fields.pop("at", None)
         exceptions: dict[str, dict[str, Any] | None] = {}
@@ -373,10 +369,9 @@ class WakeView(APIView):
         entry = get_visible_or_404(
             care_entries_visible_to(request.user).select_related("care_class"), code=code
         )
-        data = WakeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(WakeSerializer, request.data)
         entry = services.care_sleep_end(
-            actor=signed_in_user(request), entry=entry, ends_at=data.validated_data.get("ends_at")
+            actor=signed_in_user(request), entry=entry, ends_at=data.get("ends_at")
         )
         return Response(EntrySerializer(entry).data)
 
@@ -415,14 +410,13 @@ class ReportSummaryView(APIView):
         care_class = _care_class(request, code)
         kid = _child_of_class(care_class, child)
         the_day = _day(day)
-        data = SummarySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(SummarySerializer, request.data)
         services.daily_report_save_summary(
             actor=signed_in_user(request),
             child=kid,
             care_class=care_class,
             day=the_day,
-            summary=data.validated_data.get("summary", ""),
+            summary=data.get("summary", ""),
         )
         _days_read(request, [answer := child_day(kid, the_day)])
         return Response(StaffDaySerializer(answer).data)
@@ -436,14 +430,13 @@ class ReportPublishView(APIView):
         care_class = _care_class(request, code)
         kid = _child_of_class(care_class, child)
         the_day = _day(day)
-        data = SummarySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(SummarySerializer, request.data)
         services.daily_report_publish(
             actor=signed_in_user(request),
             child=kid,
             care_class=care_class,
             day=the_day,
-            summary=data.validated_data.get("summary"),
+            summary=data.get("summary"),
         )
         _days_read(request, [answer := child_day(kid, the_day)])
         return Response(StaffDaySerializer(answer).data)
@@ -470,15 +463,14 @@ class ReportPhotoAddView(APIView):
     def post(self, request: Request, code: Any, day: str, child: Any) -> Response:
         care_class = _care_class(request, code)
         kid = _child_of_class(care_class, child)
-        data = PhotoUploadSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(PhotoUploadSerializer, request.data)
         photo = services.report_photo_add(
             actor=signed_in_user(request),
             child=kid,
             care_class=care_class,
             day=_day(day),
-            upload=data.validated_data["image"],
-            caption=data.validated_data["caption"],
+            upload=data["image"],
+            caption=data["caption"],
         )
         return Response(PhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
 
@@ -540,10 +532,9 @@ class FamilyReplyView(APIView):
     @extend_schema(request=ReplySerializer, responses={200: DaySerializer, **REFUSED})
     def post(self, request: Request, child: Any, day: str) -> Response:
         report = _family_report(request, child, day)
-        data = ReplySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(ReplySerializer, request.data)
         report = services.daily_report_reply(
-            guardian=signed_in_user(request), report=report, reply=data.validated_data["reply"]
+            guardian=signed_in_user(request), report=report, reply=data["reply"]
         )
         _days_read(request, [answer := child_day(report.child, report.day, published_only=True)])
         return Response(DaySerializer(answer).data)
@@ -619,10 +610,9 @@ class ActivityAreaListView(APIView):
     @extend_schema(request=ActivityAreaSerializer, responses={201: ActivityAreaSerializer, **REFUSED})
     def post(self, request: Request, code: Any) -> Response:
         institution = get_visible_or_404(care_institutions_visible_to(request.user), code=code)
-        data = ActivityAreaSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(ActivityAreaSerializer, request.data)
         area = services.activity_area_add(
-            actor=signed_in_user(request), institution=institution, name=data.validated_data["name"]
+            actor=signed_in_user(request), institution=institution, name=data["name"]
         )
         return Response(ActivityAreaSerializer(area).data, status=status.HTTP_201_CREATED)
 

@@ -47,7 +47,7 @@ from tuoyu.daycare.selectors.supervision import (
 )
 from tuoyu.daycare.services import kitchen, outings, staffing
 from tuoyu.enrolment.models import Child
-from tuoyu.parsers import MAX_LIST_ITEMS
+from tuoyu.parsers import MAX_LIST_ITEMS, validated
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.selectors import institutions_visible_to
 
@@ -126,11 +126,10 @@ class DutyChangeView(APIView):
     @extend_schema(request=StaffInSerializer, responses=ClassDutySerializer)
     def post(self, request: Request, code: str) -> Response:
         care_class = get_visible_or_404(care_classes_of(request.user), code=code)
-        payload = StaffInSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(StaffInSerializer, request.data)
         now = timezone.now()
         staff = get_visible_or_404(
-            duty_candidates(care_class, timezone.localdate(now)), code=payload.validated_data["staff"]
+            duty_candidates(care_class, timezone.localdate(now)), code=payload["staff"]
         )
         answer: int
         if self.action == "start":
@@ -201,9 +200,8 @@ class ClassOutingsView(APIView):
     @extend_schema(request=ChildrenInSerializer, responses={201: OutingSerializer})
     def post(self, request: Request, code: str) -> Response:
         care_class = get_visible_or_404(care_classes_of(request.user), code=code)
-        payload = ChildrenInSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        codes = payload.validated_data["children"]
+        payload = validated(ChildrenInSerializer, request.data)
+        codes = payload["children"]
         children = list(Child.objects.in_class(care_class).filter(code__in=codes))
         if len(children) != len(set(codes)):
             raise Http404
@@ -217,9 +215,8 @@ class OutingReturnView(APIView):
     @extend_schema(request=ChildrenBackSerializer, responses=OutingSerializer)
     def post(self, request: Request, code: str) -> Response:
         outing = get_visible_or_404(outings_visible_to(request.user), code=code)
-        payload = ChildrenBackSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        codes = set(payload.validated_data["children_back"])
+        payload = validated(ChildrenBackSerializer, request.data)
+        codes = set(payload["children_back"])
         back = list(outing.children_out.filter(code__in=codes))
         if len(back) != len(codes):
             raise ValidationError({"children_back": "Only children who went out can come back."})
@@ -238,13 +235,12 @@ class WeatherExemptionView(APIView):
     @extend_schema(request=ExemptionSerializer, responses={201: ExemptionSerializer})
     def post(self, request: Request, code: str) -> Response:
         institution = get_visible_or_404(care_institutions_of(request.user), code=code)
-        payload = ExemptionSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(ExemptionSerializer, request.data)
         exemption = outings.weather_exempt(
             actor=signed_in_user(request),
             institution=institution,
-            day=payload.validated_data.get("day") or timezone.localdate(),
-            reason=payload.validated_data["reason"],
+            day=payload.get("day") or timezone.localdate(),
+            reason=payload["reason"],
         )
         return Response({"day": exemption.day, "reason": exemption.reason}, status=status.HTTP_201_CREATED)
 
@@ -289,13 +285,12 @@ class InstitutionMenusView(APIView):
     @extend_schema(request=MenuSerializer, responses=MenuSerializer)
     def post(self, request: Request, code: str) -> Response:
         institution = self._institution(request, code)
-        payload = MenuSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(MenuSerializer, request.data)
         menu = kitchen.menu_save(
             actor=signed_in_user(request),
             institution=institution,
-            week_start=payload.validated_data["week_start"],
-            dishes=payload.validated_data["dishes"],
+            week_start=payload["week_start"],
+            dishes=payload["dishes"],
         )
         return Response(MenuSerializer(menu).data)
 
@@ -306,9 +301,8 @@ class MenuPublishView(APIView):
     @extend_schema(request=MenuWeekSerializer, responses=MenuSerializer)
     def post(self, request: Request, code: str) -> Response:
         institution = get_visible_or_404(institutions_visible_to(request.user, Perm.RECORD_HEALTH), code=code)
-        payload = MenuWeekSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        menu = menu_of_week(institution, payload.validated_data["week_start"])
+        payload = validated(MenuWeekSerializer, request.data)
+        menu = menu_of_week(institution, payload["week_start"])
         if menu is None:
             raise Http404
         menu = kitchen.menu_publish(actor=signed_in_user(request), menu=menu)
@@ -356,9 +350,7 @@ class FoodSamplesView(APIView):
     @extend_schema(request=FoodSampleSerializer, responses={201: FoodSampleSerializer})
     def post(self, request: Request, code: str) -> Response:
         institution = get_visible_or_404(care_institutions_of(request.user), code=code)
-        payload = FoodSampleSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
+        data = validated(FoodSampleSerializer, request.data)
         sample = kitchen.sample_record(
             actor=signed_in_user(request),
             institution=institution,

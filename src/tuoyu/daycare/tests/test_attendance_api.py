@@ -4,11 +4,11 @@ anything outside the caller's scope is 404.
 """
 
 import datetime
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tuoyu.accounts.models import User
@@ -24,19 +24,15 @@ from tuoyu.daycare.models import (
 from tuoyu.daycare.services import attendance as services
 from tuoyu.enrolment.factories import PickupPersonFactory
 from tuoyu.enrolment.models import Child
-from tuoyu.enrolment.tests.helpers import make_guardian
+from tuoyu.enrolment.tests.helpers import _english, make_guardian, sms_outbox
 from tuoyu.notifications.models import Notification
 from tuoyu.registry.models import CareClass
 
 pytestmark = pytest.mark.django_db
+
+__all__ = ["_english", "sms_outbox"]  # fixtures used by name
+
 ApiAs = Callable[[str], APIClient]
-
-
-@pytest.fixture(autouse=True)
-def _english(settings: Any) -> Iterator[None]:
-    settings.SMS_BACKEND = "tuoyu.sms.MemoryBackend"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

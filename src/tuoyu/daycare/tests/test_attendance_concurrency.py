@@ -6,12 +6,10 @@ On PostgreSQL both pass the "already checked in?" read and the second insert fai
 and its read sees the first. Either way: one attendance, one morning check.
 """
 
-import threading
 from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections
-from django.utils import translation
+from django.db import connection
 
 from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
 from tuoyu.accounts.models import Role, User
@@ -19,34 +17,9 @@ from tuoyu.daycare.factories import placed_child
 from tuoyu.daycare.models import Attendance, HealthCheck
 from tuoyu.daycare.services import attendance as services
 from tuoyu.enrolment.models import Child
+from tuoyu.enrolment.tests.helpers import run_together
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass
-
-Outcome = Attendance | Exception
-
-
-def run_together(jobs: list[Callable[[], Attendance]]) -> list[Outcome]:
-    """Run every job in its own thread, all released by one barrier; each thread closes its connections."""
-    start = threading.Barrier(len(jobs), timeout=60)
-    outcomes: list[Outcome | None] = [None] * len(jobs)
-
-    def run(index: int, job: Callable[[], Attendance]) -> None:
-        try:
-            start.wait()
-            with translation.override("en"):
-                outcomes[index] = job()
-        except Exception as error:
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert all(outcome is not None for outcome in outcomes)
-    return [outcome for outcome in outcomes if outcome is not None]
 
 
 def caregiver_of(care_class: CareClass, name: str) -> User:

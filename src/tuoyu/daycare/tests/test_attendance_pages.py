@@ -6,7 +6,7 @@ Scoping: a class, child or institution outside the user's scope is 404, for read
 
 import datetime
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
 from tuoyu.accounts.models import Role, User
@@ -30,6 +30,7 @@ from tuoyu.daycare.models import (
 from tuoyu.daycare.services import attendance as services
 from tuoyu.enrolment.factories import PickupPersonFactory
 from tuoyu.enrolment.models import Child
+from tuoyu.enrolment.tests.helpers import _english, sms_outbox
 from tuoyu.notifications.models import Notification
 from tuoyu.registry.factories import CareClassFactory
 from tuoyu.registry.models import CareClass, Institution
@@ -39,17 +40,11 @@ from tuoyu.workforce.factories import StaffFactory
 from tuoyu.workforce.tests.helpers import certify
 
 pytestmark = pytest.mark.django_db
+
+__all__ = ["_english", "sms_outbox"]  # fixtures used by name
+
 HTMX = {"HX-Request": "true"}
 ClientAs = Callable[[str], Client]
-
-
-@pytest.fixture(autouse=True)
-def _english(settings: Any) -> Iterator[None]:
-    settings.SMS_BACKEND = "tuoyu.sms.MemoryBackend"
-    MemoryBackend.outbox.clear()
-    with translation.override("en"):
-        yield
-    MemoryBackend.outbox.clear()
 
 
 @pytest.fixture

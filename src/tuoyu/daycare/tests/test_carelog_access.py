@@ -3,12 +3,12 @@ gets 404 (another institution's director included); medication instructions from
 activity corners; the one-tap entries of a child's page; the quick links of the class screen."""
 
 import datetime
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from django.template.loader import render_to_string
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tuoyu.accounts.models import User
@@ -16,18 +16,14 @@ from tuoyu.daycare.models import ActivityArea, CareLogEntry, LogKind, Medication
 from tuoyu.daycare.services import carelog as services
 from tuoyu.daycare.tests.carelog_helpers import DAY, at, check_in, instruction, placed_child
 from tuoyu.enrolment.models import Child
-from tuoyu.enrolment.tests.helpers import make_guardian
+from tuoyu.enrolment.tests.helpers import _english, make_guardian
 from tuoyu.registry.models import CareClass, Institution
 
 pytestmark = pytest.mark.django_db
 
+__all__ = ["_english"]  # fixtures used by name
+
 OUTSIDERS = ["director_y", "regulator_a", "doctor", "guardian"]
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

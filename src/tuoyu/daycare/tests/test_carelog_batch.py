@@ -2,29 +2,26 @@
 child; one transaction with a fixed number of queries; the page and the API."""
 
 import datetime
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tuoyu.accounts.models import User
 from tuoyu.daycare.models import AttendanceStatus, CareLogEntry, LogKind
 from tuoyu.daycare.services import carelog as services
 from tuoyu.daycare.tests.carelog_helpers import DAY, at, check_in, class_of, placed_child, publish_raw
+from tuoyu.enrolment.tests.helpers import _english
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
+__all__ = ["_english"]  # fixtures used by name
 
 
 def lunch(actor: User, care_class: CareClass, **kwargs: object) -> int:

@@ -2,11 +2,10 @@
 only with the guardian's instruction of that day, incidents, activity corners and who may record."""
 
 import datetime
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from tuoyu.accounts.models import User
 from tuoyu.daycare.models import ActivityArea, CareLogEntry, LogKind, MedicationInstruction
@@ -14,6 +13,7 @@ from tuoyu.daycare.selectors.carelog import child_day, describe
 from tuoyu.daycare.services import carelog as services
 from tuoyu.daycare.tests.carelog_helpers import DAY, at, instruction, placed_child, publish_raw
 from tuoyu.enrolment.models import Child
+from tuoyu.enrolment.tests.helpers import _english
 from tuoyu.notifications.models import Notification
 from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.factories import CareClassFactory
@@ -22,11 +22,7 @@ from tuoyu.registry.standards import AgeBand
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
+__all__ = ["_english"]  # fixtures used by name
 
 
 @pytest.fixture

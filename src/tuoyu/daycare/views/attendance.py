@@ -16,7 +16,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -51,7 +50,7 @@ from tuoyu.daycare.services import attendance as services
 from tuoyu.enrolment.access_log import health_record_read, health_records_read
 from tuoyu.enrolment.models import AccessChannel, Child
 from tuoyu.enrolment.selectors import guardians_of
-from tuoyu.refusals import Refusal, show_errors
+from tuoyu.refusals import Refusal, refusal_shown
 from tuoyu.registry.models import CareClass
 from tuoyu.registry.selectors import opening_warning
 
@@ -201,22 +200,23 @@ def _act(
     *,
     posted: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """Run a service; answer with the closed row (htmx) or the class screen, or show the refusal."""
-    try:
+    """Run a service; answer with the closed row (htmx) or the class screen, or show the refusal: in the
+    row for htmx, as messages on the child's page otherwise."""
+    with refusal_shown(request, show=not request.htmx) as attempt:
         action()
-    except ValidationError as error:
+    error = attempt.refused
+    if error is None:
         if request.htmx:
-            # Answered 200: htmx swaps only successful answers, and the row shows the message in place.
-            code = getattr(error, "code", "")
-            return _render_row(
-                request, care_class, child, open=True, error=error, error_code=code, posted=posted or {}
-            )
-        show_errors(request, error)
-        return redirect("daycare:child", code=care_class.code, child=child.code)
+            return _render_row(request, care_class, child, swap=True, done=done)
+        messages.success(request, done)
+        return redirect(reverse("daycare:class", args=[care_class.code]) + f"#child-{child.code}")
     if request.htmx:
-        return _render_row(request, care_class, child, swap=True, done=done)
-    messages.success(request, done)
-    return redirect(reverse("daycare:class", args=[care_class.code]) + f"#child-{child.code}")
+        # Answered 200: htmx swaps only successful answers, and the row shows the message in place.
+        code = getattr(error, "code", "")
+        return _render_row(
+            request, care_class, child, open=True, error=error, error_code=code, posted=posted or {}
+        )
+    return redirect("daycare:child", code=care_class.code, child=child.code)
 
 
 def _posted_check(form: CheckForm) -> dict[str, Any]:
@@ -360,13 +360,10 @@ def _follow_up_initial(follow_up: IllnessFollowUp) -> dict[str, Any]:
 def follow_up(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     record = get_visible_or_404(follow_ups_visible_to(request.user), pk=pk)
     form = FollowUpForm(request.POST)
-    try:
+    with refusal_shown(request):
         if not form.is_valid():
             raise _form_refusal(form)
         services.follow_up_update(follow_up=record, by=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        show_errors(request, error)
-    else:
         messages.success(request, _("Follow-up of %(child)s saved.") % {"child": record.absence.child.name})
     return redirect("daycare:follow_ups")
 

@@ -13,7 +13,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -42,7 +41,7 @@ from tuoyu.daycare.selectors.carelog import (
 from tuoyu.daycare.services import carelog as services
 from tuoyu.enrolment.access_log import health_record_read, health_records_read
 from tuoyu.enrolment.models import AccessChannel, Child
-from tuoyu.refusals import Refusal, show_errors
+from tuoyu.refusals import Refusal, refusal_shown
 from tuoyu.registry.models import CareClass
 from tuoyu.uploads import serve_upload
 
@@ -188,7 +187,7 @@ def batch_entry(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         else []
     )
     if request.method == "POST":
-        try:
+        with refusal_shown(request):
             at = _moment(day, request.POST.get("time"))
             sleep_end = _optional_moment(day, request.POST.get("woke")) if kind == LogKind.SLEEP else None
             exceptions = {str(child.code): _batch_details(kind, request, child, day) for child in children}
@@ -200,9 +199,6 @@ def batch_entry(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
                 defaults={"ends_at": sleep_end} if sleep_end else {},
                 exceptions=exceptions,
             )
-        except ValidationError as error:
-            show_errors(request, error)
-        else:
             messages.success(
                 request,
                 ngettext("%(kind)s logged for %(n)d child.", "%(kind)s logged for %(n)d children.", count)
@@ -293,15 +289,12 @@ def entry_add(request: AuthenticatedRequest, code: UUID, child: UUID) -> HttpRes
     back = (
         f"{reverse('daycare:carelog_child', kwargs={'code': care_class.code, 'child': kid.code})}?day={day}"
     )
-    try:
+    with refusal_shown(request):
         at = _moment(day, request.POST.get("time"))
         fields = _entry_fields(kind, request, day)
         entry = services.care_entry_record(
             actor=request.user, child=kid, care_class=care_class, kind=kind, at=at, **fields
         )
-    except ValidationError as error:
-        show_errors(request, error)
-    else:
         messages.success(
             request,
             _("%(child)s: %(kind)s recorded at %(time)s.")
@@ -324,12 +317,9 @@ def sleep_end(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         reverse("daycare:carelog_child", kwargs={"code": entry.care_class.code, "child": entry.child.code})
         + f"?day={entry.day}"
     )
-    try:
+    with refusal_shown(request):
         ends_at = _optional_moment(entry.day, request.POST.get("woke"))
         services.care_sleep_end(actor=request.user, entry=entry, ends_at=ends_at)
-    except ValidationError as error:
-        show_errors(request, error)
-    else:
         messages.success(request, _("%(child)s woke up.") % {"child": entry.child.name})
     return _redirect_back(request, back)
 
@@ -372,7 +362,7 @@ def report_summary(request: AuthenticatedRequest, code: UUID, child: UUID, day: 
     care_class = _care_class(request, code)
     kid = _child_of_class(care_class, child)
     the_day = _parse_day(day, strict=True)
-    try:
+    with refusal_shown(request):
         services.daily_report_save_summary(
             actor=request.user,
             child=kid,
@@ -380,9 +370,6 @@ def report_summary(request: AuthenticatedRequest, code: UUID, child: UUID, day: 
             day=the_day,
             summary=request.POST.get("summary", ""),
         )
-    except ValidationError as error:
-        show_errors(request, error)
-    else:
         messages.success(request, _("The word on %(child)s's day is saved.") % {"child": kid.name})
     return redirect(_review_url(care_class, the_day, kid))
 
@@ -394,7 +381,7 @@ def report_publish(request: AuthenticatedRequest, code: UUID, child: UUID, day: 
     care_class = _care_class(request, code)
     kid = _child_of_class(care_class, child)
     the_day = _parse_day(day, strict=True)
-    try:
+    with refusal_shown(request):
         services.daily_report_publish(
             actor=request.user,
             child=kid,
@@ -402,9 +389,6 @@ def report_publish(request: AuthenticatedRequest, code: UUID, child: UUID, day: 
             day=the_day,
             summary=request.POST.get("summary"),
         )
-    except ValidationError as error:
-        show_errors(request, error)
-    else:
         messages.success(request, _("%(child)s's report is published to the family.") % {"child": kid.name})
     return redirect(_review_url(care_class, the_day, kid))
 
@@ -414,11 +398,8 @@ def report_publish(request: AuthenticatedRequest, code: UUID, child: UUID, day: 
 def report_publish_all(request: AuthenticatedRequest, code: UUID, day: str) -> HttpResponse:
     care_class = _care_class(request, code)
     the_day = _parse_day(day, strict=True)
-    try:
+    with refusal_shown(request):
         count = services.daily_report_publish_all(actor=request.user, care_class=care_class, day=the_day)
-    except ValidationError as error:
-        show_errors(request, error)
-    else:
         messages.success(
             request,
             ngettext(
@@ -441,7 +422,7 @@ def report_photo_add(request: AuthenticatedRequest, code: UUID, child: UUID, day
         return redirect(_review_url(care_class, the_day, kid))
     added = 0
     for upload in uploads:
-        try:
+        with refusal_shown(request):
             services.report_photo_add(
                 actor=request.user,
                 child=kid,
@@ -450,9 +431,6 @@ def report_photo_add(request: AuthenticatedRequest, code: UUID, child: UUID, day
                 upload=upload,
                 caption=request.POST.get("caption", ""),
             )
-        except ValidationError as error:
-            show_errors(request, error)
-        else:
             added += 1
     if added:
         messages.success(request, ngettext("%(n)d photo added.", "%(n)d photos added.", added) % {"n": added})
@@ -492,13 +470,10 @@ def activity_areas(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     if request.method == "POST":
         if not may_add:
             raise Http404
-        try:
+        with refusal_shown(request):
             area = services.activity_area_add(
                 actor=request.user, institution=institution, name=request.POST.get("name", "")
             )
-        except ValidationError as error:
-            show_errors(request, error)
-        else:
             messages.success(request, _("“%(name)s” added.") % {"name": area.name})
             return redirect("daycare:activity_areas", code=institution.code)
     context = {
@@ -545,11 +520,8 @@ def family_report(request: AuthenticatedRequest, child: UUID, day: str) -> HttpR
 @require_POST
 def family_report_reply(request: AuthenticatedRequest, child: UUID, day: str) -> HttpResponse:
     report = _family_report(request, child, day)
-    try:
+    with refusal_shown(request):
         services.daily_report_reply(guardian=request.user, report=report, reply=request.POST.get("reply", ""))
-    except ValidationError as error:
-        show_errors(request, error)
-    else:
         messages.success(request, _("Your reply was sent to the caregivers."))
     return redirect("daycare:family_report", child=report.child.code, day=report.day.isoformat())
 
@@ -577,11 +549,8 @@ def medication(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         kid = get_visible_or_404(Child.objects.of_guardian(request.user), code=data.pop("child"))
-        try:
+        with refusal_shown(request):
             services.medication_instruction_create(guardian=request.user, child=kid, **data)
-        except ValidationError as error:
-            show_errors(request, error)
-        else:
             messages.success(
                 request,
                 _("The caregivers may now give %(child)s %(medicine)s as you instructed.")

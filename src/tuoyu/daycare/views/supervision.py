@@ -3,14 +3,12 @@ and the regulator's district daily view. Phone-first: one column, big buttons, f
 
 import datetime
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -50,21 +48,10 @@ from tuoyu.daycare.selectors.supervision import (
 )
 from tuoyu.daycare.services import kitchen, outings, staffing
 from tuoyu.enrolment.models import Child
-from tuoyu.refusals import show_errors
+from tuoyu.refusals import refusal_shown
 from tuoyu.registry.models import Institution
 from tuoyu.registry.selectors import institutions_visible_to
 from tuoyu.workdays import latest_working_day
-
-
-def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
-    """Run a service call; on refusal show why (nothing was saved) and report False."""
-    try:
-        action()
-    except ValidationError as error:
-        show_errors(request, error)
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _codes(values: list[str]) -> list[uuid.UUID]:
@@ -98,17 +85,16 @@ def class_duty(request: AuthenticatedRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         staff = get_visible_or_404(candidates, code=request.POST.get("staff", ""))
         if request.POST.get("action") == "end":
-            _attempt(
-                request,
-                lambda: staffing.duty_end(actor=request.user, staff=staff, care_class=care_class, now=now),
-                _("%(name)s is off duty.") % {"name": staff.name},
-            )
+            with refusal_shown(request):
+                staffing.duty_end(actor=request.user, staff=staff, care_class=care_class, now=now)
+                messages.success(request, _("%(name)s is off duty.") % {"name": staff.name})
         else:
-            _attempt(
-                request,
-                lambda: staffing.duty_start(actor=request.user, staff=staff, care_class=care_class, now=now),
-                _("%(name)s is on duty in %(class)s.") % {"name": staff.name, "class": care_class.name},
-            )
+            with refusal_shown(request):
+                staffing.duty_start(actor=request.user, staff=staff, care_class=care_class, now=now)
+                messages.success(
+                    request,
+                    _("%(name)s is on duty in %(class)s.") % {"name": staff.name, "class": care_class.name},
+                )
         return redirect("daycare:class_duty", care_class.code)
     duties = list(duties_open(care_class, today))
     counting = certified_caregiver_ids(candidates, today)
@@ -141,33 +127,27 @@ def class_outings(request: AuthenticatedRequest, code: str) -> HttpResponse:
                 code=request.POST.get("outing", ""),
             )
             back = list(outing.children_out.filter(code__in=_codes(request.POST.getlist("back"))))
-            _attempt(
-                request,
-                lambda: outings.outing_return(actor=request.user, outing=outing, children_back=back, now=now),
-                _("Return recorded: %(back)s back.") % {"back": len(back)},
-            )
+            with refusal_shown(request):
+                outings.outing_return(actor=request.user, outing=outing, children_back=back, now=now)
+                messages.success(request, _("Return recorded: %(back)s back.") % {"back": len(back)})
         elif action == "exempt":
-            _attempt(
-                request,
-                lambda: outings.weather_exempt(
+            with refusal_shown(request):
+                outings.weather_exempt(
                     actor=request.user,
                     institution=care_class.institution,
                     day=today,
                     reason=request.POST.get("reason", ""),
-                ),
-                _("Weather exemption recorded for today."),
-            )
+                )
+                messages.success(request, _("Weather exemption recorded for today."))
         else:
             chosen = list(
                 Child.objects.in_class(care_class).filter(code__in=_codes(request.POST.getlist("children")))
             )
-            _attempt(
-                request,
-                lambda: outings.outing_start(
-                    actor=request.user, care_class=care_class, children=chosen, now=now
-                ),
-                _("Outing started with %(count)s children.") % {"count": len(chosen)},
-            )
+            with refusal_shown(request):
+                outings.outing_start(actor=request.user, care_class=care_class, children=chosen, now=now)
+                messages.success(
+                    request, _("Outing started with %(count)s children.") % {"count": len(chosen)}
+                )
         return redirect("daycare:outings", care_class.code)
     day_outings = outings_of(care_class, today)
     minutes = sum(outing_minutes(outing.left_at, outing.returned_at) for outing in day_outings)
@@ -266,35 +246,29 @@ def _kitchen_post(
             raise Http404
         week_start = _day_param(request.POST.get("week_start"), week_start_of(timezone.localdate(now)))
         if action == "menu":
-            _attempt(
-                request,
-                lambda: kitchen.menu_save(
+            with refusal_shown(request):
+                kitchen.menu_save(
                     actor=request.user,
                     institution=institution,
                     week_start=week_start,
                     dishes=_menu_form_dishes(request.POST, week_start),
-                ),
-                _("Menu saved."),
-            )
+                )
+                messages.success(request, _("Menu saved."))
         else:
             menu = menu_of_week(institution, week_start)
             if menu is None:
                 raise Http404
-            _attempt(
-                request,
-                lambda: kitchen.menu_publish(actor=request.user, menu=menu, now=now),
-                _("Menu published to the families."),
-            )
+            with refusal_shown(request):
+                kitchen.menu_publish(actor=request.user, menu=menu, now=now)
+                messages.success(request, _("Menu published to the families."))
     elif action == "discard":
         sample = get_visible_or_404(
             food_samples_visible_to(request.user).filter(institution=institution),
             pk=request.POST.get("sample"),
         )
-        _attempt(
-            request,
-            lambda: kitchen.sample_discard(actor=request.user, sample=sample, now=now),
-            _("Sample discarded."),
-        )
+        with refusal_shown(request):
+            kitchen.sample_discard(actor=request.user, sample=sample, now=now)
+            messages.success(request, _("Sample discarded."))
     else:
         day = _day_param(request.POST.get("day"), timezone.localdate(now))
         try:
@@ -305,9 +279,8 @@ def _kitchen_post(
         refrigerated_at = parse_datetime(request.POST.get("refrigerated_at", "") or "")
         if refrigerated_at is not None and timezone.is_naive(refrigerated_at):
             refrigerated_at = timezone.make_aware(refrigerated_at)
-        _attempt(
-            request,
-            lambda: kitchen.sample_record(
+        with refusal_shown(request):
+            kitchen.sample_record(
                 actor=request.user,
                 institution=institution,
                 day=day,
@@ -317,9 +290,8 @@ def _kitchen_post(
                 sampled_by=request.POST.get("sampled_by", ""),
                 refrigerated_at=refrigerated_at,
                 now=now,
-            ),
-            _("Sample recorded."),
-        )
+            )
+            messages.success(request, _("Sample recorded."))
     return redirect(back)
 
 

@@ -1,5 +1,6 @@
 """Helpers of the enrolment tests: dates, children, applications, offers and placements; and two fixtures
-other apps' tests share, English refusals (``_english``) and text messages kept in memory (``sms_outbox``).
+other apps' tests share, English refusals (``_english``) and text messages kept in memory (``sms_outbox``);
+and ``run_together``, which the tests of simultaneous requests share.
 
 The service helpers (``apply``, ``make_offer``) go through the rules; the ``raw_*`` helpers write rows
 directly, for tests that need a state the rules would refuse to build (a full class, fifty open offers).
@@ -8,11 +9,14 @@ The fixtures are autouse where they are imported by name (a conftest, or a test 
 """
 
 import datetime
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
+from django.db import connections
 from django.utils import timezone, translation
 
 from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
@@ -37,6 +41,8 @@ from tuoyu.workdays import months_later
 
 FULL_DAY_PRICE = Decimal("2000.00")
 
+T = TypeVar("T")
+
 
 @pytest.fixture(autouse=True)
 def _english() -> Iterator[None]:
@@ -53,6 +59,25 @@ def sms_outbox(settings: Any) -> Iterator[list[tuple[str, str]]]:
     MemoryBackend.outbox.clear()
     yield MemoryBackend.outbox
     MemoryBackend.outbox.clear()
+
+
+def run_together(jobs: Sequence[Callable[[], T]]) -> list[T | Exception]:
+    """Run every job in its own thread (so on its own database connection), all released by one barrier, in
+    English; each thread closes its connections. What each job returned or raised, in the jobs' order."""
+    start = threading.Barrier(len(jobs), timeout=60)
+
+    def run(job: Callable[[], T]) -> T | Exception:
+        try:
+            start.wait()
+            with translation.override("en"):
+                return job()
+        except Exception as error:
+            return error
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        return list(pool.map(run, jobs, timeout=120))
 
 
 def today() -> datetime.date:

@@ -6,14 +6,10 @@ on SQLite the IMMEDIATE transaction mode makes writers queue at BEGIN. Either wa
 makes is still true when it writes.
 """
 
-import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import pytest
-from django.db import connection, connections
-from django.utils import translation
+from django.db import connection
 
 from tuoyu.accounts.models import User
 from tuoyu.enrolment import services
@@ -32,6 +28,7 @@ from tuoyu.enrolment.tests.helpers import (
     raw_application,
     raw_child,
     raw_offer,
+    run_together,
 )
 from tuoyu.refusals import Refusal
 from tuoyu.registry.factories import CareClassFactory
@@ -52,24 +49,6 @@ def skip_unless(vendor: str) -> None:
         pytest.skip(f"runs on {vendor}; this run uses {connection.vendor}")
     if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
         pytest.skip("an in-memory SQLite database answers a second writer with an error instead of waiting")
-
-
-def run_together(jobs: list[Callable[[], Placement]]) -> list[Outcome]:
-    """Run every job in its own thread, all released by one barrier; each thread closes its connections."""
-    start = threading.Barrier(len(jobs), timeout=60)
-
-    def run(job: Callable[[], Placement]) -> Outcome:
-        try:
-            start.wait()
-            with translation.override("en"):
-                return job()
-        except Exception as error:
-            return error
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        return list(pool.map(run, jobs))
 
 
 def open_offers(n: int, classes: list[CareClass], director: User) -> list[Offer]:

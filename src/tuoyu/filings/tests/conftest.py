@@ -1,5 +1,6 @@
 """Filings to work on: a new institution of district A preparing to open, with its director, a filing of it
-that is complete (form, commitment, materials, certified staff) as of a given day, and one submitted."""
+that is complete (form, commitment, materials, certified staff) as of a given day, and one submitted; and a
+submitted change filing of institution X."""
 
 import datetime
 from collections.abc import Callable
@@ -70,5 +71,18 @@ def ready_filing(newcomer: Institution, director_n: User) -> Callable[..., Filin
 def submitted(ready_filing: Callable[..., Filing], director_n: User) -> Filing:
     filing = ready_filing()
     filing_submit(actor=director_n, filing=filing)
+    filing.refresh_from_db()
+    return filing
+
+
+@pytest.fixture
+def filing_of_x(institution_x: Institution, director_x: User) -> Filing:
+    """A submitted change filing of X (filed, district A) with its materials."""
+    today = timezone.localdate()
+    hire_certified_team(institution_x, today)
+    filing = filing_start(actor=director_x, institution=institution_x, kind=FilingKind.CHANGE)
+    fill_in(director_x, filing, services={"full_day": Decimal("1800")})
+    attach_all(director_x, filing, today)
+    filing_submit(actor=director_x, filing=filing)
     filing.refresh_from_db()
     return filing

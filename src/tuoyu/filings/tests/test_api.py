@@ -2,7 +2,6 @@
 outsiders get 404, refusals their code with 409 (the state) or 400 (the input)."""
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -12,8 +11,8 @@ from rest_framework.test import APIClient
 
 from tuoyu.accounts.models import User
 from tuoyu.filings.models import Filing, FilingKind, FilingMaterial, FilingState
-from tuoyu.filings.services import filing_return, filing_start, filing_submit
-from tuoyu.filings.tests.helpers import NEW_NAME, PDF, attach_all, fill_in, material_facts
+from tuoyu.filings.services import filing_return, filing_start
+from tuoyu.filings.tests.helpers import NEW_NAME, PDF, fill_in, material_facts
 from tuoyu.registry.models import FilingStatus, Institution
 from tuoyu.workforce.tests.helpers import hire_certified_team
 
@@ -29,19 +28,6 @@ def url(filing: Filing, action: str = "") -> str:
 
 def upload(kind: str, content: bytes = PDF, **facts: str) -> dict[str, Any]:
     return {"kind": kind, "file": SimpleUploadedFile(f"{kind}.pdf", content, "application/pdf"), **facts}
-
-
-@pytest.fixture
-def filing_of_x(institution_x: Institution, director_x: User) -> Filing:
-    """A submitted change filing of X (filed, district A) with its materials."""
-    today = timezone.localdate()
-    hire_certified_team(institution_x, today)
-    filing = filing_start(actor=director_x, institution=institution_x, kind=FilingKind.CHANGE)
-    fill_in(director_x, filing, services={"full_day": Decimal("1800")})
-    attach_all(director_x, filing, today)
-    filing_submit(actor=director_x, filing=filing)
-    filing.refresh_from_db()
-    return filing
 
 
 # The director prepares and submits ------------------------------------------------------------------------

@@ -370,19 +370,6 @@ def test_an_approved_cancellation_removes_the_institution_from_the_directory(
 # Who may do what --------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def filing_of_x(institution_x: Institution, director_x: User) -> Filing:
-    """A submitted change filing of X with one material."""
-    today = timezone.localdate()
-    hire_certified_team(institution_x, today)
-    filing = filing_start(actor=director_x, institution=institution_x, kind=FilingKind.CHANGE)
-    fill_in(director_x, filing, services={"full_day": Decimal("1800")})
-    attach_all(director_x, filing, today)
-    filing_submit(actor=director_x, filing=filing)
-    filing.refresh_from_db()
-    return filing
-
-
 def x_filing_urls(filing: Filing) -> list[str]:
     material = filing.materials.first()
     assert material is not None

@@ -23,10 +23,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tuoyu.accounts.access import get_visible_or_404
+from tuoyu.accounts.access import get_visible_or_404, signed_in_user
 from tuoyu.enrolment.access_log import LogsHealthReads
 from tuoyu.enrolment.models import AccessChannel, Child
-from tuoyu.health.api.common import signed_in_user, validated_input
 from tuoyu.health.development import SIGNS_BY_CODE
 from tuoyu.health.models import (
     DevelopmentScreening,
@@ -52,6 +51,7 @@ from tuoyu.health.selectors.care import (
 from tuoyu.health.selectors.schedule import ChildSchedule, ItemStatus, child_schedule, overdue_visible_to
 from tuoyu.health.services import care as services
 from tuoyu.health.services.access import health_record_open, health_record_read, health_records_read
+from tuoyu.parsers import validated
 from tuoyu.refusals import refused
 
 REFUSED = refused("date_in_future", "already_closed")
@@ -73,7 +73,7 @@ def _record_for_child(
     """A POST about a child: 404 unless the caller may record it (``selectors.care.child_to_record_for``),
     then the ``given`` input recorded by the service ``record``, answered 201 with what it wrote."""
     child = child_to_record_for(request.user, code, immunisation=immunisation)
-    data = validated_input(given, request)
+    data = validated(given, request.data)
     written = record(actor=signed_in_user(request), child=child, **data)
     return Response(answer(written).data, status=status.HTTP_201_CREATED)
 
@@ -335,7 +335,7 @@ class ReferralView(APIView):
         referral = self._referral(request, pk)
         if not may_record_medical(request.user, referral.child):
             raise Http404
-        data = validated_input(CareOutcomeInputSerializer, request)
+        data = validated(CareOutcomeInputSerializer, request.data)
         referral = services.referral_record_outcome(actor=signed_in_user(request), referral=referral, **data)
         return Response(CareReferralSerializer(referral).data)
 

@@ -24,15 +24,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tuoyu.accounts.access import Perm, has_perm
+from tuoyu.accounts.access import Perm, has_perm, signed_in_user
 from tuoyu.enrolment.models import AccessChannel
-from tuoyu.health.api.common import signed_in_user, validated_input
 from tuoyu.health.growth.batch import FLAG_EXPLANATIONS, assess, classification_words, flag_explanations
 from tuoyu.health.models import Measurement, Position
 from tuoyu.health.selectors.growth import measurements_of
 from tuoyu.health.services.access import health_record_open
 from tuoyu.health.services.growth import measurement_record
-from tuoyu.parsers import DepthSafeJSONParser
+from tuoyu.parsers import DepthSafeJSONParser, validated
 from tuoyu.refusals import ErrorSerializer, Refusal
 
 MAX_ITEMS = 10_000
@@ -245,7 +244,7 @@ class ChildMeasurementsView(APIView):
     )
     def post(self, request: Request, code: uuid.UUID) -> Response:
         child = health_record_open(request.user, code, view=VIEW, channel=AccessChannel.API)
-        data = validated_input(GrowthMeasurementInputSerializer, request)
+        data = validated(GrowthMeasurementInputSerializer, request.data)
         measurement = measurement_record(actor=signed_in_user(request), child=child, **data)
         return Response(GrowthMeasurementSerializer(measurement).data, status=status.HTTP_201_CREATED)
 

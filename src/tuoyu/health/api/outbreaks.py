@@ -22,9 +22,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm
+from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm, signed_in_user
 from tuoyu.enrolment.models import Child
-from tuoyu.health.api.common import signed_in_user, validated_input
 from tuoyu.health.models import ClassQuarantine, Diagnosis, DiagnosisStatus, Disease, OutbreakReport
 from tuoyu.health.selectors.outbreaks import (
     active_first,
@@ -41,7 +40,7 @@ from tuoyu.health.selectors.outbreaks import (
 )
 from tuoyu.health.services import outbreaks as services
 from tuoyu.health.services.access import health_record_open, health_record_read, health_records_read
-from tuoyu.parsers import query_flag
+from tuoyu.parsers import query_flag, validated
 from tuoyu.refusals import refused
 
 
@@ -220,7 +219,7 @@ class OutbreakReportView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         outbreak = get_visible_or_404(outbreaks_recordable_by(request.user), pk=pk)
-        data = validated_input(OutbreakReportInputSerializer, request)
+        data = validated(OutbreakReportInputSerializer, request.data)
         updated = services.outbreak_report_submit(
             outbreak=outbreak, report=data["report"], by=signed_in_user(request)
         )
@@ -236,7 +235,7 @@ class OutbreakResolveView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         outbreak = get_visible_or_404(outbreaks_recordable_by(request.user), pk=pk)
-        data = validated_input(OutbreakResolveInputSerializer, request)
+        data = validated(OutbreakResolveInputSerializer, request.data)
         updated = services.outbreak_resolve(
             outbreak=outbreak, resolution=data["resolution"], by=signed_in_user(request)
         )
@@ -306,7 +305,7 @@ class DiagnosisCreateView(APIView):
         responses={201: DiagnosisSerializer, **refused("onset_in_future", "already_diagnosed")},
     )
     def post(self, request: Request) -> Response:
-        data = validated_input(DiagnosisInputSerializer, request)
+        data = validated(DiagnosisInputSerializer, request.data)
         code = data.pop("child")
         get_visible_or_404(children_for_diagnosis(request.user), code=code)  # 404 before anything is logged
         child: Child = health_record_open(request.user, code, view="diagnosis_add", channel="api")
@@ -332,7 +331,7 @@ class ReturnCertificateView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         diagnosis = get_visible_or_404(diagnoses_recordable_by(request.user), pk=pk)
         health_record_read(request.user, diagnosis.child, view="return_certificate", channel="api")
-        data = validated_input(ReturnCertificateInputSerializer, request)
+        data = validated(ReturnCertificateInputSerializer, request.data)
         services.return_certificate_record(diagnosis=diagnosis, by=signed_in_user(request), **data)
         refreshed = diagnoses_recordable_by(request.user).get(pk=diagnosis.pk)
         return Response(DiagnosisSerializer(refreshed).data, status=status.HTTP_201_CREATED)
@@ -372,7 +371,7 @@ class QuarantineListView(generics.ListAPIView):
         responses={201: OutbreakQuarantineSerializer, **refused("quarantine_over", "already_in_quarantine")},
     )
     def post(self, request: Request) -> Response:
-        data = validated_input(QuarantineInputSerializer, request)
+        data = validated(QuarantineInputSerializer, request.data)
         care_class = get_visible_or_404(classes_watched_by(request.user), code=data.pop("care_class"))
         outbreak_id = data.pop("outbreak")
         outbreak = None

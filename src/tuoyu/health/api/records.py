@@ -19,10 +19,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm
+from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm, signed_in_user
 from tuoyu.enrolment.access_log import LogsHealthReads
 from tuoyu.enrolment.models import AccessChannel, Child, HealthRecordAccess
-from tuoyu.health.api.common import signed_in_user, validated_input
 from tuoyu.health.models import DoctorVisit
 from tuoyu.health.selectors.records import (
     AccessLogFilter,
@@ -41,7 +40,7 @@ from tuoyu.health.selectors.records import (
 )
 from tuoyu.health.services.access import health_record_open
 from tuoyu.health.services.visits import doctor_visit_record
-from tuoyu.parsers import MAX_LIST_ITEMS
+from tuoyu.parsers import MAX_LIST_ITEMS, validated
 from tuoyu.refusals import Refusal
 
 
@@ -217,7 +216,7 @@ class DoctorVisitListView(LogsHealthReads, generics.ListAPIView):
 
     @extend_schema(request=DoctorVisitInSerializer, responses={201: DoctorVisitSerializer})
     def post(self, request: Request) -> Response:
-        data = validated_input(DoctorVisitInSerializer, request)
+        data = validated(DoctorVisitInSerializer, request.data)
         institution = get_visible_or_404(institutions_visited_by(request.user), code=data["institution"])
         codes = set(data["children"])
         seen = list(

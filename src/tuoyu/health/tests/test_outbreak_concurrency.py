@@ -5,41 +5,15 @@ locks the class row first, so the second waits and then finds the first's report
 instead of opening another. On SQLite the IMMEDIATE transactions serialise the watchers the same way.
 """
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from tuoyu.daycare.models import Symptom
+from tuoyu.enrolment.tests.helpers import run_together
 from tuoyu.health.models import OutbreakReport
 from tuoyu.health.services import outbreaks as services
 from tuoyu.health.tests.outbreak_helpers import absent_ill, children, today
 from tuoyu.registry.models import CareClass
-
-Outcome = list[OutbreakReport] | Exception
-
-
-def run_together(jobs: list[Callable[[], list[OutbreakReport]]]) -> list[Outcome]:
-    start = threading.Barrier(len(jobs), timeout=60)
-    outcomes: list[Outcome | None] = [None] * len(jobs)
-
-    def run(index: int, job: Callable[[], list[OutbreakReport]]) -> None:
-        try:
-            start.wait()
-            outcomes[index] = job()
-        except Exception as error:
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert all(outcome is not None for outcome in outcomes)
-    return [outcome for outcome in outcomes if outcome is not None]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -14,7 +14,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -52,7 +51,6 @@ from tuoyu.health.selectors.schedule import ItemStatus, overdue_visible_to
 from tuoyu.health.services import care as services
 from tuoyu.health.services.access import health_record_open, health_record_read, health_records_read
 from tuoyu.health.views.common import form_recorded
-from tuoyu.refusals import show_errors
 
 VIEW = "care"
 AHEAD = {ItemStatus.OVERDUE, ItemStatus.DUE, ItemStatus.UPCOMING}
@@ -132,12 +130,8 @@ def _back(child: Child, anchor: str) -> HttpResponse:
     return redirect(reverse("health:care", kwargs={"code": child.code}) + f"#{anchor}")
 
 
-def _again(
-    request: AuthenticatedRequest, child: Child, form: forms.Form, error: ValidationError | None
-) -> HttpResponse:
+def _again(request: AuthenticatedRequest, child: Child, form: forms.Form) -> HttpResponse:
     """The page again, with the posted form and what is wrong (a read of the record, logged)."""
-    if error is not None:
-        show_errors(request, error)
     health_record_read(request.user, child, view=VIEW, channel=AccessChannel.PAGE)
     return _care_page(request, child, form)
 
@@ -147,9 +141,9 @@ def _again(
 def exam_add(request: AuthenticatedRequest, code: str) -> HttpResponse:
     child = child_to_record_for(request.user, code)
     form = ExamForm(request.POST)
-    exam, error = form_recorded(form, partial(services.health_exam_record, actor=request.user, child=child))
+    exam = form_recorded(request, form, partial(services.health_exam_record, actor=request.user, child=child))
     if exam is None:
-        return _again(request, child, form, error)
+        return _again(request, child, form)
     message = _("%(exam)s recorded.") % {"exam": exam.get_kind_display()}
     if anaemia_grade(exam.haemoglobin_g_l) or exam.hearing_result == HearingResult.REFER:
         messages.warning(request, message + " " + _("The child is referred; the family is told."))
@@ -169,11 +163,11 @@ def screening_add(request: AuthenticatedRequest, code: str) -> HttpResponse:
     if checkpoint not in CHECKPOINTS:
         raise Http404
     form = ScreeningForm(request.POST, checkpoint=checkpoint)
-    screening, error = form_recorded(
-        form, partial(services.development_screening_record, actor=request.user, child=child)
+    screening = form_recorded(
+        request, form, partial(services.development_screening_record, actor=request.user, child=child)
     )
     if screening is None:
-        return _again(request, child, form, error)
+        return _again(request, child, form)
     if screening.positive_signs:
         messages.warning(
             request,
@@ -189,9 +183,11 @@ def screening_add(request: AuthenticatedRequest, code: str) -> HttpResponse:
 def referral_add(request: AuthenticatedRequest, code: str) -> HttpResponse:
     child = child_to_record_for(request.user, code)
     form = ReferralForm(request.POST)
-    referral, error = form_recorded(form, partial(services.referral_create, actor=request.user, child=child))
+    referral = form_recorded(
+        request, form, partial(services.referral_create, actor=request.user, child=child)
+    )
     if referral is None:
-        return _again(request, child, form, error)
+        return _again(request, child, form)
     messages.success(request, _("Referral recorded; the family is told."))
     return _back(child, "referrals")
 
@@ -204,11 +200,11 @@ def referral_outcome(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not may_record_medical(request.user, child):
         raise Http404
     form = OutcomeForm(request.POST, referral=referral)
-    updated, error = form_recorded(
-        form, partial(services.referral_record_outcome, actor=request.user, referral=referral)
+    updated = form_recorded(
+        request, form, partial(services.referral_record_outcome, actor=request.user, referral=referral)
     )
     if updated is None:
-        return _again(request, child, form, error)
+        return _again(request, child, form)
     if updated.closed_at:
         messages.success(request, _("The referral is closed."))
     else:
@@ -226,9 +222,9 @@ def immunisation_add(request: AuthenticatedRequest, code: str) -> HttpResponse:
         complete = certificate == COMPLETE
         return services.immunisation_check_record(actor=request.user, child=child, complete=complete, **data)
 
-    check, error = form_recorded(form, record)
+    check = form_recorded(request, form, record)
     if check is None:
-        return _again(request, child, form, error)
+        return _again(request, child, form)
     if check.complete:
         messages.success(request, _("Certificate check recorded: complete."))
     else:

@@ -4,20 +4,18 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from tuoyu.refusals import refusal_shown
 
 Recorded = TypeVar("Recorded")
 
 
-def form_recorded(
-    form: forms.Form, record: Callable[..., Recorded]
-) -> tuple[Recorded | None, ValidationError | None]:
-    """``(what record wrote, None)`` for a valid form whose data the service ``record`` accepts;
-    ``(None, its refusal)`` when the service refuses; ``(None, None)`` when the form is not valid (its errors
-    are on the form)."""
+def form_recorded(request: HttpRequest, form: forms.Form, record: Callable[..., Recorded]) -> Recorded | None:
+    """What the service ``record`` wrote from a valid form's data; None when the form is not valid (its errors
+    are on the form) or the service refused (its messages are on the page)."""
     if not form.is_valid():
-        return None, None
-    try:
-        return record(**form.cleaned_data), None
-    except ValidationError as refused:
-        return None, refused
+        return None
+    with refusal_shown(request):
+        return record(**form.cleaned_data)
+    return None

@@ -25,7 +25,6 @@ from tuoyu.health.selectors.growth import growth_recorder, measurement_rows, mea
 from tuoyu.health.services.access import health_record_open, health_record_read
 from tuoyu.health.services.growth import measurement_record
 from tuoyu.health.views.common import form_recorded
-from tuoyu.refusals import show_errors
 
 VIEW = "growth"
 
@@ -62,15 +61,13 @@ def measurement_add(request: AuthenticatedRequest, code: str) -> HttpResponse:
         Child.objects.visible_to(request.user, Perm.VIEW_HEALTH, on=timezone.localdate()), code=code
     )
     form = MeasurementForm(request.POST, child=child)
-    measurement, error = form_recorded(form, partial(measurement_record, actor=request.user, child=child))
+    measurement = form_recorded(request, form, partial(measurement_record, actor=request.user, child=child))
     if measurement is not None:
         if measurement.flags:
             messages.warning(request, _("Measurement recorded, with flags: see the explanations below."))
         else:
             messages.success(request, _("Measurement recorded."))
         return redirect(reverse("health:growth", kwargs={"code": child.code}))
-    if error is not None:
-        show_errors(request, error)
     health_record_read(request.user, child, view=VIEW, channel=AccessChannel.PAGE)
     return _growth_page(request, child, form)
 

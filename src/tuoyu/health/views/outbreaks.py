@@ -16,7 +16,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -45,7 +44,7 @@ from tuoyu.health.selectors.outbreaks import (
 )
 from tuoyu.health.services import outbreaks as services
 from tuoyu.health.services.access import health_record_open, health_record_read, health_records_read
-from tuoyu.refusals import Refusal, show_errors
+from tuoyu.refusals import Refusal, refusal_shown
 
 RESOLVED_SHOWN = 20
 """Resolved outbreaks listed under the active ones (the latest)."""
@@ -164,7 +163,7 @@ def outbreak(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 def _act_on_outbreak(request: AuthenticatedRequest, pk: int, act: str) -> HttpResponse:
     found = get_visible_or_404(outbreaks_recordable_by(request.user), pk=pk)
-    try:
+    with refusal_shown(request):
         if act == "report":
             data = _valid(ReportForm(request.POST))
             services.outbreak_report_submit(outbreak=found, report=data["report"], by=request.user)
@@ -173,8 +172,6 @@ def _act_on_outbreak(request: AuthenticatedRequest, pk: int, act: str) -> HttpRe
             data = _valid(ResolveForm(request.POST))
             services.outbreak_resolve(outbreak=found, resolution=data["resolution"], by=request.user)
             messages.success(request, _("The outbreak is resolved."))
-    except ValidationError as error:
-        show_errors(request, error)
     return redirect("health:outbreak", pk=found.pk)
 
 
@@ -222,7 +219,7 @@ def quarantine_add(request: AuthenticatedRequest, code: uuid.UUID) -> HttpRespon
     care_class = get_visible_or_404(classes_watched_by(request.user), code=code)
     form = QuarantineForm(request.POST)
     back = reverse("health:outbreak_class", args=[care_class.code])
-    try:
+    with refusal_shown(request):
         data = _valid(form)
         outbreak_id = data.pop("outbreak")
         found = None
@@ -230,9 +227,6 @@ def quarantine_add(request: AuthenticatedRequest, code: uuid.UUID) -> HttpRespon
             found = get_visible_or_404(outbreaks_recordable_by(request.user), pk=outbreak_id)
             back = reverse("health:outbreak", args=[found.pk])
         services.quarantine_record(care_class=care_class, by=request.user, outbreak=found, **data)
-    except ValidationError as error:
-        show_errors(request, error)
-    else:
         messages.success(request, _("%(class)s is in quarantine.") % {"class": care_class.name})
     return redirect(back)
 
@@ -250,13 +244,10 @@ def diagnosis_add(request: AuthenticatedRequest, code: uuid.UUID) -> HttpRespons
     initial = {"onset_on": today, "diagnosed_on": today, "next": request.GET.get("next", "")}
     form = DiagnosisForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        try:
+        with refusal_shown(request):
             data = _valid(form)
             next_url = data.pop("next")
             diagnosis = services.diagnosis_record(child=child, by=request.user, **data)
-        except ValidationError as error:
-            show_errors(request, error)
-        else:
             messages.success(
                 request,
                 _("%(disease)s of %(child)s recorded: excluded from care until %(until)s.")
@@ -289,11 +280,8 @@ def return_certificate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     health_record_read(request.user, diagnosis.child, view="return_certificate", channel="page")
     form = CertificateForm(request.POST or None, initial={"issued_on": timezone.localdate()})
     if request.method == "POST":
-        try:
+        with refusal_shown(request):
             services.return_certificate_record(diagnosis=diagnosis, by=request.user, **_valid(form))
-        except ValidationError as error:
-            show_errors(request, error)
-        else:
             messages.success(
                 request, _("Return certificate of %(child)s checked.") % {"child": diagnosis.child.name}
             )

@@ -4,7 +4,6 @@ export, doctor's visits and the regulator's access log. Every read of a child's 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, JsonResponse
@@ -38,7 +37,7 @@ from tuoyu.health.selectors.records import (
 )
 from tuoyu.health.services.access import health_record_open
 from tuoyu.health.services.visits import doctor_visit_record
-from tuoyu.refusals import show_errors
+from tuoyu.refusals import refusal_shown
 from tuoyu.registry.models import Institution
 
 ACCESS_LOG_PAGE_SIZE = 50
@@ -155,7 +154,7 @@ def _record_visit(request: AuthenticatedRequest, institution: Institution, form:
     seen = Child.objects.visible_to(request.user, Perm.RECORD_MEDICAL, on=timezone.localdate()).filter(
         code__in=data["children"]
     )
-    try:
+    with refusal_shown(request) as attempt:
         doctor_visit_record(
             actor=request.user,
             institution=institution,
@@ -163,11 +162,8 @@ def _record_visit(request: AuthenticatedRequest, institution: Institution, form:
             summary=data["summary"],
             children=seen,
         )
-    except ValidationError as error:
-        show_errors(request, error)
-        return False
-    messages.success(request, _("Visit to %(institution)s recorded.") % {"institution": institution.name})
-    return True
+        messages.success(request, _("Visit to %(institution)s recorded.") % {"institution": institution.name})
+    return attempt.refused is None
 
 
 # The access log ------------------------------------------------------------------------------------------

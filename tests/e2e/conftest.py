@@ -8,6 +8,7 @@ import io
 import os
 import re
 import shutil
+import sqlite3
 import tempfile
 import time
 from base64 import b32decode
@@ -17,6 +18,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django_otp.oath import totp
 
 from tuoyu.demo.management.commands.seed_demo import DEMO_OTP_SECRET
@@ -144,8 +146,25 @@ def enter_demo_code(page: Any) -> None:
 
 @pytest.fixture
 def demo_district(transactional_db: None) -> None:
-    """The demo district 太白湖新区, loaded the way `manage.py seed_demo` loads it."""
+    """The demo district 太白湖新区, loaded the way `manage.py seed_demo` loads it.
+
+    On SQLite the first test's demo is copied into memory and copied back for each later test (in
+    milliseconds, where seeding takes twenty seconds); each test's writes are flushed after it as usual."""
+    if connection.vendor != "sqlite":
+        call_command("seed_demo", stdout=io.StringIO())
+        return
+    connection.ensure_connection()
+    database = connection.connection
+    if _seeded_copy:
+        _seeded_copy[0].backup(database)
+        return
     call_command("seed_demo", stdout=io.StringIO())
+    copy = sqlite3.connect(":memory:", check_same_thread=False)
+    database.backup(copy)
+    _seeded_copy.append(copy)
+
+
+_seeded_copy: list[sqlite3.Connection] = []  # the demo as first seeded in this process (SQLite only)
 
 
 @pytest.fixture

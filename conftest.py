@@ -34,7 +34,7 @@ import importlib
 import io
 import os
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from typing import Any
 
 import pytest
@@ -291,38 +291,28 @@ class DemoDistrict:
     def load(self, blocker: Any, media_root: Any) -> str:
         if self._open is not None:
             return self.output
-        stack = ExitStack()
-        stack.enter_context(blocker.unblock())
-        stack.enter_context(
-            override_settings(
-                MEDIA_ROOT=media_root,  # the demo's placeholder scans
-                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        with ExitStack() as stack:  # closed (rolled back) if the seed fails, else kept open by pop_all()
+            stack.enter_context(blocker.unblock())
+            stack.enter_context(
+                override_settings(
+                    MEDIA_ROOT=media_root,  # the demo's placeholder scans
+                    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                )
             )
-        )
-        stack.enter_context(transaction.atomic())
-        stack.callback(transaction.set_rollback, True)
-        with _closed_on_error(stack):
+            stack.enter_context(transaction.atomic())
+            stack.callback(transaction.set_rollback, True)
             out = io.StringIO()
             call_command("seed_demo", stdout=out)
             # Check the seed's deferred foreign keys now, once. Left pending in this outer transaction,
             # PostgreSQL would check them all again at the end of every test (inside the test's savepoint).
             connection.check_constraints()
-        self._open, self.output = stack, out.getvalue()
+            self._open, self.output = stack.pop_all(), out.getvalue()
         return self.output
 
     def unload(self) -> None:
         if self._open is not None:
             stack, self._open = self._open, None
             stack.close()
-
-
-@contextmanager
-def _closed_on_error(stack: ExitStack) -> Iterator[None]:
-    try:
-        yield
-    except BaseException:
-        stack.close()
-        raise
 
 
 DEMO = DemoDistrict()

@@ -28,16 +28,19 @@ $(SECRET_KEY_FILE):
 
 install: $(STAMP) $(SECRET_KEY_FILE) ## Create .venv (if missing) and install Tuoyu with its development tools
 
+# The web server and the queue consumer together (Procfile), with the virtual environment's python.
+SERVE := HOST=$(HOST) PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho --procfile Procfile start
+
 # The demo runs as production does (DEBUG off: the project's own error pages), on plain HTTP on this machine.
-demo: install ## Set up the demo district (太白湖新区) and serve it on http://127.0.0.1:8000
+demo: install ## Set up the demo district (太白湖新区) and run it on http://127.0.0.1:8000 with its task queue
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
-	@echo "Serving on http://$(HOST)/ (Ctrl+C stops it)"
-	DEBUG=false HTTPS=false $(MANAGE) runserver --insecure $(HOST)
+	@echo "Serving on http://$(HOST)/ with the task queue's consumer (Ctrl+C stops both)"
+	DEBUG=false HTTPS=false $(SERVE)
 
-run: install ## Serve the current database on http://127.0.0.1:8000 with DEBUG on (development)
+run: install ## Serve the current database on http://127.0.0.1:8000 with DEBUG on (development), with the queue
 	$(MANAGE) migrate --no-input
-	DEBUG=true $(MANAGE) runserver $(HOST)
+	DEBUG=true $(SERVE)
 
 lint: install ## ruff format --check, ruff check and the import layers (import-linter, see pyproject.toml)
 	$(BIN)/ruff format --check .

@@ -46,6 +46,7 @@ from django.core.management.commands.flush import Command as FlushCommand
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.test import Client
 from django.test.utils import override_settings
+from huey.contrib.djhuey import HUEY
 from rest_framework.test import APIClient
 
 from tests.personas import app_device, current_code, signed_in_client
@@ -115,10 +116,12 @@ def clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Traveller]:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
-    """Throttle counters live in the cache: every test starts with none."""
+    """Throttle counters live in the cache, and the task queue (in memory: QUEUE_URL=memory://, every task
+    runs when enqueued) keeps retries, locks and results: every test starts with none."""
     cache.clear()
     yield
     cache.clear()
+    HUEY.flush()
 
 
 def uses_database(request: pytest.FixtureRequest) -> bool:

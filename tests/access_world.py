@@ -57,6 +57,7 @@ from tuoyu.health.models import (
     OutbreakReport,
     Referral,
 )
+from tuoyu.operations.models import Heartbeat, TaskFailure
 from tuoyu.policies.models import PolicyValue
 from tuoyu.regions.factories import RegionFactory
 from tuoyu.regions.models import Region
@@ -327,4 +328,8 @@ def _admin_objects(world: World) -> dict[str, Any]:
         "supervision.Finding": Finding.objects.filter(institution=institution).first(),
         "auditlog.LogEntry": LogEntry.objects.order_by("pk").first(),
         "policies.PolicyValue": PolicyValue.objects.order_by("pk").first(),
+        "operations.Heartbeat": Heartbeat.objects.create(name="scheduler", beat_at=timezone.now()),
+        "operations.TaskFailure": TaskFailure.objects.create(
+            task="tuoyu.supervision.tasks.evaluate_rules", task_id="0", error="ValueError", retries_left=0
+        ),
     }

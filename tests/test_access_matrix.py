@@ -58,6 +58,7 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "api-verification-code",
         "enrolment:finder",
         "filings:decisions",
+        "healthz",
         "insights:home",
         "insights:region_overview",
         "registry:public_detail",
@@ -446,6 +447,14 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "admin:health_measurement_delete",
         "admin:health_outbreakreport_delete",
         "admin:health_referral_delete",
+        "admin:operations_heartbeat_change",  # read-only
+        "admin:operations_heartbeat_changelist",
+        "admin:operations_heartbeat_delete",
+        "admin:operations_heartbeat_history",
+        "admin:operations_taskfailure_change",  # read-only
+        "admin:operations_taskfailure_changelist",
+        "admin:operations_taskfailure_delete",
+        "admin:operations_taskfailure_history",
         "admin:regions_region_add",
         "admin:regions_region_change",
         "admin:regions_region_changelist",
@@ -483,6 +492,8 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
     NOBODY: [
         "admin:None",
         "admin:policies_policyvalue_add",
+        "admin:operations_heartbeat_add",  # written by the queue's consumer only
+        "admin:operations_taskfailure_add",
         "admin:policies_policyvalue_delete",
         "admin:auditlog_logentry_add",
         "admin:auditlog_logentry_delete",

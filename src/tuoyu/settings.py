@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "auditlog",
+    "huey.contrib.djhuey",
+    "tuoyu.operations",
     "tuoyu.policies",
     "tuoyu.regions",
     "tuoyu.accounts",
@@ -341,6 +343,32 @@ def cache_from_url(url: str) -> dict[str, Any]:
 
 CACHES = {"default": cache_from_url(CACHE_URL)}
 
+# The task queue (Huey): text messages, findings refreshed after a write, the outbreak watch and the schedule
+# (each app's tasks.py). QUEUE_URL selects: a SQLite file under var/ (default, no server to run), redis://
+# host:6379/1 at scale (consumers on several machines share it), memory:// runs every task at once in the
+# process that enqueues it (tests). `manage.py run_huey` is the consumer; `make demo` starts one.
+QUEUE_URL = os.environ.get("QUEUE_URL", f"sqlite:///{VAR_DIR / 'queue.sqlite3'}")
+QUEUE_WORKERS = int(os.environ.get("QUEUE_WORKERS", "2"))
+
+
+def queue_from_url(url: str) -> dict[str, Any]:
+    scheme, _sep, rest = url.partition("://")
+    consumer = {"workers": QUEUE_WORKERS, "worker_type": "thread"}
+    # utc=False: the schedule's crontabs are read in TIME_ZONE (Django sets the process's TZ from it).
+    common = {"name": "tuoyu", "utc": False, "consumer": consumer}
+    if scheme == "sqlite":
+        return {**common, "huey_class": "huey.SqliteHuey", "filename": rest, "immediate": False}
+    if scheme in {"redis", "rediss"}:
+        return {**common, "huey_class": "huey.RedisHuey", "url": url, "immediate": False}
+    if scheme == "memory":
+        return {**common, "huey_class": "huey.MemoryHuey", "immediate": True}
+    raise ImproperlyConfigured(f"QUEUE_URL {url!r}: use sqlite:///<path>, redis://host:port/db or memory://")
+
+
+HUEY = queue_from_url(QUEUE_URL)
+SCHEDULER_STALE_AFTER = datetime.timedelta(minutes=3)
+"""/healthz answers 503 when the consumer's last heartbeat (written every minute) is older than this."""
+
 # Text messages: the default backend writes them to the log; docs/operations.md shows how a gateway plugs in.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "tuoyu.sms.LogBackend")
 
@@ -360,4 +388,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # The queue's consumer logs through the same handler (given one, it adds none of its own).
+    "loggers": {"huey": {"handlers": ["console"], "propagate": False}},
 }

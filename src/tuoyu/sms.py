@@ -11,6 +11,7 @@ from typing import Protocol
 from django.conf import settings
 from django.core.checks import CheckMessage, Warning
 from django.utils.module_loading import import_string
+from huey.contrib.djhuey import on_commit_task
 
 logger = logging.getLogger("tuoyu.sms")
 
@@ -38,6 +39,13 @@ class MemoryBackend:
 def send_sms(phone: str, text: str) -> None:
     backend: SmsBackend = import_string(settings.SMS_BACKEND)()
     backend.send(phone, text)
+
+
+@on_commit_task(retries=5, retry_delay=30, retry_backoff=2, arguments_private=True)
+def text_send(phone: str, text: str) -> None:
+    """Send one text message from the queue once the transaction commits (never for a refused action); a
+    gateway that fails is tried again five times, 30 s, 1, 2, 4 and 8 minutes later."""
+    send_sms(phone, text)
 
 
 def check_sms_backend(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:

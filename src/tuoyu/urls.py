@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from tuoyu.operations.views import healthz
+
 api_v1 = [
     path("", include("tuoyu.accounts.api")),
     path("", include("tuoyu.insights.api")),
@@ -19,6 +21,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", include("tuoyu.insights.urls")),
     path("", include("tuoyu.registry.urls")),
     path("", include("tuoyu.workforce.urls")),

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from tuoyu.accounts.models import PhoneVerification, Role, RoleAssignment, User
 from tuoyu.accounts.validators import validate_mainland_mobile
 from tuoyu.refusals import Refusal
-from tuoyu.sms import send_sms
+from tuoyu.sms import text_send
 
 CODE_VALID = datetime.timedelta(minutes=10)
 RESEND_AFTER = datetime.timedelta(seconds=60)
@@ -51,7 +51,7 @@ def verification_send(*, phone: str, now: datetime.datetime | None = None) -> Ph
         text = "【托育】此手机号已注册托育账号，请直接登录；忘记密码可联系所在机构或区卫生健康局重置。"
     else:
         text = f"【托育】您的注册验证码是 {code}，10分钟内有效。请勿告诉他人。"
-    transaction.on_commit(lambda: send_sms(phone, text))
+    text_send(phone, text)
     return verification
 
 

@@ -181,6 +181,27 @@ class Absence(models.Model):
         return f"{self.child} {self.day} {self.get_reason_display()}"
 
 
+class MissedArrivalAlert(models.Model):
+    """That the families of a child expected on a day and not arrived were told: the unique row is the claim,
+    so that however many runs of the schedule there are, each family hears once per child and day."""
+
+    child = models.ForeignKey("enrolment.Child", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("missed-arrival alert")
+        verbose_name_plural = _("missed-arrival alerts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "day"], name="missed_arrival_alert_one_per_child_and_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} {self.day}"
+
+
 class IllnessFollowUp(models.Model):
     """The health worker's follow-up of an illness absence: diagnosis if known, expected return, closed."""
 

@@ -125,10 +125,11 @@ WAITING = (
     Applicant("community_nz", 17, 15, GIRL, 3),
     Applicant("park", 12, 15, BOY, 16, (EMPLOYEE,)),
 )
-# Offers awaiting the family's answer: (applicant, class, hours since the offer; it is open for 48).
+# Offers awaiting the family's answer: (applicant, class, hours since the offer; it is open for 48). The
+# second runs out about ten minutes after the demo is loaded: the queue's schedule closes it as one watches.
 OFFERED = (
     (Applicant("mall", 14, 6, GIRL, 19), "托小班一班", 10),
-    (Applicant("mall", 21, 18, BOY, 25, (STREET,)), "混龄班", 30),
+    (Applicant("mall", 21, 18, BOY, 25, (STREET,)), "混龄班", 47.83),
     (Applicant("medical", 25, 9, BOY, 15, (SEVERAL,)), "托大班一班", 20),
 )
 # Recent arrivals at 爱彼宝: (class, age today in months, sex, days since the start, check done?).

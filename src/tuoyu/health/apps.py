@@ -25,10 +25,11 @@ class HealthConfig(AppConfig):
             ReturnCertificate,
         )
         from tuoyu.health.services import outbreaks
+        from tuoyu.health.tasks import watch_on_symptoms_recorded
 
         CHECK_IN_GUARDS.register(outbreaks.refuse_excluded_child)
         ADMISSION_GUARDS.register(outbreaks.refuse_quarantined_class)
-        symptoms_recorded.connect(outbreaks.on_symptoms_recorded, dispatch_uid="health_outbreak_watch")
+        symptoms_recorded.connect(watch_on_symptoms_recorded, dispatch_uid="health_outbreak_watch")
 
         # Who changed a child's health record (docs/security.md). Not audited: diseases (a reference table),
         # the log of reminders sent, class quarantines (a class's, no one's data) and the retention runs.

@@ -1,12 +1,11 @@
 from collections.abc import Iterable, Mapping
 
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 
 from tuoyu.accounts.models import User
 from tuoyu.notifications.models import Notification, NotificationKind
-from tuoyu.sms import send_sms
+from tuoyu.sms import text_send
 
 
 def _fill(text: str | Promise, params: Mapping[str, object] | None) -> str:
@@ -55,20 +54,10 @@ def notify_all(
         ]
     )
     if sms:
-        messages = [
-            (
-                notification.user.phone,
-                f"【托育】{notification.title}" + (f" {notification.body}" if notification.body else ""),
-            )
-            for notification in notifications
-        ]
-        transaction.on_commit(lambda: _send_all(messages))
+        for notification in notifications:
+            body = f" {notification.body}" if notification.body else ""
+            text_send(notification.user.phone, f"【托育】{notification.title}{body}")
     return notifications
-
-
-def _send_all(messages: list[tuple[str, str]]) -> None:
-    for phone, text in messages:
-        send_sms(phone, text)
 
 
 def mark_read(user: User, notification_ids: list[int] | None = None) -> int:

@@ -1,10 +1,9 @@
 from typing import Any
 
-from tuoyu.registry.models import Institution
-from tuoyu.supervision.services import findings_refresh
+from tuoyu.supervision.tasks import findings_refresh_of
 
 
 def refresh_findings_on_change(sender: Any, institution_id: int, **kwargs: Any) -> None:
-    institution = Institution.objects.filter(pk=institution_id).first()
-    if institution is not None:
-        findings_refresh(institution=institution)
+    """An institution's data changed (the signal comes once its transaction committed): refresh its findings
+    from the queue, not in the request that wrote."""
+    findings_refresh_of(institution_id)

@@ -43,6 +43,7 @@ from tuoyu.daycare.models import (
     CheckKind,
     HealthCheck,
     IllnessFollowUp,
+    MissedArrivalAlert,
     Observation,
     PickupRefusal,
     Symptom,
@@ -590,9 +591,9 @@ def expected_absent_after(day: datetime.date) -> datetime.datetime:
 def expected_absent_notify(*, now: datetime.datetime | None = None) -> int:
     """Tell the guardians of every child expected today but neither checked in nor excused, once a day.
 
-    Nothing happens before ``settings.EXPECTED_ABSENT_AFTER``. A guardian already told about this child
-    and day (their inbox holds the message) is not told again, so the command can run every few minutes.
-    Returns the number of messages sent.
+    Nothing happens before ``settings.EXPECTED_ABSENT_AFTER``. Each child and day is claimed by inserting
+    its ``MissedArrivalAlert`` in the transaction that writes the messages, so any number of runs, at once
+    or one after the other, tell each family once. Returns the number of messages sent.
     """
     now = now or timezone.now()
     day = timezone.localdate(now)
@@ -601,25 +602,27 @@ def expected_absent_notify(*, now: datetime.datetime | None = None) -> int:
     sent = 0
     children = expected_absent(None, day).prefetch_related("placements__care_class__institution")
     for child in children:
-        placement = next(p for p in child.placements.all() if p.is_active_on(day))
-        link = child_attendance_link(child, day)
         with transaction.atomic():
-            told = Notification.objects.filter(kind=NotificationKind.EXPECTED_ABSENT, link=link)
-            sent += len(
-                notify_all(
-                    guardians_of(child).exclude(pk__in=told.values("user")),
-                    kind=NotificationKind.EXPECTED_ABSENT,
-                    title=_("%(child)s has not arrived at %(institution)s today"),
-                    body=_(
-                        "We expected %(child)s today and have neither a check-in nor an absence note. "
-                        "Please tell the class (%(class)s) whether %(child)s is coming."
-                    ),
-                    params={
-                        "child": child.name,
-                        "institution": placement.care_class.institution.name,
-                        "class": placement.care_class.name,
-                    },
-                    link=link,
-                )
-            )
+            _alert, claimed = MissedArrivalAlert.objects.get_or_create(child=child, day=day)
+            if claimed:
+                sent += len(_missed_arrival_notify(child, day))
     return sent
+
+
+def _missed_arrival_notify(child: Child, day: datetime.date) -> list[Notification]:
+    placement = next(p for p in child.placements.all() if p.is_active_on(day))
+    return notify_all(
+        guardians_of(child),
+        kind=NotificationKind.EXPECTED_ABSENT,
+        title=_("%(child)s has not arrived at %(institution)s today"),
+        body=_(
+            "We expected %(child)s today and have neither a check-in nor an absence note. "
+            "Please tell the class (%(class)s) whether %(child)s is coming."
+        ),
+        params={
+            "child": child.name,
+            "institution": placement.care_class.institution.name,
+            "class": placement.care_class.name,
+        },
+        link=child_attendance_link(child, day),
+    )

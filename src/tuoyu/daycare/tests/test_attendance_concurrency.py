@@ -6,18 +6,24 @@ On PostgreSQL both pass the "already checked in?" read and the second insert fai
 and its read sees the first. Either way: one attendance, one morning check.
 """
 
+import datetime
+import multiprocessing
+import time
 from collections.abc import Callable
+from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
+from django.utils import timezone
 
 from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
 from tuoyu.accounts.models import Role, User
 from tuoyu.daycare.factories import placed_child
-from tuoyu.daycare.models import Attendance, HealthCheck
+from tuoyu.daycare.models import Attendance, HealthCheck, MissedArrivalAlert
 from tuoyu.daycare.services import attendance as services
 from tuoyu.enrolment.models import Child
 from tuoyu.enrolment.tests.helpers import run_together
+from tuoyu.notifications.models import Notification
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import CareClass
 
@@ -51,3 +57,48 @@ def test_simultaneous_check_ins_of_one_child_make_one_attendance(class_x: CareCl
     assert Attendance.objects.filter(child=child).count() == 1
     assert HealthCheck.objects.filter(attendance__child=child).count() == 1
     assert HealthCheck.objects.get().checked_by == done[0].checked_in_by
+
+
+def _tell_families_in_a_process(now: datetime.datetime, start: Any, sent: Any) -> None:
+    """In a forked process: the job, with a pause between deciding to tell a family and telling it, so that
+    the two processes overlap on every child."""
+    tell = services._missed_arrival_notify
+
+    def slowly(*args: Any) -> Any:
+        time.sleep(0.05)
+        return tell(*args)
+
+    services._missed_arrival_notify = slowly  # type: ignore[assignment]
+    try:
+        start.wait(timeout=60)
+        sent.put(services.expected_absent_notify(now=now))
+    finally:
+        connections.close_all()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_consumers_at_once_tell_each_family_once(class_x: CareClass) -> None:
+    """Two processes (two queue consumers, or a consumer and the command) run the 09:35 job at the same
+    moment: the unique alert row lets exactly one of them tell each family."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
+        pytest.skip("an in-memory SQLite database is not shared between processes")
+    children = [placed_child(class_x, name=f"未到{i}") for i in range(8)]
+    now = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(9, 35)))
+    processes = multiprocessing.get_context("fork")
+    start, sent = processes.Barrier(2), processes.Queue()
+    connections.close_all()  # each process opens its own connection
+
+    runs = [processes.Process(target=_tell_families_in_a_process, args=(now, start, sent)) for _ in range(2)]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join(timeout=120)
+
+    assert [run.exitcode for run in runs] == [0, 0]
+    assert sent.get(timeout=5) + sent.get(timeout=5) == len(children)  # however the two shared the work
+    told = Notification.objects.filter(kind="expected_absent")
+    assert told.count() == len(children)
+    assert sorted(told.values_list("user_id", flat=True)) == sorted(
+        child.guardianships.get().user_id for child in children
+    )
+    assert MissedArrivalAlert.objects.count() == len(children)

@@ -40,6 +40,7 @@ from tuoyu.enrolment.tests.helpers import (
     today,
 )
 from tuoyu.notifications.models import Notification
+from tuoyu.operations.tests.helpers import run_what_the_schedule_runs_at
 from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.factories import CareClassFactory, ServiceOfferingFactory
 from tuoyu.registry.models import CareClass, Institution, ServiceOffering
@@ -692,6 +693,29 @@ def test_the_expire_offers_command_closes_expired_offers_and_says_how_many(
     out = io.StringIO()
     call_command("expire_offers", stdout=out)
     assert out.getvalue().strip() == "0 offer(s) expired."
+
+
+@pytest.mark.usefixtures("full_day_x")
+def test_the_queue_schedule_expires_an_offer_past_its_deadline_without_any_command(
+    guardian: User,
+    other_guardian: User,
+    director_x: User,
+    make_child: MakeChild,
+    institution_x: Institution,
+    class_x: CareClass,
+    sms_outbox: list[tuple[str, str]],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    first, _second, _third = three_in_the_queue(guardian, other_guardian, make_child, institution_x)
+    offer = raw_offer(first, class_x, director_x, expires_in=datetime.timedelta(minutes=-1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ran = run_what_the_schedule_runs_at(timezone.localtime().replace(minute=5, second=0, microsecond=0))
+
+    assert "expire_offers" in ran
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.EXPIRED
+    assert [phone for phone, _text in sms_outbox] == [guardian.phone]
 
 
 # Ending a placement ----------------------------------------------------------------------------------------

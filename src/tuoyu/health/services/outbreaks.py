@@ -31,7 +31,6 @@ institution gets ``NotPermitted`` (404).
 """
 
 import datetime
-import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -68,8 +67,6 @@ from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.selectors import directors_of, health_workers_of
 from tuoyu.registry.signals import announce_change
 
-logger = logging.getLogger(__name__)
-
 SAME_DAY_CASES = 3
 """Children with the same symptom in one class on one day that make a cluster (YQ06)."""
 THREE_DAY_CASES, THREE_DAY_WINDOW = 5, 3
@@ -80,7 +77,6 @@ REPORT_HOURS = 24
 __all__ = [
     "IMMEDIATE_REPORT_HOURS",
     "diagnosis_record",
-    "on_symptoms_recorded",
     "outbreak_report_submit",
     "outbreak_resolve",
     "outbreak_watch",
@@ -276,18 +272,6 @@ def outbreak_watch(
             )
         )
     return touched
-
-
-def on_symptoms_recorded(sender: Any, *, care_class: CareClass, day: datetime.date, **kwargs: Any) -> None:
-    """Run the watch once a recording of symptoms has committed (daycare's ``symptoms_recorded``).
-
-    The recording itself is kept whatever happens here: a failure is logged, not shown to the caregiver,
-    and the next recording in the class runs the watch again over the same days.
-    """
-    try:
-        outbreak_watch(care_class=care_class, day=day)
-    except Exception:
-        logger.exception("Outbreak watch failed for class %s on %s", care_class.pk, day)
 
 
 # Diagnoses ------------------------------------------------------------------------------------------------

@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from huey.contrib.djhuey import HUEY
 
 from tuoyu.accounts.models import User
 from tuoyu.daycare.models import Absence, AbsenceReason, CheckDecision, CheckKind, Observation, Symptom
 from tuoyu.daycare.services import attendance as attendance_services
+from tuoyu.health import tasks as health_tasks
 from tuoyu.health.models import OutbreakReport, OutbreakTrigger
 from tuoyu.health.selectors.outbreaks import regulators_of, symptom_log
 from tuoyu.health.services import outbreaks as services
@@ -27,6 +29,7 @@ from tuoyu.health.tests.outbreak_helpers import (
     today,
 )
 from tuoyu.notifications.models import Notification, NotificationKind
+from tuoyu.operations.models import TaskFailure
 from tuoyu.regions.models import Region
 from tuoyu.registry.factories import CareClassFactory
 from tuoyu.registry.models import CareClass, Institution
@@ -391,17 +394,16 @@ def test_nothing_is_watched_before_the_recording_commits(
     assert OutbreakReport.objects.count() == 1
 
 
-def test_a_failing_watch_is_logged_and_the_recording_kept(
+def test_a_failing_watch_is_kept_as_a_failed_task_to_retry_and_the_recording_kept(
     class_x: CareClass,
     caregiver_x: User,
     monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     def broken(**kwargs: object) -> None:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "outbreak_watch", broken)
+    monkeypatch.setattr(health_tasks, "outbreak_watch", broken)
     (child,) = children(class_x, 1)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -410,4 +412,7 @@ def test_a_failing_watch_is_logged_and_the_recording_kept(
         )
 
     assert Absence.objects.filter(pk=absence.pk).exists()
-    assert "Outbreak watch failed" in caplog.text
+    failure = TaskFailure.objects.get()
+    assert failure.task == "tuoyu.health.tasks.outbreak_watch_of"
+    assert "database went away" in failure.error and failure.retries_left == 3
+    assert [task.name for task in HUEY.scheduled()] == ["outbreak_watch_of"]  # tried again in a minute

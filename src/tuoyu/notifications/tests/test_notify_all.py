@@ -108,7 +108,7 @@ def test_each_recipient_gets_a_text_message_only_after_commit(
         )
         assert sms_outbox == []  # nothing leaves before the commit
 
-    assert len(callbacks) == 1
+    assert len(callbacks) == len(people)  # one queued text message each
     assert all(n.sent_by_sms for n in sent)
     assert sms_outbox == [(n.user.phone, f"【托育】{n.title} {n.body}") for n in sent]
     assert sms_outbox[1] == (

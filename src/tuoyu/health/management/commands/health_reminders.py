@@ -1,13 +1,12 @@
-"""Remind families of overdue examinations and send the health workers their digest (run daily, from cron or
-a timer). Each guardian hears once per child, examination and due date; each health worker gets one
+"""Remind families of overdue examinations and send the health workers their digest, now: the task the queue
+runs each morning. Each guardian hears once per child, examination and due date; each health worker gets one
 digest a day."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
-from tuoyu.health.services.care import exam_reminders_send
+from tuoyu.health.tasks import health_reminders
 
 
 class Command(BaseCommand):
@@ -17,8 +16,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        day = timezone.localdate()
-        reminders, digests = exam_reminders_send(day=day)
+        day, reminders, digests = health_reminders.call_local()
         self.stdout.write(
             f"{day}: {reminders} reminder(s) to guardians, {digests} digest(s) to health workers."
         )

@@ -9,7 +9,7 @@ VAR_DIR := $(or $(TUOYU_VAR_DIR),var)
 SECRET_KEY_FILE := $(VAR_DIR)/secret-key
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo run test lint typecheck pytest fmt messages bench clean
+.PHONY: help install demo run test lint typecheck pytest fmt messages bench clean prod-check
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ test: install lint typecheck ## Every check: lint, types, missing migrations, th
 fmt: install ## Format and fix what ruff can
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+prod-check: install ## Start the production profile here (gunicorn, queue, PostgreSQL, Redis), check it, stop it
+	$(BIN)/python deploy/prod_check.py
 
 messages: install ## Update the zh-hans catalogue from the code and compile it (needs gettext)
 	cd src/tuoyu && ../../$(BIN)/python ../../manage.py makemessages --locale zh_Hans --no-obsolete --no-location --ignore 'demo/*'

@@ -1,4 +1,5 @@
-"""Project-wide response rules: personal data is never cached, and a busy database is a 503, not a 500."""
+"""Project-wide request and response rules: every request has an id, personal data is never cached, and a busy
+database is a 503, not a 500."""
 
 from collections.abc import Callable
 
@@ -8,8 +9,25 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from tuoyu.errors import error_response
+from tuoyu.logs import request_id, request_id_for
 
 RETRY_AFTER_SECONDS = 2
+
+
+class RequestIdMiddleware:
+    """Each request gets an id (the proxy's ``X-Request-ID`` if it sent a plain one): every log line written
+    while it is served carries it, and so does the response, so a user's report leads to its log lines."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Not reset on the way out: Django logs an error response (django.request) after the middleware has
+        # returned, and that line must carry the id too. The next request on this thread sets its own.
+        request_id.set(request_id_for(request.headers.get("X-Request-ID")))
+        response = self.get_response(request)
+        response["X-Request-ID"] = request_id.get()
+        return response
 
 
 class PrivateResponsesMiddleware:

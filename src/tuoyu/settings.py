@@ -94,7 +94,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "tuoyu.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "tuoyu.middleware.PrivateResponsesMiddleware",
     "tuoyu.middleware.DatabaseBusyMiddleware",
@@ -150,6 +152,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests use a file too (not memory), so that concurrent connections queue as in a real deployment.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-tuoyu.sqlite3")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A query still running after this is cancelled (the web worker's own timeout is 30 s, gunicorn_conf.py):
+    # a client that has gone must not keep the database busy.
+    statement_timeout_ms = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "25000"))
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={statement_timeout_ms}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -219,13 +226,25 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Static files are served by Tuoyu itself (WhiteNoise, before any other middleware). With STATIC_HASHED on
+# (production, after `collectstatic`) from STATIC_ROOT, compressed, under content-hashed names cached for a
+# year; otherwise straight from the apps' folders, as they are.
+STATIC_HASHED = env_bool("STATIC_HASHED", False)
+WHITENOISE_USE_FINDERS = not STATIC_HASHED
+WHITENOISE_AUTOREFRESH = not STATIC_HASHED  # look a file up when asked, rather than list them all at start-up
+if not STATIC_HASHED:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Uploads go through Django's storage API: local files by default; TUOYU_STORAGE=s3 stores them in an
 # S3-compatible object store (install the "s3" extra; AWS_* variables as django-storages documents them).
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_HASHED
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 if os.environ.get("TUOYU_STORAGE") == "s3":
     STORAGES["default"] = {
@@ -383,10 +402,28 @@ EXPECTED_ABSENT_AFTER = os.environ.get("EXPECTED_ABSENT_AFTER", "09:30")
 OUTDOOR_MINUTES_PER_DAY = 120
 REPORT_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 
+# Logs go to standard error, one JSON object a line with LOG_FORMAT=json (production: time, level, logger,
+# message and the request's id, which the response carries as X-Request-ID), plain text otherwise.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "tuoyu.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # The queue's consumer logs through the same handler (given one, it adds none of its own).
     "loggers": {"huey": {"handlers": ["console"], "propagate": False}},

@@ -6,6 +6,7 @@ this module holds what every task shares.
 
 import contextlib
 import datetime
+import logging
 import traceback
 from typing import Any
 
@@ -19,6 +20,8 @@ from tuoyu.operations.models import Heartbeat, TaskFailure
 SCHEDULER = "scheduler"
 ARGUMENTS_SHOWN = 2000  # characters of a failed task's arguments kept for the back office
 ARGUMENTS_WITHHELD = "（含个人信息，不予显示）"
+
+logger = logging.getLogger(__name__)
 
 
 def heartbeat(name: str = SCHEDULER) -> datetime.datetime:
@@ -34,23 +37,31 @@ def last_heartbeat(name: str = SCHEDULER) -> datetime.datetime | None:
 
 def task_failure_record(task: Task, error: BaseException) -> TaskFailure:
     """Keep a failed run for the back office. A task declared with ``arguments_private=True`` (a text
-    message: a phone number and a code) keeps its arguments out of it."""
+    message: a phone number and a code) keeps its arguments out of it, and the error's message too (a
+    gateway's error may repeat the number): only where it failed and the kind of error."""
     if getattr(task, "arguments_private", False):
         arguments = ARGUMENTS_WITHHELD
+        frames = traceback.format_tb(error.__traceback__)
+        error_text = "".join(frames) + f"{type(error).__qualname__}: {ARGUMENTS_WITHHELD}"
     else:
         arguments = repr({"args": task.args, "kwargs": task.kwargs})
+        error_text = "".join(traceback.format_exception(error))
     return TaskFailure.objects.create(
         task=f"{type(task).__module__}.{task.name}",
         task_id=task.id,
         arguments=arguments[:ARGUMENTS_SHOWN],
-        error="".join(traceback.format_exception(error)),
+        error=error_text,
         retries_left=task.retries,
     )
 
 
 def _on_error(signal: str, task: Task, error: BaseException | None = None, *args: Any, **kwargs: Any) -> None:
-    if error is not None:
+    if error is None:
+        return
+    try:
         task_failure_record(task, error)
+    except Exception:  # the database may be what failed: the task's retry must still be scheduled
+        logger.exception("The failure of %s could not be recorded", task)
 
 
 def record_failures() -> None:

@@ -46,12 +46,13 @@ def test_a_failed_text_message_keeps_the_phone_number_and_the_text_out_of_the_re
     assert failure.task == "tuoyu.sms.text_send"
     assert failure.arguments == ARGUMENTS_WITHHELD
     assert "13900000000" not in failure.error and "123456" not in failure.error
+    assert "raise ConnectionError" in failure.error  # where it failed is kept
     assert failure.retries_left == 5
 
 
 class BrokenGateway:
     def send(self, phone: str, text: str) -> None:
-        raise ConnectionError("the gateway did not answer")
+        raise ConnectionError(f"the gateway did not answer for {phone}: {text}")
 
 
 def test_the_back_office_lists_failed_tasks_to_administrators_only(client_as: Any) -> None:
@@ -66,3 +67,14 @@ def test_the_back_office_lists_failed_tasks_to_administrators_only(client_as: An
     assert listed.status_code == 200
     assert "tuoyu.supervision.tasks.evaluate_rules" in listed.content.decode()
     assert regulator.status_code == 404
+
+
+def test_a_failure_that_cannot_be_recorded_is_still_retried(monkeypatch: pytest.MonkeyPatch) -> None:
+    def database_down(**fields: object) -> None:
+        raise ConnectionError("the database went away")
+
+    monkeypatch.setattr(TaskFailure.objects, "create", database_down)
+
+    divide(1, 0)
+
+    assert [(t.name, t.retries) for t in HUEY.scheduled()] == [("divide", 1)]

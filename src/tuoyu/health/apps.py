@@ -24,8 +24,8 @@ class HealthConfig(AppConfig):
             Referral,
             ReturnCertificate,
         )
+        from tuoyu.health.receivers import watch_on_symptoms_recorded
         from tuoyu.health.services import outbreaks
-        from tuoyu.health.tasks import watch_on_symptoms_recorded
 
         CHECK_IN_GUARDS.register(outbreaks.refuse_excluded_child)
         ADMISSION_GUARDS.register(outbreaks.refuse_quarantined_class)

@@ -2,7 +2,6 @@
 at 08:00."""
 
 import datetime
-from typing import Any
 
 from django.utils import timezone
 from huey import crontab
@@ -18,14 +17,6 @@ def outbreak_watch_of(care_class_id: int, day: datetime.date) -> None:
     care_class = CareClass.objects.filter(pk=care_class_id).first()
     if care_class is not None:
         outbreak_watch(care_class=care_class, day=day)
-
-
-def watch_on_symptoms_recorded(
-    sender: Any, *, care_class: CareClass, day: datetime.date, **kwargs: Any
-) -> None:
-    """Daycare's ``symptoms_recorded`` (sent once the recording committed): the watch runs from the queue, so
-    the recording is kept and answered whatever the watch does; a failed watch is retried."""
-    outbreak_watch_of(care_class.pk, day)
 
 
 @db_periodic_task(crontab(minute="0", hour="8"))

@@ -17,6 +17,7 @@ import subprocess
 import tarfile
 import tempfile
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -77,12 +78,16 @@ def _run(command: list[str]) -> None:
         raise BackupRefused(f"{command[0]} failed: {failure.stderr.strip()}") from None
 
 
+def _sqlite_copy(source: str | Path, target: str | Path) -> None:
+    """SQLite's online backup: a consistent copy even while others write; both connections closed after."""
+    with closing(sqlite3.connect(source)) as reading, closing(sqlite3.connect(target)) as writing:
+        reading.backup(writing)
+
+
 def _database_copy(folder: Path) -> Path:
     if connection.vendor == "sqlite":
         target = folder / "database.sqlite3"
-        with sqlite3.connect(connection.settings_dict["NAME"]) as source, sqlite3.connect(target) as copy:
-            source.backup(copy)
-        copy.close()
+        _sqlite_copy(connection.settings_dict["NAME"], target)
         return target
     if connection.vendor == "postgresql":
         target = folder / "database.dump"
@@ -140,9 +145,7 @@ def _unpacked(archive: Path, work: Path) -> dict[str, Any]:
 def _database_replace(copy: Path) -> None:
     connections.close_all()
     if connection.vendor == "sqlite":
-        with sqlite3.connect(copy) as source, sqlite3.connect(connection.settings_dict["NAME"]) as live:
-            source.backup(live)
-        live.close()
+        _sqlite_copy(copy, connection.settings_dict["NAME"])
     else:
         name = connection.settings_dict["NAME"]
         _run(

@@ -53,3 +53,12 @@ def test_a_postgresql_query_is_cut_off_before_the_web_worker_is() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone() == ("25s",)
+
+
+@pytest.mark.django_db
+def test_postgresql_does_not_compile_queries_just_in_time() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no JIT")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)

@@ -155,8 +155,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A query still running after this is cancelled (the web worker's own timeout is 30 s, gunicorn_conf.py):
     # a client that has gone must not keep the database busy.
+    # JIT compilation off: Tuoyu's queries are short, and at province scale JIT spent most of a regional
+    # query's time compiling it (docs/operations.md, "PostgreSQL").
     statement_timeout_ms = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "25000"))
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={statement_timeout_ms}"
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={statement_timeout_ms} -c jit=off"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tuoyu.insights.selectors import region_indicators
+from tuoyu.insights.selectors import region_indicators_published
 from tuoyu.regions.models import Region
 from tuoyu.regions.selectors import region_get
 
@@ -44,7 +44,7 @@ class RegionIndicatorsView(APIView):
             region = region_get(code=code)
         except Region.DoesNotExist as error:
             raise Http404 from error
-        return Response(IndicatorsSerializer(region_indicators(region, timezone.localdate())).data)
+        return Response(IndicatorsSerializer(region_indicators_published(region, timezone.localdate())).data)
 
 
 urlpatterns = [

@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 
 from tuoyu.regions.models import Region
@@ -21,6 +22,9 @@ from tuoyu.workforce.selectors import certified_count
 # Reference lines for places per 1,000 people (docs/national-rules.md §16.9).
 NATIONAL_TARGET_PER_1000 = 4.5  # 14th Five-Year Plan target
 NATIONAL_2025_PER_1000 = 4.73
+INDICATORS_FRESH_FOR = 300
+"""Seconds the published figures of a region may be old: they change over days, everyone may read them, and
+a province's take about half a second to count (bench/load.py)."""
 
 
 @dataclass(frozen=True)
@@ -95,3 +99,14 @@ def region_indicators(region: Region, on: datetime.date) -> RegionIndicators:
         medical_integrated=totals["medical_integrated"],
         by_provider_model={model: by_model.get(model, 0) for model in ProviderModel.values},
     )
+
+
+def region_indicators_published(region: Region, on: datetime.date) -> RegionIndicators:
+    """The figures the public pages and API show: ``region_indicators`` as counted at most
+    ``INDICATORS_FRESH_FOR`` seconds ago (the shared cache)."""
+    key = f"indicators:{region.pk}:{on.isoformat()}"
+    indicators = cache.get(key)
+    if not isinstance(indicators, RegionIndicators):
+        indicators = region_indicators(region, on)
+        cache.set(key, indicators, INDICATORS_FRESH_FOR)
+    return indicators

@@ -3,7 +3,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from tuoyu.insights.selectors import NATIONAL_2025_PER_1000, NATIONAL_TARGET_PER_1000, region_indicators
+from tuoyu.insights.selectors import (
+    NATIONAL_2025_PER_1000,
+    NATIONAL_TARGET_PER_1000,
+    region_indicators_published,
+)
 from tuoyu.regions.models import Region
 from tuoyu.regions.selectors import region_get
 from tuoyu.registry.models import ProviderModel
@@ -26,7 +30,7 @@ def region_overview(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _overview(request: HttpRequest, region: Region) -> HttpResponse:
-    indicators = region_indicators(region, timezone.localdate())
+    indicators = region_indicators_published(region, timezone.localdate())
     labels = dict(ProviderModel.choices)
     largest = max(indicators.by_provider_model.values(), default=0) or 1
     provider_bars = [

@@ -5,11 +5,12 @@ import re
 from collections.abc import Callable
 
 import pytest
+import time_machine
 from django.test import Client, override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from tuoyu.insights.selectors import region_indicators
+from tuoyu.insights.selectors import INDICATORS_FRESH_FOR, region_indicators
 from tuoyu.regions.factories import PopulationFactory
 from tuoyu.regions.models import Region
 from tuoyu.registry.factories import FiledInstitutionFactory, InstitutionFactory, ProviderTagFactory
@@ -289,3 +290,22 @@ def test_indicators_api_is_public_and_signed_in_users_get_the_same(
     regulator = api_as("regulator_a").get("/api/v1/regions/990101/indicators/").json()
 
     assert anonymous == regulator
+
+
+@pytest.mark.clock("2026-03-02T10:00:00+08:00")  # not near midnight: the figures are kept per day
+def test_published_figures_are_counted_again_once_they_are_five_minutes_old(
+    anonymous_api: APIClient,
+    district_a: Region,
+    street_a1: Region,
+    district_a_world: dict[str, Institution],
+    clock: time_machine.Traveller,
+) -> None:
+    before = anonymous_api.get("/api/v1/regions/990101/indicators/").json()["institutions"]
+    FiledInstitutionFactory.create(street=street_a1)
+
+    clock.shift(datetime.timedelta(seconds=INDICATORS_FRESH_FOR - 30))
+    still = anonymous_api.get("/api/v1/regions/990101/indicators/").json()["institutions"]
+    clock.shift(datetime.timedelta(seconds=31))
+    after = anonymous_api.get("/api/v1/regions/990101/indicators/").json()["institutions"]
+
+    assert (before, still, after) == (4, 4, 5)

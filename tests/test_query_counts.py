@@ -1,4 +1,5 @@
-"""List pages and list APIs run a fixed number of queries, however many rows there are (no N+1)."""
+"""List pages and list APIs run a fixed number of queries, however many rows there are (no N+1); a check-in,
+the caregiver's busiest action, stays within its budget on the page and through the API."""
 
 import datetime
 from collections.abc import Callable
@@ -9,9 +10,15 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 
 from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
 from tuoyu.accounts.models import Role
+from tuoyu.daycare.factories import ClassDutyFactory, placed_child
+from tuoyu.daycare.services.attendance import attendance_check_in
+from tuoyu.enrolment.factories import PickupPersonFactory
+from tuoyu.enrolment.models import Child
 from tuoyu.enrolment.tests.helpers import raw_application, raw_child, raw_offer, raw_placement
 from tuoyu.regions.models import Region
 from tuoyu.registry.factories import (
@@ -23,6 +30,7 @@ from tuoyu.registry.factories import (
 from tuoyu.registry.models import CareClass, Hospital
 from tuoyu.registry.standards import AgeBand
 from tuoyu.workforce.factories import StaffFactory
+from tuoyu.workforce.tests.helpers import certify
 
 pytestmark = pytest.mark.django_db
 
@@ -202,3 +210,98 @@ def test_finder_rows_really_carry_vacancies(
     }
     page = client_as("anonymous").get("/institutions/", {"has_vacancy": "true"})
     assert page.context["page"].paginator.count == 20
+
+
+# A check-in with the morning check: the caregiver's busiest moment ------------------------------------------
+#
+# Where the queries of a check-in go (page / API): signing in from the session (3 / 0), the class and the
+# child (2), the opening-hours warning (1), the check-in's transaction (its savepoint here, the child's place,
+# their attendance so far, the health exclusions, the attendance and the morning check with their audit
+# entries, the release: 9), the ratio watch (the class locked, an open breach, the ratio: 3), the access log
+# entry of the health data shown (1), and the answer (page: the roster for the row and the counts, and the
+# ratio: 3; API: the child's day and who may collect them: 4). Outside a test's transaction, the ratio watch
+# and the access log entry each add their own BEGIN and COMMIT.
+
+CHECK_IN_PAGE_QUERIES = 22
+CHECK_IN_API_QUERIES = 20
+
+
+@pytest.fixture
+def busy_class(class_x: CareClass, caregiver_x: Any) -> CareClass:
+    """Class X with six children, three of them checked in (each with a pick-up person besides their
+    guardian), and three caregivers on duty, two of them certified."""
+    today = timezone.localdate()
+    kids = [placed_child(class_x, name=f"幼儿{i}") for i in range(6)]
+    for i, name in enumerate(["郑保育", "王保育", "李保育"]):
+        staff = StaffFactory.create(
+            institution=class_x.institution, name=name, employed_from=today - datetime.timedelta(days=365)
+        )
+        if i < 2:
+            certify(staff, issued_on=today - datetime.timedelta(days=30))
+        ClassDutyFactory.create(staff=staff, care_class=class_x)
+    for kid in kids:
+        PickupPersonFactory.create(child=kid)
+    for kid in kids[:3]:
+        attendance_check_in(
+            care_class=class_x, child=kid, by=caregiver_x, temperature_c="36.5", decision="admit"
+        )
+    return class_x
+
+
+def _not_yet_in(care_class: CareClass) -> list[Child]:
+    children = Child.objects.in_class(care_class, timezone.localdate()).filter(attendances__isnull=True)
+    return list(children.order_by("name"))
+
+
+def _sqls(queries: CaptureQueriesContext) -> str:
+    return "\n".join(query["sql"] for query in queries.captured_queries)
+
+
+def test_a_check_in_from_the_class_screen_stays_within_its_query_budget(
+    client_as: Callable[[str], Client], busy_class: CareClass
+) -> None:
+    browser = client_as("caregiver_x")
+    first, kid = _not_yet_in(busy_class)[:2]
+    browser.post(  # warm caches that are filled once per process (content types, templates, policies)
+        reverse("daycare:check_in", args=[busy_class.code, first.code]),
+        {"temperature_c": "36.5", "decision": "admit"},
+        headers={"HX-Request": "true"},
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        answer = browser.post(
+            reverse("daycare:check_in", args=[busy_class.code, kid.code]),
+            {"temperature_c": "36.6", "decision": "admit"},
+            headers={"HX-Request": "true"},
+        )
+
+    text = answer.content.decode()
+    assert (
+        answer.status_code == 200 and f'id="child-{kid.code}"' in text and 'data-state="checked_in"' in text
+    )
+    assert 'data-present="5" data-required="1" data-certified="2" data-breach="false"' in text
+    assert len(queries) <= CHECK_IN_PAGE_QUERIES, f"{len(queries)} queries:\n{_sqls(queries)}"
+
+
+def test_a_check_in_through_the_api_stays_within_its_query_budget(
+    api_as: Callable[[str], Any], busy_class: CareClass
+) -> None:
+    api = api_as("caregiver_x")
+    url = f"/api/v1/care/classes/{busy_class.code}/check-ins/"
+    first, kid = _not_yet_in(busy_class)[:2]
+    api.post(url, {"child": str(first.code), "temperature_c": "36.5", "decision": "admit"}, format="json")
+
+    with CaptureQueriesContext(connection) as queries:
+        answer = api.post(
+            url, {"child": str(kid.code), "temperature_c": "36.6", "decision": "admit"}, format="json"
+        )
+
+    assert answer.status_code == 201
+    row = answer.json()
+    assert (row["child"], row["state"], row["morning_check"]["temperature_c"]) == (
+        str(kid.code),
+        "checked_in",
+        "36.6",
+    )
+    assert len(row["pickup_options"]) == 2
+    assert len(queries) <= CHECK_IN_API_QUERIES, f"{len(queries)} queries:\n{_sqls(queries)}"

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.db.models import Count, Exists, FilteredRelation, Max, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.accounts.access import Perm
@@ -135,24 +135,37 @@ class RosterEntry:
         return any(check.is_abnormal for check in self.checks.values())
 
 
-def _entries(day: datetime.date, children: Iterable[Child]) -> list[RosterEntry]:
-    entries = {child.pk: RosterEntry(child=child) for child in children}
-    attendances = Attendance.objects.filter(day=day, child_id__in=entries).select_related(
-        "checked_in_by", "checked_out_by", "picked_up_by_person", "picked_up_by_guardian"
+def _entries(day: datetime.date, children: QuerySet[Child]) -> list[RosterEntry]:
+    """The children with what was recorded about them on ``day``, in two queries: the children joined to
+    their attendance and absence of the day (one of each at most, by constraint), then the day's checks."""
+    rows = children.annotate(
+        day_attendance=FilteredRelation("attendances", condition=Q(attendances__day=day)),
+        day_absence=FilteredRelation("absences", condition=Q(absences__day=day)),
+    ).select_related(  # type: ignore[misc]  # the stubs do not see the filtered relations
+        "day_attendance__checked_in_by",
+        "day_attendance__checked_out_by",
+        "day_attendance__picked_up_by_person",
+        "day_attendance__picked_up_by_guardian",
+        "day_absence",
     )
+    entries: list[RosterEntry] = []
     by_attendance: dict[int, RosterEntry] = {}
-    for attendance in attendances:
-        entries[attendance.child_id].attendance = attendance
-        by_attendance[attendance.pk] = entries[attendance.child_id]
-    for check in HealthCheck.objects.filter(attendance_id__in=by_attendance):
-        by_attendance[check.attendance_id].checks[check.kind] = check
-    for absence in Absence.objects.filter(day=day, child_id__in=entries):
-        entries[absence.child_id].absence = absence
-    return list(entries.values())
+    for child in rows:
+        # select_related sets a filtered relation only when a row matched: no attribute means none
+        attendance, absence = getattr(child, "day_attendance", None), getattr(child, "day_absence", None)
+        entry = RosterEntry(child=child, attendance=attendance, absence=absence)
+        entries.append(entry)
+        if entry.attendance is not None:
+            by_attendance[entry.attendance.pk] = entry
+    if by_attendance:
+        checks = HealthCheck.objects.filter(attendance_id__in=by_attendance).select_related("checked_by")
+        for check in checks:
+            by_attendance[check.attendance_id].checks[check.kind] = check
+    return entries
 
 
 def day_roster(care_class: CareClass, day: datetime.date) -> list[RosterEntry]:
-    """Every child on the class's roster of ``day`` with their state, by name (four queries)."""
+    """Every child on the class's roster of ``day`` with their state, by name (two queries)."""
     children = Child.objects.in_class(care_class, day).order_by("name", "pk")
     return _entries(day, children)
 
@@ -285,7 +298,7 @@ def pickup_options(child: Child) -> list[PickupOption]:
 
 def day_entry(child: Child, day: datetime.date) -> RosterEntry:
     """What was recorded about a child on a day (attendance, checks, absence): one row of a roster."""
-    return _entries(day, [child])[0]
+    return _entries(day, Child.objects.filter(pk=child.pk))[0]
 
 
 # Back after a long absence ----------------------------------------------------------------------------------
@@ -305,9 +318,14 @@ def exam_months_after_absence(day: datetime.date) -> int:
     return policy("absence.new_exam_after_months", on=day)
 
 
-def last_day_in_care(child: Child, before: datetime.date) -> datetime.date | None:
-    days = Attendance.objects.filter(child=child, day__lt=before, status=AttendanceStatus.CHECKED_IN)
-    return days.aggregate(last=Max("day"))["last"]
+def attendance_so_far(child: Child, day: datetime.date) -> tuple[bool, datetime.date | None]:
+    """Whether the child already has an attendance on ``day``, and the last day before it that they were
+    checked in (None if never): what a check-in needs to know, in one query."""
+    days = Attendance.objects.filter(child=child, day__lte=day).aggregate(
+        today=Count("pk", filter=Q(day=day)),
+        last=Max("day", filter=Q(day__lt=day, status=AttendanceStatus.CHECKED_IN)),
+    )
+    return days["today"] > 0, days["last"]
 
 
 def needs_exam_after_absence(child: Child, last_day: datetime.date | None, day: datetime.date) -> bool:

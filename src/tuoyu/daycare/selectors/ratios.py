@@ -8,6 +8,9 @@ Only caregivers (保育人员) whose certificates are all valid count (持证上
 import datetime
 import math
 from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F, Func, IntegerField, QuerySet, Subquery
 
 from tuoyu.daycare.models import Attendance, AttendanceStatus, ClassDuty
 from tuoyu.registry.models import CareClass
@@ -32,21 +35,38 @@ class Ratio:
         return self.certified_on_duty < self.required
 
 
+def _present(care_class: CareClass, day: datetime.date) -> QuerySet[Attendance]:
+    return Attendance.objects.filter(care_class=care_class, day=day, status=AttendanceStatus.CHECKED_IN)
+
+
 def children_present(care_class: CareClass, day: datetime.date) -> int:
-    return Attendance.objects.filter(
-        care_class=care_class, day=day, status=AttendanceStatus.CHECKED_IN
-    ).count()
+    return _present(care_class, day).count()
+
+
+def _count(rows: QuerySet[Any]) -> Subquery:
+    """How many ``rows``, as a scalar subquery (``SELECT COUNT(id) ...``: one row, 0 when there are none)."""
+    return Subquery(rows.order_by().values(n=Func(F("pk"), function="COUNT", output_field=IntegerField())))
 
 
 def class_ratio(care_class: CareClass, day: datetime.date) -> Ratio:
-    """The ratio now: children checked in and not yet out, caregivers on duty and not yet off."""
+    """The ratio now: children checked in and not yet out, caregivers on duty and not yet off.
+
+    One query: the three counts are subqueries of the class's row."""
     on_duty = ClassDuty.objects.filter(care_class=care_class, day=day, ended_at__isnull=True)
     caregivers = on_duty.filter(staff__role=StaffRole.CAREGIVER).values("staff")
     caregiver_staff = Staff.objects.filter(pk__in=caregivers)
-    certified_count = certified(caregiver_staff, day).count()
+    counts = (
+        CareClass.objects.filter(pk=care_class.pk)
+        .values(
+            present=_count(_present(care_class, day)),
+            caregivers=_count(caregiver_staff),
+            certified=_count(certified(caregiver_staff, day)),
+        )
+        .get()
+    )
     return Ratio(
-        present=children_present(care_class, day),
+        present=counts["present"],
         children_per_caregiver=children_per_caregiver(care_class.age_band, on=day),
-        certified_on_duty=certified_count,
-        uncertified_on_duty=caregiver_staff.count() - certified_count,
+        certified_on_duty=counts["certified"],
+        uncertified_on_duty=counts["caregivers"] - counts["certified"],
     )

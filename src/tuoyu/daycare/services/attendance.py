@@ -26,6 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -49,9 +50,9 @@ from tuoyu.daycare.models import (
     Symptom,
 )
 from tuoyu.daycare.selectors.attendance import (
+    attendance_so_far,
     exam_months_after_absence,
     expected_absent,
-    last_day_in_care,
     needs_exam_after_absence,
     placements_active_on,
 )
@@ -79,6 +80,17 @@ def _announce_symptoms(care_class: CareClass, day: datetime.date) -> None:
 
 
 # Shared checks ----------------------------------------------------------------------------------------------
+
+
+def _validate(record: Model) -> None:
+    """``full_clean`` without a query: every field's own rules (choices, lengths, ranges, required).
+
+    Its foreign keys are rows the service has just read or been handed, and the database refuses a dangling
+    one; uniqueness and the constraints are the database's too, where a clash is an ``IntegrityError`` that
+    the service answers with its refusal (or that its own checks have already ruled out).
+    """
+    relations = [field.name for field in record._meta.concrete_fields if field.is_relation]
+    record.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
 
 
 def _placement(care_class: CareClass, child: Child, day: datetime.date) -> Placement:
@@ -166,7 +178,7 @@ def _health_check(
         checked_by=by,
         checked_at=now,
     )
-    check.full_clean(exclude=["attendance"])
+    _validate(check)  # the temperature's range is temperature_parse's (and the database's)
     return check
 
 
@@ -198,8 +210,9 @@ def _already_checked_in() -> Refusal:
 # Check-in with the morning check -------------------------------------------------------------------------
 
 
-def _require_exam_after_long_absence(child: Child, day: datetime.date) -> None:
-    last_day = last_day_in_care(child, day)
+def _require_exam_after_long_absence(
+    child: Child, day: datetime.date, last_day: datetime.date | None
+) -> None:
     if last_day is not None and needs_exam_after_absence(child, last_day, day):
         raise Refusal(
             _(
@@ -245,39 +258,39 @@ def attendance_check_in(
         by=by,
         now=now,
     )
-    with transaction.atomic():
-        placement = _placement(care_class, child, day)
+    try:
+        with transaction.atomic():
+            placement = _placement(care_class, child, day)
+            already, last_day = attendance_so_far(child, day)
+            if already:
+                raise _already_checked_in()
+            if decision != CheckDecision.SEND_HOME:
+                _require_exam_after_long_absence(child, day, last_day)
+                CHECK_IN_GUARDS.check(child, day)
+            attendance = Attendance(
+                child=child,
+                placement=placement,
+                care_class=care_class,
+                day=day,
+                status=AttendanceStatus.SENT_HOME
+                if decision == CheckDecision.SEND_HOME
+                else AttendanceStatus.CHECKED_IN,
+                checked_in_at=now,
+                checked_in_by=by,
+            )
+            _validate(attendance)  # one per child and day: the database's unique constraint
+            attendance.save()
+            check.attendance = attendance
+            check.save()
+            if check.is_abnormal:
+                _announce_symptoms(care_class, day)
+            if check.decision == CheckDecision.SEND_HOME:
+                _notify_sent_home(child, check)
+    except IntegrityError:
+        # Another caregiver checked the child in between our check and our insert; ours is rolled back.
         if Attendance.objects.filter(child=child, day=day).exists():
-            raise _already_checked_in()
-        if decision != CheckDecision.SEND_HOME:
-            _require_exam_after_long_absence(child, day)
-            CHECK_IN_GUARDS.check(child, day)
-        attendance = Attendance(
-            child=child,
-            placement=placement,
-            care_class=care_class,
-            day=day,
-            status=AttendanceStatus.SENT_HOME
-            if decision == CheckDecision.SEND_HOME
-            else AttendanceStatus.CHECKED_IN,
-            checked_in_at=now,
-            checked_in_by=by,
-        )
-        attendance.full_clean(validate_constraints=False)  # the one-per-day constraint is the database's
-        try:
-            with transaction.atomic():
-                attendance.save()
-        except IntegrityError:
-            # Another caregiver checked the child in between our check and our insert.
-            if Attendance.objects.filter(child=child, day=day).exists():
-                raise _already_checked_in() from None
-            raise
-        check.attendance = attendance
-        check.save()
-        if check.is_abnormal:
-            _announce_symptoms(care_class, day)
-        if check.decision == CheckDecision.SEND_HOME:
-            _notify_sent_home(child, check)
+            raise _already_checked_in() from None
+        raise
     if check.decision != CheckDecision.SEND_HOME:
         ratio_watch(care_class, now)  # one more child present: the ratio may no longer hold
     return attendance
@@ -292,13 +305,13 @@ def _attendance_today(child: Child, day: datetime.date, *, lock: bool = False) -
         raise Refusal(
             _("This child has already been checked out today."), "already_checked_out", conflict=True
         )
+    attendance.child = child  # the one asked for: its name is in the audit log's entry, read without a query
     return attendance
 
 
 # The noon check ---------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def noon_check_record(
     *,
     care_class: CareClass,
@@ -315,34 +328,36 @@ def noon_check_record(
     """The noon check of a child present. Sending home at noon leaves the child checked in until collected."""
     now = now or timezone.now()
     day = timezone.localdate(now)
-    _placement(care_class, child, day)
-    attendance = _attendance_today(child, day, lock=True)
     done = Refusal(_("The noon check of this child is already recorded."), "already_checked", conflict=True)
-    if attendance.health_checks.filter(kind=CheckKind.NOON).exists():
-        raise done
-    check = _health_check(
-        attendance=attendance,
-        kind=CheckKind.NOON,
-        temperature_c=temperature_c,
-        observations=observations,
-        decision=decision,
-        reason=reason,
-        guardian_notified_at=guardian_notified_at,
-        action=action,
-        by=by,
-        now=now,
-    )
     try:
         with transaction.atomic():
+            _placement(care_class, child, day)
+            attendance = _attendance_today(child, day, lock=True)
+            if attendance.health_checks.filter(kind=CheckKind.NOON).exists():
+                raise done
+            check = _health_check(
+                attendance=attendance,
+                kind=CheckKind.NOON,
+                temperature_c=temperature_c,
+                observations=observations,
+                decision=decision,
+                reason=reason,
+                guardian_notified_at=guardian_notified_at,
+                action=action,
+                by=by,
+                now=now,
+            )
             check.save()
+            if check.is_abnormal:
+                _announce_symptoms(attendance.care_class, attendance.day)
+            if check.decision == CheckDecision.SEND_HOME:
+                _notify_sent_home(child, check)
     except IntegrityError:
-        if attendance.health_checks.filter(kind=CheckKind.NOON).exists():
+        # Recorded by someone else between our read and our insert (one noon check a day, by constraint).
+        noon = HealthCheck.objects.filter(attendance__child=child, attendance__day=day, kind=CheckKind.NOON)
+        if noon.exists():
             raise done from None
         raise
-    if check.is_abnormal:
-        _announce_symptoms(attendance.care_class, attendance.day)
-    if check.decision == CheckDecision.SEND_HOME:
-        _notify_sent_home(child, check)
     return check
 
 
@@ -536,7 +551,7 @@ def _check_out(
     attendance.picked_up_by_person = pickup_person
     attendance.picked_up_by_guardian = guardian if pickup_person is None else None
     attendance.picked_up_by_name = _collector(pickup_person, guardian, "")[:50]
-    attendance.full_clean(validate_constraints=False)
+    _validate(attendance)
     attendance.save()
     ratio_watch(care_class, now)  # one child fewer: a breach may end
     return attendance

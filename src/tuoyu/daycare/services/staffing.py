@@ -136,7 +136,9 @@ def ratio_watch(care_class: CareClass, now: datetime.datetime | None = None) -> 
     """
     now = now or timezone.now()
     day = timezone.localdate(now)
-    with transaction.atomic():
+    # A transaction of its own after a check-in; inside a check-out's or a duty change's, no savepoint: a
+    # failure here fails the whole change anyway.
+    with transaction.atomic(savepoint=False):
         care_class = CareClass.objects.select_for_update().select_related("institution").get(pk=care_class.pk)
         breach = RatioBreach.objects.filter(care_class=care_class, ended_at__isnull=True).first()
         if breach is not None and breach.day != day:  # left open overnight: it ended with its day

@@ -34,6 +34,7 @@ from tuoyu.daycare.models import (
 )
 from tuoyu.daycare.selectors.attendance import (
     PickupOption,
+    RosterEntry,
     care_classes_visible_to,
     care_institutions_visible_to,
     day_counts,
@@ -135,8 +136,10 @@ def class_ratio_partial(request: CareRequest, code: uuid.UUID) -> HttpResponse:
     return render(request, "daycare/attendance/_ratio.html", context)
 
 
-def _row_context(care_class: CareClass, child: Child, day: datetime.date, **extra: Any) -> dict[str, Any]:
-    entry = day_entry(child, day)
+def _row_context(
+    care_class: CareClass, child: Child, day: datetime.date, entry: RosterEntry | None = None, **extra: Any
+) -> dict[str, Any]:
+    entry = entry or day_entry(child, day)
     context = {"care_class": care_class, "day": day, "entry": entry, **extra}
     if extra.get("open"):
         options: list[PickupOption] = pickup_options(child) if entry.present else []
@@ -157,10 +160,11 @@ def _render_row(
 ) -> HttpResponse:
     """A child's row, closed or (``open=True``) with its actions; ``swap`` adds the ratio and counts."""
     day = timezone.localdate()
-    context = _row_context(care_class, child, day, **extra)
+    roster = day_roster(care_class, day) if swap else []
+    entry = next((entry for entry in roster if entry.child.pk == child.pk), None)  # the child's, when read
+    context = _row_context(care_class, child, day, entry, **extra)
     health_record_read(request.user, child, view="child_day", channel=AccessChannel.PAGE)
     if swap:
-        roster = day_roster(care_class, day)
         context.update(
             {
                 "ratio": class_ratio(care_class, day),

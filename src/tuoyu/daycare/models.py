@@ -28,6 +28,10 @@ class AttendanceStatus(models.TextChoices):
     CHECKED_OUT = "checked_out", _("Checked out")
 
 
+IN_CARE_STATUSES = (AttendanceStatus.CHECKED_IN, AttendanceStatus.CHECKED_OUT)
+"""A day the child spent in care (checked in, whether or not checked out since), unlike one sent home."""
+
+
 class Attendance(models.Model):
     """A child's day at the institution: checked in (with the morning check), then checked out.
 

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from tuoyu.daycare.models import (
+    IN_CARE_STATUSES,
     Attendance,
     AttendanceStatus,
     CheckDecision,
@@ -376,7 +377,7 @@ def check_ins_outside_open_days(institution: Institution, day: datetime.date) ->
     if not days:
         return
     arrivals = Attendance.objects.filter(
-        care_class__institution=institution, day__in=days, status=AttendanceStatus.CHECKED_IN
+        care_class__institution=institution, day__in=days, status__in=IN_CARE_STATUSES
     ).values_list("day", "checked_in_at")
     closed = set(institution.closed_days.filter(day__in=days).values_list("day", flat=True))
     on_closed: dict[datetime.date, int] = defaultdict(int)

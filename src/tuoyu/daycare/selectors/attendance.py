@@ -20,10 +20,10 @@ from django.utils.translation import gettext_lazy as _
 
 from tuoyu.accounts.access import Perm
 from tuoyu.daycare.models import (
+    IN_CARE_STATUSES,
     Absence,
     AbsenceReason,
     Attendance,
-    AttendanceStatus,
     CheckKind,
     HealthCheck,
     IllnessFollowUp,
@@ -320,10 +320,10 @@ def exam_months_after_absence(day: datetime.date) -> int:
 
 def attendance_so_far(child: Child, day: datetime.date) -> tuple[bool, datetime.date | None]:
     """Whether the child already has an attendance on ``day``, and the last day before it that they were
-    checked in (None if never): what a check-in needs to know, in one query."""
+    in care (None if never): what a check-in needs to know, in one query."""
     days = Attendance.objects.filter(child=child, day__lte=day).aggregate(
         today=Count("pk", filter=Q(day=day)),
-        last=Max("day", filter=Q(day__lt=day, status=AttendanceStatus.CHECKED_IN)),
+        last=Max("day", filter=Q(day__lt=day, status__in=IN_CARE_STATUSES)),
     )
     return days["today"] > 0, days["last"]
 
@@ -347,7 +347,7 @@ def long_absences_visible_to(actor: object, day: datetime.date) -> list[LongAbse
     cutoff = months_later(day, -exam_months_after_absence(day))
     last_days = (
         Attendance.objects.filter(
-            child__in=placements.values("child"), day__lt=day, status=AttendanceStatus.CHECKED_IN
+            child__in=placements.values("child"), day__lt=day, status__in=IN_CARE_STATUSES
         )
         .values("child")
         .annotate(last=Max("day"))

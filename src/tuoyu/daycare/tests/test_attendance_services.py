@@ -694,6 +694,24 @@ def test_a_child_back_after_3_months_needs_a_new_exam_before_check_in(
     assert f'data-long-absence="{child.code}"' not in tasks
 
 
+def test_a_day_that_ended_with_a_check_out_counts_as_a_day_in_care(
+    class_x: CareClass, child: Child, caregiver_x: User, client_as: Any
+) -> None:
+    today = timezone.localdate()
+    last = months_later(today, -3)
+    Placement.objects.filter(child=child).update(start_date=last - datetime.timedelta(days=60))
+    day = in_care_on(child, last)
+    Attendance.objects.filter(pk=day.pk).update(
+        status=AttendanceStatus.CHECKED_OUT, checked_out_at=day.checked_in_at + datetime.timedelta(hours=8)
+    )
+
+    refusal = refused(lambda: check_in(class_x, child, caregiver_x))
+
+    assert refusal.code == "exam_after_absence_required"
+    tasks = client_as("health_worker_x").get("/enrolment/tasks/").content.decode()
+    assert f'data-long-absence="{child.code}"' in tasks
+
+
 def test_a_child_back_after_less_than_3_months_is_checked_in(
     class_x: CareClass, child: Child, caregiver_x: User
 ) -> None:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tuoyu.accounts.models import User
+from tuoyu.daycare.models import Attendance
 from tuoyu.daycare.selectors.attendance import expected_absent
 from tuoyu.daycare.tests.supervision_helpers import at, check_in, place, today
 from tuoyu.registry.hours import parse_opening_hours
@@ -80,6 +81,17 @@ def test_day_11_finds_check_ins_on_a_closed_day_and_outside_the_hours(
     assert evaluate(institution_x, today()) == [
         ("institution", "11月23日 开放时间（07:30–18:00）以外入园1人")
     ]
+
+
+def test_day_11_counts_children_checked_out_since(
+    institution_x: Institution, class_x: CareClass, caregiver_x: User
+) -> None:
+    ClosedDay.objects.create(institution=institution_x, day=TUESDAY, reason="教职工培训")
+    (first,) = place(class_x, 1)
+    arrival = check_in(first, caregiver_x, when=at(TUESDAY, 8))
+    Attendance.objects.filter(pk=arrival.pk).update(status="checked_out", checked_out_at=at(TUESDAY, 17))
+
+    assert evaluate(institution_x, today()) == [("institution", "11月24日（闭园日）入园1人")]
 
 
 def test_nobody_is_expected_on_a_closed_day(institution_x: Institution, class_x: CareClass) -> None:

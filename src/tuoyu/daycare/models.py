@@ -40,10 +40,18 @@ class Attendance(models.Model):
     """
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    child = models.ForeignKey("enrolment.Child", on_delete=models.CASCADE, related_name="attendances")
+    # The daily tables keep only the indexes their reads use: a composite index serves its leading column,
+    # so the foreign keys it leads with have none of their own (a year of a province is ~56 M attendances).
+    child = models.ForeignKey(
+        "enrolment.Child", on_delete=models.CASCADE, related_name="attendances", db_index=False
+    )
     placement = models.ForeignKey("enrolment.Placement", on_delete=models.PROTECT, related_name="attendances")
     care_class = models.ForeignKey(
-        "registry.CareClass", verbose_name=_("class"), on_delete=models.PROTECT, related_name="attendances"
+        "registry.CareClass",
+        verbose_name=_("class"),
+        on_delete=models.PROTECT,
+        related_name="attendances",
+        db_index=False,
     )
     day = models.DateField(_("day"))
     status = models.CharField(_("status"), max_length=12, choices=AttendanceStatus.choices)
@@ -104,7 +112,9 @@ class CheckDecision(models.TextChoices):
 class HealthCheck(models.Model):
     """A morning (晨检) or noon (午检) check of a child present that day."""
 
-    attendance = models.ForeignKey(Attendance, on_delete=models.CASCADE, related_name="health_checks")
+    attendance = models.ForeignKey(
+        Attendance, on_delete=models.CASCADE, related_name="health_checks", db_index=False
+    )  # the unique (attendance, kind) index serves it
     kind = models.CharField(_("check"), max_length=8, choices=CheckKind.choices)
     temperature_c = models.DecimalField(
         _("temperature (°C)"),
@@ -249,7 +259,9 @@ class ClassDuty(models.Model):
     towards the ratio (持证上岗)."""
 
     staff = models.ForeignKey("workforce.Staff", on_delete=models.CASCADE, related_name="class_duties")
-    care_class = models.ForeignKey("registry.CareClass", on_delete=models.CASCADE, related_name="duties")
+    care_class = models.ForeignKey(
+        "registry.CareClass", on_delete=models.CASCADE, related_name="duties", db_index=False
+    )
     day = models.DateField(_("day"))
     started_at = models.DateTimeField(_("on duty from"))
     ended_at = models.DateTimeField(_("off duty at"), null=True, blank=True)
@@ -258,6 +270,7 @@ class ClassDuty(models.Model):
         verbose_name = _("class duty")
         verbose_name_plural = _("class duties")
         ordering = ["day", "care_class", "started_at"]
+        indexes = [models.Index(fields=["care_class", "day"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["staff", "day"],
@@ -334,8 +347,12 @@ class CareLogEntry(models.Model):
     """
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    child = models.ForeignKey("enrolment.Child", on_delete=models.CASCADE, related_name="care_log")
-    care_class = models.ForeignKey("registry.CareClass", on_delete=models.PROTECT, related_name="care_log")
+    child = models.ForeignKey(
+        "enrolment.Child", on_delete=models.CASCADE, related_name="care_log", db_index=False
+    )
+    care_class = models.ForeignKey(
+        "registry.CareClass", on_delete=models.PROTECT, related_name="care_log", db_index=False
+    )
     day = models.DateField(_("day"))
     kind = models.CharField(_("kind of entry"), max_length=12, choices=LogKind.choices)
     at = models.DateTimeField(_("time"), default=timezone.now)
@@ -348,7 +365,12 @@ class CareLogEntry(models.Model):
     response = models.CharField(_("how we responded"), max_length=200, blank=True)
     outcome = models.CharField(_("outcome"), max_length=200, blank=True)
     medication_instruction = models.ForeignKey(
-        "MedicationInstruction", null=True, blank=True, on_delete=models.PROTECT, related_name="doses"
+        "MedicationInstruction",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="doses",
+        db_index=False,  # a partial index below: almost every entry has none
     )
     dose_given = models.CharField(_("dose given"), max_length=60, blank=True)
     place = models.CharField(_("where"), max_length=100, blank=True)  # incident
@@ -364,7 +386,15 @@ class CareLogEntry(models.Model):
         verbose_name = _("care log entry")
         verbose_name_plural = _("care log")
         ordering = ["day", "at", "pk"]
-        indexes = [models.Index(fields=["child", "day"]), models.Index(fields=["care_class", "day"])]
+        indexes = [
+            models.Index(fields=["child", "day"]),
+            models.Index(fields=["care_class", "day"]),
+            models.Index(
+                fields=["medication_instruction"],
+                condition=Q(medication_instruction__isnull=False),
+                name="care_log_medication_given",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="care_log_sleep_ends_after_start",
@@ -473,7 +503,9 @@ class Outing(models.Model):
     """A class outdoors (户外活动): head count out and back; a mismatch raises an alert at once."""
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    care_class = models.ForeignKey("registry.CareClass", on_delete=models.CASCADE, related_name="outings")
+    care_class = models.ForeignKey(
+        "registry.CareClass", on_delete=models.CASCADE, related_name="outings", db_index=False
+    )
     day = models.DateField(_("day"))
     left_at = models.DateTimeField(_("left at"))
     returned_at = models.DateTimeField(_("back at"), null=True, blank=True)
@@ -488,6 +520,7 @@ class Outing(models.Model):
         verbose_name = _("outing")
         verbose_name_plural = _("outings")
         ordering = ["day", "left_at"]
+        indexes = [models.Index(fields=["care_class", "day"])]
         constraints = [
             models.CheckConstraint(
                 name="outing_back_after_out",

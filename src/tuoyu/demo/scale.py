@@ -166,14 +166,25 @@ def _regions(plan: ScalePlan, rng: random.Random) -> tuple[Region, list[Region]]
         for n in range(STREETS_PER_DISTRICT)
     ]
     Region.objects.bulk_create(streets, batch_size=BATCH)
-    year = plan.today.year - 1
-    Population.objects.bulk_create(
-        Population(
-            region=district, year=year, residents=rng.randrange(300_000, 900_000), source="规模省模拟人口"
-        )
-        for district in districts
-    )
+    residents = {district.pk: rng.randrange(300_000, 900_000) for district in districts}
+    populations_add(province, cities, districts, residents, year=plan.today.year - 1)
     return province, districts
+
+
+def populations_add(
+    province: Region, cities: list[Region], districts: list[Region], residents: dict[int, int], *, year: int
+) -> None:
+    """Each district's residents, and each city's and the province's as the sum of theirs."""
+    of_city = {city.pk: sum(residents[d.pk] for d in districts if d.parent_id == city.pk) for city in cities}
+    figures = [
+        *((district, residents[district.pk]) for district in districts),
+        *((city, of_city[city.pk]) for city in cities),
+        (province, sum(residents.values())),
+    ]
+    Population.objects.bulk_create(
+        Population(region=region, year=year, residents=count, source="规模省模拟人口")
+        for region, count in figures
+    )
 
 
 def _institutions(plan: ScalePlan, districts: list[Region], rng: random.Random) -> list[Institution]:

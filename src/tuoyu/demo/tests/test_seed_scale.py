@@ -56,7 +56,9 @@ def test_seed_scale_builds_a_province_of_valid_rows_beside_what_is_there(institu
     province = Region.objects.get(code=PROVINCE_CODE)
     in_province = Institution.objects.filter(street__path__startswith=province.path)
     assert Region.objects.filter(path__startswith=province.path, level="district").count() == 3
-    assert Population.objects.filter(region__path__startswith=province.path).count() == 3
+    districts = Population.objects.filter(region__level="district", region__path__startswith=province.path)
+    assert districts.count() == 3
+    assert Population.objects.get(region=province).residents == sum(p.residents for p in districts)
     assert in_province.count() == 7
     assert Child.objects.count() == 150
     assert Placement.objects.filter(institution__in=in_province).count() == 150

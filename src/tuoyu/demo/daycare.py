@@ -64,6 +64,7 @@ from tuoyu.daycare.models import (
     WeeklyMenu,
 )
 from tuoyu.demo import district
+from tuoyu.demo.district import demo_institutions
 from tuoyu.enrolment.models import Child, Guardianship, PickupPerson, Placement
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.standards import AgeBand, children_per_caregiver
@@ -543,7 +544,7 @@ class LastWeek:
         ActivityArea.objects.bulk_create(
             [
                 ActivityArea(institution=institution, name=name)
-                for institution in Institution.objects.order_by("pk")
+                for institution in demo_institutions().order_by("pk")
                 for name in AREAS
             ]
         )

@@ -12,6 +12,10 @@ institution holds more children than its filed places.
 
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
+
+from tuoyu.registry.models import Institution
+
 PROVINCE = ("37", "山东省")
 CITY = ("3708", "济宁市")
 DISTRICT = ("370872", "太白湖新区")
@@ -461,3 +465,8 @@ INSTITUTIONS: tuple[DemoInstitution, ...] = (
         description="区级托育综合服务中心：承担示范引领、业务指导和从业人员培训。" + INVENTED,
     ),
 )
+
+
+def demo_institutions() -> QuerySet[Institution]:
+    """The demo district's institutions: what seeding touches, whatever else the database holds."""
+    return Institution.objects.filter(street__parent__code=DISTRICT[0])

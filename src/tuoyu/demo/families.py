@@ -21,6 +21,7 @@ from django.utils import timezone
 from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
 from tuoyu.accounts.models import Role, RoleAssignment, User
 from tuoyu.demo import district
+from tuoyu.demo.district import demo_institutions
 from tuoyu.enrolment import services
 from tuoyu.enrolment.factories import (
     BIRTH_AREAS,
@@ -717,7 +718,14 @@ def seed_families(*, users: dict[str, User], password_hash: str) -> None:
 def families_summary(today: datetime.date) -> tuple[int, int]:
     """Children holding a place that has started, and applications waiting."""
     enrolled = (
-        Placement.objects.filter(start_date__lte=today, ends_on__gt=today).values("child").distinct().count()
+        Placement.objects.filter(
+            start_date__lte=today, ends_on__gt=today, institution__in=demo_institutions()
+        )
+        .values("child")
+        .distinct()
+        .count()
     )
-    waiting = Application.objects.filter(status=ApplicationStatus.WAITING).count()
+    waiting = Application.objects.filter(
+        status=ApplicationStatus.WAITING, institution__in=demo_institutions()
+    ).count()
     return enrolled, waiting

@@ -26,6 +26,7 @@ from typing import Any
 from django.utils import timezone
 
 from tuoyu.accounts.models import User
+from tuoyu.demo.district import demo_institutions
 from tuoyu.demo.families import CATCH_UP
 from tuoyu.enrolment.models import CareTask, Child, TaskKind
 from tuoyu.health.development import CHECKPOINTS, signs_at
@@ -41,7 +42,6 @@ from tuoyu.health.models import (
 )
 from tuoyu.health.selectors.schedule import ChildSchedule, ScheduleItem, institution_schedules
 from tuoyu.health.services import care as services
-from tuoyu.registry.models import Institution
 from tuoyu.registry.selectors import directors_of, health_workers_of
 from tuoyu.workdays import months_later
 
@@ -89,7 +89,7 @@ class CareDemo:
     def __init__(self, *, users: dict[str, Any], today: datetime.date) -> None:
         self.today = today
         self.health_worker: User = users["health_worker"]
-        self.schedules = institution_schedules(Institution.objects.all(), today)
+        self.schedules = institution_schedules(demo_institutions(), today)
         self.aibibao = [s for s in self.schedules if s.placement and s.placement.institution.name == AIBIBAO]
 
     def seed(self) -> None:
@@ -249,7 +249,7 @@ class CareDemo:
     def _checkers(self) -> dict[int, User]:
         """Who checks certificates at each institution: its health worker's account, else its director."""
         checkers = {}
-        for institution in Institution.objects.filter(placements__isnull=False).distinct():
+        for institution in demo_institutions().filter(placements__isnull=False).distinct():
             checker = health_workers_of(institution.pk).first() or directors_of(institution.pk).first()
             if checker is not None:
                 checkers[institution.pk] = checker

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from tuoyu.accounts.models import User
+from tuoyu.demo.district import demo_institutions
 from tuoyu.filings.models import (
     Filing,
     FilingKind,
@@ -66,7 +67,7 @@ def seed_certificates(today: datetime.date) -> None:
     required: dict[str, list[str]] = {}
     for role, certificate_type in CertificateRequirement.objects.values_list("role", "certificate_type"):
         required.setdefault(role, []).append(certificate_type)
-    staff = list(Staff.objects.order_by("pk"))
+    staff = list(Staff.objects.filter(institution__in=demo_institutions()).order_by("pk"))
     expiring = {person.pk for person in staff[7::37]}  # five or so across the district
     expired = staff[40].pk  # a caregiver whose health certificate lapsed last month
     for index, person in enumerate(staff):
@@ -126,7 +127,7 @@ def _filing(institution: Institution, kind: str, author: User, **fields: object)
 def seed_filings(regulator: User, directors: dict[str, User], today: datetime.date) -> None:
     """Each filed institution's approved initial filing, and one change filing awaiting review."""
     now = timezone.now()
-    for institution in Institution.objects.filter(filing_status="filed").order_by("filed_on"):
+    for institution in demo_institutions().filter(filing_status="filed").order_by("filed_on"):
         assert institution.filed_on is not None
         at = datetime.datetime.combine(institution.filed_on, datetime.time(9, 30), tzinfo=now.tzinfo)
         filing = _filing(

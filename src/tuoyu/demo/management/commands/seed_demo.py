@@ -31,7 +31,7 @@ from tuoyu.registry.factories import (
 )
 from tuoyu.registry.hours import parse_opening_hours
 from tuoyu.registry.models import Hospital, Institution
-from tuoyu.supervision.services import findings_refresh_all
+from tuoyu.supervision.services import findings_refresh
 from tuoyu.workforce.factories import StaffFactory
 from tuoyu.workforce.models import Education, StaffRole
 
@@ -185,7 +185,8 @@ class Command(BaseCommand):
         bookable.seed_bookable_care(demo_guardian=users["guardian"])
         daycare.seed_daycare()
         health.seed_health(users=users)
-        findings_refresh_all(day=today)
+        for institution in district.demo_institutions():
+            findings_refresh(institution=institution, day=today)
         return True
 
     @staticmethod

@@ -4,12 +4,19 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.parsers import FLAG_ERROR, FLAG_WORDS
 from tuoyu.regions.models import Region
-from tuoyu.registry.models import Institution, ProviderModel, ServiceType
+from tuoyu.registry.models import (
+    CareClass,
+    Institution,
+    ProviderModel,
+    ProviderTag,
+    ServiceOffering,
+    ServiceType,
+)
 from tuoyu.registry.standards import AgeBand
 
 
@@ -88,17 +95,22 @@ class DirectoryFilter(django_filters.FilterSet):
     ) -> QuerySet[Institution]:
         return queryset.filter(street__path__startswith=value.path)
 
+    # Each "has one of" filter is a semi-join (EXISTS), not a join: an institution is listed once without a
+    # DISTINCT, so that the paginator's count stays a plain COUNT(*).
+
     def filter_service_type(
         self, queryset: QuerySet[Institution], name: str, value: str
     ) -> QuerySet[Institution]:
-        return queryset.filter(services__service_type=value).distinct()
+        return queryset.filter(
+            Exists(ServiceOffering.objects.filter(institution=OuterRef("pk"), service_type=value))
+        )
 
     def filter_provider_model(
         self, queryset: QuerySet[Institution], name: str, value: str
     ) -> QuerySet[Institution]:
-        return queryset.filter(provider_tags__model=value).distinct()
+        return queryset.filter(Exists(ProviderTag.objects.filter(institution=OuterRef("pk"), model=value)))
 
     def filter_age_band(
         self, queryset: QuerySet[Institution], name: str, value: str
     ) -> QuerySet[Institution]:
-        return queryset.filter(classes__age_band=value).distinct()
+        return queryset.filter(Exists(CareClass.objects.filter(institution=OuterRef("pk"), age_band=value)))

@@ -30,6 +30,8 @@ pytestmark = pytest.mark.django_db
 LISTS = [
     ("anonymous", "/institutions/"),
     ("anonymous", "/institutions/?service_type=full_day&inclusive=true"),
+    ("anonymous", "/institutions/?district=990101&street=990101001"),
+    ("anonymous", "/institutions/?street=990101002"),
     ("anonymous", "/api/v1/institutions/"),
     ("anonymous", "/api/v1/institutions/?provider_model=community&age_band=preschool"),
     ("regulator_a", "/manage/institutions/"),

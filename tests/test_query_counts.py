@@ -16,7 +16,10 @@ from django.utils import timezone
 from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
 from tuoyu.accounts.models import Role
 from tuoyu.daycare.factories import ClassDutyFactory, placed_child
+from tuoyu.daycare.models import FoodSample, Outing, RatioBreach, WeeklyMenu
+from tuoyu.daycare.selectors.supervision import week_start_of
 from tuoyu.daycare.services.attendance import attendance_check_in
+from tuoyu.daycare.tests.supervision_helpers import at, check_in, morning_check, place, yesterday
 from tuoyu.enrolment.factories import PickupPersonFactory
 from tuoyu.enrolment.models import Child
 from tuoyu.enrolment.tests.helpers import raw_application, raw_child, raw_offer, raw_placement
@@ -38,6 +41,8 @@ pytestmark = pytest.mark.django_db
 LISTS = [
     ("anonymous", "/institutions/"),
     ("anonymous", "/institutions/?service_type=full_day&inclusive=true"),
+    ("anonymous", "/institutions/?district=990101&street=990101001"),
+    ("anonymous", "/institutions/?street=990101002"),
     ("anonymous", "/api/v1/institutions/"),
     ("anonymous", "/api/v1/institutions/?provider_model=community&age_band=preschool"),
     ("regulator_a", "/manage/institutions/"),
@@ -305,3 +310,114 @@ def test_a_check_in_through_the_api_stays_within_its_query_budget(
     )
     assert len(row["pickup_options"]) == 2
     assert len(queries) <= CHECK_IN_API_QUERIES, f"{len(queries)} queries:\n{_sqls(queries)}"
+
+
+# The regulator's daily supervision: a page of institutions in a fixed number of queries -----------------
+
+DAILY_LISTS = [
+    ("regulator_a", "/api/v1/supervision/daily/?date={day}"),
+    ("regulator_a", "/api/v1/supervision/daily/?date={day}&page=2"),
+    ("regulator_a", "/care/district/?date={day}"),
+    ("director_x", "/api/v1/supervision/daily/?date={day}"),
+]
+
+
+@pytest.fixture
+def add_busy_institutions(street_a1: Region, institution_x: Any) -> Callable[[int], None]:
+    """Add ``n`` operating institutions to district A, each with a class, children placed, checked in and
+    checked in the morning yesterday, a ratio breach, an outing mismatch, a published menu and a sample."""
+    caregiver = UserFactory.create()
+
+    def add(n: int) -> None:
+        day = yesterday()
+        for _ in range(n):
+            institution = FiledInstitutionFactory.create(street=street_a1)
+            care_class = CareClassFactory.create(institution=institution)
+            for placement in place(care_class, 2):
+                morning_check(check_in(placement, caregiver, when=at(day, 8)), caregiver, when=at(day, 8, 5))
+            RatioBreach.objects.create(
+                care_class=care_class,
+                day=day,
+                started_at=at(day, 9),
+                children_present=2,
+                caregivers_required=1,
+                caregivers_on_duty=0,
+            )
+            Outing.objects.create(
+                care_class=care_class, day=day, left_at=at(day, 10), mismatch=True, led_by=caregiver
+            )
+            WeeklyMenu.objects.create(
+                institution=institution,
+                week_start=week_start_of(day),
+                dishes={day.isoformat(): {"lunch": ["米饭"]}},
+                published_at=at(week_start_of(day), 7),
+            )
+            FoodSample.objects.create(
+                institution=institution,
+                day=day,
+                meal="lunch",
+                dish="米饭",
+                weight_g=120,
+                refrigerated_at=at(day, 12),
+                sampled_by="厨师",
+            )
+
+    return add
+
+
+@pytest.mark.parametrize(("persona", "url"), DAILY_LISTS)
+def test_daily_supervision_runs_the_same_number_of_queries_for_23_and_63_institutions(
+    client_as: Callable[[str], Client],
+    api_as: Callable[[str], Any],
+    add_busy_institutions: Callable[[int], None],
+    persona: str,
+    url: str,
+) -> None:
+    """Two full pages at least (the API shows 20 institutions a page, the page 50), then many more."""
+    client = api_as(persona) if url.startswith("/api/") else client_as(persona)
+    url = url.format(day=yesterday().isoformat())
+    add_busy_institutions(22)  # with X: 23, two pages of the API
+    client.get(url)
+    few, _ = count_queries(client, url)
+
+    add_busy_institutions(40)
+    many, sqls = count_queries(client, url)
+
+    assert many <= few, f"{url}: {few} queries for 23 institutions, {many} for 63:\n" + "\n".join(sqls)
+
+
+@pytest.mark.parametrize(("persona", "url"), DAILY_LISTS)
+def test_daily_supervision_stays_under_a_small_query_budget(
+    client_as: Callable[[str], Client],
+    api_as: Callable[[str], Any],
+    add_busy_institutions: Callable[[int], None],
+    django_assert_max_num_queries: Any,
+    persona: str,
+    url: str,
+) -> None:
+    client = api_as(persona) if url.startswith("/api/") else client_as(persona)
+    url = url.format(day=yesterday().isoformat())
+    add_busy_institutions(62)
+    client.get(url)
+
+    # the page: session, user, second factor, roles, unread messages; the count and the page of institutions,
+    # a grouped count each of placements, attendance, breaches and mismatches, menus, samples; and the four
+    # totals of the region
+    with django_assert_max_num_queries(17):
+        assert client.get(url).status_code == 200
+
+
+def test_daily_supervision_rows_really_carry_the_figures(
+    api_as: Callable[[str], Any], add_busy_institutions: Callable[[int], None]
+) -> None:
+    add_busy_institutions(22)
+
+    body = api_as("regulator_a").get("/api/v1/supervision/daily/", {"date": yesterday().isoformat()}).json()
+
+    assert (body["count"], len(body["institutions"])) == (23, 20)
+    busy = [row for row in body["institutions"] if row["check_ins"]]
+    assert len(busy) >= 19
+    assert {
+        (r["enrolled"], r["present"], r["morning_checks_pct"], r["ratio_breaches"], r["food_sample_gaps"])
+        for r in busy
+    } == {(2, 2, 100, 1, 0)}

@@ -91,7 +91,8 @@ class FinderInstitutionSerializer(PublicInstitutionSerializer):
 class FinderView(generics.ListAPIView):
     """Filed, operating institutions with live vacancies per age band.
 
-    Filters: ``age_months`` (→ eligible bands), ``has_vacancy``, ``service_type``, ``street``, ``near``
+    Filters: ``age_months`` (→ eligible bands), ``has_vacancy``, ``service_type``, ``district`` (a district or
+    county code) and ``street`` (a street or town code; one outside the chosen district is ignored), ``near``
     (``lat,lon``, sorts by distance) with ``radius_km``, ``price_min``/``price_max`` (of the chosen service,
     full-day care by default), ``inclusive``, ``medical_integrated``, ``provider_model``, ``age_band``.
     """

@@ -2,7 +2,8 @@
 at a price I can pay? One filter set serves the page and the API (``GET /api/v1/institutions/``).
 """
 
-from decimal import Decimal
+import math
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 import django_filters
@@ -12,12 +13,13 @@ from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Sin, Sqr
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.enrolment.eligibility import eligible_bands
-from tuoyu.enrolment.selectors import classes_with_vacancy
+from tuoyu.enrolment.selectors import classes_with_vacancy, institutions_with_vacancy
 from tuoyu.registry.filters import DirectoryFilter, YesNoFilter
 from tuoyu.registry.models import CareClass, Institution, ServiceOffering, ServiceType
 from tuoyu.registry.selectors import institutions_public
 
 EARTH_RADIUS_KM = 6371.0088
+COORDINATE_STEP = Decimal("0.000001")  # latitude and longitude are stored to 6 decimal places
 
 
 def finder_queryset() -> QuerySet[Institution]:
@@ -39,6 +41,38 @@ def with_distance(
     lat0, lon0 = Radians(latitude), Radians(longitude)
     haversine = Power(Sin((lat - lat0) / 2), 2) + Cos(lat0) * Cos(lat) * Power(Sin((lon - lon0) / 2), 2)
     return queryset.annotate(distance_km=2 * EARTH_RADIUS_KM * ASin(Sqrt(haversine)))
+
+
+def bounding_box(latitude: float, longitude: float, radius_km: float) -> Q:
+    """The latitudes and longitudes within which every point at most ``radius_km`` from the given point lies:
+    a prefilter that an index can answer, before the exact distance.
+
+    The box is that of the spherical cap (latitude ± r, longitude ± asin(sin r / cos latitude), r the
+    angle of the radius), widened to the stored precision and by one step more, so that it never leaves out
+    a point the exact distance keeps. Where the cap reaches a pole every longitude is in; where it crosses
+    the 180th meridian the longitudes wrap round.
+    """
+    angle = radius_km / EARTH_RADIUS_KM
+    low, high = latitude - math.degrees(angle), latitude + math.degrees(angle)
+    box = Q(latitude__gte=_outward(low, ROUND_FLOOR), latitude__lte=_outward(high, ROUND_CEILING))
+    if low <= -90 or high >= 90 or angle >= math.pi / 2:
+        return box
+    reach = math.sin(angle) / math.cos(math.radians(latitude))
+    if reach >= 1:
+        return box
+    spread = math.degrees(math.asin(reach))
+    west, east = _outward(longitude - spread, ROUND_FLOOR), _outward(longitude + spread, ROUND_CEILING)
+    if west < -180:
+        return box & (Q(longitude__gte=west + 360) | Q(longitude__lte=east))
+    if east > 180:
+        return box & (Q(longitude__gte=west) | Q(longitude__lte=east - 360))
+    return box & Q(longitude__gte=west, longitude__lte=east)
+
+
+def _outward(degrees: float, rounding: str) -> Decimal:
+    """``degrees`` rounded away from the point to the stored precision, and one step further."""
+    step = COORDINATE_STEP if rounding == ROUND_CEILING else -COORDINATE_STEP
+    return Decimal(degrees).quantize(COORDINATE_STEP, rounding=rounding) + step
 
 
 class PointField(forms.CharField):
@@ -106,12 +140,8 @@ class FinderFilter(DirectoryFilter):
     def filter_has_vacancy(
         self, queryset: QuerySet[Institution], name: str, value: bool
     ) -> QuerySet[Institution]:
-        classes = classes_with_vacancy(CareClass.objects.filter(institution=OuterRef("pk")))
-        bands = self._bands()
-        if bands is not None:
-            classes = classes.filter(age_band__in=bands)
-        condition = Exists(classes.filter(vacancy__gt=0))
-        return queryset.filter(condition) if value else queryset.exclude(condition)
+        vacant = Q(pk__in=institutions_with_vacancy(self._bands()))
+        return queryset.filter(vacant) if value else queryset.exclude(vacant)
 
     def filter_price(
         self, queryset: QuerySet[Institution], name: str, value: Decimal
@@ -133,8 +163,11 @@ class FinderFilter(DirectoryFilter):
         point = self.form.cleaned_data.get("near")
         if point is None:
             return queryset.order_by("name")
-        queryset = with_distance(queryset, *point)
+        latitude, longitude = point
         radius = self.form.cleaned_data.get("radius_km")
+        if radius is not None:
+            queryset = queryset.filter(bounding_box(latitude, longitude, float(radius)))
+        queryset = with_distance(queryset, latitude, longitude)
         if radius is not None:
             queryset = queryset.filter(Q(distance_km__lte=float(radius)))
         return queryset.order_by("distance_km", "name")  # type: ignore[misc]  # an annotation

@@ -326,6 +326,12 @@ class Offer(models.Model):
                 fields=["application"], condition=Q(status="open"), name="offer_one_open_per_application"
             )
         ]
+        # The open offers of each class: what the finder counts as places taken.
+        indexes = [
+            models.Index(
+                fields=["care_class", "expires_at"], condition=Q(status="open"), name="offer_open_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.application.child} · {self.care_class}"
@@ -379,6 +385,8 @@ class Placement(models.Model):
                 name="placement_ends_after_start", condition=Q(ends_on__gte=models.F("start_date"))
             )
         ]
+        # The places held on a day (``ends_on`` after it) counted per class, from the index alone.
+        indexes = [models.Index(fields=["ends_on", "care_class"], name="placement_holding_idx")]
 
     def __str__(self) -> str:
         return f"{self.child} @ {self.care_class}"

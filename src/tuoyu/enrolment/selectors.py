@@ -7,9 +7,10 @@ held from the placement's creation until ``ends_on``, so a child starting next m
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -118,6 +119,48 @@ def classes_with_vacancy(
         placed=_count(holding_placements(day).filter(care_class=OuterRef("pk")), "care_class"),
         offered=_count(open_offers(now).filter(care_class=OuterRef("pk")), "care_class"),
     ).annotate(vacancy=Greatest(F("capacity") - F("placed") - F("offered"), Value(0)))
+
+
+def institutions_with_vacancy(
+    bands: Sequence[str] | None = None, *, now: datetime.datetime | None = None
+) -> RawSQL:
+    """The ids of the institutions with a class (of one of ``bands``; any band when None) that has a
+    vacancy now, as a subquery for ``pk__in``.
+
+    Set-based, whatever the number of classes: the places held and the open offers are each counted in one
+    grouped query, joined once to the classes (not two counts run for each class). What holds a place is
+    ``holding_placements`` and ``open_offers``, compiled by the ORM; only the join is written here.
+    """
+    if bands is not None and not bands:
+        return RawSQL("SELECT 0 WHERE 1 = 0", ())  # no band, no class: no institution (ids start at 1)
+    now = now or timezone.now()
+    classes = CareClass.objects.all()
+    if bands is not None:
+        classes = classes.filter(age_band__in=list(bands))
+    placed = _counts_per_class(holding_placements(timezone.localdate(now)))
+    offered = _counts_per_class(open_offers(now))
+    classes_sql, classes_params = _sql(
+        classes.order_by().values(class_pk=F("pk"), owner=F("institution"), seats=F("capacity"))
+    )
+    placed_sql, placed_params = _sql(placed)
+    offered_sql, offered_params = _sql(offered)
+    return RawSQL(
+        f"SELECT c.owner FROM ({classes_sql}) c"
+        f" LEFT JOIN ({placed_sql}) p ON p.class_id = c.class_pk"
+        f" LEFT JOIN ({offered_sql}) o ON o.class_id = c.class_pk"
+        " WHERE c.seats - COALESCE(p.n, 0) - COALESCE(o.n, 0) > 0",
+        classes_params + placed_params + offered_params,
+    )
+
+
+def _counts_per_class(queryset: QuerySet) -> QuerySet:
+    """(class_id, n) of each class with rows in ``queryset``; ``COUNT(*)``, which an index alone answers."""
+    return queryset.order_by().values(class_id=F("care_class")).annotate(n=Count("*"))
+
+
+def _sql(queryset: QuerySet) -> tuple[str, tuple[Any, ...]]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, tuple(params)
 
 
 def institution_places_taken(institution: Institution, *, now: datetime.datetime | None = None) -> int:

@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -17,3 +18,39 @@ def region_and_descendants(region: Region) -> QuerySet[Region]:
 def population_on(region: Region, on: datetime.date) -> Population | None:
     """The latest population figure of the region for the year of ``on`` or earlier."""
     return region.populations.filter(year__lte=on.year).order_by("-year").first()
+
+
+# Areas and their streets (the directory's "district, then street" filter) ----------------------------
+
+
+def areas_with_streets() -> QuerySet[Region]:
+    """The regions right above the streets and towns: districts and counties (and a city without districts,
+    whose streets are its own)."""
+    return Region.objects.filter(pk__in=Region.objects.filter(level=Region.Level.STREET).values("parent"))
+
+
+def area_choices() -> list[tuple[str, Any]]:
+    """``areas_with_streets`` as choices of a select: (code, name), grouped under their city."""
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    loose: list[tuple[str, Any]] = []
+    for area in areas_with_streets().select_related("parent").order_by("code"):
+        parent = area.parent
+        if parent is not None and parent.level == Region.Level.CITY:
+            grouped.setdefault(parent.name, []).append((area.code, area.name))
+        else:
+            loose.append((area.code, area.name))
+    return [*loose, *grouped.items()]
+
+
+def streets_of_area(area_code: str) -> QuerySet[Region]:
+    """The streets and towns of the area (a district, county or city) whose code is given."""
+    return Region.objects.filter(level=Region.Level.STREET, parent__code=area_code).order_by("code")
+
+
+def area_of_street(street_code: str) -> str | None:
+    """The code of the area above the street or town whose code is given (None if there is no such street)."""
+    return (
+        Region.objects.filter(level=Region.Level.STREET, code=street_code)
+        .values_list("parent__code", flat=True)
+        .first()
+    )

@@ -160,6 +160,8 @@ class Institution(models.Model):
                 & ~Q(filing_receipt_no=""),
             ),
         ]
+        # The finder's bounding box (``near`` within ``radius_km``) before the exact distance.
+        indexes = [models.Index(fields=["latitude", "longitude"], name="institution_position_idx")]
 
     def __str__(self) -> str:
         return self.name

@@ -8,7 +8,7 @@ institution). Anyone else gets 404. Refusals answer 400/409 with ``{"code", "det
 
 import datetime
 from dataclasses import asdict
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.http import Http404
@@ -18,6 +18,8 @@ from django.utils.dateparse import parse_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -395,27 +397,41 @@ class DailyRowSerializer(serializers.Serializer):
 
 
 class DailySupervisionSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Institutions in all pages.")
+    next = serializers.URLField(allow_null=True, help_text="The next page, if any.")
+    previous = serializers.URLField(allow_null=True, help_text="The previous page, if any.")
     date = serializers.DateField()
     morning_check_deadline = serializers.CharField()
-    institutions = DailyRowSerializer(many=True)
+    institutions = DailyRowSerializer(many=True, help_text="This page's institutions, by street and name.")
 
 
-class DailySupervisionView(APIView):
-    """The day's figures of every operating institution the regulator supervises (a director: their own)."""
+class DailySupervisionView(GenericAPIView):
+    """The day's figures of every operating institution the regulator supervises (a director: their own),
+    a page at a time (``?page=``, as every list of the API), by street and name."""
+
+    queryset = Institution.objects.none()  # for the schema; get scopes every request
+    filter_backends: list[Any] = []
 
     @extend_schema(
-        parameters=[OpenApiParameter("date", str, description="YYYY-MM-DD; default today")],
+        parameters=[
+            OpenApiParameter("date", str, description="YYYY-MM-DD; default today"),
+            OpenApiParameter("page", int, description="A page number within the paginated result set."),
+        ],
         responses=DailySupervisionSerializer,
     )
     def get(self, request: Request) -> Response:
         if not has_perm(request.user, Perm.VIEW_DAILY_SUPERVISION):
             raise Http404
         day = _date(request.query_params.get("date"), timezone.localdate())
-        rows = daily_supervision(daily_supervision_institutions(request.user), day)
+        page = self.paginate_queryset(daily_supervision_institutions(request.user)) or []
+        paginator = cast(PageNumberPagination, self.paginator)  # the API's pagination (settings.py)
         body = {
+            "count": paginator.page.paginator.count if paginator.page is not None else 0,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
             "date": day,
             "morning_check_deadline": timezone.localtime(morning_deadline(day)).strftime("%H:%M"),
-            "institutions": rows,
+            "institutions": daily_supervision(page, day),
         }
         return Response(DailySupervisionSerializer(body).data)
 

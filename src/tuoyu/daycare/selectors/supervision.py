@@ -1,7 +1,8 @@
 """Reads of staff duty, outings, menus and food samples, and the district's daily supervision figures.
 
-The district view (``daily_supervision``) reads every institution of a region in a fixed number of
-queries, whatever the number of institutions: one annotated query of counts, one of menus, one of samples.
+The district view (``daily_supervision``) reads a page of the institutions of a region in a fixed number
+of queries, whatever the number of institutions: a grouped count of each figure, then menus and samples;
+``daily_supervision_totals`` sums the figures of the whole region in one aggregate query each.
 """
 
 import datetime
@@ -10,8 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tuoyu.accounts.access import Perm
@@ -83,9 +83,12 @@ def menu_institutions_of(actor: object, day: datetime.date) -> QuerySet[Institut
 
 def daily_supervision_institutions(actor: object) -> QuerySet[Institution]:
     """The operating institutions whose daily figures the actor watches (a regulator's region, a director's
-    own institution)."""
-    return institutions_visible_to(actor, Perm.VIEW_DAILY_SUPERVISION).filter(
-        operating_status=OperatingStatus.OPERATING
+    own institution), in the order of the district view: by street, then name."""
+    return (
+        institutions_visible_to(actor, Perm.VIEW_DAILY_SUPERVISION)
+        .filter(operating_status=OperatingStatus.OPERATING)
+        .select_related("street")
+        .order_by("street__name", "name", "pk")
     )
 
 
@@ -266,11 +269,6 @@ def morning_deadline(day: datetime.date) -> datetime.datetime:
 # The district's daily view ----------------------------------------------------------------------------
 
 
-def _count(queryset: QuerySet, group: str) -> Coalesce:
-    counted = queryset.order_by().values(group).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
 @dataclass(frozen=True)
 class DailyRow:
     """One institution's day, as the regulator's district view shows it."""
@@ -293,68 +291,115 @@ class DailyRow:
         return round(100 * self.morning_checks_by_deadline / self.checked_in_by_deadline)
 
 
-def daily_supervision(institutions: QuerySet[Institution], day: datetime.date) -> list[DailyRow]:
-    """The day's figures of each institution, in three queries whatever their number.
+InstitutionsIn = QuerySet[Institution] | list[int]
+"""Whose figures: a queryset of institutions (read as a subquery) or the ids of a page of them."""
+
+
+def _enrolled(institutions: InstitutionsIn, day: datetime.date) -> QuerySet[Placement]:
+    return Placement.objects.filter(institution__in=institutions, start_date__lte=day, ends_on__gt=day)
+
+
+def _attendance(institutions: InstitutionsIn, day: datetime.date) -> QuerySet[Attendance]:
+    return Attendance.objects.filter(care_class__institution__in=institutions, day=day)
+
+
+def _breaches(institutions: InstitutionsIn, day: datetime.date) -> QuerySet[RatioBreach]:
+    return RatioBreach.objects.filter(care_class__institution__in=institutions, day=day)
+
+
+def _mismatches(institutions: InstitutionsIn, day: datetime.date) -> QuerySet[Outing]:
+    return Outing.objects.filter(care_class__institution__in=institutions, day=day, mismatch=True)
+
+
+def _per_institution(queryset: QuerySet, path: str, **counts: Count) -> dict[int, dict[str, int]]:
+    """``counts`` of ``queryset`` grouped by the institution at ``path``: one query."""
+    grouped = queryset.order_by().values(owner=F(path)).annotate(**counts)
+    return {row.pop("owner"): row for row in grouped}
+
+
+def daily_supervision(institutions: Iterable[Institution], day: datetime.date) -> list[DailyRow]:
+    """The day's figures of each of ``institutions`` (a page of them, in their order), in a fixed number of
+    queries whatever their number: a count grouped by institution of the placements, of the attendance with
+    its morning checks, of the ratio breaches and of the outing mismatches; then menus and samples.
 
     Enrolled: placements active on the day. Present: children checked in and not sent home at the
     morning check. Check-ins: every attendance recorded. Morning checks by the deadline: children checked
     in by ``MORNING_CHECK_DEADLINE`` whose morning check was recorded by then. Food-sample gaps: dishes of
     the published menu's main meals without a proper sample, once the day is over.
     """
+    rows = list(institutions)
+    ids = [institution.pk for institution in rows]
     deadline = morning_deadline(day)
-    attendance = Attendance.objects.filter(care_class__institution=OuterRef("pk"), day=day)
-    by_institution = "care_class__institution"
+    in_time = Q(checked_in_at__lte=deadline)
     checked_by_deadline = HealthCheck.objects.filter(
         attendance=OuterRef("pk"), kind=CheckKind.MORNING, checked_at__lte=deadline
     )
-    annotated = (
-        institutions.annotate(
-            n_enrolled=_count(
-                Placement.objects.filter(institution=OuterRef("pk"), start_date__lte=day, ends_on__gt=day),
-                "institution",
-            ),
-            n_check_ins=_count(attendance, by_institution),
-            n_present=_count(attendance.exclude(status=AttendanceStatus.SENT_HOME), by_institution),
-            n_by_deadline=_count(attendance.filter(checked_in_at__lte=deadline), by_institution),
-            n_checked=_count(
-                attendance.filter(checked_in_at__lte=deadline).filter(Exists(checked_by_deadline)),
-                by_institution,
-            ),
-            n_breaches=_count(
-                RatioBreach.objects.filter(care_class__institution=OuterRef("pk"), day=day), by_institution
-            ),
-            n_mismatches=_count(
-                Outing.objects.filter(care_class__institution=OuterRef("pk"), day=day, mismatch=True),
-                by_institution,
-            ),
-        )
-        .select_related("street")
-        .order_by("street__name", "name")
+    enrolled = _per_institution(_enrolled(ids, day), "institution", n=Count("*"))
+    attendance = _per_institution(
+        _attendance(ids, day),
+        "care_class__institution",
+        check_ins=Count("*"),
+        present=Count("pk", filter=~Q(status=AttendanceStatus.SENT_HOME)),
+        by_deadline=Count("pk", filter=in_time),
+        checked=Count("pk", filter=in_time & Q(Exists(checked_by_deadline))),
     )
-    rows = list(annotated)
-    gaps = _sample_gap_counts(rows, day)
-    return [
-        DailyRow(
-            institution=row,
-            enrolled=row.n_enrolled,
-            present=row.n_present,
-            check_ins=row.n_check_ins,
-            checked_in_by_deadline=row.n_by_deadline,
-            morning_checks_by_deadline=row.n_checked,
-            ratio_breaches=row.n_breaches,
-            outing_mismatches=row.n_mismatches,
-            food_sample_gaps=gaps.get(row.pk),
+    breaches = _per_institution(_breaches(ids, day), "care_class__institution", n=Count("*"))
+    mismatches = _per_institution(_mismatches(ids, day), "care_class__institution", n=Count("*"))
+    no_attendance = {"check_ins": 0, "present": 0, "by_deadline": 0, "checked": 0}
+    gaps = _sample_gap_counts(
+        [row for row in rows if attendance.get(row.pk, no_attendance)["check_ins"]], day
+    )
+    result = []
+    for row in rows:
+        day_of = attendance.get(row.pk, no_attendance)
+        result.append(
+            DailyRow(
+                institution=row,
+                enrolled=enrolled.get(row.pk, {}).get("n", 0),
+                present=day_of["present"],
+                check_ins=day_of["check_ins"],
+                checked_in_by_deadline=day_of["by_deadline"],
+                morning_checks_by_deadline=day_of["checked"],
+                ratio_breaches=breaches.get(row.pk, {}).get("n", 0),
+                outing_mismatches=mismatches.get(row.pk, {}).get("n", 0),
+                food_sample_gaps=gaps.get(row.pk),
+            )
         )
-        for row in rows
-    ]
+    return result
 
 
-def _sample_gap_counts(institutions: list, day: datetime.date) -> dict[int, int]:
-    """Institution id -> food-sample gaps of ``day``, for the institutions that served meals that day."""
+@dataclass(frozen=True)
+class DailyTotals:
+    """The day's figures summed over every institution the regulator watches (not only a page of them)."""
+
+    enrolled: int
+    present: int
+    check_ins: int
+    ratio_breaches: int
+    outing_mismatches: int
+
+
+def daily_supervision_totals(institutions: QuerySet[Institution], day: datetime.date) -> DailyTotals:
+    """``DailyTotals`` of ``institutions`` on ``day``: four aggregate queries, whatever their number."""
+    attendance = _attendance(institutions, day).aggregate(
+        check_ins=Count("*"), present=Count("pk", filter=~Q(status=AttendanceStatus.SENT_HOME))
+    )
+    return DailyTotals(
+        enrolled=_enrolled(institutions, day).count(),
+        present=attendance["present"],
+        check_ins=attendance["check_ins"],
+        ratio_breaches=_breaches(institutions, day).count(),
+        outing_mismatches=_mismatches(institutions, day).count(),
+    )
+
+
+def _sample_gap_counts(institutions: list[Institution], day: datetime.date) -> dict[int, int]:
+    """Institution id -> food-sample gaps of ``day``, for those of ``institutions`` (the ones open that day)
+    that serve meals: none before the day is over."""
     if day >= timezone.localdate():
         return {}
-    serving = [row.pk for row in institutions if row.serves_meals and row.n_check_ins]
-    counts = {row.pk: 0 for row in institutions if row.serves_meals and row.n_check_ins}
+    serving = [row.pk for row in institutions if row.serves_meals]
+    counts = dict.fromkeys(serving, 0)
     if not serving:
         return counts
     menus = {

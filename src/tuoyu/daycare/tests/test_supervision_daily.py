@@ -301,6 +301,77 @@ def test_daily_supervision_api(
     assert [row["institution"] for row in director] == [str(institution_x.code)]
 
 
+DAILY_ROW_KEYS = {
+    "institution",
+    "name",
+    "street",
+    "enrolled",
+    "present",
+    "check_ins",
+    "checked_in_by_deadline",
+    "morning_checks_by_deadline",
+    "morning_checks_pct",
+    "ratio_breaches",
+    "outing_mismatches",
+    "food_sample_gaps",
+}
+
+
+def test_daily_supervision_api_pages_by_20_by_street_and_name(
+    api_as: Callable[[str], APIClient],
+    day_at_x: datetime.date,
+    street_a1: Region,
+    institution_x: Institution,
+    institution_y: Institution,
+) -> None:
+    FiledInstitutionFactory.create_batch(23, street=street_a1)  # with X and Y: 25 in district A
+    api = api_as("regulator_a")
+
+    first = api.get("/api/v1/supervision/daily/", {"date": day_at_x.isoformat()}).json()
+    second = api.get(first["next"]).json()
+
+    assert set(first) == {"count", "next", "previous", "date", "morning_check_deadline", "institutions"}
+    assert (first["count"], len(first["institutions"]), first["previous"]) == (25, 20, None)
+    assert "page=2" in first["next"] and f"date={day_at_x.isoformat()}" in first["next"]
+    assert (second["count"], len(second["institutions"]), second["next"]) == (25, 5, None)
+    assert second["previous"] is not None
+    assert (second["date"], second["morning_check_deadline"]) == (day_at_x.isoformat(), "09:30")
+    rows = first["institutions"] + second["institutions"]
+    assert all(set(row) == DAILY_ROW_KEYS for row in rows)
+    expected = Institution.objects.filter(street__path__startswith="990101/").order_by(
+        "street__name", "name", "pk"
+    )
+    assert [row["institution"] for row in rows] == [str(i.code) for i in expected]
+    x = next(row for row in rows if row["institution"] == str(institution_x.code))
+    assert (x["enrolled"], x["present"], x["morning_checks_pct"], x["food_sample_gaps"]) == (3, 2, 67, 1)
+    assert api.get("/api/v1/supervision/daily/", {"page": 3}).status_code == 404
+
+
+def test_the_district_page_shows_a_page_of_institutions_under_the_totals_of_the_region(
+    client_as: Callable[[str], Client],
+    day_at_x: datetime.date,
+    street_a1: Region,
+    institution_x: Institution,
+    institution_y: Institution,
+) -> None:
+    FiledInstitutionFactory.create_batch(53, street=street_a1)  # with X and Y: 55 in district A
+    client = client_as("regulator_a")
+
+    first = client.get("/care/district/", {"date": day_at_x.isoformat()})
+    second = client.get("/care/district/", {"date": day_at_x.isoformat(), "page": "2"})
+
+    assert (rows_of(first.content.decode()), rows_of(second.content.decode())) == (50, 5)
+    html = second.content.decode()
+    assert f"?date={day_at_x.isoformat()}&amp;page=1" in html  # the link back keeps the day
+    for response in (first, second):
+        totals = response.context["totals"]
+        assert response.context["page"].paginator.count == 55
+        assert (totals.enrolled, totals.present, totals.check_ins) == (3, 2, 3)
+        assert (totals.ratio_breaches, totals.outing_mismatches) == (1, 1)
+    shown = {row.institution.pk for response in (first, second) for row in response.context["rows"]}
+    assert len(shown) == 55
+
+
 def _busy_institutions(street: Region, count: int, by: User) -> None:
     """``count`` operating institutions of a street, each with a class, children checked in and checked,
     a breach, an outing, a published menu and a sample yesterday."""
@@ -361,7 +432,9 @@ def test_the_district_view_reads_3_or_10_institutions_in_the_same_number_of_quer
         )
     ten = _queries(regulator_a)
 
-    assert three == ten == 4  # the actor's roles, the counts, menus, samples
+    # the actor's roles, the institutions, a grouped count each of placements, attendance (with morning
+    # checks), ratio breaches and outing mismatches, then menus and samples
+    assert three == ten == 8
     assert len(page_three) == len(page_ten)
 
 

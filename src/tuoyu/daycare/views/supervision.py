@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -26,6 +27,7 @@ from tuoyu.daycare.selectors.supervision import (
     children_present,
     daily_supervision,
     daily_supervision_institutions,
+    daily_supervision_totals,
     dishes_to_sample,
     duties_open,
     duty_candidates,
@@ -52,6 +54,8 @@ from tuoyu.refusals import refusal_shown
 from tuoyu.registry.models import Institution
 from tuoyu.registry.selectors import institutions_visible_to
 from tuoyu.workdays import latest_working_day
+
+DISTRICT_PAGE_SIZE = 50
 
 
 def _codes(values: list[str]) -> list[uuid.UUID]:
@@ -316,24 +320,21 @@ def family_menu(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 @login_required
 def district_daily(request: AuthenticatedRequest) -> HttpResponse:
-    """One row per institution of the regulator's region (a director: their own) for the chosen day."""
+    """One row per institution of the regulator's region (a director: their own) for the chosen day, a page
+    at a time, under the totals of the whole region."""
     if not has_perm(request.user, Perm.VIEW_DAILY_SUPERVISION):
         raise Http404
     today = timezone.localdate()
     day = _day_param(request.GET.get("date"), latest_working_day(today))
-    rows = daily_supervision(daily_supervision_institutions(request.user), day)
+    institutions = daily_supervision_institutions(request.user)
+    page = Paginator(institutions, DISTRICT_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "day": day,
         "today": today,
         "deadline": morning_deadline(day),
-        "rows": rows,
-        "totals": {
-            "enrolled": sum(row.enrolled for row in rows),
-            "present": sum(row.present for row in rows),
-            "check_ins": sum(row.check_ins for row in rows),
-            "ratio_breaches": sum(row.ratio_breaches for row in rows),
-            "outing_mismatches": sum(row.outing_mismatches for row in rows),
-        },
+        "page": page,
+        "rows": daily_supervision(page, day),
+        "totals": daily_supervision_totals(institutions, day),
     }
     return render(request, "daycare/supervision/district.html", context)
 

@@ -17,8 +17,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tuoyu.accounts.models import User
+from tuoyu.enrolment.finder import bounding_box
 from tuoyu.enrolment.tests.helpers import fill, raw_application, raw_child, raw_offer
-from tuoyu.registry.factories import ServiceOfferingFactory
+from tuoyu.registry.factories import FiledInstitutionFactory, ServiceOfferingFactory
 from tuoyu.registry.models import CareClass, Institution
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +85,11 @@ FILTERS = [
     pytest.param({"service_type": "hourly", "price_max": 30}, [], id="hourly-up-to-30"),
     pytest.param({"has_vacancy": "true"}, [X, Z, Y], id="all-have-vacancy"),
     pytest.param({"has_vacancy": "false"}, [], id="none-full"),
+    pytest.param({"has_vacancy": "true", "age_months": 40}, [], id="vacancy-for-no-band"),
+    pytest.param(
+        {"has_vacancy": "true", "age_months": 30, "age_band": "toddler"}, [], id="vacancy-band-mismatch"
+    ),
+    pytest.param({"has_vacancy": "false", "age_band": "infant"}, [], id="no-vacancy-in-no-class"),
     pytest.param({"near": "35.50,116.80"}, [Z, Y, X], id="near-z"),
     pytest.param({"near": "35.38,116.56"}, [X, Y, Z], id="near-x"),
     pytest.param({"near": "35.38，116.56"}, [X, Y, Z], id="near-with-chinese-comma"),
@@ -267,3 +273,92 @@ def test_the_api_counts_vacancies_at_the_time_of_the_request(
     (row,) = [r for r in anonymous_api.get("/api/v1/institutions/").json()["results"] if r["name"] == X]
 
     assert row["vacancies"][0]["vacancy"] == 20
+
+
+# The bounding box before the exact distance ----------------------------------------------------------------
+
+
+def destination(origin: tuple[float, float], bearing: float, km: float) -> tuple[Decimal, Decimal]:
+    """The point ``km`` from ``origin`` on the great circle leaving it at ``bearing`` degrees from north, to
+    the 6 decimal places an institution's position is stored with."""
+    lat1, lon1, angle = math.radians(origin[0]), math.radians(origin[1]), km / 6371.0088
+    theta = math.radians(bearing)
+    lat2 = math.asin(math.sin(lat1) * math.cos(angle) + math.cos(lat1) * math.sin(angle) * math.cos(theta))
+    lon2 = lon1 + math.atan2(
+        math.sin(theta) * math.sin(angle) * math.cos(lat1), math.cos(angle) - math.sin(lat1) * math.sin(lat2)
+    )
+    longitude = (math.degrees(lon2) + 540) % 360 - 180
+    return Decimal(f"{math.degrees(lat2):.6f}"), Decimal(f"{longitude:.6f}")
+
+
+def placed_at(street: Any, name: str, point: tuple[Decimal, Decimal]) -> Institution:
+    return FiledInstitutionFactory.create(name=name, street=street, latitude=point[0], longitude=point[1])
+
+
+CENTRE = (35.38, 116.56)
+BEARINGS = range(0, 360, 5)
+
+
+@pytest.fixture
+def ring(street_a1: Any) -> tuple[set[str], set[str]]:
+    """Institutions 1 metre inside a 5 km circle round CENTRE every 5 degrees, and 10 metres outside it due
+    north, east, south and west (there the circle touches its bounding box)."""
+    inside = {
+        placed_at(street_a1, f"内{bearing}", destination(CENTRE, bearing, 5 - 0.001)).name
+        for bearing in BEARINGS
+    }
+    outside = {
+        placed_at(street_a1, f"外{bearing}", destination(CENTRE, bearing, 5 + 0.01)).name
+        for bearing in (0, 90, 180, 270)
+    }
+    for name in inside:
+        point = Institution.objects.values_list("latitude", "longitude").get(name=name)
+        assert haversine_km(CENTRE, (float(point[0]), float(point[1]))) < 5  # still inside once rounded
+    return inside, outside
+
+
+def test_the_bounding_box_keeps_every_institution_just_inside_the_radius_and_drops_those_outside_it(
+    ring: tuple[set[str], set[str]],
+) -> None:
+    inside, outside = ring
+
+    boxed = set(Institution.objects.filter(bounding_box(*CENTRE, 5)).values_list("name", flat=True))
+
+    assert inside <= boxed
+    assert not outside & boxed
+
+
+def test_the_finder_lists_every_institution_just_inside_the_radius_and_none_outside(
+    anonymous_api: APIClient, ring: tuple[set[str], set[str]]
+) -> None:
+    inside, _outside = ring
+    listed: list[str] = []
+    url: str | None = "/api/v1/institutions/?near=35.38,116.56&radius_km=5"
+    while url:
+        body = anonymous_api.get(url).json()
+        listed += [row["name"] for row in body["results"]]
+        url = body["next"]
+
+    assert sorted(listed) == sorted(inside)
+
+
+@pytest.mark.parametrize(
+    ("centre", "near", "far"),
+    [
+        pytest.param((-16.5, 179.99), (-16.5, -179.97), (-16.5, -179.9), id="across-the-180th-meridian"),
+        pytest.param((-16.5, -179.99), (-16.5, 179.97), (-16.5, 179.9), id="across-it-westwards"),
+        pytest.param((89.99, 10.0), (89.99, -170.0), (89.9, 10.0), id="round-the-north-pole"),
+        pytest.param((53.33, 122.2), (53.33, 122.27), (53.33, 122.36), id="far-north-of-china"),
+    ],
+)
+def test_the_bounding_box_at_the_edges_of_the_map(
+    street_a1: Any, centre: tuple[float, float], near: tuple[float, float], far: tuple[float, float]
+) -> None:
+    """Within 5 km: ``near`` is (its longitudes wrap round, or it lies across the pole), ``far`` is not."""
+    assert haversine_km(centre, near) < 5 < haversine_km(centre, far)
+    for name, point in (("近", near), ("远", far)):
+        placed_at(street_a1, name, (Decimal(str(point[0])), Decimal(str(point[1]))))
+
+    boxed = set(Institution.objects.filter(bounding_box(*centre, 5)).values_list("name", flat=True))
+
+    assert "近" in boxed and "远" not in boxed

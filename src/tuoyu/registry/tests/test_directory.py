@@ -1,6 +1,7 @@
 """The public directory (page /institutions/ and API /api/v1/institutions/): filters and what it hides."""
 
 import datetime
+import re
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -8,6 +9,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from tuoyu.regions.factories import RegionFactory
 from tuoyu.regions.models import Region
 from tuoyu.registry.factories import (
     CareClassFactory,
@@ -15,6 +17,7 @@ from tuoyu.registry.factories import (
     InstitutionFactory,
     ProviderTagFactory,
     ServiceOfferingFactory,
+    StreetFactory,
 )
 from tuoyu.registry.models import Institution, OperatingStatus
 from tuoyu.registry.standards import AgeBand
@@ -230,3 +233,110 @@ def test_public_pages_never_show_staff_names(
         body = anonymous_client.get(url).content.decode()
         assert X in body
         assert staff_x.name not in body
+
+
+# Districts first, then their streets ---------------------------------------------------------------------
+
+
+def options(html: str, name: str) -> list[str]:
+    """The values of the options of the select ``name`` in the page."""
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S)
+    assert select is not None, name
+    return re.findall(r'<option value="([^"]*)"', select.group(0))
+
+
+@pytest.fixture
+def province(district_a: Region, district_b: Region) -> Region:
+    """Districts A and B in a city of a province, with many more streets of another city's district."""
+    province = RegionFactory.create(code="99", name="测试省", level=Region.Level.PROVINCE)
+    city = RegionFactory.create(code="9901", name="测试市", level=Region.Level.CITY, parent=province)
+    Region.objects.filter(pk__in=[district_a.pk, district_b.pk]).update(parent=city)
+    other_city = RegionFactory.create(code="9902", name="另一市", level=Region.Level.CITY, parent=province)
+    far = RegionFactory.create(code="990201", name="远区", level=Region.Level.DISTRICT, parent=other_city)
+    for n in range(1, 41):
+        StreetFactory.create(code=f"990201{n:03d}", name=f"远区第{n}街道", parent=far)
+    return province
+
+
+@pytest.mark.usefixtures("province", "institution_x", "institution_y", "institution_z")
+def test_the_directory_lists_districts_and_no_street_until_a_district_is_chosen(
+    anonymous_client: Client,
+) -> None:
+    html = anonymous_client.get("/institutions/").content.decode()
+
+    assert options(html, "district") == ["", "990101", "990102", "990201"]
+    assert '<optgroup label="测试市">' in html and '<optgroup label="另一市">' in html
+    assert options(html, "street") == [""]
+    assert "Choose a district first" in html
+    assert "街道" not in re.sub(r"<li class=\"result\".*?</li>", "", html, flags=re.S)
+
+
+@pytest.mark.usefixtures("province", "institution_x", "institution_y", "institution_z")
+def test_choosing_a_district_lists_its_streets_and_its_institutions(
+    anonymous_client: Client, anonymous_api: APIClient
+) -> None:
+    response = anonymous_client.get("/institutions/", {"district": "990101"})
+
+    html = response.content.decode()
+    assert options(html, "street") == ["", "990101001", "990101002"]
+    assert '<option value="990101" selected>' in html
+    assert sorted(i.name for i in response.context["page"].object_list) == sorted([X, Y])
+    far = anonymous_client.get("/institutions/", {"district": "990201"}).content.decode()
+    assert options(far, "street") == ["", *(f"990201{n:03d}" for n in range(1, 41))]
+    api = anonymous_api.get("/api/v1/institutions/", {"district": "990102"}).json()
+    assert [row["name"] for row in api["results"]] == ["太阳托育园"]
+
+
+@pytest.mark.usefixtures("province", "institution_x", "institution_y", "institution_z")
+def test_a_street_given_alone_brings_its_district(anonymous_client: Client) -> None:
+    response = anonymous_client.get("/institutions/", {"street": "990101002"})
+
+    html = response.content.decode()
+    assert '<option value="990101" selected>' in html
+    assert options(html, "street") == ["", "990101001", "990101002"]
+    assert '<option value="990101002" selected>' in html
+    assert [i.name for i in response.context["page"].object_list] == [Y]
+
+
+@pytest.mark.usefixtures("province", "institution_x", "institution_y", "institution_z")
+def test_a_street_outside_the_chosen_district_is_dropped(
+    anonymous_client: Client, anonymous_api: APIClient
+) -> None:
+    """Choosing another district (the street select still holding a street of the first) starts afresh."""
+    query = {"district": "990102", "street": "990101001"}
+
+    response = anonymous_client.get("/institutions/", query)
+
+    html = response.content.decode()
+    assert options(html, "street") == ["", "990102001"]
+    assert "selected" not in re.search(r'<select name="street".*?</select>', html, re.S).group(0)  # type: ignore[union-attr]
+    assert [i.name for i in response.context["page"].object_list] == ["太阳托育园"]
+    assert [row["name"] for row in anonymous_api.get("/api/v1/institutions/", query).json()["results"]] == [
+        "太阳托育园"
+    ]
+
+
+@pytest.mark.usefixtures("province", "institution_x", "institution_y", "institution_z")
+def test_with_htmx_choosing_a_district_swaps_the_street_select_too(anonymous_client: Client) -> None:
+    response = anonymous_client.get("/institutions/", {"district": "990102"}, HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="results">')
+    assert '<div id="street-filter" hx-swap-oob="true">' in html
+    assert options(html, "street") == ["", "990102001"]
+    full = anonymous_client.get("/institutions/", {"district": "990102"}).content.decode()
+    assert '<div id="street-filter">' in full and "hx-swap-oob" not in full
+
+
+@pytest.mark.usefixtures("province")
+def test_an_unknown_district_is_shown_next_to_the_field_and_refused_by_the_api(
+    anonymous_client: Client, anonymous_api: APIClient
+) -> None:
+    assert (
+        "Select a valid choice"
+        in anonymous_client.get("/institutions/", {"district": "990999"}).content.decode()
+    )
+    assert anonymous_api.get("/api/v1/institutions/", {"district": "990999"}).status_code == 400
+    assert (
+        anonymous_api.get("/api/v1/institutions/", {"district": "990201001"}).status_code == 400
+    )  # a street

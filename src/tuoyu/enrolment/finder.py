@@ -140,8 +140,17 @@ class FinderFilter(DirectoryFilter):
     def filter_has_vacancy(
         self, queryset: QuerySet[Institution], name: str, value: bool
     ) -> QuerySet[Institution]:
-        vacant = Q(pk__in=institutions_with_vacancy(self._bands()))
-        return queryset.filter(vacant) if value else queryset.exclude(vacant)
+        return queryset  # applied last in filter_queryset: vacancies are counted among what is left
+
+    def _by_vacancy(self, queryset: QuerySet[Institution], *, nearby: bool) -> QuerySet[Institution]:
+        """Near a point, vacancies are counted among the few institutions there; across a whole region,
+        once for every class (cheaper than narrowing by the other filters first)."""
+        wanted = self.form.cleaned_data.get("has_vacancy")
+        if wanted is None:
+            return queryset
+        among = queryset.order_by().values("pk") if nearby else None
+        vacant = Q(pk__in=institutions_with_vacancy(self._bands(), among=among))
+        return queryset.filter(vacant) if wanted else queryset.exclude(vacant)
 
     def filter_price(
         self, queryset: QuerySet[Institution], name: str, value: Decimal
@@ -162,7 +171,7 @@ class FinderFilter(DirectoryFilter):
         queryset = super().filter_queryset(queryset)
         point = self.form.cleaned_data.get("near")
         if point is None:
-            return queryset.order_by("name")
+            return self._by_vacancy(queryset, nearby=False).order_by("name")
         latitude, longitude = point
         radius = self.form.cleaned_data.get("radius_km")
         if radius is not None:
@@ -170,4 +179,4 @@ class FinderFilter(DirectoryFilter):
         queryset = with_distance(queryset, latitude, longitude)
         if radius is not None:
             queryset = queryset.filter(Q(distance_km__lte=float(radius)))
-        return queryset.order_by("distance_km", "name")  # type: ignore[misc]  # an annotation
+        return self._by_vacancy(queryset, nearby=True).order_by("distance_km", "name")  # type: ignore[misc]  # an annotation

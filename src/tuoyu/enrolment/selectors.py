@@ -122,10 +122,14 @@ def classes_with_vacancy(
 
 
 def institutions_with_vacancy(
-    bands: Sequence[str] | None = None, *, now: datetime.datetime | None = None
+    bands: Sequence[str] | None = None,
+    *,
+    among: QuerySet[Any] | None = None,
+    now: datetime.datetime | None = None,
 ) -> RawSQL:
     """The ids of the institutions with a class (of one of ``bands``; any band when None) that has a
-    vacancy now, as a subquery for ``pk__in``.
+    vacancy now, as a subquery for ``pk__in``; only those ``among`` the given institution ids, when given
+    (the other filters' result: near a point, the count stays small).
 
     Set-based, whatever the number of classes: the places held and the open offers are each counted in one
     grouped query, joined once to the classes (not two counts run for each class). What holds a place is
@@ -135,10 +139,16 @@ def institutions_with_vacancy(
         return RawSQL("SELECT 0 WHERE 1 = 0", ())  # no band, no class: no institution (ids start at 1)
     now = now or timezone.now()
     classes = CareClass.objects.all()
+    placements = holding_placements(timezone.localdate(now))
+    offers = open_offers(now)
     if bands is not None:
         classes = classes.filter(age_band__in=list(bands))
-    placed = _counts_per_class(holding_placements(timezone.localdate(now)))
-    offered = _counts_per_class(open_offers(now))
+    if among is not None:
+        classes = classes.filter(institution__in=among)
+        placements = placements.filter(institution__in=among)
+        offers = offers.filter(care_class__institution__in=among)
+    placed = _counts_per_class(placements)
+    offered = _counts_per_class(offers)
     classes_sql, classes_params = _sql(
         classes.order_by().values(class_pk=F("pk"), owner=F("institution"), seats=F("capacity"))
     )

@@ -127,6 +127,11 @@ def test_a_full_class_makes_the_institution_drop_out_of_has_vacancy(
     assert names(anonymous_api, has_vacancy="false") == [Y]
     assert names(anonymous_api, has_vacancy="true", age_months=20) == [Z]
     assert names(anonymous_api, has_vacancy="false", age_months=20) == [Y]
+    # Near a point vacancies are counted among the institutions there only: the same answers.
+    near_x = {"near": "35.38,116.56", "radius_km": 5}
+    assert names(anonymous_api, has_vacancy="true", **near_x) == [X]
+    assert names(anonymous_api, has_vacancy="false", **near_x) == [Y]
+    assert names(anonymous_api, has_vacancy="true", near="35.38,116.56") == [X, Z]
 
 
 def test_open_offers_take_places_in_the_finder(

@@ -16,10 +16,11 @@ from django.utils import timezone
 from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
 from tuoyu.accounts.models import Role
 from tuoyu.daycare.factories import ClassDutyFactory, placed_child
-from tuoyu.daycare.models import FoodSample, Outing, RatioBreach, WeeklyMenu
-from tuoyu.daycare.selectors.supervision import week_start_of
 from tuoyu.daycare.services.attendance import attendance_check_in
-from tuoyu.daycare.tests.supervision_helpers import at, check_in, morning_check, place, yesterday
+from tuoyu.daycare.tests.supervision_helpers import (
+    busy_institutions,
+    yesterday,
+)
 from tuoyu.enrolment.factories import PickupPersonFactory
 from tuoyu.enrolment.models import Child
 from tuoyu.enrolment.tests.helpers import raw_application, raw_child, raw_offer, raw_placement
@@ -329,38 +330,7 @@ def add_busy_institutions(street_a1: Region, institution_x: Any) -> Callable[[in
     caregiver = UserFactory.create()
 
     def add(n: int) -> None:
-        day = yesterday()
-        for _ in range(n):
-            institution = FiledInstitutionFactory.create(street=street_a1)
-            care_class = CareClassFactory.create(institution=institution)
-            for placement in place(care_class, 2):
-                morning_check(check_in(placement, caregiver, when=at(day, 8)), caregiver, when=at(day, 8, 5))
-            RatioBreach.objects.create(
-                care_class=care_class,
-                day=day,
-                started_at=at(day, 9),
-                children_present=2,
-                caregivers_required=1,
-                caregivers_on_duty=0,
-            )
-            Outing.objects.create(
-                care_class=care_class, day=day, left_at=at(day, 10), mismatch=True, led_by=caregiver
-            )
-            WeeklyMenu.objects.create(
-                institution=institution,
-                week_start=week_start_of(day),
-                dishes={day.isoformat(): {"lunch": ["米饭"]}},
-                published_at=at(week_start_of(day), 7),
-            )
-            FoodSample.objects.create(
-                institution=institution,
-                day=day,
-                meal="lunch",
-                dish="米饭",
-                weight_g=120,
-                refrigerated_at=at(day, 12),
-                sampled_by="厨师",
-            )
+        busy_institutions(street_a1, n, caregiver)
 
     return add
 
@@ -420,4 +390,4 @@ def test_daily_supervision_rows_really_carry_the_figures(
     assert {
         (r["enrolled"], r["present"], r["morning_checks_pct"], r["ratio_breaches"], r["food_sample_gaps"])
         for r in busy
-    } == {(2, 2, 100, 1, 0)}
+    } == {(2, 2, 100, 1, 1)}  # the menu has two dishes, only one sampled

@@ -11,9 +11,22 @@ from django.utils import timezone
 
 from tuoyu.accounts.factories import UserFactory
 from tuoyu.accounts.models import User
-from tuoyu.daycare.models import Attendance, AttendanceStatus, CheckDecision, CheckKind, HealthCheck
+from tuoyu.daycare.models import (
+    Attendance,
+    AttendanceStatus,
+    CheckDecision,
+    CheckKind,
+    FoodSample,
+    HealthCheck,
+    Outing,
+    RatioBreach,
+    WeeklyMenu,
+)
+from tuoyu.daycare.selectors.supervision import week_start_of
 from tuoyu.enrolment.models import Child, Placement
 from tuoyu.enrolment.tests.helpers import raw_child, raw_placement
+from tuoyu.regions.models import Region
+from tuoyu.registry.factories import CareClassFactory, FiledInstitutionFactory
 from tuoyu.registry.models import CareClass
 from tuoyu.workforce.factories import StaffFactory
 from tuoyu.workforce.models import CertificateType, Staff, StaffRole
@@ -124,3 +137,38 @@ def morning_check(
 
 def children_of(placements: list[Placement]) -> list[Child]:
     return [placement.child for placement in placements]
+
+
+def busy_institutions(street: Region, count: int, by: User) -> None:
+    """``count`` operating institutions of a street, each with a class, children checked in and checked,
+    a breach, an outing, a published menu and a sample yesterday."""
+    day = yesterday()
+    for _ in range(count):
+        institution = FiledInstitutionFactory.create(street=street)
+        care_class = CareClassFactory.create(institution=institution)
+        for placement in place(care_class, 2):
+            morning_check(check_in(placement, by, when=at(day, 8)), by, when=at(day, 8, 5))
+        RatioBreach.objects.create(
+            care_class=care_class,
+            day=day,
+            started_at=at(day, 9),
+            children_present=2,
+            caregivers_required=1,
+            caregivers_on_duty=0,
+        )
+        Outing.objects.create(care_class=care_class, day=day, left_at=at(day, 10), mismatch=True, led_by=by)
+        WeeklyMenu.objects.create(
+            institution=institution,
+            week_start=week_start_of(day),
+            dishes={day.isoformat(): {"lunch": ["米饭", "青菜"]}},
+            published_at=at(week_start_of(day), 7),
+        )
+        FoodSample.objects.create(
+            institution=institution,
+            day=day,
+            meal="lunch",
+            dish="米饭",
+            weight_g=120,
+            refrigerated_at=at(day, 12),
+            sampled_by="厨师",
+        )

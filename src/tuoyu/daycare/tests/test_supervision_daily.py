@@ -28,10 +28,17 @@ from tuoyu.daycare.selectors.supervision import (
     daily_supervision_institutions,
     week_start_of,
 )
-from tuoyu.daycare.tests.supervision_helpers import at, check_in, morning_check, place, yesterday
+from tuoyu.daycare.tests.supervision_helpers import (
+    at,
+    busy_institutions,
+    check_in,
+    morning_check,
+    place,
+    yesterday,
+)
 from tuoyu.enrolment.models import Placement
 from tuoyu.regions.models import Region
-from tuoyu.registry.factories import CareClassFactory, FiledInstitutionFactory
+from tuoyu.registry.factories import FiledInstitutionFactory
 from tuoyu.registry.models import CareClass, Institution, OperatingStatus
 from tuoyu.rules import RULES
 from tuoyu.supervision.models import Finding
@@ -372,41 +379,6 @@ def test_the_district_page_shows_a_page_of_institutions_under_the_totals_of_the_
     assert len(shown) == 55
 
 
-def _busy_institutions(street: Region, count: int, by: User) -> None:
-    """``count`` operating institutions of a street, each with a class, children checked in and checked,
-    a breach, an outing, a published menu and a sample yesterday."""
-    day = yesterday()
-    for _ in range(count):
-        institution = FiledInstitutionFactory.create(street=street)
-        care_class = CareClassFactory.create(institution=institution)
-        for placement in place(care_class, 2):
-            morning_check(check_in(placement, by, when=at(day, 8)), by, when=at(day, 8, 5))
-        RatioBreach.objects.create(
-            care_class=care_class,
-            day=day,
-            started_at=at(day, 9),
-            children_present=2,
-            caregivers_required=1,
-            caregivers_on_duty=0,
-        )
-        Outing.objects.create(care_class=care_class, day=day, left_at=at(day, 10), mismatch=True, led_by=by)
-        WeeklyMenu.objects.create(
-            institution=institution,
-            week_start=week_start_of(day),
-            dishes={day.isoformat(): {"lunch": ["米饭", "青菜"]}},
-            published_at=at(week_start_of(day), 7),
-        )
-        FoodSample.objects.create(
-            institution=institution,
-            day=day,
-            meal="lunch",
-            dish="米饭",
-            weight_g=120,
-            refrigerated_at=at(day, 12),
-            sampled_by="厨师",
-        )
-
-
 def _queries(actor: User) -> int:
     actor = User.objects.get(pk=actor.pk)  # roles not read yet
     with CaptureQueriesContext(connection) as captured:
@@ -419,13 +391,13 @@ def test_the_district_view_reads_3_or_10_institutions_in_the_same_number_of_quer
     street_a1: Region, regulator_a: User, client_as: Callable[[str], Client]
 ) -> None:
     caregiver = UserFactory.create()
-    _busy_institutions(street_a1, 3, caregiver)
+    busy_institutions(street_a1, 3, caregiver)
     client = client_as("regulator_a")
     with CaptureQueriesContext(connection) as page_three:
         assert rows_of(client.get("/care/district/", {"date": yesterday().isoformat()}).content.decode()) == 3
     three = _queries(regulator_a)
 
-    _busy_institutions(street_a1, 7, caregiver)
+    busy_institutions(street_a1, 7, caregiver)
     with CaptureQueriesContext(connection) as page_ten:
         assert (
             rows_of(client.get("/care/district/", {"date": yesterday().isoformat()}).content.decode()) == 10

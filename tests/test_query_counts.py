@@ -14,11 +14,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
-from tuoyu.accounts.models import Role
+from tuoyu.accounts.models import Role, User
 from tuoyu.daycare.factories import ClassDutyFactory, placed_child
 from tuoyu.daycare.services.attendance import attendance_check_in
 from tuoyu.daycare.tests.supervision_helpers import (
+    at,
     busy_institutions,
+    check_in,
+    morning_check,
+    place,
+    staff_member,
     yesterday,
 )
 from tuoyu.enrolment.factories import PickupPersonFactory
@@ -31,9 +36,11 @@ from tuoyu.registry.factories import (
     ProviderTagFactory,
     ServiceOfferingFactory,
 )
-from tuoyu.registry.models import CareClass, Hospital
+from tuoyu.registry.models import CareClass, Hospital, Institution
 from tuoyu.registry.standards import AgeBand
+from tuoyu.rules import RULES, one_evaluation
 from tuoyu.workforce.factories import StaffFactory
+from tuoyu.workforce.models import StaffRole
 from tuoyu.workforce.tests.helpers import certify
 
 pytestmark = pytest.mark.django_db
@@ -391,3 +398,43 @@ def test_daily_supervision_rows_really_carry_the_figures(
         (r["enrolled"], r["present"], r["morning_checks_pct"], r["ratio_breaches"], r["food_sample_gaps"])
         for r in busy
     } == {(2, 2, 100, 1, 1)}  # the menu has two dishes, only one sampled
+
+
+# The nightly rules: every rule of an institution, the reads they share made once ------------------------
+#
+# One query each: the classes; the staff, the certificate requirements and the certificates held; the
+# children in care, the open vaccination-check tasks and the service agreements; the ratio breaches; the
+# attendances of the week with their morning checks, the weather exemptions, the outings, the menus, the food
+# samples, the abnormal checks and the closed days; the referrals, the measurements and the outbreak reports.
+# The examinations and the vaccination re-checks are read only for children who may be overdue.
+
+RULES_QUERIES = 18
+
+
+def _evaluate_every_rule(institution: Institution) -> None:
+    with one_evaluation():
+        for rule in RULES.values():
+            list(rule.evaluate(institution, timezone.localdate()))
+
+
+def test_the_rules_of_an_institution_run_the_same_number_of_queries_for_3_and_12_children(
+    institution_x: Institution, class_x: CareClass, caregiver_x: User
+) -> None:
+    for role in (StaffRole.DIRECTOR, StaffRole.HEALTH_WORKER, StaffRole.CAREGIVER):
+        staff_member(class_x, f"员工{role}", role=role)
+
+    def add_children(count: int, prefix: str) -> None:
+        for placement in place(class_x, count, prefix=prefix):
+            for days_ago in (1, 2):
+                day = timezone.localdate() - datetime.timedelta(days=days_ago)
+                attendance = check_in(placement, caregiver_x, when=at(day, 8))
+                morning_check(attendance, caregiver_x, when=at(day, 8, 5))
+
+    add_children(3, "甲")
+    with CaptureQueriesContext(connection) as few:
+        _evaluate_every_rule(institution_x)
+    add_children(9, "乙")
+    with CaptureQueriesContext(connection) as many:
+        _evaluate_every_rule(institution_x)
+
+    assert len(few) == len(many) <= RULES_QUERIES, f"{len(many)} queries:\n{_sqls(many)}"

@@ -6,12 +6,19 @@ write that breaks them is refused (``Refusal`` with one of the rule's codes): th
 ``refusal_rule(...)`` so that the catalogue lists them too. An app declares its rules in its own
 ``rules.py`` and imports that module in its ``AppConfig.ready()``; every rule appears in the rules catalogue
 (``GET /api/v1/rules/``). docs/national-rules.md holds the sources.
+
+Several rules often need the same rows of an institution (its classes, the children in care, the staff): such
+a read is declared with ``@shared_read``, and inside ``one_evaluation()`` (every rule of one institution,
+as ``supervision`` evaluates them) it is made once and its result handed to each rule that asks.
 """
 
 import datetime
+import functools
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from django.db import models
 from django.utils.translation import get_language
@@ -86,3 +93,43 @@ def _add(new: Rule) -> None:
     if new.code in RULES:
         raise ValueError(f"Duplicate rule code {new.code}")
     RULES[new.code] = new
+
+
+# Reads shared by the rules of one evaluation ---------------------------------------------------------------
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+_shared_reads: ContextVar[dict[tuple[object, ...], Any] | None] = ContextVar("shared_reads", default=None)
+
+
+@contextmanager
+def one_evaluation() -> Iterator[None]:
+    """Evaluating the rules of an institution: inside, each ``@shared_read`` is made once per institution
+    and arguments, and what it read is kept until the end of the block."""
+    token = _shared_reads.set({})
+    try:
+        yield
+    finally:
+        _shared_reads.reset(token)
+
+
+def shared_read(
+    read: Callable[Concatenate[Any, P], T],
+) -> Callable[Concatenate[Any, P], T]:
+    """A read of an institution's rows that several rules need. Inside ``one_evaluation()`` it is made once
+    and every caller gets the same object, which callers only read (a tuple where it can be); outside, every
+    call reads. Its other arguments (a day) must be hashable."""
+
+    @functools.wraps(read)
+    def read_once(institution: Any, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        kept = _shared_reads.get()
+        if kept is None:
+            return read(institution, *args, **kwargs)
+        key = (read, institution.pk, args, tuple(sorted(kwargs.items())))
+        if key not in kept:
+            kept[key] = read(institution, *args, **kwargs)
+        result: T = kept[key]
+        return result
+
+    return read_once

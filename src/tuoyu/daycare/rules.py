@@ -12,12 +12,16 @@ Registered in the rules registry (tuoyu.rules) when this module is imported, whi
 import datetime
 from collections import defaultdict
 from collections.abc import Iterator
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import F, FilteredRelation, Q
+from django.db.models.functions import TruncTime
 from django.utils import timezone
 
 from tuoyu.daycare.models import (
+    FEVER_FROM,
     IN_CARE_STATUSES,
     Attendance,
     AttendanceStatus,
@@ -37,9 +41,10 @@ from tuoyu.daycare.selectors.supervision import (
     sample_gaps,
     week_start_of,
 )
-from tuoyu.enrolment.models import Placement
+from tuoyu.enrolment.selectors import placements_in_care_at
 from tuoyu.registry.models import CareClass, Institution, OperatingStatus, ServiceType
-from tuoyu.rules import Detected, Severity, refusal_rule, rule
+from tuoyu.registry.selectors import classes_of
+from tuoyu.rules import Detected, Severity, refusal_rule, rule, shared_read
 from tuoyu.workdays import is_working_day
 
 DAILY_WINDOW_DAYS = 7
@@ -75,12 +80,55 @@ def _operating(institution: Institution) -> bool:
 
 
 def _classes(institution: Institution) -> dict[int, CareClass]:
-    return {care_class.pk: care_class for care_class in institution.classes.all()}
+    return {care_class.pk: care_class for care_class in classes_of(institution)}
 
 
 def _names(names: list[str], limit: int = 10) -> str:
     shown = "、".join(sorted(names)[:limit])
     return shown + (f"等{len(names)}人" if len(names) > limit else "")
+
+
+class DayInCare(NamedTuple):
+    """An attendance of the window as the daily rules read it."""
+
+    pk: int
+    care_class_id: int
+    day: datetime.date
+    status: str
+    checked_in_at: datetime.datetime
+    arrived_at: datetime.time  # checked_in_at, local time
+    child_name: str
+    service_type: str  # of the child's place
+    morning_checked_at: datetime.datetime | None  # None: no morning check
+
+
+@shared_read
+def _days_in_care(institution: Institution, day: datetime.date) -> tuple[DayInCare, ...]:
+    """The attendances of the completed days of the window, and of ``day`` when it is today, with their
+    morning checks: the rows DAY-02, DAY-04, DAY-05, DAY-07 and DAY-11 read (once per evaluation)."""
+    days = _completed_days(day) + ([day] if day == timezone.localdate() else [])
+    if not days:
+        return ()
+    rows = (
+        Attendance.objects.filter(care_class__institution=institution, day__in=days)
+        .annotate(
+            morning=FilteredRelation("health_checks", condition=Q(health_checks__kind=CheckKind.MORNING)),
+            arrived_at=TruncTime("checked_in_at"),
+        )
+        .order_by()
+        .values_list(  # the fields of DayInCare, in order
+            "pk",
+            "care_class_id",
+            "day",
+            "status",
+            "checked_in_at",
+            "arrived_at",
+            "child__name",
+            "placement__service_type",
+            "morning__checked_at",
+        )
+    )
+    return tuple(DayInCare._make(row) for row in rows)
 
 
 @rule(
@@ -123,16 +171,13 @@ def outdoor_time_short(institution: Institution, day: datetime.date) -> Iterator
     days = _completed_days(day)
     if not days or not _operating(institution):
         return
-    full_day = set(
-        Attendance.objects.filter(
-            care_class__institution=institution,
-            day__in=days,
-            placement__service_type=ServiceType.FULL_DAY,
-        )
-        .exclude(status=AttendanceStatus.SENT_HOME)
-        .values_list("care_class_id", "day")
-        .distinct()
-    )
+    full_day = {
+        (attendance.care_class_id, attendance.day)
+        for attendance in _days_in_care(institution, day)
+        if attendance.day in days
+        and attendance.service_type == ServiceType.FULL_DAY
+        and attendance.status != AttendanceStatus.SENT_HOME
+    }
     if not full_day:
         return
     exempt = set(
@@ -159,7 +204,18 @@ def outdoor_time_short(institution: Institution, day: datetime.date) -> Iterator
 
 
 def _serves_children(institution: Institution, day: datetime.date) -> bool:
-    return Placement.objects.filter(institution=institution, start_date__lte=day, ends_on__gt=day).exists()
+    return bool(placements_in_care_at(institution, day))
+
+
+@shared_read
+def _menus(institution: Institution, day: datetime.date) -> dict[datetime.date, WeeklyMenu]:
+    """Week start -> the institution's menu of the weeks of the window, published or not (DAY-03 and DAY-04
+    read it once per evaluation and do not change it)."""
+    first = day - datetime.timedelta(days=DAILY_WINDOW_DAYS - 1)
+    menus = WeeklyMenu.objects.filter(
+        institution=institution, week_start__gte=week_start_of(first), week_start__lte=week_start_of(day)
+    )
+    return {menu.week_start: menu for menu in menus}
 
 
 @rule(
@@ -176,7 +232,7 @@ def menu_not_published(institution: Institution, day: datetime.date) -> Iterator
         return
     if not _serves_children(institution, day):
         return
-    menu = WeeklyMenu.objects.filter(institution=institution, week_start=monday).first()
+    menu = _menus(institution, day).get(monday)
     if menu is not None and menu.published_at is not None:
         published_on = timezone.localdate(menu.published_at)
         if published_on <= monday:
@@ -200,22 +256,11 @@ def food_sample_gaps(institution: Institution, day: datetime.date) -> Iterator[D
     if not days or not institution.serves_meals:
         return
     served = sorted(
-        set(
-            Attendance.objects.filter(care_class__institution=institution, day__in=days)
-            .values_list("day", flat=True)
-            .distinct()
-        )
+        {attendance.day for attendance in _days_in_care(institution, day) if attendance.day in days}
     )
     if not served:
         return
-    menus = {
-        menu.week_start: menu
-        for menu in WeeklyMenu.objects.filter(
-            institution=institution,
-            week_start__in={week_start_of(d) for d in served},
-            published_at__isnull=False,
-        )
-    }
+    menus = {week: menu for week, menu in _menus(institution, day).items() if menu.published_at is not None}
     samples: dict[datetime.date, list[FoodSample]] = defaultdict(list)
     for sample in FoodSample.objects.filter(institution=institution, day__in=served):
         samples[sample.day].append(sample)
@@ -231,37 +276,37 @@ def food_sample_gaps(institution: Institution, day: datetime.date) -> Iterator[D
             )
 
 
+@shared_read
 def _morning_checks(
     institution: Institution, day: datetime.date
 ) -> dict[tuple[int, datetime.date], tuple[list[str], list[str], int, int]]:
     """(class id, day) -> (children checked in by the deadline, those without a morning check by then,
     check-ins of the day, morning checks of the day), for the completed days of the window and today once
-    its deadline has passed."""
-    days = _completed_days(day)
+    its deadline has passed. DAY-05 and DAY-07 read it (once per evaluation) and do not change it."""
+    days = set(_completed_days(day))
     now = timezone.now()
     if day == timezone.localdate(now) and now >= morning_deadline(day):
-        days.append(day)
-    if not days:
-        return {}
-    attendances = list(
-        Attendance.objects.filter(care_class__institution=institution, day__in=days).values_list(
-            "pk", "care_class_id", "day", "checked_in_at", "child__name"
-        )
-    )
-    checked_at: dict[int, datetime.datetime] = dict(
-        HealthCheck.objects.filter(
-            attendance__care_class__institution=institution, attendance__day__in=days, kind=CheckKind.MORNING
-        ).values_list("attendance_id", "checked_at")
-    )
+        days.add(day)
+    deadlines = {checked_day: morning_deadline(checked_day) for checked_day in days}
     result: dict[tuple[int, datetime.date], tuple[list[str], list[str], int, int]] = {}
-    for pk, class_id, att_day, checked_in_at, name in attendances:
-        by_deadline, missing, check_ins, checks = result.get((class_id, att_day), ([], [], 0, 0))
-        deadline = morning_deadline(att_day)
-        if checked_in_at <= deadline:
-            by_deadline.append(name)
-            if pk not in checked_at or checked_at[pk] > deadline:
-                missing.append(name)
-        result[class_id, att_day] = (by_deadline, missing, check_ins + 1, checks + (pk in checked_at))
+    for attendance in _days_in_care(institution, day):
+        if attendance.day not in days:
+            continue
+        by_deadline, missing, check_ins, checks = result.get(
+            (attendance.care_class_id, attendance.day), ([], [], 0, 0)
+        )
+        deadline = deadlines[attendance.day]
+        checked_at = attendance.morning_checked_at
+        if attendance.checked_in_at <= deadline:
+            by_deadline.append(attendance.child_name)
+            if checked_at is None or checked_at > deadline:
+                missing.append(attendance.child_name)
+        result[attendance.care_class_id, attendance.day] = (
+            by_deadline,
+            missing,
+            check_ins + 1,
+            checks + (checked_at is not None),
+        )
     return result
 
 
@@ -293,6 +338,12 @@ def morning_checks_late(institution: Institution, day: datetime.date) -> Iterato
         )
 
 
+_ABNORMAL = (
+    ~Q(observations=[]) | Q(temperature_c__gte=Decimal(str(FEVER_FROM))) | ~Q(decision=CheckDecision.ADMIT)
+)
+"""The checks ``HealthCheck.is_abnormal`` calls abnormal, in SQL: nearly every check is normal."""
+
+
 @rule(
     code="DAY-06",
     title_zh="晨午检异常未在2小时内告知家长并记录处理",
@@ -317,11 +368,12 @@ def abnormal_check_unhandled(institution: Institution, day: datetime.date) -> It
             | Q(action="")
             | Q(guardian_notified_at__gt=F("checked_at") + allowed)
         )
+        .filter(_ABNORMAL)
         .select_related("attendance__child", "attendance__care_class")
         .order_by("checked_at")
     )
     for check in candidates:
-        if not check.is_abnormal:
+        if not check.is_abnormal:  # what _ABNORMAL selects, exactly as a check judges itself
             continue
         gaps = []
         if check.guardian_notified_at is None:
@@ -376,17 +428,20 @@ def check_ins_outside_open_days(institution: Institution, day: datetime.date) ->
     days = _completed_days(day) + ([day] if day == timezone.localdate() else [])
     if not days:
         return
-    arrivals = Attendance.objects.filter(
-        care_class__institution=institution, day__in=days, status__in=IN_CARE_STATUSES
-    ).values_list("day", "checked_in_at")
+    arrivals = [
+        attendance for attendance in _days_in_care(institution, day) if attendance.status in IN_CARE_STATUSES
+    ]
+    if not arrivals:
+        return
     closed = set(institution.closed_days.filter(day__in=days).values_list("day", flat=True))
+    closed |= {closed_day for closed_day in days if not is_working_day(closed_day)}
     on_closed: dict[datetime.date, int] = defaultdict(int)
     outside: dict[datetime.date, int] = defaultdict(int)
-    for arrival_day, checked_in_at in arrivals:
-        if arrival_day in closed or not is_working_day(arrival_day):
-            on_closed[arrival_day] += 1
-        elif not institution.opens_at <= timezone.localtime(checked_in_at).time() < institution.closes_at:
-            outside[arrival_day] += 1
+    for arrival in arrivals:
+        if arrival.day in closed:
+            on_closed[arrival.day] += 1
+        elif not institution.opens_at <= arrival.arrived_at < institution.closes_at:
+            outside[arrival.day] += 1
     hours = f"{institution.opens_at:%H:%M}–{institution.closes_at:%H:%M}"
     lines = [f"{_md(d)}（闭园日）入园{n}人" for d, n in sorted(on_closed.items())]
     lines += [f"{_md(d)} 开放时间（{hours}）以外入园{n}人" for d, n in sorted(outside.items())]

@@ -5,20 +5,15 @@ import datetime
 from collections.abc import Iterator
 
 from tuoyu.enrolment.eligibility import age_refusal
-from tuoyu.enrolment.models import CareTask, Child, Placement, ServiceAgreement, TaskKind, completed_months
+from tuoyu.enrolment.models import CareTask, Child, ServiceAgreement, TaskKind, completed_months
+from tuoyu.enrolment.selectors import placements_in_care_at
 from tuoyu.policies.values import policy
 from tuoyu.registry.models import Institution
+from tuoyu.registry.selectors import classes_of
 from tuoyu.registry.standards import AgeBand, class_cap
 from tuoyu.rules import Detected, Severity, rule
-from tuoyu.workforce.models import Staff, StaffRole, employed_on
-
-
-def _active_placements(institution: Institution, day: datetime.date) -> list[Placement]:
-    return list(
-        Placement.objects.filter(institution=institution, start_date__lte=day, ends_on__gt=day)
-        .select_related("child", "care_class")
-        .order_by("care_class__name", "child__name")
-    )
+from tuoyu.workforce.models import StaffRole
+from tuoyu.workforce.selectors import staff_employed_at
 
 
 def _about_child(child: Child, evidence: str, summary: str) -> Detected:
@@ -34,7 +29,7 @@ def _about_child(child: Child, evidence: str, summary: str) -> Detected:
     severity=Severity.VIOLATION,
 )
 def enrolled_above_filed(institution: Institution, day: datetime.date) -> Iterator[Detected]:
-    enrolled = len(_active_placements(institution, day))
+    enrolled = len(placements_in_care_at(institution, day))
     if enrolled > institution.filed_places:
         yield Detected(
             "institution", institution.name, f"在托{enrolled}人，备案托位数{institution.filed_places}个"
@@ -50,9 +45,9 @@ def enrolled_above_filed(institution: Institution, day: datetime.date) -> Iterat
 )
 def class_above_capacity(institution: Institution, day: datetime.date) -> Iterator[Detected]:
     counts: dict[int, int] = {}
-    for placement in _active_placements(institution, day):
+    for placement in placements_in_care_at(institution, day):
         counts[placement.care_class_id] = counts.get(placement.care_class_id, 0) + 1
-    for care_class in institution.classes.all():
+    for care_class in classes_of(institution):
         limit = min(care_class.capacity, class_cap(care_class.age_band, on=day))
         if counts.get(care_class.pk, 0) > limit:
             yield Detected(
@@ -70,7 +65,7 @@ def class_above_capacity(institution: Institution, day: datetime.date) -> Iterat
     severity=Severity.VIOLATION,
 )
 def mixed_class_under_18_months(institution: Institution, day: datetime.date) -> Iterator[Detected]:
-    for placement in _active_placements(institution, day):
+    for placement in placements_in_care_at(institution, day):
         age = completed_months(placement.child.birth_date, day)
         if placement.care_class.age_band == AgeBand.MIXED and age < 18:
             yield _about_child(
@@ -88,7 +83,7 @@ def mixed_class_under_18_months(institution: Institution, day: datetime.date) ->
     severity=Severity.WARNING,
 )
 def child_age_outside_band(institution: Institution, day: datetime.date) -> Iterator[Detected]:
-    for placement in _active_placements(institution, day):
+    for placement in placements_in_care_at(institution, day):
         refusal = age_refusal(placement.child.birth_date, placement.care_class.age_band, day)
         if refusal is not None and not (
             placement.care_class.age_band == AgeBand.MIXED
@@ -128,12 +123,13 @@ def vaccination_check_overdue(institution: Institution, day: datetime.date) -> I
     severity=Severity.WARNING,
 )
 def placement_without_agreement(institution: Institution, day: datetime.date) -> Iterator[Detected]:
+    placements = placements_in_care_at(institution, day)
     with_agreement = set(
-        ServiceAgreement.objects.filter(placement__institution=institution).values_list(
+        ServiceAgreement.objects.filter(placement__in=[placement.pk for placement in placements]).values_list(
             "placement_id", flat=True
         )
     )
-    for placement in _active_placements(institution, day):
+    for placement in placements:
         if placement.pk not in with_agreement:
             yield _about_child(
                 placement.child,
@@ -152,15 +148,15 @@ def placement_without_agreement(institution: Institution, day: datetime.date) ->
 )
 def no_full_time_health_worker(institution: Institution, day: datetime.date) -> Iterator[Detected]:
     threshold = policy("health_worker.full_time_from_children", on=day)
-    in_care = Placement.objects.filter(institution=institution, start_date__lte=day, ends_on__gt=day).count()
+    in_care = len(placements_in_care_at(institution, day))
     if in_care < threshold:
         return
-    health_workers = Staff.objects.filter(
-        employed_on(day), institution=institution, role=StaffRole.HEALTH_WORKER
-    )
-    if not health_workers.filter(full_time=True).exists():
+    health_workers = [
+        person for person in staff_employed_at(institution, day) if person.role == StaffRole.HEALTH_WORKER
+    ]
+    if not any(person.full_time for person in health_workers):
         yield Detected(
             "institution",
             institution.name,
-            f"在托{in_care}人（{threshold}人以上），在岗卫生保健人员{health_workers.count()}人，均非专职",
+            f"在托{in_care}人（{threshold}人以上），在岗卫生保健人员{len(health_workers)}人，均非专职",
         )

@@ -31,6 +31,7 @@ from tuoyu.enrolment.models import (
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.selectors import institutions_visible_to
 from tuoyu.registry.standards import BAND_STANDARDS
+from tuoyu.rules import shared_read
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -103,6 +104,17 @@ def _count(queryset: QuerySet, group: str) -> Coalesce:
 
 def holding_placements(day: datetime.date) -> QuerySet[Placement]:
     return Placement.objects.filter(ends_on__gt=day)
+
+
+@shared_read
+def placements_in_care_at(institution: Institution, day: datetime.date) -> tuple[Placement, ...]:
+    """The places held at the institution on ``day`` (started, not ended), with child and class, by class
+    and child name (shared by the rules of one evaluation)."""
+    return tuple(
+        Placement.objects.filter(institution=institution, start_date__lte=day, ends_on__gt=day)
+        .select_related("child", "care_class")
+        .order_by("care_class__name", "child__name", "child_id", "pk")
+    )
 
 
 def open_offers(now: datetime.datetime) -> QuerySet[Offer]:

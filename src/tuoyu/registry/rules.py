@@ -3,9 +3,8 @@
 import datetime
 from collections.abc import Iterator
 
-from django.db.models import Sum
-
 from tuoyu.registry.models import FilingStatus, Institution
+from tuoyu.registry.selectors import classes_of
 from tuoyu.registry.standards import class_cap
 from tuoyu.rules import Detected, Severity, rule
 
@@ -18,7 +17,7 @@ from tuoyu.rules import Detected, Severity, rule
     severity=Severity.VIOLATION,
 )
 def class_capacity_above_cap(institution: Institution, day: datetime.date) -> Iterator[Detected]:
-    for care_class in institution.classes.all():
+    for care_class in classes_of(institution):
         cap = class_cap(care_class.age_band, on=day)
         if care_class.capacity > cap:
             yield Detected(
@@ -38,7 +37,7 @@ def class_capacity_above_cap(institution: Institution, day: datetime.date) -> It
 def class_places_above_filed(institution: Institution, day: datetime.date) -> Iterator[Detected]:
     if institution.filing_status != FilingStatus.FILED:
         return
-    total = institution.classes.aggregate(total=Sum("capacity", default=0))["total"]
+    total = sum(care_class.capacity for care_class in classes_of(institution))
     if total > institution.filed_places:
         yield Detected(
             "institution",

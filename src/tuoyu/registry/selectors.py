@@ -15,6 +15,7 @@ from tuoyu.registry.models import (
     ProviderTag,
     ServiceOffering,
 )
+from tuoyu.rules import shared_read
 from tuoyu.workdays import is_working_day
 
 
@@ -40,6 +41,13 @@ def institutions_public() -> QuerySet[Institution]:
 
 def classes_visible_to(actor: object) -> QuerySet[CareClass]:
     return CareClass.objects.filter(institution__in=institutions_visible_to(actor, Perm.VIEW_CLASSES))
+
+
+@shared_read
+def classes_of(institution: Institution) -> tuple[CareClass, ...]:
+    """The institution's classes by age band and name, as ``institution.classes`` lists them (shared by the
+    rules of one evaluation)."""
+    return tuple(CareClass.objects.filter(institution=institution).order_by("age_band", "name"))
 
 
 def institution_users_with_role(institution_id: int, role: str) -> QuerySet[User]:

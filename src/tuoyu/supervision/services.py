@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from tuoyu.registry.models import Institution, OperatingStatus
-from tuoyu.rules import RULES, Detected
+from tuoyu.rules import RULES, Detected, one_evaluation
 from tuoyu.supervision.models import Finding
 
 
@@ -24,31 +24,35 @@ def findings_refresh(*, institution: Institution, day: datetime.date | None = No
         for f in Finding.objects.filter(institution=institution, resolved_at=None)
     }
     seen: set[tuple[str, str]] = set()
-    opened = 0
+    new: list[Finding] = []
     active = institution.operating_status != OperatingStatus.CLOSED
-    with translation.override("zh-hans"):  # evidence is stored in the regulator's language
+    # Evidence is stored in the regulator's language; the rules share what they read of the institution.
+    with translation.override("zh-hans"), one_evaluation():
         for code, rule in RULES.items():
             for detected in rule.evaluate(institution, day) if active else ():
                 key = (code, detected.subject_key)
                 seen.add(key)
+                described = _described(detected)
                 finding = open_findings.get(key)
                 if finding is None:
-                    Finding.objects.create(
-                        rule_code=code,
-                        severity=rule.severity,
-                        institution=institution,
-                        subject_key=detected.subject_key,
-                        detected_at=now,
-                        **_described(detected),
+                    new.append(
+                        Finding(
+                            rule_code=code,
+                            severity=rule.severity,
+                            institution=institution,
+                            subject_key=detected.subject_key,
+                            detected_at=now,
+                            **described,
+                        )
                     )
-                    opened += 1
-                elif any(getattr(finding, name) != value for name, value in _described(detected).items()):
-                    for name, value in _described(detected).items():
+                elif any(getattr(finding, name) != value for name, value in described.items()):
+                    for name, value in described.items():
                         setattr(finding, name, value)
-                    finding.save(update_fields=list(_described(detected)))
+                    finding.save(update_fields=list(described))
+    Finding.objects.bulk_create(new)
     resolved = [finding.pk for key, finding in open_findings.items() if key not in seen]
     Finding.objects.filter(pk__in=resolved).update(resolved_at=now)
-    return opened, len(resolved)
+    return len(new), len(resolved)
 
 
 def _described(detected: Detected) -> dict[str, object]:

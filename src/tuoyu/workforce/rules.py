@@ -5,12 +5,8 @@ from collections.abc import Iterator
 
 from tuoyu.registry.models import Institution
 from tuoyu.rules import Detected, Severity, refusal_rule, rule
-from tuoyu.workforce.models import EDUCATION_RANK, CertificateType, Education, Staff, StaffRole, employed_on
-from tuoyu.workforce.selectors import certification_of
-
-
-def _staff(institution: Institution, day: datetime.date) -> list[Staff]:
-    return list(Staff.objects.filter(employed_on(day), institution=institution).order_by("name"))
+from tuoyu.workforce.models import EDUCATION_RANK, CertificateType, Education, Staff, StaffRole
+from tuoyu.workforce.selectors import certification_at, staff_employed_at
 
 
 def _staff_key(person: Staff) -> str:
@@ -25,14 +21,15 @@ def _staff_key(person: Staff) -> str:
     severity=Severity.VIOLATION,
 )
 def director_qualification(institution: Institution, day: datetime.date) -> Iterator[Detected]:
-    directors = [person for person in _staff(institution, day) if person.role == StaffRole.DIRECTOR]
+    staff = staff_employed_at(institution, day)
+    directors = [person for person in staff if person.role == StaffRole.DIRECTOR]
     if not directors:
         yield Detected("institution", institution.name, "未登记在岗负责人")
         return
     trained = {
         status.staff.pk
-        for status in certification_of(directors, day)
-        if CertificateType.DIRECTOR_TRAINING not in status.missing
+        for status in certification_at(institution, day)
+        if status.staff.role == StaffRole.DIRECTOR and CertificateType.DIRECTOR_TRAINING not in status.missing
     }
     for person in directors:
         gaps = []
@@ -54,7 +51,7 @@ def director_qualification(institution: Institution, day: datetime.date) -> Iter
     severity=Severity.VIOLATION,
 )
 def no_health_worker(institution: Institution, day: datetime.date) -> Iterator[Detected]:
-    if not any(person.role == StaffRole.HEALTH_WORKER for person in _staff(institution, day)):
+    if not any(person.role == StaffRole.HEALTH_WORKER for person in staff_employed_at(institution, day)):
         yield Detected("institution", institution.name, "在岗人员中没有卫生保健人员")
 
 
@@ -68,7 +65,7 @@ def no_health_worker(institution: Institution, day: datetime.date) -> Iterator[D
 )
 def staff_without_basic_certificates(institution: Institution, day: datetime.date) -> Iterator[Detected]:
     basic = {CertificateType.HEALTH, CertificateType.NO_CRIMINAL_RECORD}
-    for status in certification_of(_staff(institution, day), day):
+    for status in certification_at(institution, day):
         lacking = sorted(basic & status.missing)
         if lacking:
             names = "、".join(str(CertificateType(kind).label) for kind in lacking)
@@ -83,9 +80,8 @@ def staff_without_basic_certificates(institution: Institution, day: datetime.dat
     severity=Severity.VIOLATION,
 )
 def guard_without_certificate(institution: Institution, day: datetime.date) -> Iterator[Detected]:
-    guards = [person for person in _staff(institution, day) if person.role == StaffRole.SECURITY]
-    for status in certification_of(guards, day):
-        if CertificateType.SECURITY_GUARD in status.missing:
+    for status in certification_at(institution, day):
+        if status.staff.role == StaffRole.SECURITY and CertificateType.SECURITY_GUARD in status.missing:
             yield Detected(_staff_key(status.staff), status.staff.name, "无有效的保安员证")
 
 

@@ -9,6 +9,7 @@ from tuoyu.accounts.access import ROLE_PERMISSIONS, Perm, get_visible_or_404, ro
 from tuoyu.regions.models import Region
 from tuoyu.registry.models import Institution, OperatingStatus
 from tuoyu.registry.selectors import institutions_visible_to
+from tuoyu.rules import shared_read
 from tuoyu.workforce.models import (
     Certificate,
     CertificateRequirement,
@@ -81,13 +82,26 @@ def certification_of(staff: Iterable[Staff], on: datetime.date) -> list[Certific
     people = list(staff)
     required = required_certificates()
     held: dict[int, set[str]] = defaultdict(set)
-    valid = Certificate.objects.filter(valid_on(on), staff__in=[person.pk for person in people])
+    valid = Certificate.objects.filter(valid_on(on), staff__in=[person.pk for person in people]).order_by()
     for staff_id, certificate_type in valid.values_list("staff_id", "certificate_type"):
         held[staff_id].add(certificate_type)
     return [
         Certification(person, frozenset(required.get(person.role, set()) - held[person.pk]))
         for person in people
     ]
+
+
+@shared_read
+def staff_employed_at(institution: Institution, day: datetime.date) -> tuple[Staff, ...]:
+    """The institution's staff employed on ``day``, by name (shared by the rules of one evaluation)."""
+    return tuple(Staff.objects.filter(employed_on(day), institution=institution).order_by("name", "pk"))
+
+
+@shared_read
+def certification_at(institution: Institution, day: datetime.date) -> tuple[Certification, ...]:
+    """``certification_of`` the staff employed at the institution on ``day``, by name (shared by the rules
+    of one evaluation)."""
+    return tuple(certification_of(staff_employed_at(institution, day), day))
 
 
 def certified(staff: QuerySet[Staff], on: datetime.date) -> QuerySet[Staff]:

@@ -150,6 +150,21 @@ def test_rule_day_06_abnormal_checks_need_the_guardian_told_and_the_action_withi
     assert RULES["DAY-06"].severity == "violation"
 
 
+def test_rule_day_06_a_fever_starts_at_37_3_and_an_observation_alone_is_abnormal(
+    institution_x: Institution, class_x: CareClass, caregiver_x: User
+) -> None:
+    day = yesterday()
+    checked = at(day, 8, 10)
+    fever, below_fever, cough = (check_in(p, caregiver_x, when=at(day, 8)) for p in place(class_x, 3))
+    at_fever = morning_check(fever, caregiver_x, when=checked, temperature="37.3")
+    morning_check(below_fever, caregiver_x, when=checked, temperature="37.2")
+    coughing = morning_check(cough, caregiver_x, when=checked, observations=["cough"])
+
+    found = {d.subject_key for d in RULES["DAY-06"].evaluate(institution_x, day)}
+
+    assert found == {f"check:{at_fever.pk}", f"check:{coughing.pk}"}
+
+
 # The district daily view ------------------------------------------------------------------------------
 
 

@@ -16,12 +16,10 @@ immunisation-certificate re-check (national rules §10, §16.5, §16.8).
 import datetime
 from collections.abc import Iterator
 
-from django.db.models import Q
-
-from tuoyu.enrolment.models import Placement
+from tuoyu.enrolment.selectors import placements_in_care_at
 from tuoyu.health.models import ImmunisationCheck, ImmunisationCheckKind, Referral, ReferralReason
 from tuoyu.health.selectors.care import REFERRAL_OUTCOME_DAYS
-from tuoyu.health.selectors.schedule import KIND_NAMES_ZH, institution_schedules
+from tuoyu.health.selectors.schedule import KIND_NAMES_ZH, may_fall_overdue, schedules_of
 from tuoyu.registry.models import Institution
 from tuoyu.rules import Detected, Severity, rule
 
@@ -45,11 +43,8 @@ REASON_NAMES_ZH: dict[str, str] = {
     severity=Severity.WARNING,
 )
 def exams_overdue(institution: Institution, day: datetime.date) -> Iterator[Detected]:
-    schedules = [
-        schedule
-        for schedule in institution_schedules(Institution.objects.filter(pk=institution.pk), day)
-        if schedule.overdue
-    ]
+    placements = [p for p in placements_in_care_at(institution, day) if may_fall_overdue(p, day)]
+    schedules = [schedule for schedule in schedules_of(placements, day) if schedule.overdue]
     if not schedules:
         return
     items = sum(len(schedule.overdue) for schedule in schedules)
@@ -80,14 +75,6 @@ def exams_overdue(institution: Institution, day: datetime.date) -> Iterator[Dete
     )
 
 
-def _children_in_care(institution: Institution, day: datetime.date) -> Q:
-    return Q(
-        child__placements__institution=institution,
-        child__placements__start_date__lte=day,
-        child__placements__ends_on__gt=day,
-    )
-
-
 @rule(
     code="HLT-02",
     title_zh="转诊30天未记录转诊结果",
@@ -97,12 +84,12 @@ def _children_in_care(institution: Institution, day: datetime.date) -> Q:
 )
 def referral_without_outcome(institution: Institution, day: datetime.date) -> Iterator[Detected]:
     cutoff = day - datetime.timedelta(days=REFERRAL_OUTCOME_DAYS)
+    children_in_care = {placement.child_id for placement in placements_in_care_at(institution, day)}
     referrals = (
         Referral.objects.filter(
-            _children_in_care(institution, day), closed_at__isnull=True, outcome="", referred_on__lt=cutoff
+            child__in=children_in_care, closed_at__isnull=True, outcome="", referred_on__lt=cutoff
         )
         .select_related("child")
-        .distinct()
         .order_by("referred_on", "pk")
     )
     for referral in referrals:
@@ -131,13 +118,11 @@ def _covers_year(check: ImmunisationCheck) -> bool:
 )
 def immunisation_recheck_missing(institution: Institution, day: datetime.date) -> Iterator[Detected]:
     year = day.year - 1
-    placements = list(  # in care from 1 December of that year, through 31 December, until today
-        Placement.objects.filter(
-            institution=institution, start_date__lte=datetime.date(year, 12, 1), ends_on__gt=day
-        )
-        .select_related("child", "care_class")
-        .order_by("care_class__name", "child__name", "pk")
-    )
+    placements = [  # in care from 1 December of that year, through 31 December, until today
+        placement
+        for placement in placements_in_care_at(institution, day)
+        if placement.start_date <= datetime.date(year, 12, 1)
+    ]
     checks: dict[int, list[ImmunisationCheck]] = {}
     for check in ImmunisationCheck.objects.filter(
         child__in=[p.child_id for p in placements],

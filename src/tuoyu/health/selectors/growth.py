@@ -12,8 +12,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from tuoyu.accounts.access import Perm, scope_of
-from tuoyu.enrolment.models import Child, Placement, completed_months
-from tuoyu.enrolment.selectors import is_guardian_of
+from tuoyu.enrolment.models import Child, completed_months
+from tuoyu.enrolment.selectors import is_guardian_of, placements_in_care_at
 from tuoyu.health.growth.batch import (
     ClassificationFinding,
     classification_findings,
@@ -112,10 +112,7 @@ def _assessed(measurement: Measurement) -> bool:
 def growth_follow_ups_due(institution: Institution, day: datetime.date) -> list[FollowUpDue]:
     """Children in care at the institution on ``day`` whose latest assessed measurement (up to ``day``)
     shows moderate or severe underweight, stunting or wasting and is more than 31 days old."""
-    placements = Placement.objects.filter(
-        institution=institution, start_date__lte=day, ends_on__gt=day
-    ).select_related("child")
-    children = {placement.child_id: placement.child for placement in placements}
+    children = {placement.child_id: placement.child for placement in placements_in_care_at(institution, day)}
     latest: dict[int, Measurement] = {}
     measurements = Measurement.objects.filter(child_id__in=children, measured_on__lte=day).order_by(
         "child_id", "-measured_on", "-pk"

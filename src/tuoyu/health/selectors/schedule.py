@@ -46,6 +46,7 @@ SCHEDULE_AGES: dict[str, tuple[int, ...]] = {
     ExamKind.HAEMOGLOBIN: (8, 18, 30),
     ExamKind.HEARING: (12, 24, 36),
 }
+_AGES_DUE = sorted({age for ages in SCHEDULE_AGES.values() for age in ages})
 IN_CARE_KINDS = frozenset({ExamKind.IN_CARE})
 """Kinds due only while the child holds a place."""
 EARLY_DAYS = 30
@@ -187,6 +188,17 @@ def schedule_items(
             items.append(_item(kind, age, due_on, next_due, by_kind[kind], placement, day))
     items.sort(key=lambda item: (item.due_on, list(SCHEDULE_AGES).index(item.kind)))
     return items
+
+
+def may_fall_overdue(placement: Placement, day: datetime.date) -> bool:
+    """Whether an item of the child's schedule can be overdue on ``day``: one due while the child holds this
+    place, more than ``OVERDUE_AFTER_DAYS`` before ``day``. Cheaper than the schedule itself, it spares
+    building the schedules of children with nothing that can be overdue."""
+    due_by = day - datetime.timedelta(days=OVERDUE_AFTER_DAYS + 1)
+    due_dates = (months_later(placement.child.birth_date, age) for age in _AGES_DUE)
+    return any(
+        placement.start_date <= due_on <= due_by and due_on < placement.ends_on for due_on in due_dates
+    )
 
 
 def current_placement(child: Child, day: datetime.date) -> Placement | None:

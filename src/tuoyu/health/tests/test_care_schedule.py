@@ -16,6 +16,7 @@ from tuoyu.health.selectors.schedule import (
     child_schedule,
     due_dates,
     institution_schedules,
+    may_fall_overdue,
     overdue_visible_to,
     schedule_items,
 )
@@ -149,6 +150,19 @@ def test_items_due_before_the_child_came_into_care_are_history_not_overdue() -> 
         (ExamKind.IN_CARE, 18),
         (ExamKind.HAEMOGLOBIN, 18),
     }
+
+
+@pytest.mark.parametrize("start", [datetime.date(2023, 3, 10), datetime.date(2024, 3, 1), BIRTH])
+def test_only_a_child_who_may_fall_overdue_has_an_item_overdue_with_no_exam_recorded(
+    start: datetime.date,
+) -> None:
+    child, placement = unsaved(start=start)
+    assert placement is not None
+    day, last = start, placement.ends_on + datetime.timedelta(days=40)
+    while day <= last:
+        overdue = [i for i in schedule_items(child, [], placement, day) if i.is_overdue]
+        assert may_fall_overdue(placement, day) == bool(overdue), day
+        day += datetime.timedelta(days=1)
 
 
 def test_a_child_not_in_care_has_nothing_overdue() -> None:

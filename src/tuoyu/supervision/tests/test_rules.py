@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
@@ -22,9 +23,10 @@ from tuoyu.filings.tests.helpers import attach_all, fill_in
 from tuoyu.policies.models import PolicyValue
 from tuoyu.registry.factories import CareClassFactory, InstitutionFactory
 from tuoyu.registry.models import CareClass, FilingStatus, Institution, OperatingStatus
+from tuoyu.registry.selectors import classes_of
 from tuoyu.registry.signals import institution_data_changed
 from tuoyu.registry.standards import AgeBand
-from tuoyu.rules import RULES, Severity
+from tuoyu.rules import RULES, Severity, one_evaluation
 from tuoyu.supervision.models import Finding
 from tuoyu.supervision.services import findings_refresh, findings_refresh_all
 from tuoyu.workforce.factories import CertificateFactory, StaffFactory
@@ -592,6 +594,17 @@ def test_findings_refresh_all_adds_up_every_institution(world: World, institutio
 
     assert findings_refresh_all(day=world.today) == (3, 0)  # X: STF-01; Y: STF-01, STF-02
     assert findings_refresh_all(day=world.today) == (0, 0)
+
+
+def test_the_rules_of_one_evaluation_share_a_read_and_later_evaluations_read_again(world: World) -> None:
+    with CaptureQueriesContext(connection) as shared, one_evaluation():
+        first = classes_of(world.institution)
+        assert classes_of(world.institution) is first
+    CareClass.objects.filter(pk=world.care_class.pk).update(name="新班名")
+    with CaptureQueriesContext(connection) as unshared:
+        [renamed] = classes_of(world.institution)
+
+    assert (len(shared), len(unshared), renamed.name) == (1, 1, "新班名")
 
 
 def test_every_refusal_code_of_a_rule_applied_when_recording_is_raised_by_a_service() -> None:

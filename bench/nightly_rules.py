@@ -1,8 +1,10 @@
 """How long the nightly rules take for the province at scale, and which rules cost the most.
 
 Times every rule over a sample of the province's institutions (queries and milliseconds per institution),
-then runs the nightly task itself (``evaluate_rules``, as the queue runs it) over the whole database and
-prints its time. Needs the province seed_scale built (see bench/load.py for the commands).
+evaluated as the nightly task evaluates them: institution by institution, every rule in turn, the rules of
+one institution sharing what they read (a shared read counts for the first rule that asks for it). Then
+runs the nightly task itself (``evaluate_rules``, as the queue runs it) over the whole database and prints
+its time. Needs the province seed_scale built (see bench/load.py for the commands).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tuoyu_scale .venv/bin/python bench/nightly_rules.py \
         [--sample 100] [--no-full]
@@ -32,7 +34,7 @@ from django.utils import timezone  # noqa: E402
 
 from tuoyu.demo.scale import PROVINCE_CODE  # noqa: E402
 from tuoyu.registry.models import Institution  # noqa: E402
-from tuoyu.rules import RULES  # noqa: E402
+from tuoyu.rules import RULES, one_evaluation  # noqa: E402
 from tuoyu.supervision.tasks import evaluate_rules  # noqa: E402
 
 
@@ -43,14 +45,17 @@ def rule_costs(sample: int) -> None:
     if not institutions:
         sys.exit("No province at scale in this database: run `manage.py seed_scale` first.")
     day = timezone.localdate()
-    rows = []
-    for code, rule in RULES.items():
-        started = time.perf_counter()
-        with CaptureQueriesContext(connection) as queries:
-            for institution in institutions:
-                list(rule.evaluate(institution, day))
-        elapsed = time.perf_counter() - started
-        rows.append((elapsed, code, len(queries)))
+    seconds = dict.fromkeys(RULES, 0.0)
+    queries = dict.fromkeys(RULES, 0)
+    for institution in institutions:
+        with one_evaluation():
+            for code, rule in RULES.items():
+                started = time.perf_counter()
+                with CaptureQueriesContext(connection) as captured:
+                    list(rule.evaluate(institution, day))
+                seconds[code] += time.perf_counter() - started
+                queries[code] += len(captured)
+    rows = [(seconds[code], code, queries[code]) for code in RULES]
     total = sum(elapsed for elapsed, _code, _queries in rows)
     print(f"Rules over {len(institutions)} institutions of the province, per institution:")
     print(f"  {'rule':10} {'ms':>8} {'queries':>8}")

@@ -30,8 +30,10 @@ class Finding(models.Model):
         verbose_name_plural = _("findings")
         ordering = ["-detected_at"]
         constraints = [
+            # Led by the institution, its index also serves the read of an institution's open findings
+            # (findings_refresh), whatever the planner's statistics say of the table.
             models.UniqueConstraint(
-                fields=["rule_code", "institution", "subject_key"],
+                fields=["institution", "rule_code", "subject_key"],
                 condition=Q(resolved_at__isnull=True),
                 name="finding_one_open_per_subject",
             )

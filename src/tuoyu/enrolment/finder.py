@@ -148,7 +148,8 @@ class FinderFilter(DirectoryFilter):
         wanted = self.form.cleaned_data.get("has_vacancy")
         if wanted is None:
             return queryset
-        among = queryset.order_by().values("pk") if nearby else None
+        # The few ids near the point, read first: cheaper than compiling the filters into each count.
+        among = list(queryset.order_by().values_list("pk", flat=True)) if nearby else None
         vacant = Q(pk__in=institutions_with_vacancy(self._bands(), among=among))
         return queryset.filter(vacant) if wanted else queryset.exclude(vacant)
 

@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,14 +13,18 @@ def public_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "registry/public_detail.html", {"institution": institution})
 
 
+MANAGE_PAGE_SIZE = 50  # a province regulator is responsible for thousands
+
+
 @login_required
 def manage_list(request: HttpRequest) -> HttpResponse:
     institutions = (
         institutions_visible_to(request.user)
         .select_related("street", "partner_hospital")
-        .order_by("street__code", "name")
+        .order_by("street__code", "name", "pk")
     )
-    return render(request, "registry/manage_list.html", {"institutions": institutions})
+    page = Paginator(institutions, MANAGE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "registry/manage_list.html", {"institutions": page.object_list, "page": page})
 
 
 @login_required

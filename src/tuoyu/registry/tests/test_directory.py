@@ -21,6 +21,7 @@ from tuoyu.registry.factories import (
 )
 from tuoyu.registry.models import Institution, OperatingStatus
 from tuoyu.registry.standards import AgeBand
+from tuoyu.registry.views import MANAGE_PAGE_SIZE
 from tuoyu.workforce.models import Staff
 
 pytestmark = pytest.mark.django_db
@@ -340,3 +341,19 @@ def test_an_unknown_district_is_shown_next_to_the_field_and_refused_by_the_api(
     assert (
         anonymous_api.get("/api/v1/institutions/", {"district": "990201001"}).status_code == 400
     )  # a street
+
+
+def test_the_regulators_list_of_institutions_is_paged_with_the_total(
+    client_as: Callable[[str], Client], street_a1: Region
+) -> None:
+    FiledInstitutionFactory.create_batch(MANAGE_PAGE_SIZE + 5, street=street_a1)
+    client = client_as("regulator_a")
+
+    first = client.get("/manage/institutions/")
+    second = client.get("/manage/institutions/", {"page": 2})
+
+    assert (len(first.context["institutions"]), len(second.context["institutions"])) == (MANAGE_PAGE_SIZE, 5)
+    shown = {i.pk for response in (first, second) for i in response.context["institutions"]}
+    assert len(shown) == MANAGE_PAGE_SIZE + 5
+    assert f"{MANAGE_PAGE_SIZE + 5} institutions in all." in first.content.decode()
+    assert "page=2" in first.content.decode()

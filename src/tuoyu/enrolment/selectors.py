@@ -136,7 +136,7 @@ def classes_with_vacancy(
 def institutions_with_vacancy(
     bands: Sequence[str] | None = None,
     *,
-    among: Sequence[int] | QuerySet[Any] | None = None,
+    among: Sequence[int] | None = None,
     now: datetime.datetime | None = None,
 ) -> RawSQL:
     """The ids of the institutions with a class (of one of ``bands``; any band when None) that has a

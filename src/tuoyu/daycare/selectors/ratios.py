@@ -39,10 +39,6 @@ def _present(care_class: CareClass, day: datetime.date) -> QuerySet[Attendance]:
     return Attendance.objects.filter(care_class=care_class, day=day, status=AttendanceStatus.CHECKED_IN)
 
 
-def children_present(care_class: CareClass, day: datetime.date) -> int:
-    return _present(care_class, day).count()
-
-
 def _count(rows: QuerySet[Any]) -> Subquery:
     """How many ``rows``, as a scalar subquery (``SELECT COUNT(id) ...``: one row, 0 when there are none)."""
     return Subquery(rows.order_by().values(n=Func(F("pk"), function="COUNT", output_field=IntegerField())))

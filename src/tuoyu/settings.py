@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "tuoyu.regions",
     "tuoyu.accounts",
     "tuoyu.registry",
+    "tuoyu.cases",
     "tuoyu.filings",
     "tuoyu.workforce",
     "tuoyu.notifications",

@@ -64,3 +64,13 @@ def latest_working_day(on: datetime.date) -> datetime.date:
     while not is_working_day(day):
         day -= datetime.timedelta(days=1)
     return day
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """How many working days lie after ``start`` up to and including ``end`` (0 when ``end`` is not later);
+    a year the calendar does not know yet counts Monday to Friday."""
+    count, day = 0, start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        count += is_working_day(day)
+    return count

@@ -39,6 +39,11 @@ class NotificationKind(models.TextChoices):
     OFFER_DECLINED = "offer_declined", _("Offer declined")
     OFFER_EXPIRED = "offer_expired", _("Offer expired")
     CHILD_DELETED = "child_deleted", _("Child's data deleted")
+    # Cases, inspections and complaints (supervision)
+    CASE_UPDATED = "case_updated", _("Supervision case updated")
+    COMPLAINT_RECEIVED = "complaint_received", _("Complaint received")
+    INSPECTION_COMPLETED = "inspection_completed", _("Inspection completed")
+    INSPECTION_PLAN_PUBLISHED = "inspection_plan_published", _("Inspection plan published")
 
 
 class Notification(models.Model):

@@ -64,6 +64,20 @@ def health_workers_of(institution_id: int) -> QuerySet[User]:
     return institution_users_with_role(institution_id, Role.HEALTH_WORKER)
 
 
+def region_paths_containing(institution: Institution) -> list[str]:
+    """The paths of the regions that contain the institution's street ("37/", "37/3708/", ...)."""
+    codes = [part for part in institution.street.path.split("/") if part]
+    return ["/".join(codes[: depth + 1]) + "/" for depth in range(len(codes))]
+
+
+def regulators_of(institution: Institution) -> QuerySet[User]:
+    """The active users holding the regulator role over a region that contains the institution."""
+    holders = RoleAssignment.objects.filter(
+        role=Role.REGULATOR, region__path__in=region_paths_containing(institution)
+    ).values("user")
+    return User.objects.filter(pk__in=holders, is_active=True).order_by("pk")
+
+
 # Open days and hours ----------------------------------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from tuoyu.accounts.access import Perm
 from tuoyu.accounts.admin import ScopedModelAdmin
 from tuoyu.supervision.models import Finding
-from tuoyu.supervision.selectors import finding_row, findings_visible_to
+from tuoyu.supervision.selectors.findings import finding_row, findings_visible_to
 
 
 @admin.register(Finding)

@@ -7,6 +7,11 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self) -> None:
+        from tuoyu.cases.kinds import register_kind
+        from tuoyu.supervision.casekinds import COMPLAINT_KIND, RECTIFICATION_KIND
+
+        register_kind(RECTIFICATION_KIND)
+        register_kind(COMPLAINT_KIND)
         from tuoyu.registry.signals import institution_data_changed
         from tuoyu.supervision.receivers import refresh_findings_on_change
 

@@ -5,7 +5,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from tuoyu.registry.models import Institution
-from tuoyu.supervision.services import findings_refresh, findings_refresh_all
+from tuoyu.supervision.services.findings import findings_refresh, findings_refresh_all
 
 
 @db_task(retries=3, retry_delay=60, retry_backoff=2)

@@ -1,9 +1,6 @@
-from django.urls import path
+"""Supervision's pages; each area's views module lists its own ``urlpatterns``."""
 
-from tuoyu.supervision import views
+from tuoyu.supervision.views import cases, findings
 
 app_name = "supervision"
-urlpatterns = [
-    path("rules/", views.rules_catalogue, name="rules"),
-    path("supervision/institutions/<uuid:code>/", views.institution_file, name="institution_file"),
-]
+urlpatterns = [*findings.urlpatterns, *cases.urlpatterns]

@@ -42,7 +42,7 @@ from tuoyu.registry.factories import FiledInstitutionFactory
 from tuoyu.registry.models import CareClass, Institution, OperatingStatus
 from tuoyu.rules import RULES
 from tuoyu.supervision.models import Finding
-from tuoyu.supervision.services import findings_refresh
+from tuoyu.supervision.services.findings import findings_refresh
 from tuoyu.workdays import latest_working_day
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,7 @@ from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.standards import AgeBand
 from tuoyu.rules import RULES
 from tuoyu.supervision.models import Finding
-from tuoyu.supervision.services import findings_refresh
+from tuoyu.supervision.services.findings import findings_refresh
 from tuoyu.workforce.models import Certificate, CertificateType, StaffRole
 from tuoyu.workforce.services import duty_schedule
 

@@ -21,7 +21,6 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, 
 from django.utils import timezone
 
 from tuoyu.accounts.access import Perm
-from tuoyu.accounts.models import Role, RoleAssignment, User
 from tuoyu.daycare.models import FEVER_FROM, Absence, AbsenceReason, HealthCheck, Observation, Symptom
 from tuoyu.enrolment.models import Child, Placement
 from tuoyu.health.models import ClassQuarantine, Diagnosis, OutbreakReport
@@ -147,20 +146,6 @@ def quarantines_visible_to(actor: object) -> QuerySet[ClassQuarantine]:
     return ClassQuarantine.objects.filter(care_class__institution__in=institutions).select_related(
         "care_class__institution", "outbreak", "created_by"
     )
-
-
-def region_paths_containing(institution: Institution) -> list[str]:
-    """The paths of the regions that contain the institution's street ("37/", "37/3708/", ...)."""
-    codes = [part for part in institution.street.path.split("/") if part]
-    return ["/".join(codes[: depth + 1]) + "/" for depth in range(len(codes))]
-
-
-def regulators_of(institution: Institution) -> QuerySet[User]:
-    """The active users holding the regulator role over a region that contains the institution."""
-    holders = RoleAssignment.objects.filter(
-        role=Role.REGULATOR, region__path__in=region_paths_containing(institution)
-    ).values("user")
-    return User.objects.filter(pk__in=holders, is_active=True).order_by("pk")
 
 
 def outbreak_subject(outbreak: OutbreakReport) -> str:

@@ -57,14 +57,13 @@ from tuoyu.health.selectors.outbreaks import (
     exclusions_of,
     placement_for_diagnosis,
     quarantine_covering,
-    regulators_of,
     symptom_log,
 )
 from tuoyu.notifications.models import NotificationKind
 from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.models import CareClass, Institution
-from tuoyu.registry.selectors import directors_of, health_workers_of
+from tuoyu.registry.selectors import directors_of, health_workers_of, regulators_of
 from tuoyu.registry.signals import announce_change
 
 SAME_DAY_CASES = 3

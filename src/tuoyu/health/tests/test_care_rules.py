@@ -25,7 +25,7 @@ from tuoyu.health.tests.care_helpers import (
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.rules import RULES, Severity
 from tuoyu.supervision.models import Finding
-from tuoyu.supervision.services import findings_refresh
+from tuoyu.supervision.services.findings import findings_refresh
 from tuoyu.workdays import months_later
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from tuoyu.health.tests.growth_helpers import child_in_care, days_ago, raw_measu
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.rules import RULES, Detected, Severity
 from tuoyu.supervision.models import Finding
-from tuoyu.supervision.services import findings_refresh
+from tuoyu.supervision.services.findings import findings_refresh
 
 pytestmark = pytest.mark.django_db
 

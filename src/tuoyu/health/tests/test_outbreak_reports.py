@@ -27,7 +27,7 @@ from tuoyu.refusals import NotPermitted
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.rules import RULES
 from tuoyu.supervision.models import Finding
-from tuoyu.supervision.services import findings_refresh
+from tuoyu.supervision.services.findings import findings_refresh
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from tuoyu.daycare.models import Absence, AbsenceReason, CheckDecision, CheckKin
 from tuoyu.daycare.services import attendance as attendance_services
 from tuoyu.health import tasks as health_tasks
 from tuoyu.health.models import OutbreakReport, OutbreakTrigger
-from tuoyu.health.selectors.outbreaks import regulators_of, symptom_log
+from tuoyu.health.selectors.outbreaks import symptom_log
 from tuoyu.health.services import outbreaks as services
 from tuoyu.health.tests.outbreak_helpers import (
     _english,
@@ -33,6 +33,7 @@ from tuoyu.operations.models import TaskFailure
 from tuoyu.regions.models import Region
 from tuoyu.registry.factories import CareClassFactory
 from tuoyu.registry.models import CareClass, Institution
+from tuoyu.registry.selectors import regulators_of
 from tuoyu.registry.standards import AgeBand
 from tuoyu.sms import MemoryBackend
 

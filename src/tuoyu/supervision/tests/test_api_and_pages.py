@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from tuoyu.registry.models import Institution
 from tuoyu.rules import RULES
 from tuoyu.supervision.models import Finding
-from tuoyu.supervision.services import findings_refresh
+from tuoyu.supervision.services.findings import findings_refresh
 from tuoyu.workforce.factories import StaffFactory
 from tuoyu.workforce.models import StaffRole
 

@@ -31,7 +31,7 @@ from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.standards import AgeBand
 from tuoyu.rules import RULES, Severity
 from tuoyu.supervision.models import Finding
-from tuoyu.supervision.services import findings_refresh
+from tuoyu.supervision.services.findings import findings_refresh
 
 pytestmark = pytest.mark.django_db
 

@@ -28,7 +28,7 @@ from tuoyu.registry.signals import institution_data_changed
 from tuoyu.registry.standards import AgeBand
 from tuoyu.rules import RULES, Severity, one_evaluation
 from tuoyu.supervision.models import Finding
-from tuoyu.supervision.services import findings_refresh, findings_refresh_all
+from tuoyu.supervision.services.findings import findings_refresh, findings_refresh_all
 from tuoyu.workforce.factories import CertificateFactory, StaffFactory
 from tuoyu.workforce.models import Certificate, CertificateType, Staff, StaffRole
 from tuoyu.workforce.services import certificate_record, staff_end_employment, staff_hire

@@ -31,7 +31,7 @@ from tuoyu.registry.factories import (
 )
 from tuoyu.registry.hours import parse_opening_hours
 from tuoyu.registry.models import Hospital, Institution
-from tuoyu.supervision.services import findings_refresh
+from tuoyu.supervision.services.findings import findings_refresh
 from tuoyu.workforce.factories import StaffFactory
 from tuoyu.workforce.models import Education, StaffRole
 

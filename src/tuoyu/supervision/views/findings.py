@@ -4,13 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import path
 from django.utils import timezone
 
 from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm
 from tuoyu.filings.selectors import filings_visible_to
 from tuoyu.registry.selectors import institutions_visible_to
 from tuoyu.rules import RULES, Severity
-from tuoyu.supervision.selectors import FindingRow, open_finding_rows
+from tuoyu.supervision.selectors.findings import FindingRow, open_finding_rows
 from tuoyu.workforce.models import Staff
 from tuoyu.workforce.selectors import Certification, certification_of, staff_of_institution, training_hours
 
@@ -56,3 +57,9 @@ def institution_file(request: HttpRequest, code: str) -> HttpResponse:
         "year": today.year,
     }
     return render(request, "supervision/institution_file.html", context)
+
+
+urlpatterns = [
+    path("rules/", rules_catalogue, name="rules"),
+    path("supervision/institutions/<uuid:code>/", institution_file, name="institution_file"),
+]

@@ -12,7 +12,7 @@ from tuoyu.accounts.access import Perm, get_visible_or_404
 from tuoyu.registry.selectors import institutions_visible_to
 from tuoyu.rules import RULES
 from tuoyu.supervision.models import Finding
-from tuoyu.supervision.selectors import FindingRow, open_finding_rows
+from tuoyu.supervision.selectors.findings import FindingRow, open_finding_rows
 
 
 class RuleSerializer(serializers.Serializer):

@@ -1,0 +1,64 @@
+"""The kinds of case and their workflows, declared as data.
+
+A kind says its states, which of them are closed, and its transitions: an action, the states it may start
+from, the state it leads to and which side takes it (the regulator, the institution, or the system). The
+app that owns a kind registers it when it is ready (supervision: rectification orders and complaints); the
+case engine (``cases.services``) runs any kind by its declaration and knows none of them by name.
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.utils.functional import Promise
+
+
+class Side(StrEnum):
+    REGULATOR = "regulator"
+    INSTITUTION = "institution"
+    SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str | Promise
+    sources: frozenset[str]
+    target: str  # the same state as a source for an action that records without moving (a reminder)
+    side: Side
+    needs_note: bool = False  # the action must say why or what (a return, an answer, an outcome)
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: str | Promise
+    number_prefix: str  # the case number's prefix, e.g. 整改 → 整改〔2026〕3号
+    initial: str
+    states: dict[str, str | Promise]  # state → its label
+    closed: frozenset[str]
+    transitions: tuple[Transition, ...]
+    visible_to_institution: bool  # whether the institution's own staff see cases of this kind
+    escalates: bool = False  # an overdue open case climbs the escalation ladder
+    _by_action: dict[str, Transition] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for transition in self.transitions:
+            self._by_action[transition.action] = transition
+
+    def transition(self, action: str) -> Transition | None:
+        return self._by_action.get(action)
+
+    def actions_from(self, status: str, side: Side) -> list[Transition]:
+        return [t for t in self.transitions if status in t.sources and t.side == side]
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register_kind(kind: Kind) -> Kind:
+    KINDS[kind.code] = kind
+    return kind
+
+
+def kind_of(code: str) -> Kind:
+    return KINDS[code]

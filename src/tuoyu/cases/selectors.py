@@ -1,0 +1,26 @@
+from django.db.models import Prefetch, QuerySet
+
+from tuoyu.accounts.access import Perm, actor_may
+from tuoyu.cases.models import Case, CaseEvent
+
+
+def cases_visible_to(actor: object) -> QuerySet[Case]:
+    return Case.objects.visible_to(actor).select_related("institution", "assignee")
+
+
+def may_act_for_regulator(actor: object, case: Case) -> bool:
+    return actor_may(actor, Perm.SUPERVISE_REGION, case.institution_id)
+
+
+def may_act_for_institution(actor: object, case: Case) -> bool:
+    return case.kind_spec.visible_to_institution and actor_may(
+        actor, Perm.CHANGE_INSTITUTION, case.institution_id
+    )
+
+
+def timeline_of(case: Case, actor: object) -> list[CaseEvent]:
+    """The case's events as the actor may read them: the institution's staff never read internal notes."""
+    events = case.events.select_related("actor").prefetch_related(Prefetch("attachments"))
+    if not may_act_for_regulator(actor, case):
+        events = events.filter(visible_to_institution=True)
+    return list(events)

@@ -1,0 +1,5 @@
+"""Supervision's API; each area's module lists its own ``urlpatterns``."""
+
+from tuoyu.supervision.api import findings
+
+urlpatterns = [*findings.urlpatterns]

@@ -1,0 +1,1 @@
+"""Supervision's pages; each area's views module lists its own ``urlpatterns``."""

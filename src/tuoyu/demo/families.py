@@ -64,7 +64,7 @@ from tuoyu.registry.standards import BAND_STANDARDS
 from tuoyu.workdays import months_later
 from tuoyu.workforce.models import Staff, StaffRole
 
-GUARDIAN_PHONE = "1395370{:04d}"  # 13953700001...: clear of the demo accounts 13800000000-13800000008
+GUARDIAN_PHONE = "1395370{:04d}"  # 13953700001...: clear of the demo accounts 13800000000-13800000010
 DIRECTOR_PHONE = "1395371{:04d}"
 PICKUP_PHONE = "1375370{:04d}"
 LANGUAGE = "zh-hans"

@@ -71,6 +71,10 @@ DEMO_USERS: list[dict[str, Any]] = [
         "role": Role.DIRECTOR,
         "at": "mall",
     },
+    # Two more inspectors of the district health authority: the random draw of inspectors (双随机) needs
+    # more than one, and never sends the one who inspected an institution last time.
+    {"key": "inspector", "phone": "13800000009", "name": "孙立新（区卫健局监督员）", "role": Role.REGULATOR},
+    {"key": "inspector_2", "phone": "13800000010", "name": "马文博（区卫健局监督员）", "role": Role.REGULATOR},
     {
         "key": "preparing_director",
         "phone": "13800000008",
@@ -86,6 +90,10 @@ STAFF_ROLES_WITH_BACK_OFFICE = {Role.REGULATOR, Role.DIRECTOR}
 # Regulators and administrators sign in with a second factor. The demo's accounts of those roles share this
 # published secret (add it to an authenticator app, or run `manage.py demo_code`): never use it elsewhere.
 DEMO_OTP_SECRET = "TUOYUDEMOTUOYUDEMOTUOYUDEMOTUOYU"
+
+
+def demo_account(key: str) -> dict[str, Any]:
+    return next(account for account in DEMO_USERS if account["key"] == key)
 
 
 def staff_name(serial: int) -> str:
@@ -170,7 +178,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         records.seed_certificates(today)
         preparing = records.seed_preparing_institution(
-            streets["xuzhuang"], self.user(DEMO_USERS[-1]), self.user(DEMO_USERS[0]), today
+            streets["xuzhuang"], self.user(demo_account("preparing_director")), self.user(DEMO_USERS[0]), today
         )
         self.seed_users(area, hospital, preparing)
         users = {account["key"]: self.user(account) for account in DEMO_USERS}

@@ -12,6 +12,12 @@ class SupervisionConfig(AppConfig):
 
         register_kind(RECTIFICATION_KIND)
         register_kind(COMPLAINT_KIND)
+        from auditlog.registry import auditlog
+
+        from tuoyu.supervision.models import Complaint
+
+        # Who complained is personal data: its changes are logged, the mobile number masked.
+        auditlog.register(Complaint, mask_fields=["complainant_phone"])
         from tuoyu.registry.signals import institution_data_changed
         from tuoyu.supervision.receivers import refresh_findings_on_change
 

@@ -94,7 +94,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 
 
 def complaint_received(request: HttpRequest) -> HttpResponse:
-    """The confirmation after a complaint: its ticket and how to follow it (read once from the session)."""
+    """The confirmation after a complaint: its ticket (kept in the sending session) and how to follow it."""
     ticket = request.session.get(RECEIVED_TICKET)
     if not ticket:
         return redirect("supervision:complaint_new")

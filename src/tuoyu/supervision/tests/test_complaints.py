@@ -313,3 +313,15 @@ def test_the_status_is_found_by_ticket_as_typed(institution_x: Institution) -> N
     assert complaint_by_ticket(typed) == complaint
     assert complaint_by_ticket("TS2345678923") is None
     assert complaint_by_ticket("") is None
+
+
+def test_the_engine_never_tells_the_institution_of_a_complaint_even_when_asked_to(
+    institution_x: Institution, regulator_a: User, director_x: User
+) -> None:
+    from tuoyu.cases.kinds import Side
+    from tuoyu.cases.services import case_act
+
+    complaint = submit(institution_x)
+    case_act(case=complaint.case, action="start", actor=regulator_a, side=Side.REGULATOR)
+
+    assert not Notification.objects.filter(user=director_x).exists()

@@ -84,6 +84,10 @@ FILL: dict[str, Fill] = {
     "workforce:scan": code("certificate"),
     "workforce:training_detail": code("training"),
     "supervision:institution_file": INSTITUTION,
+    "supervision:case": pk("complaint_order"),
+    "supervision:complaint": pk("complaint"),
+    "supervision:complaint_start": pk("complaint"),
+    "supervision:complaint_conclude": pk("complaint"),
     "enrolment:apply": INSTITUTION,
     "enrolment:child": CHILD,
     "enrolment:child_export": CHILD,
@@ -177,6 +181,11 @@ FILL: dict[str, Fill] = {
     "api-training-enrolments": code("training"),
     "api-training-attendance": code("training"),
     "api-institution-findings": INSTITUTION,
+    "api-institution-inspections": INSTITUTION,
+    "api-complaint-status": lambda world: {"ticket": world.complaint.ticket},
+    "api-supervision-complaint": pk("complaint"),
+    "api-supervision-complaint-start": pk("complaint"),
+    "api-supervision-complaint-conclude": pk("complaint"),
     "api-filing": code("filing"),
     "api-filing-materials": code("filing"),
     "api-filing-submit": code("filing"),
@@ -247,7 +256,24 @@ FILL: dict[str, Fill] = {
 
 # What a POST-only route is sent: most get an empty body (an insider gets a refusal, an outsider a 404);
 # these two look the object up from the body.
+def complaint_form(world: World) -> dict[str, Any]:
+    return {
+        "institution": str(world.institution.code),
+        "category": "fees",
+        "content": "乱收费",
+        "anonymous": True,
+    }
+
+
+def conclusion(world: World) -> dict[str, Any]:
+    return {"outcome": "unfounded", "reasons": "调取监控未见异常。"}
+
+
 DATA: dict[str, Fill] = {
+    "supervision:complaint_new": complaint_form,
+    "api-complaints": complaint_form,
+    "supervision:complaint_conclude": conclusion,
+    "api-supervision-complaint-conclude": conclusion,
     "filings:start": lambda world: {"institution": str(world.institution.code), "kind": "change"},
     "health:screening_add": lambda world: {"checkpoint_months": "24"},
 }

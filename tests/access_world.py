@@ -19,6 +19,7 @@ from knox.models import AuthToken
 from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
 from tuoyu.accounts.models import LockoutReason, LoginLockout, Role, User
 from tuoyu.bookings.models import ParentChildSession, SessionBooking, TemporaryCareBooking, TemporaryCareSlot
+from tuoyu.cases.models import Case
 from tuoyu.daycare.models import (
     Absence,
     AbsenceReason,
@@ -64,6 +65,7 @@ from tuoyu.regions.models import Region
 from tuoyu.registry.factories import HospitalFactory
 from tuoyu.registry.models import CareClass, ClosedDay, Hospital, Institution
 from tuoyu.supervision.models import Finding
+from tuoyu.supervision.services.complaints import complaint_conclude, complaint_start, complaint_submit
 from tuoyu.workforce.models import Certificate, Staff, TrainingSession
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(32)
@@ -83,6 +85,9 @@ MARKERS = {
     "visit": "巡诊标记QXJ",
     "entry_exam": "入托体检机构标记QXK",
 }
+
+# Who made the world's complaint: only the regulator handling it (``regulator``) may read it.
+COMPLAINANT = {"name": "投诉人标记QXY", "phone": "13912340099"}
 
 PERSONAS = (
     "anonymous",
@@ -193,6 +198,41 @@ def _incident(child: Child, care_class: CareClass, staff_user: User, day: dateti
     )
 
 
+def _complaints(institution: Institution, regulator: User | None) -> dict[str, Any]:
+    """A named complaint being handled by the district's regulator, and the rectification order opened by
+    another, substantiated one."""
+    assert regulator is not None
+    named = complaint_submit(
+        institution_code=str(institution.code),
+        category="care",
+        content="午睡时老师大声呵斥孩子。",
+        anonymous=False,
+        name=COMPLAINANT["name"],
+        phone=COMPLAINANT["phone"],
+    )
+    named = complaint_start(complaint=named, actor=regulator)
+    substantiated = complaint_start(
+        complaint=complaint_submit(
+            institution_code=str(institution.code),
+            category="safety",
+            content="户外围栏松动。",
+            anonymous=False,
+            name=COMPLAINANT["name"],
+            phone=COMPLAINANT["phone"],
+        ),
+        actor=regulator,
+    )
+    complaint_conclude(
+        complaint=substantiated,
+        actor=regulator,
+        outcome="substantiated",
+        reasons="经查属实。",
+        rectification_subject="户外围栏松动",
+    )
+    order = Case.objects.get(source_key=f"complaint:{substantiated.ticket}", kind="rectification")
+    return {"complaint": named, "complaint_order": order}
+
+
 def build_world() -> World:
     users: dict[str, User | None] = {key: User.objects.get(phone=phone) for key, phone in DEMO_PHONES.items()}
     users["anonymous"] = None
@@ -280,6 +320,7 @@ def build_world() -> World:
         "outing": Outing.objects.filter(care_class=care_class).order_by("-day").first(),
         "food_sample": FoodSample.objects.filter(institution=institution).order_by("-day").first(),
     }
+    objects.update(_complaints(institution, users["regulator"]))
     world = World(users=users, institution=institution, care_class=care_class, child=child, objects=objects)
     world.objects["admin_objects"] = _admin_objects(world)
     return world

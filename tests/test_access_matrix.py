@@ -13,7 +13,9 @@ The same walk checks privacy (acceptance of the security issue):
   the access log for that child and that user, written by that request; so does any answer of a route that
   shows children's health data (``HEALTH_ROUTES``) and names him;
 - the regulators never see his name except in outbreak reports and the access log they audit, and no
-  outsider sees his health data.
+  outsider sees his health data;
+- who made a complaint is read by the regulator handling it only: no other persona (the institution's
+  director above all) reads it in any answer.
 """
 
 from collections.abc import Iterator
@@ -26,7 +28,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from tests.access_routes import DATA, Route, url_of, walk_routes
-from tests.access_world import MARKERS, PERSONAS, World, build_world
+from tests.access_world import COMPLAINANT, MARKERS, PERSONAS, World, build_world
 from tests.personas import signed_in_client
 from tuoyu.enrolment.models import HealthRecordAccess
 
@@ -44,8 +46,11 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "set_language",
         "accounts:register",
         "api-docs",
+        "api-complaint-status",
+        "api-complaints",
         "api-filing-decisions",
         "api-institution-detail",
+        "api-institution-inspections",
         "api-institution-list",
         "api-institution-priorities",
         "api-parent-child-sessions",
@@ -62,6 +67,9 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "insights:home",
         "insights:region_overview",
         "registry:public_detail",
+        "supervision:complaint_new",
+        "supervision:complaint_received",
+        "supervision:complaint_status",
         "supervision:rules",
     ],
     frozenset({REG, REG2, DIR, DIR2, CARE, HW, DOC, DOC2, FAM, GUA, ADM}): [
@@ -341,6 +349,7 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "filings:detail",
         "filings:material",
         "filings:version",
+        "supervision:case",  # a rectification order: the institution's director reads it
         "supervision:institution_file",
         "workforce:register",
         "workforce:roster",
@@ -349,6 +358,8 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
     ],
     frozenset({REG, REG2, ADM}): [
         "accounts:lockouts",
+        "api-supervision-complaints",
+        "supervision:complaints",
         "admin:enrolment_healthrecordaccess_changelist",
         "admin:workforce_trainingsession_add",
         "api-health-access-log",
@@ -405,6 +416,12 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
     ],
     frozenset({REG, ADM}): [
         "accounts:lockout_lift",
+        "api-supervision-complaint",
+        "api-supervision-complaint-conclude",
+        "api-supervision-complaint-start",
+        "supervision:complaint",
+        "supervision:complaint_conclude",
+        "supervision:complaint_start",
         "admin:enrolment_healthrecordaccess_change",
         "admin:enrolment_healthrecordaccess_history",
         "api-filing-approve",
@@ -636,6 +653,9 @@ def _privacy(route: Route, persona: str, world: World, response: Any, logged: se
         problems.append(f"{persona} read {child.name}'s health data unlogged ({shown or 'named'})")
     if persona in (REG, REG2) and child.name in text and route.name not in NAMES_FOR_REGULATORS:
         problems.append(f"{persona} reads {child.name}'s name")
+    # Who complained: read by the regulator handling the complaint only (the world's ``regulator``).
+    if persona != REG and any(value in text for value in COMPLAINANT.values()):
+        problems.append(f"{persona} reads who made a complaint")
     return problems
 
 

@@ -285,10 +285,13 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "tuoyu.refusals.api_exception_handler",
     "NUM_PROXIES": TRUSTED_PROXIES,
-    # Requests per client address on the public sign-in and registration endpoints.
+    # Requests per client address on the public sign-in, registration and complaint endpoints.
     "DEFAULT_THROTTLE_RATES": {
         "auth": os.environ.get("AUTH_THROTTLE_RATE", "10/minute"),
         "verification": os.environ.get("VERIFICATION_THROTTLE_RATE", "10/hour"),
+        # The public complaint form and the status look-up by ticket (pages and API share each count).
+        "complaint": os.environ.get("COMPLAINT_THROTTLE_RATE", "5/hour"),
+        "complaint_status": os.environ.get("COMPLAINT_STATUS_THROTTLE_RATE", "30/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

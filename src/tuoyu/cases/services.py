@@ -232,6 +232,9 @@ def _recipients(case: Case, side: Side) -> Iterable[User]:
 def _tell(case: Case, side: Side, title: object, **params: object) -> None:
     from django.urls import reverse
 
+    if side == Side.INSTITUTION and not case.kind_spec.visible_to_institution:
+        return  # a kind the institution never sees (a complaint) is never told to it either
+
     notify_all(
         _recipients(case, side),
         kind=NotificationKind.CASE_UPDATED,

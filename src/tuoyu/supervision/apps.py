@@ -12,6 +12,13 @@ class SupervisionConfig(AppConfig):
 
         register_kind(RECTIFICATION_KIND)
         register_kind(COMPLAINT_KIND)
+        from auditlog.registry import auditlog
+
+        from tuoyu.supervision.models import Complaint
+
+        # A complaint's handling is logged; who complained is not repeated in the log, which its readers
+        # (the administrators) may not read: only the regulator handling the complaint does.
+        auditlog.register(Complaint, exclude_fields=["complainant_name", "complainant_phone", "complainant"])
         from tuoyu.registry.signals import institution_data_changed
         from tuoyu.supervision.receivers import refresh_findings_on_change
 

@@ -229,7 +229,7 @@ def _complaints(institution: Institution, regulator: User | None) -> dict[str, A
         reasons="经查属实。",
         rectification_subject="户外围栏松动",
     )
-    order = Case.objects.get(source_key=f"complaint:{substantiated.ticket}", kind="rectification")
+    order = Case.objects.get(source_key=f"complaint:{substantiated.pk}", kind="rectification")
     return {"complaint": named, "complaint_order": order}
 
 

@@ -132,7 +132,7 @@ def rectifications_of(complaint: Complaint, actor: object) -> QuerySet[Case]:
         cases_visible_to(actor)
         .filter(
             kind=RECTIFICATION,
-            source_key=f"complaint:{complaint.ticket}",
+            source_key=f"complaint:{complaint.pk}",
             institution=complaint.case.institution_id,
         )
         .order_by("pk")

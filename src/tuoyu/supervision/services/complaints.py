@@ -123,7 +123,6 @@ def complaint_submit(
         severity=Severity.VIOLATION,
         actor=None,
         deadline_days=start_days,
-        source_key=f"complaint:{ticket}",
         source_label=source_label,
     )
     complaint = Complaint(
@@ -249,7 +248,7 @@ def complaint_conclude(
             actor=actor,
             requirement=rectification_requirement,
             deadline_days=rectification_days,
-            source_key=f"complaint:{complaint.ticket}",
+            source_key=f"complaint:{complaint.pk}",
             source_label=source_label,
         )
     case_act(

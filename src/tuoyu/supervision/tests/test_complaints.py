@@ -275,7 +275,7 @@ def test_a_substantiated_complaint_opens_a_rectification_order_with_nothing_of_t
     )
 
     order = Case.objects.get(kind=RECTIFICATION)
-    assert order.source_key == f"complaint:{complaint.ticket}"
+    assert order.source_key == f"complaint:{complaint.pk}"
     assert order.institution == institution_x and order.deadline_days == 10
     visible = Case.objects.visible_to(director_x)
     assert list(visible) == [order]  # the order, never the complaint

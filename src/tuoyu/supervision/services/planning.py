@@ -20,11 +20,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tuoyu.accounts.access import NotPermitted
+
 from tuoyu.accounts.models import Role, RoleAssignment, User
 from tuoyu.notifications.models import NotificationKind
 from tuoyu.notifications.services import notify_all
-from tuoyu.refusals import Refusal
+from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.regions.models import Region
 from tuoyu.supervision.models import Inspection, InspectionPlan
 from tuoyu.supervision.selectors.risk import (

@@ -62,6 +62,7 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "insights:home",
         "insights:region_overview",
         "registry:public_detail",
+        "supervision:public_plans",
         "supervision:rules",
     ],
     frozenset({REG, REG2, DIR, DIR2, CARE, HW, DOC, DOC2, FAM, GUA, ADM}): [
@@ -349,6 +350,10 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
     ],
     frozenset({REG, REG2, ADM}): [
         "accounts:lockouts",
+        "api-inspection-plans",
+        "supervision:plan_draw",
+        "supervision:plans",
+        "supervision:risk",
         "admin:enrolment_healthrecordaccess_changelist",
         "admin:workforce_trainingsession_add",
         "api-health-access-log",
@@ -409,8 +414,14 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "admin:enrolment_healthrecordaccess_history",
         "api-filing-approve",
         "api-filing-return",
+        "api-inspection-plan",
+        "api-inspection-plan-approve",
+        "api-region-risk",
         "filings:approve",
         "filings:return",
+        "supervision:plan",
+        "supervision:plan_approve",
+        "supervision:plan_inputs",
     ],
     frozenset({ADM}): [
         "admin:accounts_user_add",

@@ -25,8 +25,8 @@ class PlanDrawForm(forms.Form):
         label=_("Published seed"),
         max_length=MAX_SEED_LENGTH,
         help_text=_(
-            "Publish it before the draw. The day and the number of a public lottery draw (for example 福彩3D) "
-            "make a seed nobody chooses; any text of up to 64 characters works."
+            "Publish it before the draw. The day and the number of a public lottery draw "
+            "(for example 福彩3D) make a seed nobody chooses; any text of up to 64 characters works."
         ),
     )
     rate_high = forms.IntegerField(label=_("High risk: share drawn (%)"), min_value=0, max_value=100)

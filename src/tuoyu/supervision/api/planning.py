@@ -37,7 +37,9 @@ class RiskInstitutionSerializer(serializers.Serializer):
 
 class RiskPartSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="finding.block, rectification_overdue, grade.D, outbreak...")
-    label = serializers.CharField(help_text="The part in words, in the request's language.")
+    label = serializers.CharField(  # type: ignore[assignment]  # a field named like Field.label
+        help_text="The part in words, in the request's language."
+    )
     count = serializers.IntegerField()
     points = serializers.IntegerField(help_text="count × the part's weight (policy value risk.*).")
 
@@ -58,7 +60,9 @@ class RegionRiskView(GenericAPIView):
     serializer_class = RiskSerializer
 
     @extend_schema(
-        parameters=[OpenApiParameter("page", int, description="A page number within the paginated result set.")],
+        parameters=[
+            OpenApiParameter("page", int, description="A page number within the paginated result set.")
+        ],
         responses=RiskSerializer(many=True),
     )
     def get(self, request: Request, code: str) -> Response:
@@ -83,7 +87,7 @@ class PlanDrawSerializer(serializers.Serializer):
     period_end = serializers.DateField()
     seed = serializers.CharField(
         max_length=MAX_SEED_LENGTH,
-        help_text="The published seed, e.g. the day and a public lottery number: 20261201-福彩3D-2026320-518.",
+        help_text="The published seed, e.g. the day and a public lottery number: 20261201-3D-2026320-518.",
     )
     rates = RatesSerializer(required=False, help_text="Share drawn per risk group, in %.")
 

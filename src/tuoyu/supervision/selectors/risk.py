@@ -1,4 +1,4 @@
-"""The risk score of institutions (风险评分): points for each signal, weighted by the policy values ``risk.*``.
+"""The risk score of institutions (风险评分): points per signal, weighted by the policy values ``risk.*``.
 
 A score is the sum of its parts, and each part says what it counts, how many and how many points they
 give: open findings by severity, rectification orders overdue and waiting for the institution, complaints
@@ -19,8 +19,8 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext, gettext_noop, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from tuoyu.accounts.access import Perm, scope_of
 from tuoyu.cases.models import Case
@@ -83,11 +83,27 @@ COUNTED: dict[str, Any] = {  # ngettext_lazy with the count named "n"
     "finding.block": ngettext_lazy("%(n)d open blocking finding", "%(n)d open blocking findings", "n"),
     "finding.violation": ngettext_lazy("%(n)d open violation", "%(n)d open violations", "n"),
     "finding.warning": ngettext_lazy("%(n)d open warning", "%(n)d open warnings", "n"),
-    "rectification_overdue": ngettext_lazy("%(n)d rectification order overdue", "%(n)d rectification orders overdue", "n"),
-    "complaint_substantiated": ngettext_lazy("%(n)d substantiated complaint in the last 12 months", "%(n)d substantiated complaints in the last 12 months", "n"),
-    "morning_checks_missing": ngettext_lazy("%(n)d working day with morning checks missing (last 30 days)", "%(n)d working days with morning checks missing (last 30 days)", "n"),
-    "menus_missing": ngettext_lazy("%(n)d week without a published menu (last 30 days)", "%(n)d weeks without a published menu (last 30 days)", "n"),
-    "outbreak": ngettext_lazy("%(n)d outbreak in the last 90 days", "%(n)d outbreaks in the last 90 days", "n"),
+    "rectification_overdue": ngettext_lazy(
+        "%(n)d rectification order overdue", "%(n)d rectification orders overdue", "n"
+    ),
+    "complaint_substantiated": ngettext_lazy(
+        "%(n)d substantiated complaint in the last 12 months",
+        "%(n)d substantiated complaints in the last 12 months",
+        "n",
+    ),
+    "morning_checks_missing": ngettext_lazy(
+        "%(n)d working day with morning checks missing (last 30 days)",
+        "%(n)d working days with morning checks missing (last 30 days)",
+        "n",
+    ),
+    "menus_missing": ngettext_lazy(
+        "%(n)d week without a published menu (last 30 days)",
+        "%(n)d weeks without a published menu (last 30 days)",
+        "n",
+    ),
+    "outbreak": ngettext_lazy(
+        "%(n)d outbreak in the last 90 days", "%(n)d outbreaks in the last 90 days", "n"
+    ),
 }
 PRESENT = {
     "grade.C": gettext_noop("latest inspection graded C"),
@@ -128,12 +144,12 @@ def risk_group(score: int, on: datetime.date) -> str:
     return RiskGroup.LOW
 
 
-def _counts(queryset: QuerySet, lookup: str) -> dict[int, int]:  # type: ignore[type-arg]
+def _counts(queryset: QuerySet[Any], lookup: str) -> dict[int, int]:
     return dict(queryset.values_list(lookup).annotate(n=Count("pk")).values_list(lookup, "n").order_by())
 
 
 def _data_gaps(
-    ids: QuerySet[Institution], meals: set[int], on: datetime.date
+    ids: QuerySet[Any], meals: set[int], on: datetime.date
 ) -> tuple[dict[int, int], dict[int, int]]:
     """Per institution: working days of the last 30 (before ``on``) with children present and a morning
     check missing, and weeks (of a day with children present in that window) whose menu was not published

@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
 from tuoyu.accounts.models import Role, RoleAssignment, User
 from tuoyu.notifications.models import NotificationKind
 from tuoyu.notifications.services import notify_all
@@ -68,7 +67,9 @@ def plan_inputs(
     """What the draw reads, as plain data: the region, period and rates, each operating institution (code,
     name, risk group on ``on``, who inspected it last) and the inspectors (id, name), each list by key."""
     last_inspector = (
-        Inspection.objects.filter(institution=OuterRef("pk")).order_by("-started_at", "-pk").values("inspector")[:1]
+        Inspection.objects.filter(institution=OuterRef("pk"))
+        .order_by("-started_at", "-pk")
+        .values("inspector")[:1]
     )
     institutions = operating_institutions_in(actor, region).annotate(last_inspector=Subquery(last_inspector))
     risks = risk_of_institutions(institutions, on)
@@ -102,12 +103,14 @@ def _rng(seed: str, inputs: dict[str, Any]) -> random.Random:
 
 
 def draw(seed: str, inputs: dict[str, Any]) -> list[dict[str, Any]]:
-    """The plan drawn from ``seed`` and ``inputs`` (as ``plan_inputs`` gives them): a pure function of both."""
+    """The plan drawn from ``seed`` and ``inputs`` (as ``plan_inputs`` gives them); a pure function."""
     rng = _rng(seed, inputs)
     inspectors = sorted(inputs["inspectors"], key=lambda row: row["id"])
     drawn: list[dict[str, Any]] = []
     for group in GROUP_ORDER:
-        members = sorted((row for row in inputs["institutions"] if row["group"] == group), key=lambda r: r["code"])
+        members = sorted(
+            (row for row in inputs["institutions"] if row["group"] == group), key=lambda r: r["code"]
+        )
         share = (len(members) * int(inputs["rates"].get(group, 0)) + 99) // 100  # rounded up
         for institution in sorted(rng.sample(members, share), key=lambda row: row["code"]):
             candidates = [row for row in inspectors if row["id"] != institution["last_inspector"]]
@@ -227,8 +230,11 @@ def plan_approve(*, plan: InspectionPlan, actor: User) -> InspectionPlan:
         kind=NotificationKind.INSPECTION_PLAN_PUBLISHED,
         title=_("Inspection plan published: %(title)s"),
         body=_("You were drawn to inspect institutions from %(start)s to %(end)s."),
-        params={"title": plan.title, "start": plan.period_start.isoformat(), "end": plan.period_end.isoformat()},
+        params={
+            "title": plan.title,
+            "start": plan.period_start.isoformat(),
+            "end": plan.period_end.isoformat(),
+        },
         link=reverse("supervision:plan", kwargs={"pk": plan.pk}),
     )
     return plan
-

@@ -190,7 +190,9 @@ def test_approval_publishes_the_plan_and_tells_the_inspectors_drawn(
     approved = plan_approve(plan=drawn, actor=inspector_2)
     assert approved.approved_by == inspector_2 and approved.approved_at is not None
     told = set(
-        Notification.objects.filter(kind=NotificationKind.INSPECTION_PLAN_PUBLISHED).values_list("user", flat=True)
+        Notification.objects.filter(kind=NotificationKind.INSPECTION_PLAN_PUBLISHED).values_list(
+            "user", flat=True
+        )
     )
     assert told == {row["inspector_id"] for row in drawn.drawn}
     with pytest.raises(Refusal) as refused:

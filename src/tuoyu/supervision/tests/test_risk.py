@@ -165,7 +165,9 @@ def test_weights_are_policy_values_changed_by_a_dated_row(institution_x: Institu
     PolicyValue.objects.create(key="risk.finding.block", value=25, effective_from=TODAY, source="测试")
     assert parts(institution_x)["finding.block"] == (1, 25)
     assert risk_of(institution_x).group == RiskGroup.HIGH
-    earlier = risk_of_institutions(Institution.objects.filter(pk=institution_x.pk), TODAY - datetime.timedelta(1))
+    earlier = risk_of_institutions(
+        Institution.objects.filter(pk=institution_x.pk), TODAY - datetime.timedelta(1)
+    )
     assert {part.key: part.points for part in earlier[0].parts}["finding.block"] == 10
 
 

@@ -286,6 +286,18 @@ def regions_supervised_by(actor: object) -> QuerySet[Region]:
     return Region.objects.filter(condition)
 
 
+def operating_institutions_supervised_by(actor: object) -> QuerySet[Institution]:
+    """Every operating institution the actor supervises."""
+    return institutions_visible_to(actor, Perm.SUPERVISE_REGION).filter(
+        operating_status=OperatingStatus.OPERATING
+    )
+
+
+def streets_of(institutions: QuerySet[Institution]) -> QuerySet[Region]:
+    """The streets and towns where ``institutions`` are, by code (a filter's choices)."""
+    return Region.objects.filter(pk__in=institutions.values("street")).order_by("code")
+
+
 def operating_institutions_in(actor: object, region: Region) -> QuerySet[Institution]:
     """The operating institutions of ``region`` (and below) that the actor supervises, by code."""
     return (

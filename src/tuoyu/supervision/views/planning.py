@@ -12,9 +12,6 @@ from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.access import AuthenticatedRequest, Perm, get_visible_or_404, has_perm
 from tuoyu.refusals import refusal_shown
-from tuoyu.regions.models import Region
-from tuoyu.registry.models import OperatingStatus
-from tuoyu.registry.selectors import institutions_visible_to
 from tuoyu.supervision.forms import PlanApproveForm, PlanDrawForm
 from tuoyu.supervision.selectors.planning import (
     plan_regions_of,
@@ -22,7 +19,13 @@ from tuoyu.supervision.selectors.planning import (
     plans_published,
     plans_visible_to,
 )
-from tuoyu.supervision.selectors.risk import RiskGroup, risk_of_institutions, risk_ranked
+from tuoyu.supervision.selectors.risk import (
+    RiskGroup,
+    operating_institutions_supervised_by,
+    risk_of_institutions,
+    risk_ranked,
+    streets_of,
+)
 from tuoyu.supervision.services.planning import canonical, plan_approve, plan_draw, plan_matches
 
 PAGE_SIZE = 50
@@ -38,10 +41,8 @@ def risk_ranking(request: AuthenticatedRequest) -> HttpResponse:
     """The risk of every operating institution the regulator supervises: by score (highest first, or lowest
     with ``?sort=score``), filtered by street and group."""
     _supervisor_or_404(request)
-    institutions = institutions_visible_to(request.user, Perm.SUPERVISE_REGION).filter(
-        operating_status=OperatingStatus.OPERATING
-    )
-    streets = Region.objects.filter(pk__in=institutions.values("street")).order_by("code")
+    institutions = operating_institutions_supervised_by(request.user)
+    streets = streets_of(institutions)
     street = request.GET.get("street", "")
     if street:
         institutions = institutions.filter(street__code=street)

@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.http import Http404
@@ -189,6 +190,7 @@ def test_approval_publishes_the_plan_and_tells_the_inspectors_drawn(
     drawn = plan(district_a, regulator_a, low=10)
     approved = plan_approve(plan=drawn, actor=inspector_2)
     assert approved.approved_by == inspector_2 and approved.approved_at is not None
+    assert LogEntry.objects.get_for_object(approved).count() == 2  # drawn, then approved
     told = set(
         Notification.objects.filter(kind=NotificationKind.INSPECTION_PLAN_PUBLISHED).values_list(
             "user", flat=True

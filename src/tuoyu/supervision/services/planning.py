@@ -15,23 +15,18 @@ import random
 from typing import Any
 
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tuoyu.accounts.models import Role, RoleAssignment, User
+from tuoyu.accounts.models import User
 from tuoyu.notifications.models import NotificationKind
 from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.regions.models import Region
-from tuoyu.supervision.models import Inspection, InspectionPlan
-from tuoyu.supervision.selectors.risk import (
-    GROUP_ORDER,
-    operating_institutions_in,
-    regions_supervised_by,
-    risk_of_institutions,
-)
+from tuoyu.supervision.models import InspectionPlan
+from tuoyu.supervision.selectors.planning import plan_inputs
+from tuoyu.supervision.selectors.risk import GROUP_ORDER, regions_supervised_by
 
 DEFAULT_RATES = {"high": 100, "medium": 30, "low": 10}
 MAX_SEED_LENGTH = 64
@@ -40,61 +35,6 @@ MAX_SEED_LENGTH = 64
 def canonical(value: Any) -> bytes:
     """The one JSON text of ``value``: keys sorted, no whitespace, UTF-8 (Chinese names as they are)."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def _ancestor_paths(region: Region) -> list[str]:
-    codes = [part for part in region.path.split("/") if part]
-    return ["/".join(codes[: depth + 1]) + "/" for depth in range(len(codes))]
-
-
-def inspectors_of(region: Region) -> QuerySet[User]:
-    """The active users holding the regulator role over the region (its own or a region above it)."""
-    holders = RoleAssignment.objects.filter(
-        role=Role.REGULATOR, region__path__in=_ancestor_paths(region)
-    ).values("user")
-    return User.objects.filter(pk__in=holders, is_active=True).order_by("pk")
-
-
-def plan_inputs(
-    *,
-    actor: User,
-    region: Region,
-    period_start: datetime.date,
-    period_end: datetime.date,
-    rates: dict[str, int],
-    on: datetime.date,
-) -> dict[str, Any]:
-    """What the draw reads, as plain data: the region, period and rates, each operating institution (code,
-    name, risk group on ``on``, who inspected it last) and the inspectors (id, name), each list by key."""
-    last_inspector = (
-        Inspection.objects.filter(institution=OuterRef("pk"))
-        .order_by("-started_at", "-pk")
-        .values("inspector")[:1]
-    )
-    institutions = operating_institutions_in(actor, region).annotate(last_inspector=Subquery(last_inspector))
-    risks = risk_of_institutions(institutions, on)
-    return {
-        "region": region.code,
-        "period_start": period_start.isoformat(),
-        "period_end": period_end.isoformat(),
-        "rates": {group: rates[group] for group in sorted(rates)},
-        "institutions": sorted(
-            (
-                {
-                    "code": str(risk.institution.code),
-                    "name": risk.institution.name,
-                    "group": risk.group,
-                    "score": risk.score,
-                    "last_inspector": getattr(risk.institution, "last_inspector", None),
-                }
-                for risk in risks
-            ),
-            key=lambda row: row["code"],
-        ),
-        "inspectors": [
-            {"id": user.pk, "name": user.display_name or user.phone[-4:]} for user in inspectors_of(region)
-        ],
-    }
 
 
 def _rng(seed: str, inputs: dict[str, Any]) -> random.Random:

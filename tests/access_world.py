@@ -66,6 +66,7 @@ from tuoyu.registry.factories import HospitalFactory
 from tuoyu.registry.models import CareClass, ClosedDay, Hospital, Institution
 from tuoyu.supervision.models import Finding
 from tuoyu.supervision.services.complaints import complaint_conclude, complaint_start, complaint_submit
+from tuoyu.supervision.services.planning import plan_draw
 from tuoyu.workforce.models import Certificate, Staff, TrainingSession
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(32)
@@ -321,6 +322,16 @@ def build_world() -> World:
         "food_sample": FoodSample.objects.filter(institution=institution).order_by("-day").first(),
     }
     objects.update(_complaints(institution, users["regulator"]))
+    regulator = users["regulator"]
+    assert regulator is not None
+    objects["plan"] = plan_draw(
+        region=institution.street.parent,
+        period_start=datetime.date(2026, 12, 1),
+        period_end=datetime.date(2026, 12, 31),
+        seed="20261201-518",
+        rates=None,
+        actor=regulator,
+    )
     world = World(users=users, institution=institution, care_class=care_class, child=child, objects=objects)
     world.objects["admin_objects"] = _admin_objects(world)
     return world

@@ -25,3 +25,9 @@ class SupervisionConfig(AppConfig):
         institution_data_changed.connect(
             refresh_findings_on_change, dispatch_uid="supervision-refresh-findings"
         )
+        from auditlog.registry import auditlog
+
+        from tuoyu.supervision.models import InspectionPlan
+
+        # Who drew and who approved a plan, and any change to it (a plan published is evidence).
+        auditlog.register(InspectionPlan)

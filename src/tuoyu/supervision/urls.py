@@ -1,6 +1,6 @@
 """Supervision's pages; each area's views module lists its own ``urlpatterns``."""
 
-from tuoyu.supervision.views import cases, complaints, findings
+from tuoyu.supervision.views import cases, complaints, findings, planning
 
 app_name = "supervision"
-urlpatterns = [*findings.urlpatterns, *cases.urlpatterns, *complaints.urlpatterns]
+urlpatterns = [*findings.urlpatterns, *cases.urlpatterns, *complaints.urlpatterns, *planning.urlpatterns]

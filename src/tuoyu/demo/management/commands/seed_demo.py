@@ -74,7 +74,12 @@ DEMO_USERS: list[dict[str, Any]] = [
     # Two more inspectors of the district health authority: the random draw of inspectors (双随机) needs
     # more than one, and never sends the one who inspected an institution last time.
     {"key": "inspector", "phone": "13800000009", "name": "孙立新（区卫健局监督员）", "role": Role.REGULATOR},
-    {"key": "inspector_2", "phone": "13800000010", "name": "马文博（区卫健局监督员）", "role": Role.REGULATOR},
+    {
+        "key": "inspector_2",
+        "phone": "13800000010",
+        "name": "马文博（区卫健局监督员）",
+        "role": Role.REGULATOR,
+    },
     {
         "key": "preparing_director",
         "phone": "13800000008",
@@ -178,7 +183,10 @@ class Command(BaseCommand):
         today = timezone.localdate()
         records.seed_certificates(today)
         preparing = records.seed_preparing_institution(
-            streets["xuzhuang"], self.user(demo_account("preparing_director")), self.user(DEMO_USERS[0]), today
+            streets["xuzhuang"],
+            self.user(demo_account("preparing_director")),
+            self.user(DEMO_USERS[0]),
+            today,
         )
         self.seed_users(area, hospital, preparing)
         users = {account["key"]: self.user(account) for account in DEMO_USERS}

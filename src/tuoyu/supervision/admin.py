@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -5,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuoyu.accounts.access import Perm
 from tuoyu.accounts.admin import ScopedModelAdmin
-from tuoyu.supervision.models import Finding
+from tuoyu.supervision.models import Checklist, ChecklistItem, Finding
 from tuoyu.supervision.selectors.findings import finding_row, findings_visible_to
 
 
@@ -39,3 +41,35 @@ class FindingAdmin(ScopedModelAdmin):
     @admin.display(description=_("evidence"))
     def detail(self, finding: Finding) -> str:
         return finding_row(finding).evidence
+
+
+class ChecklistItemInline(admin.TabularInline):
+    model = ChecklistItem
+    extra = 0
+    fields = [
+        "position",
+        "number",
+        "dimension",
+        "text",
+        "source",
+        "weight",
+        "veto",
+        "prefill",
+        "configurable",
+    ]
+
+
+@admin.register(Checklist)
+class ChecklistAdmin(admin.ModelAdmin):
+    """The checklists of on-site inspections, with their items and grade cut-offs: configured for the
+    district in the back office (items marked configurable are worded from the standard's full text)."""
+
+    list_display = ["code", "name", "max_score", "grade_cutoffs", "active"]
+    inlines = [ChecklistItemInline]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """The maximum score follows the items' points."""
+        super().save_related(request, form, formsets, change)
+        checklist = form.instance
+        checklist.max_score = sum(checklist.items.values_list("weight", flat=True))
+        checklist.save(update_fields=["max_score"])

@@ -1,5 +1,5 @@
 """Supervision's API; each area's module lists its own ``urlpatterns``."""
 
-from tuoyu.supervision.api import findings
+from tuoyu.supervision.api import findings, inspections
 
-urlpatterns = [*findings.urlpatterns]
+urlpatterns = [*findings.urlpatterns, *inspections.urlpatterns]

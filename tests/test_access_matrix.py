@@ -65,6 +65,7 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "supervision:rules",
     ],
     frozenset({REG, REG2, DIR, DIR2, CARE, HW, DOC, DOC2, FAM, GUA, ADM}): [
+        "api-inspections",
         "accounts:login_verify",
         "accounts:me",
         "accounts:password_change",
@@ -313,6 +314,13 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "health:screening_add",
     ],
     frozenset({REG, DIR, ADM}): [
+        "api-inspection",
+        "api-inspection-item",
+        "api-inspection-pdf",
+        "supervision:inspection",
+        "supervision:inspection_pdf",
+        "supervision:inspection_photo",
+        "supervision:inspection_signature",
         "admin:filings_filing_change",
         "admin:filings_filing_history",
         "admin:health_classquarantine_change",
@@ -348,6 +356,8 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "workforce:staff",
     ],
     frozenset({REG, REG2, ADM}): [
+        "supervision:inspection_new",
+        "supervision:inspections",
         "accounts:lockouts",
         "admin:enrolment_healthrecordaccess_changelist",
         "admin:workforce_trainingsession_add",
@@ -404,6 +414,11 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "api-training-attendance",  # the session's region's regulator, as on the page (no superuser role)
     ],
     frozenset({REG, ADM}): [
+        "api-inspection-complete",
+        "api-inspection-item-photos",
+        "api-inspection-signatures",
+        "supervision:inspection_complete",
+        "supervision:inspection_fill",
         "accounts:lockout_lift",
         "admin:enrolment_healthrecordaccess_change",
         "admin:enrolment_healthrecordaccess_history",
@@ -413,6 +428,11 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "filings:return",
     ],
     frozenset({ADM}): [
+        "admin:supervision_checklist_add",
+        "admin:supervision_checklist_change",
+        "admin:supervision_checklist_changelist",
+        "admin:supervision_checklist_delete",
+        "admin:supervision_checklist_history",
         "admin:accounts_user_add",
         "admin:accounts_user_change",
         "admin:accounts_user_changelist",

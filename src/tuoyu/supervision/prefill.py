@@ -1,9 +1,9 @@
 """How an inspection item is prefilled from Tuoyu's own data.
 
 ``PREFILLS`` maps a checklist item's ``prefill`` key to a function ``(institution, day) -> (result,
-evidence)``: what the data says (``ItemResult`` or None when the data cannot say) and the evidence shown to the inspector,
-in Chinese, as the record keeps it. Evidence gives counts, never a child's name. Every read is set-based: a
-fixed number of queries per item, whatever the number of children or days.
+evidence)``: what the data says (``ItemResult`` or None when the data cannot say) and the evidence shown
+to the inspector, in Chinese, as the record keeps it. Evidence gives counts, never a child's name. Every
+read is set-based: a fixed number of queries per item, whatever the number of children or days.
 """
 
 import datetime

@@ -196,6 +196,12 @@ class InspectionItemView(APIView):
 
     parser_classes = [DepthSafeJSONParser, FormParser, MultiPartParser]
 
+    @extend_schema(responses=InspectionItemSerializer)
+    def get(self, request: Request, pk: int, item_id: int) -> Response:
+        inspection = get_visible_or_404(inspections_visible_to(request.user), pk=pk)
+        item = get_visible_or_404(inspection.items.select_related("item", "case"), pk=item_id)
+        return Response(InspectionItemSerializer(item).data)
+
     @extend_schema(
         request=ItemAnswerSerializer,
         responses={

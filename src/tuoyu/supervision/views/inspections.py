@@ -9,7 +9,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tuoyu.accounts.access import get_visible_or_404, signed_in_user
+from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm, signed_in_user
 from tuoyu.refusals import refusal_shown
 from tuoyu.supervision.forms import InspectionCompleteForm, InspectionStartForm
 from tuoyu.supervision.models import InspectionStatus, ItemResult
@@ -18,7 +18,6 @@ from tuoyu.supervision.selectors.inspections import (
     failed_items,
     inspections_editable_by,
     inspections_visible_to,
-    institutions_inspectable_by,
     items_of,
     may_inspect,
     photos_visible_to,
@@ -38,7 +37,7 @@ PAGE_SIZE = 50
 @login_required
 def inspection_list(request: HttpRequest) -> HttpResponse:
     """The inspections of the institutions the regulator supervises, newest first."""
-    if not institutions_inspectable_by(request.user).exists():
+    if not has_perm(request.user, Perm.SUPERVISE_REGION):
         raise Http404
     page = Paginator(inspections_visible_to(request.user).order_by("-started_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -51,7 +50,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 def inspection_new(request: HttpRequest) -> HttpResponse:
     """Start an inspection of an institution against a checklist (from the list or the institution's file)."""
     actor = signed_in_user(request)
-    if not institutions_inspectable_by(actor).exists():
+    if not has_perm(actor, Perm.SUPERVISE_REGION):
         raise Http404
     if request.method == "POST":
         form = InspectionStartForm(request.POST, actor=actor)

@@ -18,3 +18,11 @@ class SupervisionConfig(AppConfig):
         institution_data_changed.connect(
             refresh_findings_on_change, dispatch_uid="supervision-refresh-findings"
         )
+        from auditlog.registry import auditlog
+
+        from tuoyu.supervision.models import Inspection, InspectionItem, InspectionPhoto
+
+        # On-site inspections: who answered, overrode, photographed and signed what, and when.
+        auditlog.register(Inspection)
+        auditlog.register(InspectionItem)
+        auditlog.register(InspectionPhoto)

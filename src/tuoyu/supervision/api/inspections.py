@@ -30,7 +30,7 @@ from tuoyu.supervision.selectors.inspections import (
 from tuoyu.supervision.services import inspections as services
 
 
-class PhotoSerializer(serializers.Serializer):
+class InspectionPhotoSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     url = serializers.SerializerMethodField()
     taken_at = serializers.DateTimeField()
@@ -55,7 +55,7 @@ class InspectionItemSerializer(serializers.Serializer):
     note = serializers.CharField()
     points = serializers.IntegerField(allow_null=True)
     case = serializers.CharField(source="case.number", allow_null=True, default=None)
-    photos = PhotoSerializer(many=True, source="photos.all")
+    photos = InspectionPhotoSerializer(many=True, source="photos.all")
 
 
 class InspectionSerializer(serializers.Serializer):
@@ -113,7 +113,7 @@ class ItemAnswerSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300, allow_blank=True, default="")
 
 
-class PhotoUploadSerializer(serializers.Serializer):
+class InspectionPhotoUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="A JPEG or PNG photo.")
 
 
@@ -222,14 +222,17 @@ class InspectionItemPhotosView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
-        request={"multipart/form-data": PhotoUploadSerializer},
-        responses={201: PhotoSerializer, **refused("upload_type", "too_many_photos, inspection_completed")},
+        request={"multipart/form-data": InspectionPhotoUploadSerializer},
+        responses={
+            201: InspectionPhotoSerializer,
+            **refused("upload_type", "too_many_photos, inspection_completed"),
+        },
     )
     def post(self, request: Request, pk: int, item_id: int) -> Response:
         item = _item(request, pk, item_id)
-        data = validated(PhotoUploadSerializer, request.data)
+        data = validated(InspectionPhotoUploadSerializer, request.data)
         photo = services.inspection_add_photo(item=item, actor=signed_in_user(request), file=data["file"])
-        return Response(PhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
+        return Response(InspectionPhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
 
 
 class InspectionSignaturesView(APIView):

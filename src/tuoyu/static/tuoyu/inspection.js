@@ -238,10 +238,12 @@
           if (!response.ok) throw new Error(answer.detail || String(response.status));
           tag.hidden = false;
           tag.textContent = text("signed");
+          tag.className = "signed tag done";
         });
       }).catch(function (error) {
         tag.hidden = false;
         tag.textContent = text("refused") + ": " + (error && error.message ? error.message : "");
+        tag.className = "signed tag bad";
       });
     });
   });

@@ -1,6 +1,7 @@
-"""An on-site inspection on a 390 px phone, from the demo district: the regulator starts it from 爱彼宝's file,
-finds the items prefilled with their evidence, confirms them, overrides one with a reason, takes two photos,
-has the inspector and the director sign on the screen, completes, and downloads the record, a PDF in Chinese.
+"""An on-site inspection on a 390 px phone, from the demo district: the regulator starts it from 爱彼宝's
+file, finds the items prefilled with their evidence, confirms them, overrides one with a reason, takes two
+photos, has the inspector and the director sign on the screen, completes, and downloads the record, a PDF in
+Chinese.
 A change made while the phone is offline is kept on it and reaches the server when the connection returns.
 
 Elements are found by ids, names and data- attributes; the words checked are data (item texts, reasons).

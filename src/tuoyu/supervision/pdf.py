@@ -2,6 +2,7 @@
 
 import base64
 
+from django.contrib.staticfiles import finders
 from django.db.models.fields.files import FieldFile
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -10,6 +11,8 @@ from django.utils import translation
 from tuoyu.supervision.models import Inspection
 from tuoyu.supervision.selectors.inspections import failed_items, items_of
 from tuoyu.uploads import sniff_content_type
+
+STYLESHEET = "tuoyu/inspection-record.css"
 
 
 def _data_url(stored: FieldFile) -> str:
@@ -28,7 +31,8 @@ def _data_url(stored: FieldFile) -> str:
 
 
 def inspection_pdf_bytes(inspection: Inspection) -> bytes:
-    from weasyprint import HTML  # heavy: loaded only when a record is printed
+    from weasyprint import CSS, HTML  # heavy: loaded only when a record is printed
+    from weasyprint.urls import URLFetcher
 
     items = items_of(inspection)
     rows = [(item, [_data_url(photo.file) for photo in item.photos.all()]) for item in items]
@@ -44,12 +48,15 @@ def inspection_pdf_bytes(inspection: Inspection) -> bytes:
                 "director_signature": _data_url(inspection.director_signature),
             },
         )
-    return HTML(string=html).write_pdf()
+    stylesheet = finders.find(STYLESHEET)
+    assert isinstance(stylesheet, str), STYLESHEET
+    # The record draws only what it carries (photos and signatures as data URLs): it fetches nothing.
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[CSS(filename=stylesheet)])
 
 
 def inspection_pdf_response(inspection: Inspection) -> HttpResponse:
     response = HttpResponse(inspection_pdf_bytes(inspection), content_type="application/pdf")
-    filename = f"inspection-{inspection.pk}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = f'attachment; filename="inspection-{inspection.pk}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

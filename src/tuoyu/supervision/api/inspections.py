@@ -150,10 +150,8 @@ def _item(request: Request, pk: int, item_id: int) -> InspectionItem:
     return get_visible_or_404(inspection.items.select_related("item"), pk=item_id)
 
 
-def _detail(inspection: Inspection, answer: int = status.HTTP_200_OK) -> Response:
-    inspection = Inspection.objects.select_related("institution", "checklist", "inspector").get(
-        pk=inspection.pk
-    )
+def _detail(request: Request, inspection: Inspection, answer: int = status.HTTP_200_OK) -> Response:
+    inspection = get_visible_or_404(inspections_visible_to(request.user), pk=inspection.pk)
     return Response(InspectionDetailSerializer(inspection).data, status=answer)
 
 
@@ -179,7 +177,7 @@ class InspectionListView(generics.ListAPIView):
         inspection = services.inspection_start(
             institution=institution, checklist=checklist, kind=data["kind"], actor=signed_in_user(request)
         )
-        return _detail(inspection, status.HTTP_201_CREATED)
+        return _detail(request, inspection, status.HTTP_201_CREATED)
 
 
 class InspectionView(APIView):
@@ -187,7 +185,7 @@ class InspectionView(APIView):
 
     @extend_schema(responses=InspectionDetailSerializer)
     def get(self, request: Request, reference: str) -> Response:
-        return _detail(_by_reference(inspections_visible_to(request.user), reference))
+        return _detail(request, _by_reference(inspections_visible_to(request.user), reference))
 
 
 class InspectionItemView(APIView):
@@ -275,7 +273,7 @@ class InspectionCompleteView(APIView):
         inspection = services.inspection_complete(
             inspection=inspection, actor=signed_in_user(request), remarks=data["remarks"]
         )
-        return _detail(inspection)
+        return _detail(request, inspection)
 
 
 class InspectionPdfView(APIView):

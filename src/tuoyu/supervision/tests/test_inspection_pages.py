@@ -98,7 +98,9 @@ def test_the_record_for_the_regulator_and_the_director_and_404_for_others(
         page = client_as(persona).get(record)
         assert page.status_code == 200
         text = page.content.decode()
-        assert "户外活动" in text and inspection.items.get(item__number="R11").case.number in text
+        case = inspection.items.get(item__number="R11").case
+        assert case is not None
+        assert "户外活动" in text and case.number in text
     for persona in ("regulator_b", "director_y", "caregiver_x"):
         assert client_as(persona).get(record).status_code == 404
     # The director reads the record once completed; never the form.
@@ -138,9 +140,9 @@ def test_the_pdf_record_is_in_chinese_with_results_reasons_score_and_grade(
     answer_all(inspection, regulator_a)  # overrides the menus item (the data says: not met) with a reason
     sign_both(inspection, regulator_a)
     inspection = inspection_complete(inspection=inspection, actor=regulator_a)
-    text = "".join(
-        page.extract_text() for page in PdfReader(io.BytesIO(inspection_pdf_bytes(inspection))).pages
-    )
+    reader = PdfReader(io.BytesIO(inspection_pdf_bytes(inspection)))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert sum(len(page.images) for page in reader.pages) == 2  # the two signatures, drawn in
     compact = text.replace(" ", "").replace("\n", "")
     assert "星星托育园" in compact
     assert "托育机构不设在四层及以上楼层" in compact

@@ -13,6 +13,7 @@ from tuoyu.registry.models import Institution
 from tuoyu.supervision.models import (
     Checklist,
     ChecklistItem,
+    Inspection,
     InspectionItem,
     InspectionStatus,
     ItemResult,
@@ -37,7 +38,7 @@ from tuoyu.supervision.tests.inspection_helpers import (
 pytestmark = [pytest.mark.django_db, pytest.mark.clock("2026-06-01T10:00:00+08:00")]
 
 
-def item_numbered(inspection: object, number: str) -> InspectionItem:
+def item_numbered(inspection: Inspection, number: str) -> InspectionItem:
     return InspectionItem.objects.select_related("item").get(inspection=inspection, item__number=number)
 
 
@@ -162,7 +163,7 @@ def test_a_signature_is_a_png_drawn_on_the_screen(institution_x: Institution, re
     assert refused.value.code == "director_name_required"
     sign_both(inspection, regulator_a)
     inspection.refresh_from_db()
-    assert inspection.inspector_signature.name.endswith(".png")
+    assert str(inspection.inspector_signature.name).endswith(".png")
     assert inspection.director_name == "李园长"
 
 

@@ -22,7 +22,6 @@ from tuoyu.supervision.models import Inspection, InspectionItem, InspectionKind,
 from tuoyu.supervision.pdf import inspection_pdf_response
 from tuoyu.supervision.selectors.inspections import (
     checklists_in_use,
-    inspections_editable_by,
     inspections_visible_to,
     institutions_inspectable_by,
     items_of,
@@ -146,7 +145,7 @@ def _by_reference(queryset: QuerySet[Inspection], reference: str) -> Inspection:
 
 
 def _item(request: Request, pk: int, item_id: int) -> InspectionItem:
-    inspection = get_visible_or_404(inspections_editable_by(request.user), pk=pk)
+    inspection = get_visible_or_404(inspections_visible_to(request.user), pk=pk)
     return get_visible_or_404(inspection.items.select_related("item"), pk=item_id)
 
 
@@ -244,7 +243,7 @@ class InspectionSignaturesView(APIView):
         responses={200: InspectionSerializer, **refused("signature_invalid", "inspection_completed")},
     )
     def post(self, request: Request, pk: int) -> Response:
-        inspection = get_visible_or_404(inspections_editable_by(request.user), pk=pk)
+        inspection = get_visible_or_404(inspections_visible_to(request.user), pk=pk)
         data = validated(SignatureSerializer, request.data)
         inspection = services.inspection_sign(
             inspection=inspection,
@@ -268,7 +267,7 @@ class InspectionCompleteView(APIView):
         },
     )
     def post(self, request: Request, pk: int) -> Response:
-        inspection = get_visible_or_404(inspections_editable_by(request.user), pk=pk)
+        inspection = get_visible_or_404(inspections_visible_to(request.user), pk=pk)
         data = validated(CompleteSerializer, request.data)
         inspection = services.inspection_complete(
             inspection=inspection, actor=signed_in_user(request), remarks=data["remarks"]

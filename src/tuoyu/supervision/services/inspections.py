@@ -33,7 +33,6 @@ from tuoyu.supervision.models import (
     ItemResult,
 )
 from tuoyu.supervision.prefill import prefill
-from tuoyu.supervision.selectors.inspections import may_inspect
 from tuoyu.supervision.services.rectification import rectification_issue
 
 MAX_PHOTOS_PER_ITEM = 3
@@ -50,14 +49,15 @@ def _next_number(year: int) -> str:
 
 
 def _check_may_inspect(actor: User, inspection: Inspection) -> None:
+    """Only the institution's regulators fill in an inspection, and only while it is in progress."""
+    if not actor_may(actor, Perm.SUPERVISE_REGION, inspection.institution_id):
+        raise NotPermitted("not an inspector of this institution")
     if inspection.status != InspectionStatus.IN_PROGRESS:
         raise Refusal(
             _("This inspection is completed: its record can no longer change."),
             code="inspection_completed",
             conflict=True,
         )
-    if not may_inspect(actor, inspection):
-        raise NotPermitted("not an inspector of this institution")
 
 
 def inspection_start(

@@ -221,7 +221,9 @@ def test_the_api_runs_an_inspection_from_start_to_pdf(
     pdf = director.get(f"/api/v1/inspections/{body['id']}/pdf/")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     again = api.patch(url, {"result": "pass"}, format="json")
-    assert again.status_code == 404  # completed: no longer open to answers
+    assert again.status_code == 409 and again.json()["code"] == "inspection_completed"
+    # The director reads the record but never answers for the inspector.
+    assert director.patch(url, {"result": "pass"}, format="json").status_code == 404
 
 
 def test_the_api_is_scoped_like_the_pages(

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from tuoyu.accounts.access import Perm
 from tuoyu.accounts.admin import ScopedModelAdmin
 from tuoyu.supervision.models import Checklist, ChecklistItem, Finding
+from tuoyu.supervision.prefill import PREFILLS
 from tuoyu.supervision.selectors.findings import finding_row, findings_visible_to
 
 
@@ -43,8 +45,33 @@ class FindingAdmin(ScopedModelAdmin):
         return finding_row(finding).evidence
 
 
+class ChecklistItemForm(forms.ModelForm):
+    """An item is prefilled by one of the known prefills, or judged by the inspector alone."""
+
+    prefill = forms.ChoiceField(
+        label=_("prefilled from"),
+        required=False,
+        choices=[("", _("(the inspector judges on site)")), *((key, key) for key in sorted(PREFILLS))],
+    )
+
+    class Meta:
+        model = ChecklistItem
+        fields = [
+            "position",
+            "number",
+            "dimension",
+            "text",
+            "source",
+            "weight",
+            "veto",
+            "prefill",
+            "configurable",
+        ]
+
+
 class ChecklistItemInline(admin.TabularInline):
     model = ChecklistItem
+    form = ChecklistItemForm
     extra = 0
     fields = [
         "position",

@@ -109,9 +109,9 @@ def test_the_record_for_the_regulator_and_the_director_and_404_for_others(
     assert (
         director.get(reverse("supervision:inspection_fill", kwargs={"pk": in_progress.pk})).status_code == 404
     )
-    # A completed inspection has no form any more.
+    # A completed inspection has no form any more: its record instead.
     fill = reverse("supervision:inspection_fill", kwargs={"pk": inspection.pk})
-    assert client_as("regulator_a").get(fill).status_code == 404
+    assert client_as("regulator_a").get(fill)["Location"] == record
     photo = inspection.items.get(item__number="R11").photos.get()
     assert (
         client_as("director_x")
@@ -253,3 +253,41 @@ def test_the_api_is_scoped_like_the_pages(
     director = api_as("director_x")
     assert director.get(f"/api/v1/inspections/{inspection.pk}/").status_code == 404  # still in progress
     assert api_as("regulator_a").get("/api/v1/inspections/").json()["count"] == 1
+
+
+def test_the_administrator_configures_a_checklist_in_the_back_office(db: None) -> None:
+    from tests.personas import signed_in_client
+    from tuoyu.accounts.factories import UserFactory
+    from tuoyu.supervision.models import Checklist
+
+    checklist = Checklist.objects.get(code="routine")
+    client = signed_in_client(UserFactory.create(is_staff=True, is_superuser=True))
+    url = reverse("admin:supervision_checklist_change", args=[checklist.pk])
+    page = client.get(url).content.decode()
+    assert 'value="morning_checks"' in page and "托育机构不设在四层及以上楼层" in page
+    items = list(checklist.items.order_by("position"))
+    data: dict[str, object] = {
+        "code": checklist.code,
+        "name": checklist.name,
+        "source": checklist.source,
+        "max_score": checklist.max_score,
+        "grade_cutoffs": '{"A": 95, "B": 80, "C": 60}',
+        "active": "on",
+        "items-TOTAL_FORMS": len(items),
+        "items-INITIAL_FORMS": len(items),
+        "items-MIN_NUM_FORMS": 0,
+        "items-MAX_NUM_FORMS": 1000,
+    }
+    for n, item in enumerate(items):
+        for field in ("position", "number", "dimension", "text", "source", "weight", "prefill"):
+            data[f"items-{n}-{field}"] = getattr(item, field)
+        if item.veto:
+            data[f"items-{n}-veto"] = "on"
+        data[f"items-{n}-id"] = item.pk
+        data[f"items-{n}-checklist"] = checklist.pk
+    data["items-0-weight"] = 20  # the filing item counts double
+    answer = client.post(url, data)
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    checklist.refresh_from_db()
+    assert checklist.grade_cutoffs == {"A": 95, "B": 80, "C": 60}
+    assert checklist.max_score == 110  # follows the items' points

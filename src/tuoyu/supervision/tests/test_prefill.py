@@ -166,3 +166,25 @@ def test_an_item_without_a_known_prefill_is_left_to_the_inspector(institution_x:
     assert prefill("", institution_x, TODAY) == (None, "")
     assert prefill("no_such_key", institution_x, TODAY) == (None, "")
     assert len(PREFILLS) == 9
+
+
+def test_prefilling_reads_a_fixed_number_of_row_sets_whatever_the_number_of_children(
+    institution_x: Institution, class_x: CareClass
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tuoyu.supervision.models import Checklist
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            for item in Checklist.objects.get(code="wst821").items.exclude(prefill=""):
+                prefill(item.prefill, institution_x, TODAY)
+        return len(captured)
+
+    for _child in range(2):
+        HealthCheckFactory.create(attendance=attended(class_x, FRIDAY), checked_at=at(FRIDAY, 8, 40))
+    few = queries()
+    for _child in range(6):
+        HealthCheckFactory.create(attendance=attended(class_x, FRIDAY), checked_at=at(FRIDAY, 8, 40))
+    assert queries() == few

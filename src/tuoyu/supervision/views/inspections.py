@@ -72,8 +72,13 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inspection_fill(request: HttpRequest, pk: int) -> HttpResponse:
-    """The inspector's phone form: one card per item with the data's answer and its evidence."""
-    inspection = get_visible_or_404(inspections_editable_by(request.user), pk=pk)
+    """The inspector's phone form: one card per item with the data's answer and its evidence (a completed
+    inspection shows its record instead)."""
+    inspection = get_visible_or_404(inspections_visible_to(request.user), pk=pk)
+    if not may_inspect(request.user, inspection):
+        if inspection.status == InspectionStatus.COMPLETED:
+            return redirect("supervision:inspection", pk=inspection.pk)
+        raise Http404
     context = {
         "inspection": inspection,
         "items": items_of(inspection),

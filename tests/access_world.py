@@ -64,9 +64,15 @@ from tuoyu.regions.factories import RegionFactory
 from tuoyu.regions.models import Region
 from tuoyu.registry.factories import HospitalFactory
 from tuoyu.registry.models import CareClass, ClosedDay, Hospital, Institution
-from tuoyu.supervision.models import Finding
+from tuoyu.supervision.models import Checklist, Finding, ItemResult
 from tuoyu.supervision.services.complaints import complaint_conclude, complaint_start, complaint_submit
+from tuoyu.supervision.services.inspections import (
+    inspection_add_photo,
+    inspection_complete,
+    inspection_record_item,
+)
 from tuoyu.supervision.services.planning import plan_draw
+from tuoyu.supervision.tests.inspection_helpers import answer_all, png_upload, sign_both, started
 from tuoyu.workforce.models import Certificate, Staff, TrainingSession
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(32)
@@ -333,8 +339,31 @@ def build_world() -> World:
         actor=regulator,
     )
     world = World(users=users, institution=institution, care_class=care_class, child=child, objects=objects)
+    world.objects.update(_inspections(world))
     world.objects["admin_objects"] = _admin_objects(world)
     return world
+
+
+def _inspections(world: World) -> dict[str, Any]:
+    """An inspection of 爱彼宝 completed (one item not met, with a photo, both signatures) and one in
+    progress, by the district's regulator."""
+    regulator = world.users["regulator"]
+    assert regulator is not None
+    done = started(world.institution, regulator)
+    answer_all(done, regulator)
+    failed = done.items.select_related("item").get(item__number="R03")
+    inspection_record_item(item=failed, actor=regulator, result=ItemResult.FAIL, note="楼梯间停放电动自行车")
+    photo = inspection_add_photo(item=failed, actor=regulator, file=png_upload())
+    sign_both(done, regulator)
+    done = inspection_complete(inspection=done, actor=regulator)
+    open_one = started(world.institution, regulator)
+    return {
+        "inspection": done,
+        "inspection_item": failed,
+        "inspection_photo": photo,
+        "inspection_open": open_one,
+        "inspection_open_item": open_one.items.order_by("pk").first(),
+    }
 
 
 def _admin_objects(world: World) -> dict[str, Any]:
@@ -378,6 +407,7 @@ def _admin_objects(world: World) -> dict[str, Any]:
             channel="page",
         ),
         "supervision.Finding": Finding.objects.filter(institution=institution).first(),
+        "supervision.Checklist": Checklist.objects.get(code="routine"),
         "auditlog.LogEntry": LogEntry.objects.order_by("pk").first(),
         "policies.PolicyValue": PolicyValue.objects.order_by("pk").first(),
         "operations.Heartbeat": Heartbeat.objects.create(name="scheduler", beat_at=timezone.now()),

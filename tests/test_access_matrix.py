@@ -74,6 +74,7 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "supervision:rules",
     ],
     frozenset({REG, REG2, DIR, DIR2, CARE, HW, DOC, DOC2, FAM, GUA, ADM}): [
+        "api-inspections",
         "accounts:login_verify",
         "accounts:me",
         "accounts:password_change",
@@ -322,6 +323,13 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "health:screening_add",
     ],
     frozenset({REG, DIR, ADM}): [
+        "api-inspection",
+        "api-inspection-item",
+        "api-inspection-pdf",
+        "supervision:inspection",
+        "supervision:inspection_pdf",
+        "supervision:inspection_photo",
+        "supervision:inspection_signature",
         "admin:filings_filing_change",
         "admin:filings_filing_history",
         "admin:health_classquarantine_change",
@@ -358,6 +366,8 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "workforce:staff",
     ],
     frozenset({REG, REG2, ADM}): [
+        "supervision:inspection_new",
+        "supervision:inspections",
         "accounts:lockouts",
         "api-supervision-complaints",
         "supervision:complaints",
@@ -420,6 +430,11 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "api-training-attendance",  # the session's region's regulator, as on the page (no superuser role)
     ],
     frozenset({REG, ADM}): [
+        "api-inspection-complete",
+        "api-inspection-item-photos",
+        "api-inspection-signatures",
+        "supervision:inspection_complete",
+        "supervision:inspection_fill",
         "accounts:lockout_lift",
         "api-supervision-complaint",
         "api-supervision-complaint-conclude",
@@ -441,6 +456,11 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "supervision:plan_inputs",
     ],
     frozenset({ADM}): [
+        "admin:supervision_checklist_add",
+        "admin:supervision_checklist_change",
+        "admin:supervision_checklist_changelist",
+        "admin:supervision_checklist_delete",
+        "admin:supervision_checklist_history",
         "admin:accounts_user_add",
         "admin:accounts_user_change",
         "admin:accounts_user_changelist",

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tuoyu.regions.models import Region
 from tuoyu.registry.selectors import institutions_public
-from tuoyu.supervision.models import ComplaintCategory, ComplaintOutcome
+from tuoyu.supervision.models import Checklist, ComplaintCategory, ComplaintOutcome, InspectionKind
+from tuoyu.supervision.selectors.inspections import checklists_in_use, institutions_inspectable_by
 from tuoyu.supervision.services.complaints import MAX_CONTENT, MAX_NAME, MAX_PROGRESS, MAX_REASONS
 from tuoyu.supervision.services.planning import DEFAULT_RATES, MAX_SEED_LENGTH
 from tuoyu.supervision.services.rectification import MAX_DEADLINE_DAYS
@@ -136,4 +137,25 @@ class PlanDrawForm(forms.Form):
 class PlanApproveForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I have checked the plan: approve it and publish it with its seed."), required=True
+    )
+
+
+class InspectionStartForm(forms.Form):
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), queryset=Checklist.objects.none(), to_field_name="code"
+    )
+    checklist = forms.ModelChoiceField(
+        label=_("Checklist"), queryset=Checklist.objects.none(), to_field_name="code"
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=InspectionKind.choices, initial=InspectionKind.ROUTINE)
+
+    def __init__(self, *args: Any, actor: object, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions_inspectable_by(actor).order_by("name")  # type: ignore[attr-defined]
+        self.fields["checklist"].queryset = checklists_in_use()  # type: ignore[attr-defined]
+
+
+class InspectionCompleteForm(forms.Form):
+    remarks = forms.CharField(
+        label=_("Remarks"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -1,10 +1,11 @@
 """Supervision's API; each area's module lists its own ``urlpatterns``."""
 
-from tuoyu.supervision.api import complaints, findings, planning, public_record
+from tuoyu.supervision.api import complaints, findings, inspections, planning, public_record
 
 urlpatterns = [
     *findings.urlpatterns,
     *complaints.urlpatterns,
     *public_record.urlpatterns,
     *planning.urlpatterns,
+    *inspections.urlpatterns,
 ]

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
-from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm
+from tuoyu.accounts.access import Perm, actor_may, get_visible_or_404, has_perm
 from tuoyu.filings.selectors import filings_visible_to
 from tuoyu.registry.selectors import institutions_visible_to
 from tuoyu.rules import RULES, Severity
@@ -55,6 +55,7 @@ def institution_file(request: HttpRequest, code: str) -> HttpResponse:
         "classes": institution.classes.order_by("age_band", "name"),
         "staff_rows": _staff_rows(staff, today) if staff is not None else [],
         "year": today.year,
+        "may_inspect": actor_may(request.user, Perm.SUPERVISE_REGION, institution.pk),
     }
     return render(request, "supervision/institution_file.html", context)
 

@@ -282,6 +282,7 @@ class DailyRow:
     ratio_breaches: int
     outing_mismatches: int
     food_sample_gaps: int | None  # None: not counted (the day is not over, or no meals served)
+    open_findings: int = 0  # compliance findings open now (counted through the reverse relation)
 
     @property
     def morning_checks_pct(self) -> int | None:
@@ -349,6 +350,11 @@ def daily_supervision(institutions: Iterable[Institution], day: datetime.date) -
     gaps = _sample_gap_counts(
         [row for row in rows if attendance.get(row.pk, no_attendance)["check_ins"]], day
     )
+    findings = dict(
+        Institution.objects.filter(pk__in=ids)
+        .annotate(n=Count("findings", filter=Q(findings__resolved_at__isnull=True)))
+        .values_list("pk", "n")
+    )
     result = []
     for row in rows:
         day_of = attendance.get(row.pk, no_attendance)
@@ -363,6 +369,7 @@ def daily_supervision(institutions: Iterable[Institution], day: datetime.date) -
                 ratio_breaches=breaches.get(row.pk, {}).get("n", 0),
                 outing_mismatches=mismatches.get(row.pk, {}).get("n", 0),
                 food_sample_gaps=gaps.get(row.pk),
+                open_findings=findings.get(row.pk, 0),
             )
         )
     return result

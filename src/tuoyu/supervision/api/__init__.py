@@ -1,5 +1,5 @@
 """Supervision's API; each area's module lists its own ``urlpatterns``."""
 
-from tuoyu.supervision.api import findings
+from tuoyu.supervision.api import cases, findings
 
-urlpatterns = [*findings.urlpatterns]
+urlpatterns = [*findings.urlpatterns, *cases.urlpatterns]

@@ -19,6 +19,7 @@ from knox.models import AuthToken
 from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
 from tuoyu.accounts.models import LockoutReason, LoginLockout, Role, User
 from tuoyu.bookings.models import ParentChildSession, SessionBooking, TemporaryCareBooking, TemporaryCareSlot
+from tuoyu.cases.models import CaseAttachment
 from tuoyu.daycare.models import (
     Absence,
     AbsenceReason,
@@ -64,6 +65,7 @@ from tuoyu.regions.models import Region
 from tuoyu.registry.factories import HospitalFactory
 from tuoyu.registry.models import CareClass, ClosedDay, Hospital, Institution
 from tuoyu.supervision.models import Finding
+from tuoyu.supervision.services.rectification import rectification_answer, rectification_issue
 from tuoyu.workforce.models import Certificate, Staff, TrainingSession
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(32)
@@ -280,9 +282,29 @@ def build_world() -> World:
         "outing": Outing.objects.filter(care_class=care_class).order_by("-day").first(),
         "food_sample": FoodSample.objects.filter(institution=institution).order_by("-day").first(),
     }
+    objects.update(_rectification(institution, users))
     world = World(users=users, institution=institution, care_class=care_class, child=child, objects=objects)
     world.objects["admin_objects"] = _admin_objects(world)
     return world
+
+
+def _rectification(institution: Institution, users: dict[str, User | None]) -> dict[str, Any]:
+    """An open finding of 爱彼宝, and a rectification order answered by its director with a photo."""
+    regulator, director = users["regulator"], users["director"]
+    assert regulator is not None and director is not None
+    finding = Finding.objects.create(
+        rule_code="STF-01",
+        severity="violation",
+        institution=institution,
+        subject_key="staff:matrix",
+        subject_label="保育人员（矩阵）",
+        evidence="保育人员（矩阵）：无有效健康证",
+        detected_at=timezone.now(),
+    )
+    case = rectification_issue(institution=institution, subject="消防通道堆放杂物", actor=regulator)
+    image = SimpleUploadedFile("gate.png", PNG, content_type="image/png")
+    rectification_answer(case=case, actor=director, note="已清理", evidence=[image])
+    return {"finding": finding, "case": case, "case_attachment": CaseAttachment.objects.get(event__case=case)}
 
 
 def _admin_objects(world: World) -> dict[str, Any]:

@@ -65,6 +65,7 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "supervision:rules",
     ],
     frozenset({REG, REG2, DIR, DIR2, CARE, HW, DOC, DOC2, FAM, GUA, ADM}): [
+        "api-cases",
         "accounts:login_verify",
         "accounts:me",
         "accounts:password_change",
@@ -152,6 +153,7 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "registry:manage_detail",
     ],
     frozenset({REG, REG2, DIR, DIR2, ADM}): [
+        "supervision:rectifications",
         "accounts:recovery_codes",
         "admin:app_list",
         "admin:filings_filing_changelist",
@@ -313,6 +315,10 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "health:screening_add",
     ],
     frozenset({REG, DIR, ADM}): [
+        "supervision:case",
+        "supervision:case_attachment",
+        "api-case",
+        "api-case-attachment",
         "admin:filings_filing_change",
         "admin:filings_filing_history",
         "admin:health_classquarantine_change",
@@ -348,6 +354,8 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "workforce:staff",
     ],
     frozenset({REG, REG2, ADM}): [
+        "supervision:desk",
+        "api-desk",
         "accounts:lockouts",
         "admin:enrolment_healthrecordaccess_changelist",
         "admin:workforce_trainingsession_add",
@@ -355,6 +363,8 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "health:access_log",
     ],
     frozenset({DIR, ADM}): [
+        "supervision:case_answer",
+        "api-case-answer",
         "api-staff-end",
         "api-staff-identity-number",
         "admin:bookings_parentchildsession_change",
@@ -404,6 +414,14 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "api-training-attendance",  # the session's region's regulator, as on the page (no superuser role)
     ],
     frozenset({REG, ADM}): [
+        "supervision:finding_rectify",
+        "supervision:rectification_new",
+        "supervision:case_verify",
+        "supervision:case_return",
+        "api-finding-rectification",
+        "api-institution-rectifications",
+        "api-case-verify",
+        "api-case-return",
         "accounts:lockout_lift",
         "admin:enrolment_healthrecordaccess_change",
         "admin:enrolment_healthrecordaccess_history",

@@ -18,6 +18,7 @@ from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm, signed_in_
 from tuoyu.cases.kinds import KINDS
 from tuoyu.cases.models import Case, CaseAttachment, CaseEvent
 from tuoyu.cases.selectors import (
+    attachments_readable,
     cases_visible_to,
     may_act_for_institution,
     may_act_for_regulator,
@@ -65,7 +66,7 @@ class CaseSerializer(serializers.Serializer):
         return is_overdue(case, timezone.localdate())
 
 
-class AttachmentSerializer(serializers.Serializer):
+class CaseAttachmentSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     name = serializers.CharField()
     url = serializers.SerializerMethodField()
@@ -76,14 +77,14 @@ class AttachmentSerializer(serializers.Serializer):
         )
 
 
-class EventSerializer(serializers.Serializer):
+class CaseEventSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     action = serializers.CharField()
     label = serializers.SerializerMethodField()  # type: ignore[assignment]  # a field named like Field.label
     by = serializers.SerializerMethodField()
     status_after = serializers.CharField()
     note = serializers.CharField()
-    attachments = AttachmentSerializer(many=True, source="attachments.all")
+    attachments = CaseAttachmentSerializer(many=True, source="attachments.all")
 
     def get_label(self, event: CaseEvent) -> str:
         return action_label(event.case, event.action)
@@ -107,9 +108,9 @@ class CaseDetailSerializer(CaseSerializer):
         finding = rectification.finding_of(case) if case.kind == RECTIFICATION else None
         return finding.resolved_at if finding is not None else None
 
-    @extend_schema_field(EventSerializer(many=True))
+    @extend_schema_field(CaseEventSerializer(many=True))
     def get_timeline(self, case: Case) -> list[dict[str, Any]]:
-        return EventSerializer(timeline_of(case, self.context["actor"]), many=True).data  # type: ignore[return-value]
+        return CaseEventSerializer(timeline_of(case, self.context["actor"]), many=True).data  # type: ignore[return-value]
 
 
 def _case(request: Request, pk: int) -> Case:
@@ -163,7 +164,7 @@ class CaseDetailView(APIView):
         return _detail(request, _case(request, pk))
 
 
-class IssueSerializer(serializers.Serializer):
+class RectificationIssueSerializer(serializers.Serializer):
     requirement = serializers.CharField(max_length=MAX_NOTE, required=False, allow_blank=True, default="")
     deadline_days = serializers.IntegerField(
         min_value=1,
@@ -175,7 +176,7 @@ class IssueSerializer(serializers.Serializer):
     )
 
 
-class IssueTypedSerializer(IssueSerializer):
+class RectificationIssueTypedSerializer(RectificationIssueSerializer):
     subject = serializers.CharField(max_length=200)
 
 
@@ -183,7 +184,7 @@ class FindingRectificationView(APIView):
     """Issue a 整改通知 from an open finding (regulators of its region)."""
 
     @extend_schema(
-        request=IssueSerializer,
+        request=RectificationIssueSerializer,
         responses={
             201: CaseDetailSerializer,
             **refused("rectification_deadline_out_of_range", "case_already_open"),
@@ -196,7 +197,7 @@ class FindingRectificationView(APIView):
             ),
             pk=pk,
         )
-        data = validated(IssueSerializer, request.data)
+        data = validated(RectificationIssueSerializer, request.data)
         case = rectification.rectification_issue_for_finding(
             finding=finding,
             actor=signed_in_user(request),
@@ -210,14 +211,14 @@ class InstitutionRectificationView(APIView):
     """Issue a 整改通知 that comes from no finding: the subject said by the regulator."""
 
     @extend_schema(
-        request=IssueTypedSerializer,
+        request=RectificationIssueTypedSerializer,
         responses={201: CaseDetailSerializer, **refused("rectification_subject_required")},
     )
     def post(self, request: Request, code: str) -> Response:
         institution = get_visible_or_404(
             institutions_visible_to(request.user, Perm.SUPERVISE_REGION), code=code
         )
-        data = validated(IssueTypedSerializer, request.data)
+        data = validated(RectificationIssueTypedSerializer, request.data)
         case = rectification.rectification_issue(
             institution=institution,
             subject=data["subject"],
@@ -228,7 +229,7 @@ class InstitutionRectificationView(APIView):
         return _detail(request, case, status.HTTP_201_CREATED)
 
 
-class AnswerSerializer(serializers.Serializer):
+class RectificationAnswerSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=MAX_NOTE, help_text="What was done.")
     evidence = serializers.ListField(
         child=serializers.FileField(),
@@ -245,21 +246,21 @@ class AnswerView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
-        request={"multipart/form-data": AnswerSerializer},
+        request={"multipart/form-data": RectificationAnswerSerializer},
         responses={200: CaseDetailSerializer, **refused("case_note_required", "case_action_unknown")},
     )
     def post(self, request: Request, pk: int) -> Response:
         case = _case(request, pk)
         if not may_act_for_institution(request.user, case) or case.kind != RECTIFICATION:
             raise Http404
-        data = validated(AnswerSerializer, request.data)
+        data = validated(RectificationAnswerSerializer, request.data)
         rectification.rectification_answer(
             case=case, actor=signed_in_user(request), note=data["note"], evidence=data["evidence"]
         )
         return _detail(request, case)
 
 
-class VerifySerializer(serializers.Serializer):
+class RectificationVerifySerializer(serializers.Serializer):
     on_site = serializers.BooleanField(default=False, help_text="Verified on site (else on paper).")
     note = serializers.CharField(max_length=MAX_NOTE, required=False, allow_blank=True, default="")
 
@@ -268,20 +269,21 @@ class VerifyView(APIView):
     """The regulator verifies (on site or on paper) and closes the order."""
 
     @extend_schema(
-        request=VerifySerializer, responses={200: CaseDetailSerializer, **refused("case_action_unknown")}
+        request=RectificationVerifySerializer,
+        responses={200: CaseDetailSerializer, **refused("case_action_unknown")},
     )
     def post(self, request: Request, pk: int) -> Response:
         case = _case(request, pk)
         if not may_act_for_regulator(request.user, case) or case.kind != RECTIFICATION:
             raise Http404
-        data = validated(VerifySerializer, request.data)
+        data = validated(RectificationVerifySerializer, request.data)
         rectification.rectification_verify(
             case=case, actor=signed_in_user(request), note=data["note"], on_site=data["on_site"]
         )
         return _detail(request, case)
 
 
-class ReturnSerializer(serializers.Serializer):
+class RectificationReturnSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=MAX_NOTE, help_text="What is still missing.")
 
 
@@ -289,14 +291,14 @@ class ReturnView(APIView):
     """The regulator returns the answer: what is still missing."""
 
     @extend_schema(
-        request=ReturnSerializer,
+        request=RectificationReturnSerializer,
         responses={200: CaseDetailSerializer, **refused("case_note_required", "case_action_unknown")},
     )
     def post(self, request: Request, pk: int) -> Response:
         case = _case(request, pk)
         if not may_act_for_regulator(request.user, case) or case.kind != RECTIFICATION:
             raise Http404
-        data = validated(ReturnSerializer, request.data)
+        data = validated(RectificationReturnSerializer, request.data)
         rectification.rectification_return(case=case, actor=signed_in_user(request), note=data["note"])
         return _detail(request, case)
 
@@ -313,12 +315,11 @@ class CaseAttachmentView(APIView):
     )
     def get(self, request: Request, pk: int, attachment: int) -> FileResponse:
         case = _case(request, pk)
-        readable = [event.pk for event in timeline_of(case, request.user)]
-        found = get_visible_or_404(CaseAttachment.objects.filter(event__in=readable), pk=attachment)
+        found = get_visible_or_404(attachments_readable(case, request.user), pk=attachment)
         return serve_upload(found.file, download_name=found.name)
 
 
-class DeskSerializer(serializers.Serializer):
+class DeskCountsSerializer(serializers.Serializer):
     filings = serializers.IntegerField(help_text="Filings waiting for review.")
     findings = serializers.IntegerField(help_text="Institutions with open findings.")
     rectifications = serializers.IntegerField(help_text="Orders overdue or awaiting verification.")
@@ -330,11 +331,11 @@ class DeskSerializer(serializers.Serializer):
 class DeskView(APIView):
     """The regulator's desk in counts: what to act on now."""
 
-    @extend_schema(responses=DeskSerializer)
+    @extend_schema(responses=DeskCountsSerializer)
     def get(self, request: Request) -> Response:
         if not has_perm(request.user, Perm.SUPERVISE_REGION):
             raise Http404
-        return Response(DeskSerializer(desk.desk_counts(request.user, timezone.localdate())).data)
+        return Response(DeskCountsSerializer(desk.desk_counts(request.user, timezone.localdate())).data)
 
 
 urlpatterns = [

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.access import AuthenticatedRequest, Perm, get_visible_or_404, has_perm
-from tuoyu.cases.models import Case, CaseAttachment
+from tuoyu.cases.models import Case
 from tuoyu.cases.selectors import (
+    attachments_readable,
     cases_visible_to,
     may_act_for_institution,
     may_act_for_regulator,
@@ -202,8 +203,7 @@ def case_return(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def case_attachment(request: HttpRequest, pk: int, attachment: int) -> FileResponse:
     """A file of a step the actor may read, served by what its bytes are (never as HTML)."""
     case = _case_of(request, pk)
-    readable = [event.pk for event in timeline_of(case, request.user)]
-    found = get_visible_or_404(CaseAttachment.objects.filter(event__in=readable), pk=attachment)
+    found = get_visible_or_404(attachments_readable(case, request.user), pk=attachment)
     return serve_upload(found.file, download_name=found.name)
 
 

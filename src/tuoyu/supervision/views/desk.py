@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from tuoyu.accounts.access import Perm, has_perm
 from tuoyu.exports import wants_xlsx, xlsx_response
-from tuoyu.regions.models import Region
 from tuoyu.rules import RULES
 from tuoyu.supervision.selectors import desk
 from tuoyu.supervision.selectors.cases import is_overdue
@@ -147,9 +146,7 @@ def desk_page(request: HttpRequest) -> HttpResponse:
     complaints = desk.complaints_to_start(request.user)
     outbreaks = desk.active_outbreaks(request.user)
     certificates = desk.certificates_soon_expiring(request.user, today)
-    streets = Region.objects.filter(
-        pk__in=desk.supervised_institutions(request.user).values("street")
-    ).order_by("name")
+    streets = desk.streets_supervised(request.user)
     context = {
         "today": today,
         "filings": list(filings[:shown]),

@@ -1,6 +1,7 @@
 """Cases in the API: the list and one case with its timeline, rectification orders issued, answered with
 evidence, verified or returned; the desk's counts."""
 
+import uuid
 from typing import Any
 
 from django.http import FileResponse, Http404
@@ -15,7 +16,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm, signed_in_user
-from tuoyu.cases.kinds import KINDS
 from tuoyu.cases.models import Case, CaseAttachment, CaseEvent
 from tuoyu.cases.selectors import (
     attachments_readable,
@@ -131,8 +131,8 @@ class CaseListView(generics.ListAPIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("kind", str, enum=list(KINDS) or None),
-            OpenApiParameter("status", str),
+            OpenApiParameter("kind", str, description="rectification or complaint"),
+            OpenApiParameter("status", str, description="A state of the kind, e.g. issued, answered."),
             OpenApiParameter("institution", str, description="The institution's code."),
         ]
     )
@@ -150,8 +150,8 @@ class CaseListView(generics.ListAPIView):
             cases = cases.filter(status=state)
         if code := params.get("institution"):
             try:
-                cases = cases.filter(institution__code=code)
-            except Exception:  # not a UUID: nothing matches
+                cases = cases.filter(institution__code=uuid.UUID(code))
+            except ValueError:  # not an institution's code: nothing matches
                 return cases.none()
         return cases
 

@@ -79,6 +79,7 @@ def test_a_notice_without_a_finding_has_the_subject_typed(
     )
 
     assert empty.status_code == 200 and out_of_range.status_code == 200
+    assert "10 working days from today give 2026-06-15." in empty.content.decode()  # the days typed
     case = Case.objects.get()
     assert response["Location"] == f"/supervision/cases/{case.pk}/"
     assert (case.subject, case.detail, case.source_key, case.deadline_days) == (

@@ -49,6 +49,10 @@ def _deadline_preview(days: int) -> dict[str, object]:
 def _issue_page(
     request: HttpRequest, form: IssueForm, institution: object, finding: Finding | None, days: int
 ) -> HttpResponse:
+    """The form, with the date the days give: the default's, or those typed when the form comes back."""
+    typed = str(form.data.get("deadline_days", "")) if form.is_bound else ""
+    if typed.isdigit() and 1 <= int(typed) <= rectification.MAX_DEADLINE_DAYS:
+        days = int(typed)
     context = {
         "form": form,
         "institution": institution,

@@ -72,6 +72,7 @@ from tuoyu.workforce.models import Staff
 POLICY_VALUES_MIGRATIONS = (
     importlib.import_module("tuoyu.policies.migrations.0002_values_in_force").load_values,
     importlib.import_module("tuoyu.policies.migrations.0003_vaccination_check_days").load,
+    importlib.import_module("tuoyu.policies.migrations.0004_supervision_cases").load,
 )
 PERSONAS = (
     "regulator_a",

@@ -19,7 +19,7 @@ from knox.models import AuthToken
 from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
 from tuoyu.accounts.models import LockoutReason, LoginLockout, Role, User
 from tuoyu.bookings.models import ParentChildSession, SessionBooking, TemporaryCareBooking, TemporaryCareSlot
-from tuoyu.cases.models import Case
+from tuoyu.cases.models import Case, CaseAttachment
 from tuoyu.daycare.models import (
     Absence,
     AbsenceReason,
@@ -72,6 +72,7 @@ from tuoyu.supervision.services.inspections import (
     inspection_record_item,
 )
 from tuoyu.supervision.services.planning import plan_draw
+from tuoyu.supervision.services.rectification import rectification_answer, rectification_issue
 from tuoyu.supervision.tests.inspection_helpers import answer_all, png_upload, sign_both, started
 from tuoyu.workforce.models import Certificate, Staff, TrainingSession
 
@@ -338,6 +339,7 @@ def build_world() -> World:
         rates=None,
         actor=regulator,
     )
+    objects.update(_rectification(institution, users))
     world = World(users=users, institution=institution, care_class=care_class, child=child, objects=objects)
     world.objects.update(_inspections(world))
     world.objects["admin_objects"] = _admin_objects(world)
@@ -364,6 +366,25 @@ def _inspections(world: World) -> dict[str, Any]:
         "inspection_open": open_one,
         "inspection_open_item": open_one.items.order_by("pk").first(),
     }
+
+
+def _rectification(institution: Institution, users: dict[str, User | None]) -> dict[str, Any]:
+    """An open finding of 爱彼宝, and a rectification order answered by its director with a photo."""
+    regulator, director = users["regulator"], users["director"]
+    assert regulator is not None and director is not None
+    finding = Finding.objects.create(
+        rule_code="STF-01",
+        severity="violation",
+        institution=institution,
+        subject_key="staff:matrix",
+        subject_label="保育人员（矩阵）",
+        evidence="保育人员（矩阵）：无有效健康证",
+        detected_at=timezone.now(),
+    )
+    case = rectification_issue(institution=institution, subject="消防通道堆放杂物", actor=regulator)
+    image = SimpleUploadedFile("gate.png", PNG, content_type="image/png")
+    rectification_answer(case=case, actor=director, note="已清理", evidence=[image])
+    return {"finding": finding, "case": case, "case_attachment": CaseAttachment.objects.get(event__case=case)}
 
 
 def _admin_objects(world: World) -> dict[str, Any]:

@@ -40,6 +40,8 @@ NOT_AUDITED: dict[str, str] = {
     "health.ClassQuarantine": "a class closed to admissions; the user is who decided it",
     "filings.FilingVersion": "the frozen text of a submitted filing (the filing itself is audited)",
     "filings.ReturnReason": "why a filing was returned, bulk-written (the filing itself is audited)",
+    "cases.CaseEvent": "a step of a case, written once with who and when (the case itself is audited)",
+    "cases.CaseAttachment": "a file of a case's step, written once with the step",
 }
 
 

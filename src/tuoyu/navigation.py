@@ -19,7 +19,10 @@ class NavItem:
 
 def navigation_for(user: object) -> list[NavItem]:
     """The navigation a user sees: only what their roles allow."""
-    items = [
+    items = []
+    if has_perm(user, Perm.SUPERVISE_REGION):
+        items.append(NavItem(_("Supervision desk"), reverse("supervision:desk"), "desk"))
+    items += [
         NavItem(_("District overview"), reverse("insights:home"), "overview"),
         NavItem(_("Find childcare"), reverse("enrolment:finder"), "directory"),
     ]
@@ -34,6 +37,12 @@ def navigation_for(user: object) -> list[NavItem]:
     elif has_perm(user, Perm.VIEW_INSTITUTION_FILE):
         label = _("Partner institutions") if Role.DOCTOR in roles_of(user) else _("My institution")
         items.append(NavItem(label, reverse("registry:manage_list"), "manage"))
+    if has_perm(user, Perm.SUPERVISE_REGION):
+        items.append(NavItem(_("Rectifications"), reverse("supervision:rectifications"), "rectifications"))
+    elif has_perm(user, Perm.CHANGE_INSTITUTION) and has_perm(user, Perm.VIEW_FINDINGS):
+        items.append(
+            NavItem(_("Rectification notices"), reverse("supervision:rectifications"), "rectifications")
+        )
     if has_perm(user, Perm.RECORD_CARE):
         items.append(NavItem(_("Today in care"), reverse("daycare:home"), "care"))
     if has_perm(user, Perm.VIEW_DAILY_SUPERVISION) and has_perm(user, Perm.SUPERVISE_REGION):

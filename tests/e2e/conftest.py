@@ -177,9 +177,9 @@ def sign_in(live_server: Any) -> Callable[[Any, str], None]:
         form.locator("input[name=username]").fill(phone)
         form.locator("input[name=password]").fill(DEMO_PASSWORD)
         form.locator("button[type=submit]").click()
-        page.wait_for_url(re.compile(r"/accounts/(me|login/verify)/$"))
+        page.wait_for_url(re.compile(r"/(accounts/(me|login/verify)|supervision/desk)/$"))
         if page.url.endswith("/login/verify/"):  # the regulator and the administrator: the app's code
             enter_demo_code(page)
-        page.wait_for_url(re.compile(r"/accounts/me/$"))
+        page.wait_for_url(re.compile(r"/(accounts/me|supervision/desk)/$"))  # a regulator lands on the desk
 
     return sign_in

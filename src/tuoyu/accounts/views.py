@@ -11,7 +11,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -55,8 +55,17 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self) -> str:
+        """Where a sign-in without ``next`` lands: a regulator at the supervision desk, everyone else at
+        ``LOGIN_REDIRECT_URL``."""
+        user = getattr(self, "signing_in", None) or self.request.user
+        if has_perm(user, Perm.SUPERVISE_REGION):
+            return reverse("supervision:desk")
+        return super().get_default_redirect_url()
+
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
+        self.signing_in = user
         if not second_factor.has_second_factor(user):
             return super().form_valid(form)  # signed in; the middleware sends required roles to set it up
         self.request.session[PENDING_LOGIN] = {

@@ -1,7 +1,7 @@
 from django.db.models import Prefetch, QuerySet
 
 from tuoyu.accounts.access import Perm, actor_may
-from tuoyu.cases.models import Case, CaseEvent
+from tuoyu.cases.models import Case, CaseAttachment, CaseEvent
 
 
 def cases_visible_to(actor: object) -> QuerySet[Case]:
@@ -24,3 +24,12 @@ def timeline_of(case: Case, actor: object) -> list[CaseEvent]:
     if not may_act_for_regulator(actor, case):
         events = events.filter(visible_to_institution=True)
     return list(events)
+
+
+def attachments_readable(case: Case, actor: object) -> QuerySet[CaseAttachment]:
+    """The files of the steps of ``case`` the actor may read (never those of an internal step for the
+    institution's staff)."""
+    events = case.events.all()
+    if not may_act_for_regulator(actor, case):
+        events = events.filter(visible_to_institution=True)
+    return CaseAttachment.objects.filter(event__in=events)

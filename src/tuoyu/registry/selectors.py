@@ -1,6 +1,6 @@
 import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -22,6 +22,14 @@ from tuoyu.workdays import is_working_day
 def institutions_visible_to(actor: object, perm: Perm = Perm.VIEW_INSTITUTION_FILE) -> QuerySet[Institution]:
     """Institutions whose non-public file the actor may see under ``perm``."""
     return Institution.objects.visible_to(actor, perm)
+
+
+def with_open_findings(institutions: QuerySet[Institution]) -> QuerySet[Institution]:
+    """``open_findings``: how many findings of each institution are open (supervision's findings, counted
+    through their reverse relation without importing supervision)."""
+    return institutions.annotate(
+        open_findings=Count("findings", filter=Q(findings__resolved_at__isnull=True), distinct=True)
+    )
 
 
 def institutions_public() -> QuerySet[Institution]:

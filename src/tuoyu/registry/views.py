@@ -3,9 +3,16 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from tuoyu.accounts.access import Perm, actor_may, get_visible_or_404
-from tuoyu.registry.selectors import closed_days_visible_to, institutions_public, institutions_visible_to
+from tuoyu.accounts.access import Perm, actor_may, get_visible_or_404, has_perm
+from tuoyu.exports import wants_xlsx, xlsx_response
+from tuoyu.registry.selectors import (
+    closed_days_visible_to,
+    institutions_public,
+    institutions_visible_to,
+    with_open_findings,
+)
 
 
 def public_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -18,13 +25,37 @@ MANAGE_PAGE_SIZE = 50  # a province regulator is responsible for thousands
 
 @login_required
 def manage_list(request: HttpRequest) -> HttpResponse:
+    """The institutions within the user's responsibility, a page at a time; for a regulator, with the count
+    of each one's open findings. ``?format=xlsx``: all of them as a spreadsheet."""
+    supervises = has_perm(request.user, Perm.SUPERVISE_REGION)
     institutions = (
         institutions_visible_to(request.user)
         .select_related("street", "partner_hospital")
         .order_by("street__code", "name", "pk")
     )
+    if supervises:
+        institutions = with_open_findings(institutions)
+    if wants_xlsx(request):
+        header = [_("Name"), _("Street / town"), _("Filing status"), _("Operating status"), _("Filed places")]
+        return xlsx_response(
+            filename="institutions",
+            title=_("Institutions"),
+            header=[*header, _("Open findings")] if supervises else header,
+            rows=(
+                [
+                    institution.name,
+                    institution.street.name,
+                    institution.get_filing_status_display(),
+                    institution.get_operating_status_display(),
+                    institution.filed_places,
+                    *([institution.open_findings] if supervises else []),  # type: ignore[attr-defined]
+                ]
+                for institution in institutions
+            ),
+        )
     page = Paginator(institutions, MANAGE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "registry/manage_list.html", {"institutions": page.object_list, "page": page})
+    context = {"institutions": page.object_list, "page": page, "supervises": supervises}
+    return render(request, "registry/manage_list.html", context)
 
 
 @login_required

@@ -12,9 +12,10 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tuoyu.accounts.identity import mask_identity_number
+from tuoyu.exports import xlsx_bytes
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import Institution
-from tuoyu.spreadsheets import SpreadsheetRefused, append_row, read_upload, stream_rows, workbook_bytes
+from tuoyu.spreadsheets import SpreadsheetRefused, read_upload, stream_rows, workbook_bytes
 from tuoyu.workforce.models import Education, Staff, StaffRole
 from tuoyu.workforce.services import staff_hire
 
@@ -202,26 +203,20 @@ def staff_import(*, institution: Institution, content: bytes | IO[bytes]) -> lis
 
 
 def staff_export(staff: Iterable[Staff]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "从业人员"
-    append_row(sheet, ["机构", *COLUMNS, "离职日期"])
     role_labels: dict[str, str] = {value: label for label, value in ROLE_LABELS.items()}
     education_labels: dict[str, str] = {value: label for label, value in EDUCATION_LABELS.items()}
-    for person in staff:
-        append_row(
-            sheet,
-            [
-                person.institution.name,
-                person.name,
-                mask_identity_number(person.id_number),
-                role_labels[person.role],
-                education_labels[person.education],
-                float(person.management_years),
-                person.phone,
-                person.employed_from.isoformat(),
-                person.employed_until.isoformat() if person.employed_until else "",
-            ],
-        )
-    return workbook_bytes(workbook)
+    rows = (
+        [
+            person.institution.name,
+            person.name,
+            mask_identity_number(person.id_number),
+            role_labels[person.role],
+            education_labels[person.education],
+            float(person.management_years),
+            person.phone,
+            person.employed_from.isoformat(),
+            person.employed_until.isoformat() if person.employed_until else "",
+        ]
+        for person in staff
+    )
+    return xlsx_bytes(title="从业人员", header=["机构", *COLUMNS, "离职日期"], rows=rows)

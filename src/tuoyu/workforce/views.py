@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.access import Perm, actor_may, get_visible_or_404, has_perm
 from tuoyu.accounts.identity import mask_identity_number
+from tuoyu.exports import xlsx_download
 from tuoyu.refusals import Refusal, refusal_shown
 from tuoyu.registry.models import Institution
 from tuoyu.uploads import serve_upload
@@ -48,9 +49,7 @@ def _may_change(request: HttpRequest, institution: Institution) -> bool:
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=excel.XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+    return xlsx_download(content, filename)
 
 
 @login_required

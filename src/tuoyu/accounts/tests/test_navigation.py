@@ -24,8 +24,11 @@ DIRECTOR = EVERYONE | {
     "care",
     "health",
     "outbreaks",
+    "rectifications",
 }
 REGULATOR = EVERYONE | {
+    "desk",
+    "rectifications",
     "manage",
     "admin",
     "filings",
@@ -78,6 +81,11 @@ def nav_entries(html: str) -> dict[str, str]:
 
 def account_entries(html: str) -> set[str]:
     return set(re.findall(r'data-nav="([^"]+)"', html)) & ACCOUNT_ENTRIES
+
+
+def test_the_supervision_desk_comes_first_for_a_regulator(client_as: Callable[[str], Client]) -> None:
+    html = client_as("regulator_a").get("/").content.decode()
+    assert re.findall(r'data-nav="([^"]+)"', html)[0] == "desk"
 
 
 @pytest.mark.parametrize("persona", EXPECTED_NAV)

@@ -394,6 +394,7 @@ class DailyRowSerializer(serializers.Serializer):
     food_sample_gaps = serializers.IntegerField(
         allow_null=True, help_text="Null until the day is over, and for institutions serving no meals."
     )
+    open_findings = serializers.IntegerField(help_text="Compliance findings of the institution open now.")
 
 
 class DailySupervisionSerializer(serializers.Serializer):

@@ -31,7 +31,7 @@ from tuoyu.daycare.models import (
 from tuoyu.enrolment.models import Child, Placement
 from tuoyu.policies.values import policy
 from tuoyu.registry.models import CareClass, Institution, OperatingStatus
-from tuoyu.registry.selectors import institutions_visible_to
+from tuoyu.registry.selectors import institutions_visible_to, with_open_findings
 from tuoyu.workforce.models import Staff, StaffRole, employed_on
 from tuoyu.workforce.selectors import certified
 
@@ -83,8 +83,9 @@ def menu_institutions_of(actor: object, day: datetime.date) -> QuerySet[Institut
 
 def daily_supervision_institutions(actor: object) -> QuerySet[Institution]:
     """The operating institutions whose daily figures the actor watches (a regulator's region, a director's
-    own institution), in the order of the district view: by street, then name."""
-    return (
+    own institution), in the order of the district view: by street, then name; each with its count of
+    ``open_findings``."""
+    return with_open_findings(
         institutions_visible_to(actor, Perm.VIEW_DAILY_SUPERVISION)
         .filter(operating_status=OperatingStatus.OPERATING)
         .select_related("street")
@@ -282,6 +283,7 @@ class DailyRow:
     ratio_breaches: int
     outing_mismatches: int
     food_sample_gaps: int | None  # None: not counted (the day is not over, or no meals served)
+    open_findings: int = 0  # compliance findings open now (counted through the reverse relation)
 
     @property
     def morning_checks_pct(self) -> int | None:
@@ -318,7 +320,8 @@ def _per_institution(queryset: QuerySet, path: str, **counts: Count) -> dict[int
 
 
 def daily_supervision(institutions: Iterable[Institution], day: datetime.date) -> list[DailyRow]:
-    """The day's figures of each of ``institutions`` (a page of them, in their order), in a fixed number of
+    """The day's figures of each of ``institutions`` (a page of ``daily_supervision_institutions``, in their
+    order, with their count of open findings), in a fixed number of
     queries whatever their number: a count grouped by institution of the placements, of the attendance with
     its morning checks, of the ratio breaches and of the outing mismatches; then menus and samples.
 
@@ -363,6 +366,7 @@ def daily_supervision(institutions: Iterable[Institution], day: datetime.date) -
                 ratio_breaches=breaches.get(row.pk, {}).get("n", 0),
                 outing_mismatches=mismatches.get(row.pk, {}).get("n", 0),
                 food_sample_gaps=gaps.get(row.pk),
+                open_findings=row.open_findings,  # type: ignore[attr-defined]
             )
         )
     return result

@@ -313,6 +313,7 @@ def test_daily_supervision_api(
         "ratio_breaches": 1,
         "outing_mismatches": 1,
         "food_sample_gaps": 1,
+        "open_findings": 0,
     }
     assert str(institution_z.code) not in {row["institution"] for row in body["institutions"]}
     assert api_as("regulator_a").get("/api/v1/supervision/daily/", {"date": "2026-13-01"}).status_code == 400
@@ -336,6 +337,7 @@ DAILY_ROW_KEYS = {
     "ratio_breaches",
     "outing_mismatches",
     "food_sample_gaps",
+    "open_findings",
 }
 
 

@@ -20,6 +20,7 @@ from tuoyu.accounts.access import AuthenticatedRequest, Perm, get_visible_or_404
 from tuoyu.daycare.models import Meal
 from tuoyu.daycare.selectors.ratios import class_ratio
 from tuoyu.daycare.selectors.supervision import (
+    DailyRow,
     breaches_of,
     care_classes_of,
     care_institutions_of,
@@ -50,6 +51,7 @@ from tuoyu.daycare.selectors.supervision import (
 )
 from tuoyu.daycare.services import kitchen, outings, staffing
 from tuoyu.enrolment.models import Child
+from tuoyu.exports import wants_xlsx, xlsx_response
 from tuoyu.refusals import refusal_shown
 from tuoyu.registry.models import Institution
 from tuoyu.registry.selectors import institutions_visible_to
@@ -318,6 +320,42 @@ def family_menu(request: AuthenticatedRequest, code: str) -> HttpResponse:
 # The district's daily view ----------------------------------------------------------------------------
 
 
+def _district_xlsx(rows: list[DailyRow], day: datetime.date) -> HttpResponse:
+    return xlsx_response(
+        filename=f"daily-supervision-{day:%Y%m%d}",
+        title=_("Daily supervision"),
+        header=[
+            _("Institution"),
+            _("Street / town"),
+            _("Enrolled"),
+            _("Present"),
+            _("Check-ins recorded"),
+            _("Checked in by the deadline"),
+            _("Morning checks by the deadline"),
+            _("Ratio breaches"),
+            _("Outing mismatches"),
+            _("Food-sample gaps"),
+            _("Open findings"),
+        ],
+        rows=(
+            [
+                row.institution.name,
+                row.institution.street.name,
+                row.enrolled,
+                row.present,
+                row.check_ins,
+                row.checked_in_by_deadline,
+                row.morning_checks_by_deadline,
+                row.ratio_breaches,
+                row.outing_mismatches,
+                row.food_sample_gaps,
+                row.open_findings,
+            ]
+            for row in rows
+        ),
+    )
+
+
 @login_required
 def district_daily(request: AuthenticatedRequest) -> HttpResponse:
     """One row per institution of the regulator's region (a director: their own) for the chosen day, a page
@@ -327,6 +365,8 @@ def district_daily(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     day = _day_param(request.GET.get("date"), latest_working_day(today))
     institutions = daily_supervision_institutions(request.user)
+    if wants_xlsx(request):
+        return _district_xlsx(daily_supervision(institutions, day), day)
     page = Paginator(institutions, DISTRICT_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "day": day,

@@ -45,6 +45,7 @@ class FindingRow:
     evidence: str
     detected_at: datetime
     children: int | None = None  # how many children the row counts (regulators' rows about children)
+    finding_id: int | None = None  # the finding (the earliest of a counted row) an order is issued from
 
 
 def finding_row(finding: Finding) -> FindingRow:
@@ -55,7 +56,9 @@ def finding_row(finding: Finding) -> FindingRow:
     else:
         concerning = str(_("a child")) if finding.about_child else finding.subject_label
         evidence = finding.summary or finding.evidence
-    return FindingRow(finding.rule_code, finding.severity, concerning, evidence, finding.detected_at)
+    return FindingRow(
+        finding.rule_code, finding.severity, concerning, evidence, finding.detected_at, finding_id=finding.pk
+    )
 
 
 def finding_rows(findings: list[Finding]) -> list[FindingRow]:
@@ -70,14 +73,16 @@ def finding_rows(findings: list[Finding]) -> list[FindingRow]:
             rows.append(finding_row(finding))
     for (rule_code, summary), group in counted.items():
         n = len(group)
+        earliest = min(group, key=lambda finding: (finding.detected_at, finding.pk))
         rows.append(
             FindingRow(
                 rule_code,
                 group[0].severity,
                 ngettext("%(n)d child", "%(n)d children", n) % {"n": n},
                 summary,
-                min(finding.detected_at for finding in group),
+                earliest.detected_at,
                 children=n,
+                finding_id=earliest.pk,
             )
         )
     return sorted(rows, key=lambda row: (row.rule_code, row.subject_label))

@@ -8,9 +8,11 @@ from django.urls import path
 from django.utils import timezone
 
 from tuoyu.accounts.access import Perm, actor_may, get_visible_or_404, has_perm
+from tuoyu.cases.models import Case
 from tuoyu.filings.selectors import filings_visible_to
 from tuoyu.registry.selectors import institutions_visible_to
 from tuoyu.rules import RULES, Severity
+from tuoyu.supervision.selectors.cases import open_orders_by_finding
 from tuoyu.supervision.selectors.findings import FindingRow, open_finding_rows
 from tuoyu.workforce.models import Staff
 from tuoyu.workforce.selectors import Certification, certification_of, staff_of_institution, training_hours
@@ -22,8 +24,11 @@ def rules_catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/rules.html", {"rows": rows})
 
 
-def _with_rule(rows: list[FindingRow]) -> list[tuple[FindingRow, object]]:
-    return [(row, RULES.get(row.rule_code)) for row in rows]
+def _with_rule(
+    rows: list[FindingRow], orders: dict[int, Case]
+) -> list[tuple[FindingRow, object, Case | None]]:
+    """Each row with its rule and the open rectification order issued from it, if any."""
+    return [(row, RULES.get(row.rule_code), orders.get(row.finding_id or 0)) for row in rows]
 
 
 def _staff_rows(staff: QuerySet[Staff], today: datetime.date) -> list[tuple[Certification, float]]:
@@ -46,9 +51,12 @@ def institution_file(request: HttpRequest, code: str) -> HttpResponse:
         if has_perm(request.user, Perm.VIEW_STAFF)
         else None
     )
+    as_regulator = actor_may(request.user, Perm.SUPERVISE_REGION, institution.pk)
+    orders = open_orders_by_finding(request.user, institution.pk) if as_regulator else {}
     context = {
         "institution": institution,
-        "findings": _with_rule(open_finding_rows(request.user, institution.pk)),
+        "as_regulator": as_regulator,
+        "findings": _with_rule(open_finding_rows(request.user, institution.pk), orders),
         "filings": filings_visible_to(request.user)
         .filter(institution=institution)
         .order_by(F("submitted_at").desc(nulls_first=True)),

@@ -7,7 +7,7 @@ means (supervision: what a rectification order asks, what a complaint's outcome 
 import datetime
 from collections.abc import Iterable, Sequence
 
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -120,7 +120,7 @@ def case_act(
     actor: User | None,
     side: Side,
     note: str = "",
-    attachments: Sequence[UploadedFile] = (),
+    attachments: Sequence[File] = (),
     outcome: str = "",
     internal: bool = False,
 ) -> CaseEvent:

@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from tuoyu.accounts.models import User
 from tuoyu.cases.models import Case
 from tuoyu.cases.services import cases_escalate_overdue
+from tuoyu.demo.district import DISTRICT
 from tuoyu.regions.models import Region
 from tuoyu.registry.models import Institution
 from tuoyu.supervision.casekinds import RECTIFICATION
@@ -131,7 +132,8 @@ def seed_supervision(
     _overdue_order(institutions["mall"], users["regulator"], today)
     _order_awaiting_verification(institutions["aibibao"], users["regulator"], users["director"], today)
     _inspection_in_progress(institutions["community_nz"], users["inspector"], today)
-    _next_quarters_plan(institutions["aibibao"].street.parent, users, today)
+    district = Region.objects.get(code=DISTRICT[0])
+    _next_quarters_plan(district, users, today)
 
 
 def _inspect(

@@ -1,0 +1,1 @@
+"""Supervision's forms, one module per area."""

@@ -8,7 +8,7 @@ closes only on the regulator's verification.
 import datetime
 from collections.abc import Sequence
 
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,9 +94,7 @@ def rectification_issue_for_finding(
     )
 
 
-def rectification_answer(
-    *, case: Case, actor: User, note: str, evidence: Sequence[UploadedFile] = ()
-) -> CaseEvent:
+def rectification_answer(*, case: Case, actor: User, note: str, evidence: Sequence[File] = ()) -> CaseEvent:
     """The director answers: what was done, with photos or documents."""
     return case_act(
         case=case, action=ANSWER, actor=actor, side=Side.INSTITUTION, note=note, attachments=evidence

@@ -15,7 +15,7 @@ from tuoyu.accounts.models import User
 from tuoyu.cases.selectors import may_act_for_regulator, timeline_of
 from tuoyu.refusals import refusal_shown
 from tuoyu.supervision.casekinds import RECEIVED
-from tuoyu.supervision.forms import (
+from tuoyu.supervision.forms.complaints import (
     ComplaintConcludeForm,
     ComplaintForm,
     ComplaintStartForm,

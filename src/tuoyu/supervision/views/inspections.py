@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm, signed_in_user
 from tuoyu.refusals import refusal_shown
-from tuoyu.supervision.forms import InspectionCompleteForm, InspectionStartForm
+from tuoyu.supervision.forms.inspections import InspectionCompleteForm, InspectionStartForm
 from tuoyu.supervision.models import InspectionStatus, ItemResult
 from tuoyu.supervision.pdf import inspection_pdf_response
 from tuoyu.supervision.selectors.inspections import (

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.access import AuthenticatedRequest, Perm, get_visible_or_404, has_perm
 from tuoyu.refusals import refusal_shown
-from tuoyu.supervision.forms import PlanApproveForm, PlanDrawForm
+from tuoyu.supervision.forms.planning import PlanApproveForm, PlanDrawForm
 from tuoyu.supervision.selectors.planning import (
     plan_regions_of,
     plan_results,

@@ -39,6 +39,10 @@ def navigation_for(user: object) -> list[NavItem]:
         items.append(NavItem(label, reverse("registry:manage_list"), "manage"))
     if has_perm(user, Perm.SUPERVISE_REGION):
         items.append(NavItem(_("Rectifications"), reverse("supervision:rectifications"), "rectifications"))
+        items.append(NavItem(_("Inspections"), reverse("supervision:inspections"), "inspections"))
+        items.append(NavItem(_("Complaints"), reverse("supervision:complaints"), "complaints"))
+        items.append(NavItem(_("Risk ranking"), reverse("supervision:risk"), "risk"))
+        items.append(NavItem(_("Inspection plans"), reverse("supervision:plans"), "plans"))
     elif has_perm(user, Perm.CHANGE_INSTITUTION) and has_perm(user, Perm.VIEW_FINDINGS):
         items.append(
             NavItem(_("Rectification notices"), reverse("supervision:rectifications"), "rectifications")

@@ -29,6 +29,10 @@ DIRECTOR = EVERYONE | {
 REGULATOR = EVERYONE | {
     "desk",
     "rectifications",
+    "inspections",
+    "complaints",
+    "risk",
+    "plans",
     "manage",
     "admin",
     "filings",

@@ -9,7 +9,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuoyu.cases.models import Case
 from tuoyu.registry.models import Institution
+from tuoyu.supervision.casekinds import RECTIFICATION
 from tuoyu.supervision.models import Inspection, InspectionItem, InspectionKind, InspectionStatus, ItemResult
 
 RECORD_YEARS = 5
@@ -80,3 +82,38 @@ def _failed(item: InspectionItem) -> FailedItem:
     if case is None:
         return FailedItem(item.item.text, "", _("No rectification order"))
     return FailedItem(item.item.text, case.status, case.status_label)
+
+
+@dataclass(frozen=True)
+class RectificationRecord:
+    number: str
+    subject: str
+    issued: datetime.date
+    deadline: datetime.date | None
+    status: str
+    status_label: str
+    closed: datetime.date | None
+
+
+def public_rectification_record(institution: Institution, on: datetime.date) -> list[RectificationRecord]:
+    """The rectification orders issued to the institution in the last five years up to ``on``, newest first:
+    number, subject, dates and where each stands (the subject only: never the requirement's detail, the
+    answers or their evidence)."""
+    orders = Case.objects.filter(
+        kind=RECTIFICATION,
+        institution=institution,
+        opened_at__gte=_start_of(record_since(on)),
+        opened_at__lt=_start_of(on + datetime.timedelta(days=1)),
+    ).order_by("-opened_at", "-pk")
+    return [
+        RectificationRecord(
+            number=order.number,
+            subject=order.subject,
+            issued=timezone.localdate(order.opened_at),
+            deadline=order.deadline,
+            status=order.status,
+            status_label=order.status_label,
+            closed=timezone.localdate(order.closed_at) if order.closed_at else None,
+        )
+        for order in orders
+    ]

@@ -175,3 +175,36 @@ def test_an_institution_outside_the_public_directory_has_no_public_record(
     assert (
         api_as("anonymous").get(f"/api/v1/institutions/{institution_x.code}/inspections/").status_code == 404
     )
+
+
+@pytest.mark.clock("2026-06-01T10:00:00+08:00")
+def test_the_public_page_lists_rectification_orders_and_where_each_stands(
+    anonymous_client: Client, institution_x: Institution, regulator_a: User, director_x: User
+) -> None:
+    from tuoyu.supervision.services.rectification import rectification_answer, rectification_verify
+
+    closed = rectification_issue(
+        institution=institution_x,
+        subject="户外场地围栏松动",
+        requirement=SECRET_EVIDENCE,
+        actor=regulator_a,
+        deadline_days=5,
+    )
+    rectification_answer(case=closed, actor=director_x, note=SECRET_NOTE)
+    rectification_verify(case=closed, actor=regulator_a, on_site=True)
+    rectification_issue(
+        institution=institution_x, subject="消防器材过期", actor=regulator_a, deadline_days=10
+    )
+
+    text = anonymous_client.get(f"/institutions/{institution_x.code}/").content.decode()
+
+    assert "Rectification orders of the last five years" in text
+    assert "户外场地围栏松动" in text and "Verified and closed" in text
+    assert "消防器材过期" in text and "Awaiting rectification" in text
+    assert closed.number in text and "2026-06-08" in text  # the deadline, five working days on
+    assert SECRET_NOTE not in text and SECRET_EVIDENCE not in text
+
+
+def test_an_institution_without_orders_says_so(anonymous_client: Client, institution_y: Institution) -> None:
+    text = anonymous_client.get(f"/institutions/{institution_y.code}/").content.decode()
+    assert "No rectification order in the last five years." in text

@@ -6,6 +6,7 @@ import io
 from collections.abc import Callable
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -155,6 +156,29 @@ def test_open_findings_are_sorted_by_severity_and_filtered_by_street_and_rule(
     assert institutions(f"?street={institution_x.street_id}") == [institution_x.name]
     assert institutions("?rule=STF-02") == [institution_y.name]
     assert institutions("?rule=STF-01") == [institution_y.name, institution_x.name]
+
+
+def test_open_findings_can_be_sorted_by_risk_which_weighs_more_than_findings(
+    client_as: Clients, institution_x: Institution, institution_y: Institution, regulator_a: User
+) -> None:
+    finding_at(institution_x, rule_code="STF-02", severity=Severity.BLOCK)
+    finding_at(institution_y, rule_code="STF-01", severity=Severity.WARNING)
+    for day in (5, 6):  # two rectification orders of Y long overdue: its risk is the higher
+        with time_machine.travel(datetime.datetime(2026, 3, day, 10, tzinfo=datetime.UTC)):
+            rectification_issue(
+                institution=institution_y, subject=f"逾期{day}", actor=regulator_a, deadline_days=5
+            )
+    client = client_as("regulator_a")
+
+    def order(query: str) -> list[str]:
+        html = client.get(f"/supervision/desk/{query}").content.decode()
+        rows = html.split('id="findings"')[1].split("</section>")[0]
+        return sorted((i.name for i in (institution_x, institution_y)), key=rows.index)
+
+    assert order("") == [institution_x.name, institution_y.name]  # a blocking finding comes first
+    assert order("?sort=risk") == [institution_y.name, institution_x.name]
+    html = client.get("/supervision/desk/?sort=risk").content.decode()
+    assert 'data-col="risk"' in html and "High" in html
 
 
 def test_the_sort_key_puts_blocking_findings_first(

@@ -13,7 +13,7 @@ from tuoyu.rules import RULES
 from tuoyu.supervision.selectors import desk
 from tuoyu.supervision.selectors.cases import is_overdue
 
-SORTS = ("severity", "institution")
+SORTS = ("severity", "risk", "institution")
 
 
 def _street(value: str | None) -> int | None:
@@ -48,6 +48,8 @@ def _export(section: str, request: HttpRequest, rows: dict[str, object]) -> Http
                 _("Blocking"),
                 _("Violations"),
                 _("Warnings"),
+                _("Risk score"),
+                _("Risk group"),
                 _("Rules"),
             ],
             rows=(
@@ -57,6 +59,8 @@ def _export(section: str, request: HttpRequest, rows: dict[str, object]) -> Http
                     r.block,
                     r.violation,
                     r.warning,
+                    r.risk_score,
+                    r.risk_group_label,
                     " ".join(r.rules),
                 ]
                 for r in rows["findings"]  # type: ignore[attr-defined]
@@ -135,7 +139,8 @@ def desk_page(request: HttpRequest) -> HttpResponse:
     rule = request.GET.get("rule", "")
     rule = rule if rule in RULES else ""
     sort = request.GET.get("sort", "severity")
-    findings = desk.open_findings_by_institution(request.user, street=street, rule=rule)
+    sort = sort if sort in SORTS else "severity"
+    findings = desk.open_findings_by_institution(request.user, street=street, rule=rule, sort=sort, on=today)
     if sort == "institution":
         findings.sort(key=lambda row: (row.institution.name, row.institution.pk))
     if wants_xlsx(request):
@@ -165,7 +170,7 @@ def desk_page(request: HttpRequest) -> HttpResponse:
         "street": street,
         "rules": sorted(RULES),
         "rule": rule,
-        "sort": sort if sort in SORTS else "severity",
+        "sort": sort,
         "shown": shown,
     }
     return render(request, "supervision/desk.html", context)

@@ -100,3 +100,11 @@ def test_the_regulator_issues_a_notice_the_director_answers_with_a_photo_the_reg
 
     director.goto(case_url)
     expect(director.locator("[data-status=verified]")).to_be_visible()
+
+    # The public page of the institution shows the order, closed, to anyone.
+    visitor = open_page()
+    visitor.goto(f"{live_server.url}/institutions/{aibibao.code}/")
+    closed = visitor.locator(".rectification-record tr", has_text=number)
+    expect(closed).to_have_attribute("data-status", "verified")
+    expect(closed).to_contain_text("已核查销号")
+    expect(visitor.locator("main")).not_to_contain_text("已组织补办健康证")  # the answer stays private

@@ -16,7 +16,9 @@ class InspectionStartForm(forms.Form):
     checklist = forms.ModelChoiceField(
         label=_("Checklist"), queryset=Checklist.objects.none(), to_field_name="code"
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=InspectionKind.choices, initial=InspectionKind.ROUTINE)
+    kind = forms.ChoiceField(
+        label=_("Kind of inspection"), choices=InspectionKind.choices, initial=InspectionKind.ROUTINE
+    )
 
     def __init__(self, *args: Any, actor: object, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

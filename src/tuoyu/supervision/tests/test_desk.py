@@ -273,3 +273,29 @@ def test_the_rectification_list_exports_what_it_filters(
         client_as("regulator_a").get("/supervision/rectifications/?status=closed&format=xlsx").content
     )
     assert len(closed) == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "header"),
+    [
+        ("/supervision/complaints/", "Category"),
+        ("/supervision/inspections/", "Kind of inspection"),
+        ("/supervision/risk/", "Risk score"),
+    ],
+)
+def test_the_other_supervision_lists_export_to_excel_for_regulators_only(
+    client_as: Clients, institution_x: Institution, regulator_a: User, director_x: User, url: str, header: str
+) -> None:
+    finding_at(institution_x, rule_code="=HYPERLINK(1)")
+    page = client_as("regulator_a").get(url).content.decode()
+    assert "data-export" in page
+
+    response = client_as("regulator_a").get(f"{url}?format=xlsx")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = sheet_rows(response.content)
+    assert header in rows[0]
+    if url.endswith("/risk/"):  # every operating institution supervised, with its score
+        assert any(institution_x.name in row for row in rows[1:])
+    assert client_as("director_x").get(f"{url}?format=xlsx").status_code == 404

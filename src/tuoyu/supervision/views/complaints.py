@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from tuoyu.accounts.access import AuthenticatedRequest, Perm, get_visible_or_404, has_perm
 from tuoyu.accounts.models import User
 from tuoyu.cases.selectors import may_act_for_regulator, timeline_of
+from tuoyu.exports import wants_xlsx, xlsx_response
 from tuoyu.refusals import refusal_shown
 from tuoyu.supervision.casekinds import RECEIVED
 from tuoyu.supervision.forms.complaints import (
@@ -129,7 +130,25 @@ def complaint_list(request: AuthenticatedRequest) -> HttpResponse:
     """The regulator's complaints: those to start first, with the start-by day and an overdue marker."""
     if not has_perm(request.user, Perm.SUPERVISE_REGION):
         raise Http404
-    page = Paginator(complaints_to_handle(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    complaints = complaints_to_handle(request.user)
+    if wants_xlsx(request):
+        return xlsx_response(
+            filename="complaints",
+            title=_("Complaints"),
+            header=[_("Number"), _("Institution"), _("Category"), _("Received"), _("Start by"), _("Status")],
+            rows=(
+                [
+                    c.case.number,
+                    c.case.institution.name,
+                    c.get_category_display(),
+                    c.received_at,
+                    start_by_text(c),
+                    c.case.status_label,
+                ]
+                for c in complaints
+            ),
+        )
+    page = Paginator(complaints, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(complaint, started_late(complaint), start_by_text(complaint)) for complaint in page.object_list]
     return render(request, "supervision/complaint_list.html", {"rows": rows, "page": page})
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm, signed_in_user
+from tuoyu.exports import wants_xlsx, xlsx_response
 from tuoyu.refusals import refusal_shown
 from tuoyu.supervision.forms.inspections import InspectionCompleteForm, InspectionStartForm
 from tuoyu.supervision.models import InspectionStatus, ItemResult
@@ -39,9 +40,34 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     """The inspections of the institutions the regulator supervises, newest first."""
     if not has_perm(request.user, Perm.SUPERVISE_REGION):
         raise Http404
-    page = Paginator(inspections_visible_to(request.user).order_by("-started_at", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    inspections = inspections_visible_to(request.user).order_by("-started_at", "-pk")
+    if wants_xlsx(request):
+        return xlsx_response(
+            filename="inspections",
+            title=_("Inspections"),
+            header=[
+                _("Number"),
+                _("Institution"),
+                _("Kind of inspection"),
+                _("Started"),
+                _("Status"),
+                _("Score"),
+                _("Grade"),
+            ],
+            rows=(
+                [
+                    i.number,
+                    i.institution.name,
+                    i.get_kind_display(),
+                    i.started_at,
+                    i.get_status_display(),
+                    i.score,
+                    i.grade,
+                ]
+                for i in inspections.select_related("institution")
+            ),
+        )
+    page = Paginator(inspections, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "supervision/inspections.html", {"page": page})
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.access import AuthenticatedRequest, Perm, get_visible_or_404, has_perm
+from tuoyu.exports import wants_xlsx, xlsx_response
 from tuoyu.refusals import refusal_shown
 from tuoyu.supervision.forms.planning import PlanApproveForm, PlanDrawForm
 from tuoyu.supervision.selectors.planning import (
@@ -54,6 +55,22 @@ def risk_ranking(request: AuthenticatedRequest) -> HttpResponse:
     ascending = request.GET.get("sort") == "score"
     if ascending:
         risks.reverse()
+    if wants_xlsx(request):
+        return xlsx_response(
+            filename="risk",
+            title=_("Risk ranking"),
+            header=[_("Institution"), _("Street / town"), _("Risk score"), _("Risk group"), _("Parts")],
+            rows=(
+                [
+                    r.institution.name,
+                    r.institution.street.name,
+                    r.score,
+                    r.group_label,
+                    "；".join(f"{part.label} {part.points}" for part in r.parts),
+                ]
+                for r in risks
+            ),
+        )
     context = {
         "page": Paginator(risks, PAGE_SIZE).get_page(request.GET.get("page")),
         "streets": streets,

@@ -68,11 +68,12 @@ from tuoyu.registry.standards import AgeBand
 from tuoyu.workforce.factories import StaffFactory
 from tuoyu.workforce.models import Staff
 
-# The policy values, data that migrations load: loaded again after a flush.
-POLICY_VALUES_MIGRATIONS = (
+# The policy values and the inspection checklists, data that migrations load: loaded again after a flush.
+DATA_MIGRATIONS = (
     importlib.import_module("tuoyu.policies.migrations.0002_values_in_force").load_values,
     importlib.import_module("tuoyu.policies.migrations.0003_vaccination_check_days").load,
     importlib.import_module("tuoyu.policies.migrations.0004_supervision_cases").load,
+    importlib.import_module("tuoyu.supervision.migrations.0005_checklists").load,
 )
 PERSONAS = (
     "regulator_a",
@@ -155,7 +156,7 @@ def _policy_values_read_before_the_test(
 def _flush_lifts_the_append_only_triggers() -> Iterator[None]:
     """Between transactional tests the database is emptied with `flush`; the access and audit logs refuse
     that (tuoyu.append_only), so the flush lifts their triggers for its own transaction, as the retention
-    procedure does. The policy values, data that migrations load, are loaded again after it."""
+    procedure does. The policy values and checklists, data that migrations load, are loaded again after it."""
     original = FlushCommand.handle
 
     def handle(self: FlushCommand, *args: Any, **options: Any) -> Any:
@@ -166,7 +167,7 @@ def _flush_lifts_the_append_only_triggers() -> Iterator[None]:
                 result = original(self, *args, **options)
             finally:
                 triggers_create(connection)
-            for migration in POLICY_VALUES_MIGRATIONS:
+            for migration in DATA_MIGRATIONS:
                 migration(django_apps, None)
             return result
 

@@ -69,7 +69,7 @@ def test_an_inspector_fills_an_inspection_on_a_phone_and_the_pdf_is_in_chinese(
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
 
-    inspection = Inspection.objects.get(institution=institution)
+    inspection = Inspection.objects.get(institution=institution, status=InspectionStatus.IN_PROGRESS)
     items = {item.item.number: item for item in inspection.items.select_related("item")}
     cards = page.locator(".inspection-item")
     expect(cards).to_have_count(len(items))

@@ -108,7 +108,7 @@ def test_an_overdue_order_climbs_the_ladder_one_logged_step_at_a_time(
     escalations = case.events.filter(action="escalated")
     assert escalations.count() == 2
     titles = Notification.objects.filter(user=director_x).values_list("title", flat=True)
-    assert sum("overdue" in t for t in titles) == 2
+    assert sum("已逾期" in t for t in titles) == 2  # in the director's language
     # An answered order waits for the regulator: it does not climb.
     rectification_answer(case=case, actor=director_x, note="已整改")
     assert cases_escalate_overdue(on=datetime.date(2026, 7, 30)) == 0

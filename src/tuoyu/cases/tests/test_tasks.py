@@ -8,7 +8,7 @@ from huey.contrib.djhuey import HUEY
 
 from tuoyu.accounts.models import User
 from tuoyu.cases.models import EscalationStep
-from tuoyu.notifications.models import Notification
+from tuoyu.notifications.models import Notification, NotificationKind
 from tuoyu.operations.tests.helpers import run_what_the_schedule_runs_at
 from tuoyu.registry.models import Institution
 from tuoyu.supervision.services.rectification import rectification_issue
@@ -44,5 +44,7 @@ def test_the_schedule_escalates_an_overdue_order_once(
     case.refresh_from_db()
     assert case.escalation == EscalationStep.REMINDER
     assert case.events.filter(action="escalated").count() == 1
-    told = Notification.objects.filter(user=director_x, title__contains="overdue")
+    told = Notification.objects.filter(
+        user=director_x, kind=NotificationKind.CASE_UPDATED, title__contains="逾期"
+    )
     assert told.count() == 1

@@ -166,13 +166,19 @@ def case_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("supervision:case", pk=case.pk)
 
 
+def _order_for_regulator(request: AuthenticatedRequest, pk: int) -> Case:
+    """A rectification order the actor supervises; anything else is a 404."""
+    case = _case_of(request, pk)
+    if not may_act_for_regulator(request.user, case) or case.kind != RECTIFICATION:
+        raise Http404
+    return case
+
+
 @login_required
 @require_POST
 def case_verify(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The regulator verifies (on site or on paper) and closes the order."""
-    case = _case_of(request, pk)
-    if not may_act_for_regulator(request.user, case) or case.kind != RECTIFICATION:
-        raise Http404
+    case = _order_for_regulator(request, pk)
     form = VerifyForm(request.POST)
     if not form.is_valid():
         return _case_page(request, case, verify_form=form)
@@ -191,9 +197,7 @@ def case_verify(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def case_return(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The regulator returns the answer, saying what is still missing."""
-    case = _case_of(request, pk)
-    if not may_act_for_regulator(request.user, case) or case.kind != RECTIFICATION:
-        raise Http404
+    case = _order_for_regulator(request, pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
         return _case_page(request, case, return_form=form)

@@ -11,6 +11,10 @@ from enum import StrEnum
 
 from django.utils.functional import Promise
 
+# The engine's own steps, which every kind has: the case opened, and a step up the escalation ladder.
+OPENED = "opened"
+ESCALATED = "escalated"
+
 
 class Side(StrEnum):
     REGULATOR = "regulator"
@@ -39,6 +43,7 @@ class Kind:
     transitions: tuple[Transition, ...]
     visible_to_institution: bool  # whether the institution's own staff see cases of this kind
     escalates: bool = False  # an overdue open case climbs the escalation ladder
+    opened_label: str | Promise = ""  # what the first step is called on the timeline (issued, received)
     _by_action: dict[str, Transition] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

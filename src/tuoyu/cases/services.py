@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.accounts.models import User
-from tuoyu.cases.kinds import Kind, Side, kind_of
+from tuoyu.cases.kinds import ESCALATED, OPENED, Kind, Side, kind_of
 from tuoyu.cases.models import Case, CaseAttachment, CaseEvent, EscalationStep
 from tuoyu.notifications.models import NotificationKind
 from tuoyu.notifications.services import notify_all
@@ -23,8 +23,6 @@ from tuoyu.registry.models import Institution
 from tuoyu.registry.selectors import directors_of, regulators_of
 from tuoyu.workdays import CalendarYearUnknown, add_working_days, working_days_between
 
-OPENED = "opened"
-ESCALATED = "escalated"
 MAX_ATTACHMENTS = 6
 
 

@@ -34,6 +34,7 @@ RECTIFICATION_KIND = Kind(
     ),
     visible_to_institution=True,
     escalates=True,
+    opened_label=_("issued"),
 )
 
 COMPLAINT_KIND = Kind(
@@ -52,4 +53,5 @@ COMPLAINT_KIND = Kind(
         Transition(CONCLUDE, _("concluded"), frozenset({HANDLING}), CONCLUDED, Side.REGULATOR, True),
     ),
     visible_to_institution=False,  # the institution never reads a complaint, nor who made it
+    opened_label=_("received"),
 )

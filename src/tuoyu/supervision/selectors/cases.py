@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from tuoyu.cases.kinds import ESCALATED, OPENED
 from tuoyu.cases.models import Case
 from tuoyu.cases.selectors import cases_visible_to
 from tuoyu.supervision.casekinds import ANSWERED, ISSUED, RECTIFICATION, RETURNED
@@ -25,13 +26,16 @@ def overdue_q(today: datetime.date) -> Q:
 
 def action_label(case: Case, action: str) -> str:
     """What a step of the timeline is called: the kind's transition, or the engine's own steps."""
-    transition = case.kind_spec.transition(action)
+    spec = case.kind_spec
+    transition = spec.transition(action)
     if transition is not None:
         return str(transition.label)
+    if action == OPENED and spec.opened_label:
+        return str(spec.opened_label)
     return str(ENGINE_STEPS.get(action, action))
 
 
-ENGINE_STEPS = {"opened": _("issued"), "escalated": _("escalated (overdue)")}
+ENGINE_STEPS = {OPENED: _("opened"), ESCALATED: _("escalated (overdue)")}
 
 
 def rectifications_visible_to(actor: object) -> QuerySet[Case]:

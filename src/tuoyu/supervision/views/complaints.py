@@ -23,6 +23,7 @@ from tuoyu.supervision.forms.complaints import (
     ComplaintStatusForm,
 )
 from tuoyu.supervision.models import Complaint, ComplaintOutcome
+from tuoyu.supervision.selectors.cases import action_label
 from tuoyu.supervision.selectors.complaints import (
     complainant_identity,
     complaint_by_ticket,
@@ -168,7 +169,7 @@ def complaint_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "complaint": complaint,
         "case": case,
         "identity": complainant_identity(complaint, request.user),
-        "events": timeline_of(case, request.user),
+        "events": [(event, action_label(case, event.action)) for event in timeline_of(case, request.user)],
         "late": started_late(complaint),
         "outcome_label": ComplaintOutcome(case.outcome).label if case.outcome else "",
         "start_by_text": start_by_text(complaint),

@@ -17,7 +17,6 @@ from pypdf import PdfReader
 
 from tests.e2e.screen import no_horizontal_scroll
 from tuoyu.accounts.models import User
-from tuoyu.cases.models import Case
 from tuoyu.registry.models import Institution
 from tuoyu.supervision.models import Checklist, Inspection, InspectionItem, InspectionStatus, ItemResult
 from tuoyu.supervision.services.inspections import inspection_start
@@ -121,7 +120,8 @@ def test_an_inspector_fills_an_inspection_on_a_phone_and_the_pdf_is_in_chinese(
     overridden = InspectionItem.objects.get(pk=items["R01"].pk)
     assert (overridden.result, overridden.override_reason) == (ItemResult.FAIL, REASON)
     assert overridden.case is not None
-    assert Case.objects.filter(source_key=f"inspection-item:{overridden.pk}").exists()
+    overridden.refresh_from_db()
+    assert overridden.case is not None and overridden.case.source_key.startswith("finding:")
     assert InspectionItem.objects.get(pk=items["R03"].pk).photos.count() == 2
     assert inspection.grade == "D" and inspection.vetoed  # the filing is a basic item
     no_horizontal_scroll(page)

@@ -60,7 +60,7 @@ class Case(models.Model):
         blank=True,
         related_name="assigned_cases",
     )
-    # Where the case comes from: "finding:<id>", "inspection-item:<id>", "complaint:<ticket>"...
+    # Where the case comes from: "finding:<id>", "complaint:<id>"...
     source_key = models.CharField(max_length=80, blank=True)
     source_label = models.CharField(_("comes from"), max_length=200, blank=True)
     rule_code = models.CharField(_("rule"), max_length=20, blank=True)

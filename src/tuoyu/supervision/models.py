@@ -6,9 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from tuoyu.rules import Severity
 from tuoyu.uploads import IMAGE_TYPES, SniffedFileField
 
+# The rule code of a finding an inspector made on site: the rules never close it; verifying its
+# rectification order does.
+FOUND_ON_SITE = "INSPECTION"
+
 
 class Finding(models.Model):
-    """What a compliance rule found about an institution; it opens and closes itself as data changes."""
+    """What a compliance rule found about an institution (it opens and closes itself as data changes), or
+    what an inspector found on site (``FOUND_ON_SITE``: it closes when its rectification order does)."""
 
     rule_code = models.CharField(_("rule"), max_length=20)
     severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices)

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
@@ -11,7 +12,7 @@ from rest_framework.views import APIView
 from tuoyu.accounts.access import Perm, get_visible_or_404
 from tuoyu.registry.selectors import institutions_visible_to
 from tuoyu.rules import RULES
-from tuoyu.supervision.models import Finding
+from tuoyu.supervision.models import FOUND_ON_SITE, Finding
 from tuoyu.supervision.selectors.findings import FindingRow, open_finding_rows
 
 
@@ -55,7 +56,11 @@ class FindingSerializer(serializers.Serializer):
 
     def get_rule_title(self, row: FindingRow) -> str:
         rule = RULES.get(row.rule_code)
-        return rule.title if rule else row.rule_code
+        if rule is None:
+            return (
+                str(_("Found on site by an inspection")) if row.rule_code == FOUND_ON_SITE else row.rule_code
+            )
+        return rule.title
 
 
 class InstitutionFindingsView(generics.ListAPIView):

@@ -5,7 +5,7 @@ from django.utils import timezone, translation
 
 from tuoyu.registry.models import Institution, OperatingStatus
 from tuoyu.rules import RULES, Detected, one_evaluation
-from tuoyu.supervision.models import Finding
+from tuoyu.supervision.models import FOUND_ON_SITE, Finding
 
 
 @transaction.atomic
@@ -21,7 +21,9 @@ def findings_refresh(*, institution: Institution, day: datetime.date | None = No
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
     open_findings = {
         (f.rule_code, f.subject_key): f
-        for f in Finding.objects.filter(institution=institution, resolved_at=None)
+        for f in Finding.objects.filter(institution=institution, resolved_at=None).exclude(
+            rule_code=FOUND_ON_SITE
+        )
     }
     seen: set[tuple[str, str]] = set()
     new: list[Finding] = []

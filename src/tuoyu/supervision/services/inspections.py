@@ -23,7 +23,9 @@ from tuoyu.registry.models import Institution
 from tuoyu.registry.selectors import directors_of
 from tuoyu.rules import Severity
 from tuoyu.supervision.models import (
+    FOUND_ON_SITE,
     Checklist,
+    Finding,
     Inspection,
     InspectionItem,
     InspectionKind,
@@ -232,7 +234,8 @@ INSPECTION_COMPLETED_BODY = gettext_lazy("%(failed)s items are to be rectified."
 @transaction.atomic
 def inspection_complete(*, inspection: Inspection, actor: User, remarks: str = "") -> Inspection:
     """End the inspection: the score, the grade (D when a basic item fails), a rectification order for each
-    failed item, and the director told — all or nothing."""
+    failed item with the finding it comes from (closed when the order is verified), and the director told —
+    all or nothing."""
     inspection = (
         Inspection.objects.select_for_update()
         .select_related("checklist", "institution")
@@ -278,13 +281,24 @@ def inspection_complete(*, inspection: Inspection, actor: User, remarks: str = "
             requirement.append(f"检查发现：{item.note}")
         if item.evidence:
             requirement.append(f"系统数据：{item.evidence}")
+        severity = Severity.BLOCK if item.item.veto else Severity.VIOLATION
+        finding = Finding.objects.create(
+            rule_code=FOUND_ON_SITE,
+            severity=severity,
+            institution=inspection.institution,
+            subject_key=f"inspection-item:{item.pk}",
+            subject_label=f"{inspection.number} · {item.item.number}"[:120],
+            evidence="\n".join(requirement),
+            summary=item.item.text[:300],  # the checklist's wording: what a regulator may read
+            detected_at=now,
+        )
         item.case = rectification_issue(
             institution=inspection.institution,
             subject=f"{item.item.number} {item.item.text}",
             actor=actor,
-            severity=Severity.BLOCK if item.item.veto else Severity.VIOLATION,
+            severity=severity,
             requirement="\n".join(requirement),
-            source_key=f"inspection-item:{item.pk}",
+            source_key=f"finding:{finding.pk}",
             source_label=f"{inspection.number} · {item.item.number}",
         )
     InspectionItem.objects.bulk_update(items, ["points", "case"])

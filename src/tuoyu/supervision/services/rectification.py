@@ -21,7 +21,7 @@ from tuoyu.refusals import Refusal
 from tuoyu.registry.models import Institution
 from tuoyu.rules import RULES, Severity
 from tuoyu.supervision.casekinds import ANSWER, RECTIFICATION, RETURN, VERIFY
-from tuoyu.supervision.models import Finding
+from tuoyu.supervision.models import FOUND_ON_SITE, Finding
 
 MAX_DEADLINE_DAYS = 90
 
@@ -104,7 +104,11 @@ def rectification_answer(*, case: Case, actor: User, note: str, evidence: Sequen
 def rectification_verify(*, case: Case, actor: User, note: str = "", on_site: bool = False) -> CaseEvent:
     """The regulator verifies (on site or on paper) and closes the order."""
     how = _("Verified on site.") if on_site else _("Verified on paper.")
-    return case_act(case=case, action=VERIFY, actor=actor, side=Side.REGULATOR, note=f"{how} {note}".strip())
+    event = case_act(case=case, action=VERIFY, actor=actor, side=Side.REGULATOR, note=f"{how} {note}".strip())
+    finding = finding_of(case)
+    if finding is not None and finding.rule_code == FOUND_ON_SITE and finding.is_open:
+        Finding.objects.filter(pk=finding.pk).update(resolved_at=event.at)
+    return event
 
 
 def rectification_return(*, case: Case, actor: User, note: str) -> CaseEvent:

@@ -11,13 +11,16 @@ from tuoyu.notifications.models import Notification, NotificationKind
 from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.models import Institution
 from tuoyu.supervision.models import (
+    FOUND_ON_SITE,
     Checklist,
     ChecklistItem,
+    Finding,
     Inspection,
     InspectionItem,
     InspectionStatus,
     ItemResult,
 )
+from tuoyu.supervision.services.findings import findings_refresh
 from tuoyu.supervision.services.inspections import (
     MAX_PHOTOS_PER_ITEM,
     grade_for,
@@ -26,6 +29,7 @@ from tuoyu.supervision.services.inspections import (
     inspection_record_item,
     inspection_sign,
 )
+from tuoyu.supervision.services.rectification import rectification_answer, rectification_verify
 from tuoyu.supervision.tests.inspection_helpers import (
     answer_all,
     data_url,
@@ -205,9 +209,11 @@ def test_completing_scores_grades_and_issues_an_order_per_failed_item(
     assert (inspection.grade, inspection.vetoed) == ("A", False)
     outdoor.refresh_from_db()
     assert outdoor.points == 0 and outdoor.case is not None
-    case = Case.objects.get(source_key=f"inspection-item:{outdoor.pk}")
+    finding = Finding.objects.get(rule_code=FOUND_ON_SITE, subject_key=f"inspection-item:{outdoor.pk}")
+    assert finding.is_open and finding.summary == outdoor.item.text
+    case = Case.objects.get(source_key=f"finding:{finding.pk}")
     assert case == outdoor.case and case.kind == "rectification" and case.subject.startswith("R11 ")
-    assert Case.objects.filter(source_key__startswith="inspection-item:").count() == 1
+    assert Case.objects.filter(kind="rectification").count() == 1
     menus.refresh_from_db()
     assert menus.points is None
     told = Notification.objects.get(user=director_x, kind=NotificationKind.INSPECTION_COMPLETED)
@@ -224,7 +230,7 @@ def test_a_failed_basic_item_vetoes_the_grade(institution_x: Institution, regula
     sign_both(inspection, regulator_a)
     inspection = inspection_complete(inspection=inspection, actor=regulator_a)
     assert inspection.score == 90 and inspection.vetoed and inspection.grade == "D"
-    assert Case.objects.get(source_key__startswith="inspection-item:").severity == "block"
+    assert Case.objects.get(kind="rectification").severity == "block"
 
 
 @pytest.mark.parametrize(
@@ -250,3 +256,29 @@ def test_cut_offs_changed_in_the_back_office_change_the_grade(
     )
     sign_both(inspection, regulator_a)
     assert inspection_complete(inspection=inspection, actor=regulator_a).grade == "B"
+
+
+def test_a_finding_made_on_site_stays_open_until_its_order_is_verified(
+    institution_x: Institution, regulator_a: User, director_x: User
+) -> None:
+    inspection = started(institution_x, regulator_a)
+    answer_all(inspection, regulator_a)
+    outdoor = item_numbered(inspection, "R11")
+    inspection_record_item(
+        item=outdoor, actor=regulator_a, result=ItemResult.FAIL, override_reason="现场核实"
+    )
+    sign_both(inspection, regulator_a)
+    inspection_complete(inspection=inspection, actor=regulator_a)
+    outdoor.refresh_from_db()
+    finding = Finding.objects.get(rule_code=FOUND_ON_SITE)
+
+    findings_refresh(institution=institution_x)  # the rules do not produce it, and do not close it
+    finding.refresh_from_db()
+    assert finding.is_open
+    assert outdoor.case is not None
+    rectification_answer(case=outdoor.case, actor=director_x, note="已按要求安排户外活动")
+    finding.refresh_from_db()
+    assert finding.is_open  # answered is not yet verified
+    rectification_verify(case=outdoor.case, actor=regulator_a, on_site=True)
+    finding.refresh_from_db()
+    assert not finding.is_open

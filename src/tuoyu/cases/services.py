@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -228,7 +229,6 @@ def _recipients(case: Case, side: Side) -> Iterable[User]:
 
 
 def _tell(case: Case, side: Side, title: object, **params: object) -> None:
-    from django.urls import reverse
 
     if side == Side.INSTITUTION and not case.kind_spec.visible_to_institution:
         return  # a kind the institution never sees (a complaint) is never told to it either

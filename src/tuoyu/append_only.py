@@ -1,4 +1,5 @@
-"""Append-only tables, enforced by the database: the health-record access log and the audit log.
+"""Append-only tables, enforced by the database: the health-record access log, the audit log and the
+subsidy ledger.
 
 Triggers refuse every UPDATE, DELETE and (PostgreSQL) TRUNCATE on these tables, from any client: the
 application, a management command such as ``auditlogflush``, or SQL typed by hand. One change is let
@@ -10,6 +11,8 @@ which archives them, lifts the triggers inside its own transaction and records i
 SQLite and PostgreSQL differ in trigger syntax, so each has its statements here; both are tested.
 """
 
+from collections.abc import Iterable
+
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 # Table -> the foreign key that ON DELETE SET NULL may clear (None: no change at all).
@@ -17,6 +20,7 @@ APPEND_ONLY_TABLES: dict[str, str | None] = {
     "health_healthrecordaccess": "child_id",
     "auditlog_logentry": "actor_id",
     "health_logretention": None,
+    "subsidies_ledgerentry": None,
 }
 MESSAGE = "is append-only: its rows are never changed or deleted"
 
@@ -72,11 +76,13 @@ def _trigger_names(connection: BaseDatabaseWrapper, table: str) -> list[str]:
     return [f"{table}_no_delete", f"{table}_no_update"]
 
 
-def triggers_create(connection: BaseDatabaseWrapper) -> None:
+def triggers_create(connection: BaseDatabaseWrapper, tables: Iterable[str] = APPEND_ONLY_TABLES) -> None:
+    """Create the triggers of ``tables`` (every append-only table unless named: a migration names its own)."""
     statements: list[str] = []
     if connection.vendor == "postgresql":
         statements.append(POSTGRES_FUNCTION)
-    for table, nullable in APPEND_ONLY_TABLES.items():
+    for table in tables:
+        nullable = APPEND_ONLY_TABLES[table]
         if connection.vendor == "postgresql":
             statements += _postgres_create(table, nullable)
         elif connection.vendor == "sqlite":
@@ -88,9 +94,9 @@ def triggers_create(connection: BaseDatabaseWrapper) -> None:
             cursor.execute(statement)
 
 
-def triggers_drop(connection: BaseDatabaseWrapper) -> None:
+def triggers_drop(connection: BaseDatabaseWrapper, tables: Iterable[str] = APPEND_ONLY_TABLES) -> None:
     with connection.cursor() as cursor:
-        for table in APPEND_ONLY_TABLES:
+        for table in tables:
             for name in _trigger_names(connection, table):
                 on = f' ON "{table}"' if connection.vendor == "postgresql" else ""
                 cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"{on};')

@@ -89,8 +89,10 @@ INSTALLED_APPS = [
     "tuoyu.bookings",
     "tuoyu.daycare",
     "tuoyu.health",
+    "tuoyu.fees",
     "tuoyu.supervision",
     "tuoyu.insights",
+    "tuoyu.subsidies",
     "tuoyu.demo",
 ]
 

@@ -41,6 +41,9 @@ class Perm(StrEnum):
     WATCH_OUTBREAKS = "watch_outbreaks"  # outbreak reports, exclusions and quarantines
     USE_BACK_OFFICE = "use_back_office"
     LIFT_LOCKOUTS = "lift_lockouts"  # lift sign-in lockouts of the accounts in one's region
+    DECIDE_SUBSIDIES = "decide_subsidies"  # subsidy policies, claims' review, decisions, the ledger
+    CLAIM_SUBSIDIES = "claim_subsidies"  # the institution's subsidy claims: review and submit
+    MANAGE_FEES = "manage_fees"  # the institution's meal plan, fee statements and payments received
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -57,6 +60,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_DAILY_SUPERVISION,
             Perm.WATCH_OUTBREAKS,
             Perm.LIFT_LOCKOUTS,
+            Perm.DECIDE_SUBSIDIES,
         }
     ),
     Role.DIRECTOR: frozenset(
@@ -78,6 +82,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_HEALTH,
             Perm.RECORD_MEDICAL,
             Perm.WATCH_OUTBREAKS,
+            Perm.CLAIM_SUBSIDIES,
+            Perm.MANAGE_FEES,
         }
     ),
     Role.CAREGIVER: frozenset(

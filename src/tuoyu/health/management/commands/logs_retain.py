@@ -21,6 +21,9 @@ from tuoyu.append_only import triggers_create, triggers_drop
 from tuoyu.enrolment.models import HealthRecordAccess
 from tuoyu.health.models import LogRetention
 
+# Only the logs' triggers are lifted, for the retention's own transaction; the subsidy ledger keeps its own.
+LOG_TABLES = ("health_healthrecordaccess", "auditlog_logentry", "health_logretention")
+
 MINIMUM_DAYS = 183  # six months
 
 
@@ -51,10 +54,10 @@ class Command(BaseCommand):
         audit = LogEntry.objects.filter(timestamp__lt=cutoff).order_by("pk")
         with transaction.atomic():
             digest = self._write_archive(archive, [*access, *audit])
-            triggers_drop(connection)
+            triggers_drop(connection, LOG_TABLES)
             access_rows, _kinds = access.delete()
             audit_rows, _kinds = audit.delete()
-            triggers_create(connection)
+            triggers_create(connection, LOG_TABLES)
             record = LogRetention.objects.create(
                 ran_by=by,
                 reason=reason,

@@ -1,0 +1,141 @@
+"""Families' fees: the government-guided prices of the district, each institution's meal plan (the meal
+part of its fee catalogue, with its refund rule for absent days), the monthly fee statement of a child and the
+payments the director records against it.
+
+A statement is built from the service agreement, the fee catalogue, the attendance and the bookings only:
+no fee outside the catalogue.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tuoyu.registry.models import ServiceType
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class GuidedPrice(models.Model):
+    """The government-guided price (政府指导价) of a service in a district, dated; inclusive institutions'
+    prices are judged against the one in force that day."""
+
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("district"), on_delete=models.PROTECT, related_name="guided_prices"
+    )
+    service_type = models.CharField(_("service type"), max_length=20, choices=ServiceType.choices)
+    price_yuan = models.DecimalField(
+        _("guided price (yuan per month)"), validators=[MinValueValidator(0)], **MONEY
+    )
+    effective_from = models.DateField(_("effective from"))
+    source_document = models.CharField(_("source document"), max_length=200)
+    is_demo_value = models.BooleanField(_("demo value"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("government-guided price")
+        verbose_name_plural = _("government-guided prices")
+        ordering = ["region", "service_type", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "service_type", "effective_from"], name="guided_price_one_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_service_type_display()} ¥{self.price_yuan}"
+
+
+class MealRefund(models.TextChoices):
+    PER_ABSENT_DAY = "per_absent_day", _("Refunded per absent day")
+    NONE = "none", _("Not refunded")
+
+
+class MealPlan(models.Model):
+    """The meal fee of an institution's catalogue: a price per day of care and the rule for absent days."""
+
+    institution = models.OneToOneField(
+        "registry.Institution",
+        verbose_name=_("institution"),
+        on_delete=models.CASCADE,
+        related_name="meal_plan",
+    )
+    price_per_day_yuan = models.DecimalField(
+        _("meal fee per day (yuan)"), validators=[MinValueValidator(0)], **MONEY
+    )
+    refund = models.CharField(
+        _("absent days"), max_length=16, choices=MealRefund.choices, default=MealRefund.PER_ABSENT_DAY
+    )
+
+    class Meta:
+        verbose_name = _("meal plan")
+        verbose_name_plural = _("meal plans")
+
+    def __str__(self) -> str:
+        return f"{self.institution} ¥{self.price_per_day_yuan}"
+
+
+class FeeStatement(models.Model):
+    """A child's fee statement (缴费通知单) for a month at an institution.
+
+    ``lines`` is the statement as issued: [{"kind", "label", "quantity", "unit_price_yuan", "amount_yuan",
+    "detail"}]; a refund is a line with a negative amount. Reissued from the data until a payment is recorded
+    against it; from then on it stands.
+    """
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey("enrolment.Child", on_delete=models.PROTECT, related_name="fee_statements")
+    institution = models.ForeignKey(
+        "registry.Institution", verbose_name=_("institution"), on_delete=models.PROTECT, related_name="+"
+    )
+    month = models.DateField(_("month"), help_text=_("First day of the month."))
+    lines = models.JSONField(_("lines"))
+    total_yuan = models.DecimalField(_("total (yuan)"), **MONEY)
+    issued_at = models.DateTimeField(_("issued at"))
+
+    class Meta:
+        verbose_name = _("fee statement")
+        verbose_name_plural = _("fee statements")
+        ordering = ["-month", "child__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "institution", "month"], name="fee_statement_one_per_month"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} {self.month:%Y-%m}"
+
+
+class PaymentMethod(models.TextChoices):
+    TRANSFER = "transfer", _("Bank transfer")
+    CARD = "card", _("Card at the desk")
+    MOBILE = "mobile", _("Mobile payment at the desk")
+    CASH = "cash", _("Cash")
+
+
+class FeePayment(models.Model):
+    """A payment the director records as received against a statement (Tuoyu takes no payment itself)."""
+
+    statement = models.ForeignKey(FeeStatement, on_delete=models.PROTECT, related_name="payments")
+    amount_yuan = models.DecimalField(_("amount (yuan)"), validators=[MinValueValidator(0.01)], **MONEY)
+    paid_on = models.DateField(_("paid on"))
+    method = models.CharField(_("method"), max_length=12, choices=PaymentMethod.choices)
+    reference = models.CharField(_("reference"), max_length=60, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("fee payment")
+        verbose_name_plural = _("fee payments")
+        ordering = ["paid_on", "pk"]
+        constraints = [models.CheckConstraint(name="fee_payment_positive", condition=Q(amount_yuan__gt=0))]
+
+    def __str__(self) -> str:
+        return f"{self.statement} ¥{self.amount_yuan}"

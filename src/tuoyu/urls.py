@@ -18,6 +18,8 @@ api_v1 = [
     path("", include("tuoyu.notifications.api")),
     path("", include("tuoyu.daycare.api")),
     path("", include("tuoyu.health.api")),
+    path("", include("tuoyu.subsidies.api")),
+    path("", include("tuoyu.fees.api")),
 ]
 
 urlpatterns = [
@@ -32,6 +34,8 @@ urlpatterns = [
     path("health/", include("tuoyu.health.urls")),
     path("bookings/", include("tuoyu.bookings.urls")),
     path("filings/", include("tuoyu.filings.urls")),
+    path("subsidies/", include("tuoyu.subsidies.urls")),
+    path("fees/", include("tuoyu.fees.urls")),
     path("accounts/", include("tuoyu.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

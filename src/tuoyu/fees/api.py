@@ -1,0 +1,3 @@
+"""Fees' API."""
+
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Fees' pages."""
+
+app_name = "fees"
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Subsidies' API; each area's module lists its own ``urlpatterns``."""
+
+urlpatterns: list = []

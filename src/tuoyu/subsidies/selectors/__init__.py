@@ -1,0 +1,1 @@
+"""Subsidies' reads; one module per area."""

@@ -1,0 +1,1 @@
+"""Subsidies' business rules; one module per area (policies, claims, decisions, ledger)."""

@@ -1,0 +1,1 @@
+"""Subsidies' pages; each area's views module lists its own ``urlpatterns``."""

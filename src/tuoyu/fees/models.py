@@ -16,8 +16,6 @@ from django.utils.translation import gettext_lazy as _
 
 from tuoyu.registry.models import ServiceType
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-
 
 class GuidedPrice(models.Model):
     """The government-guided price (政府指导价) of a service in a district, dated; inclusive institutions'
@@ -28,7 +26,7 @@ class GuidedPrice(models.Model):
     )
     service_type = models.CharField(_("service type"), max_length=20, choices=ServiceType.choices)
     price_yuan = models.DecimalField(
-        _("guided price (yuan per month)"), validators=[MinValueValidator(0)], **MONEY
+        _("guided price (yuan per month)"), validators=[MinValueValidator(0)], max_digits=12, decimal_places=2
     )
     effective_from = models.DateField(_("effective from"))
     source_document = models.CharField(_("source document"), max_length=200)
@@ -67,7 +65,7 @@ class MealPlan(models.Model):
         related_name="meal_plan",
     )
     price_per_day_yuan = models.DecimalField(
-        _("meal fee per day (yuan)"), validators=[MinValueValidator(0)], **MONEY
+        _("meal fee per day (yuan)"), validators=[MinValueValidator(0)], max_digits=12, decimal_places=2
     )
     refund = models.CharField(
         _("absent days"), max_length=16, choices=MealRefund.choices, default=MealRefund.PER_ABSENT_DAY
@@ -96,7 +94,7 @@ class FeeStatement(models.Model):
     )
     month = models.DateField(_("month"), help_text=_("First day of the month."))
     lines = models.JSONField(_("lines"))
-    total_yuan = models.DecimalField(_("total (yuan)"), **MONEY)
+    total_yuan = models.DecimalField(_("total (yuan)"), max_digits=12, decimal_places=2)
     issued_at = models.DateTimeField(_("issued at"))
 
     class Meta:
@@ -124,7 +122,9 @@ class FeePayment(models.Model):
     """A payment the director records as received against a statement (Tuoyu takes no payment itself)."""
 
     statement = models.ForeignKey(FeeStatement, on_delete=models.PROTECT, related_name="payments")
-    amount_yuan = models.DecimalField(_("amount (yuan)"), validators=[MinValueValidator(0.01)], **MONEY)
+    amount_yuan = models.DecimalField(
+        _("amount (yuan)"), validators=[MinValueValidator(0.01)], max_digits=12, decimal_places=2
+    )
     paid_on = models.DateField(_("paid on"))
     method = models.CharField(_("method"), max_length=12, choices=PaymentMethod.choices)
     reference = models.CharField(_("reference"), max_length=60, blank=True)

@@ -15,8 +15,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
-
 
 class Basis(models.TextChoices):
     PER_NEW_PLACE = "per_new_place", _("Per new inclusive place (construction)")
@@ -39,14 +37,17 @@ class SubsidyPolicy(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     basis = models.CharField(_("basis"), max_length=20, choices=Basis.choices)
-    rate_yuan = models.DecimalField(_("rate (yuan)"), validators=[MinValueValidator(0)], **MONEY)
+    rate_yuan = models.DecimalField(
+        _("rate (yuan)"), validators=[MinValueValidator(0)], max_digits=14, decimal_places=2
+    )
     cap_per_institution_year_yuan = models.DecimalField(
         _("cap per institution and year (yuan)"),
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
         help_text=_("Empty: no cap."),
-        **MONEY,
+        max_digits=14,
+        decimal_places=2,
     )
     min_attendance_days = models.PositiveSmallIntegerField(
         _("minimum attendance days for a child-month"), default=10
@@ -120,7 +121,9 @@ class Claim(models.Model):
         related_name="claims",
     )
     state = models.CharField(_("state"), max_length=12, choices=ClaimState.choices, default=ClaimState.DRAFT)
-    amount_yuan = models.DecimalField(_("amount (yuan)"), default=Decimal("0.00"), **MONEY)
+    amount_yuan = models.DecimalField(
+        _("amount (yuan)"), default=Decimal("0.00"), max_digits=14, decimal_places=2
+    )
     # Why the claim waits for a closer review: [{"code": "...", "text": "..."}] (open findings, ...).
     holds = models.JSONField(_("held for review because"), default=list, blank=True)
     remarks = models.TextField(_("remarks of the institution"), blank=True)
@@ -182,7 +185,7 @@ class ClaimLine(models.Model):
     counted = models.BooleanField(_("counted"))
     reason = models.CharField(_("reason"), max_length=20, choices=LineReason.choices)
     reason_detail = models.CharField(_("detail"), max_length=200, blank=True)
-    amount_yuan = models.DecimalField(_("amount (yuan)"), **MONEY)
+    amount_yuan = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
 
     class Meta:
         verbose_name = _("claim line")
@@ -223,7 +226,7 @@ class Decision(models.Model):
         on_delete=models.PROTECT,
         related_name="corrections",
     )
-    amount_yuan = models.DecimalField(_("amount (yuan)"), **MONEY)
+    amount_yuan = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
     # The policy as it stood: name, source document, article, rate, minimum days (the letter prints it).
     basis = models.JSONField(_("basis"))
     reason = models.TextField(_("reason"), blank=True)
@@ -264,9 +267,9 @@ class DecisionLine(models.Model):
     counted = models.BooleanField(_("counted"))
     reason = models.CharField(_("reason"), max_length=20, choices=LineReason.choices)
     reason_detail = models.CharField(_("detail"), max_length=200, blank=True)
-    amount_yuan = models.DecimalField(_("amount (yuan)"), **MONEY)
+    amount_yuan = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
     previous_amount_yuan = models.DecimalField(
-        _("amount decided before (yuan)"), default=Decimal("0.00"), **MONEY
+        _("amount decided before (yuan)"), default=Decimal("0.00"), max_digits=14, decimal_places=2
     )
 
     class Meta:
@@ -293,7 +296,7 @@ class LedgerEntry(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("budget year"))
     kind = models.CharField(_("kind"), max_length=12, choices=EntryKind.choices)
-    amount_yuan = models.DecimalField(_("amount (yuan)"), **MONEY)
+    amount_yuan = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
     decision = models.ForeignKey(
         Decision,
         verbose_name=_("decision"),

@@ -41,8 +41,8 @@ def ledger_commit(
         if decision.amount_yuan > remaining:
             raise Refusal(
                 _(
-                    "The %(year)d budget has ¥%(remaining)s left uncommitted; this decision needs ¥%(amount)s. "
-                    "Record the additional budget first."
+                    "The %(year)d budget has ¥%(remaining)s left uncommitted; this decision needs "
+                    "¥%(amount)s. Record the additional budget first."
                 )
                 % {"year": year, "remaining": f"{remaining:,.2f}", "amount": f"{decision.amount_yuan:,.2f}"},
                 "budget_exceeded",

@@ -6,6 +6,7 @@ from django.utils.translation import gettext
 
 from tuoyu.accounts.access import Perm
 from tuoyu.accounts.models import Role, RoleAssignment, User
+from tuoyu.regions.models import Region
 from tuoyu.registry.models import (
     CareClass,
     ClosedDay,
@@ -122,3 +123,9 @@ def opening_warning(institution: Institution, moment: datetime.datetime) -> str 
             "closes": institution.closes_at.strftime("%H:%M"),
         }
     return None
+
+
+def district_of(institution: Institution) -> Region:
+    """The district an institution belongs to (its street's parent): its prices and subsidies apply."""
+    street = institution.street
+    return street.parent if street.parent is not None else street

@@ -1,3 +1,8 @@
 """Fees' API."""
 
-urlpatterns: list = []
+from tuoyu.fees import api_allowance
+
+urlpatterns: list = [
+    # The childcare allowance helper (育儿补贴)
+    *api_allowance.urlpatterns,
+]

@@ -139,3 +139,30 @@ class FeePayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.statement} ¥{self.amount_yuan}"
+
+
+class AllowanceReminderReason(models.TextChoices):
+    NEW_YEAR = "new_year", _("A new year of the allowance")
+    LAST_MONTHS = "last_months", _("The last months before the third birthday")
+
+
+class AllowanceReminder(models.Model):
+    """A child's guardians were reminded of the national childcare allowance (育儿补贴): once per child,
+    reason and year, whatever the number of runs."""
+
+    child = models.ForeignKey("enrolment.Child", on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=12, choices=AllowanceReminderReason.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("childcare allowance reminder")
+        verbose_name_plural = _("childcare allowance reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "reason", "year"], name="allowance_reminder_once_per_child_reason_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} {self.reason} {self.year}"

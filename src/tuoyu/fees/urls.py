@@ -1,4 +1,9 @@
 """Fees' pages."""
 
+from tuoyu.fees import views_allowance
+
 app_name = "fees"
-urlpatterns: list = []
+urlpatterns: list = [
+    # The childcare allowance helper (育儿补贴)
+    *views_allowance.urlpatterns,
+]

@@ -44,6 +44,8 @@ class NotificationKind(models.TextChoices):
     COMPLAINT_RECEIVED = "complaint_received", _("Complaint received")
     INSPECTION_COMPLETED = "inspection_completed", _("Inspection completed")
     INSPECTION_PLAN_PUBLISHED = "inspection_plan_published", _("Inspection plan published")
+    # The national childcare allowance helper (fees)
+    ALLOWANCE_REMINDER = "allowance_reminder", _("Childcare allowance reminder")
 
 
 class Notification(models.Model):

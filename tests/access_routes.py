@@ -288,6 +288,9 @@ FILL: dict[str, Fill] = {
     "api-health-outbreak-report": pk("outbreak"),
     "api-health-outbreak-resolve": pk("outbreak"),
     "api-health-return-certificate": pk("diagnosis"),
+    # The childcare allowance helper (fees)
+    "api-child-allowance": CHILD,
+    "api-region-allowance": lambda world: {"code": world.institution.street.parent.code},
 }
 
 

@@ -115,6 +115,7 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "notifications:inbox",
         "notifications:read_all",
         "registry:manage_list",
+        "fees:allowance",  # a signed-in user's own children (none: an empty page)
     ],
     frozenset({DIR, DIR2, HW, DOC, DOC2, FAM, GUA, ADM}): [
         "api-health-children",
@@ -382,6 +383,7 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "supervision:plan_draw",
         "supervision:plans",
         "supervision:risk",
+        "fees:allowance_district",
         "admin:enrolment_healthrecordaccess_changelist",
         "admin:workforce_trainingsession_add",
         "api-health-access-log",
@@ -439,6 +441,7 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "api-training-attendance",  # the session's region's regulator, as on the page (no superuser role)
     ],
     frozenset({REG, ADM}): [
+        "api-region-allowance",
         "api-inspection-complete",
         "api-inspection-item-photos",
         "api-inspection-signatures",
@@ -539,6 +542,7 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "admin:workforce_trainingsession_delete",
     ],
     frozenset({FAM}): [
+        "api-child-allowance",
         "accounts:token_revoke",
         "api-care-incident-acknowledge",
         "api-care-report",

@@ -1,0 +1,1 @@
+"""Subsidies' forms; one module per area."""

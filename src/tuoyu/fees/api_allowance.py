@@ -16,15 +16,13 @@ from tuoyu.enrolment.models import Child
 from tuoyu.fees.allowance import PLATFORM, allowance_of
 from tuoyu.fees.selectors_allowance import allowance_children_of, allowance_in_care, allowance_regions_of
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
-
 
 class AllowanceYearSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     first = serializers.DateField(help_text="First day of the first eligible month of the year.")
     last = serializers.DateField(help_text="First day of the last eligible month of the year.")
     months = serializers.IntegerField()
-    yuan = serializers.DecimalField(**MONEY)
+    yuan = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
 class ChildAllowanceSerializer(serializers.Serializer):
@@ -34,9 +32,9 @@ class ChildAllowanceSerializer(serializers.Serializer):
     first_month = serializers.DateField(source="allowance.first_month", allow_null=True)
     last_month = serializers.DateField(source="allowance.last_month", allow_null=True)
     months = serializers.IntegerField(source="allowance.months")
-    yuan = serializers.DecimalField(source="allowance.yuan", **MONEY)
+    yuan = serializers.DecimalField(source="allowance.yuan", max_digits=14, decimal_places=2)
     months_left = serializers.IntegerField(source="allowance.months_left")
-    yuan_left = serializers.DecimalField(source="allowance.yuan_left", **MONEY)
+    yuan_left = serializers.DecimalField(source="allowance.yuan_left", max_digits=14, decimal_places=2)
     eligible_now = serializers.BooleanField(source="allowance.eligible_now")
     years = AllowanceYearSerializer(source="allowance.years", many=True)
     apply_through = serializers.CharField(help_text="Where to apply: the national system, in words.")
@@ -62,14 +60,14 @@ class InstitutionCountSerializer(serializers.Serializer):
     institution = serializers.UUIDField(source="institution.code")
     name = serializers.CharField(source="institution.name")
     children = serializers.IntegerField()
-    yuan_per_year = serializers.DecimalField(**MONEY)
+    yuan_per_year = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
 class RegionAllowanceSerializer(serializers.Serializer):
     region = serializers.CharField(source="region.code")
     day = serializers.DateField()
     children = serializers.IntegerField()
-    yuan_per_year = serializers.DecimalField(**MONEY)
+    yuan_per_year = serializers.DecimalField(max_digits=14, decimal_places=2)
     institutions = InstitutionCountSerializer(source="rows", many=True)
 
 

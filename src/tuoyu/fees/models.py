@@ -155,6 +155,8 @@ class AllowanceReminder(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     sent_at = models.DateTimeField(_("sent at"))
 
+    objects: "models.Manager[AllowanceReminder]" = models.Manager()
+
     class Meta:
         verbose_name = _("childcare allowance reminder")
         verbose_name_plural = _("childcare allowance reminders")

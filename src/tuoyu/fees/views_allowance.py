@@ -21,7 +21,9 @@ def allowance(request: AuthenticatedRequest) -> HttpResponse:
     """For each of the guardian's children: the eligible months by year, the total, what is left, what to
     prepare and where to apply. Information only: Tuoyu neither pays it nor takes the application."""
     today = timezone.localdate()
-    children = [(child, allowance_of(child.birth_date, on=today)) for child in allowance_children_of(request.user)]
+    children = [
+        (child, allowance_of(child.birth_date, on=today)) for child in allowance_children_of(request.user)
+    ]
     context = {
         "children": children,
         "platform": PLATFORM,
@@ -39,12 +41,9 @@ def allowance_district(request: AuthenticatedRequest) -> HttpResponse:
     the yuan a year they represent. ``?region=`` picks one of the regulator's regions."""
     regions = allowance_regions_of(request.user)
     code = request.GET.get("region", "")
-    if code:
-        region = get_visible_or_404(regions, code=code)
-    else:
-        region = regions.first()
-        if region is None:
-            raise Http404
+    region = get_visible_or_404(regions, code=code) if code else regions.first()
+    if region is None:
+        raise Http404
     today = timezone.localdate()
     context = {"district": allowance_in_care(request.user, region, today), "per_month": yuan_per_month(today)}
     return render(request, "fees/allowance_district_page.html", context)

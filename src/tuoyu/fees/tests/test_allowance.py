@@ -30,7 +30,10 @@ def test_a_child_born_in_december_2023_gets_23_months_from_january_2025_to_novem
 
 def test_a_child_born_in_2025_gets_36_months_from_the_birth_month() -> None:
     allowance = allowance_of(datetime.date(2025, 3, 5), on=TODAY)
-    assert (allowance.first_month, allowance.last_month) == (datetime.date(2025, 3, 1), datetime.date(2028, 2, 1))
+    assert (allowance.first_month, allowance.last_month) == (
+        datetime.date(2025, 3, 1),
+        datetime.date(2028, 2, 1),
+    )
     assert allowance.months == 36
     assert allowance.yuan == Decimal("10800.00")
     assert [(y.year, y.months) for y in allowance.years] == [(2025, 10), (2026, 12), (2027, 12), (2028, 2)]

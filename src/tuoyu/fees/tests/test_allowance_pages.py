@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from tuoyu.accounts.models import User
 from tuoyu.daycare.factories import placed_child
-from tuoyu.enrolment.factories import ChildFactory, GuardianshipFactory, PlacementFactory
+from tuoyu.enrolment.factories import ChildFactory, GuardianshipFactory
 from tuoyu.enrolment.models import Child, Relation
 from tuoyu.fees.models import AllowanceReminder, AllowanceReminderReason
 from tuoyu.fees.services_allowance import allowance_remind

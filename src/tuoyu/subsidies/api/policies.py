@@ -1,6 +1,6 @@
-"""The API of subsidy policies: list and create (``subsidies/policies/``), read and change one no claim uses
-(``subsidies/policies/{code}/``), end one (``.../end/``). For the district's regulator (Perm.DECIDE_SUBSIDIES);
-others get 404. Refusals answer 400/409 with ``{"code", "detail"}``."""
+"""The API of subsidy policies: list and create (``subsidies/policies/``), read and change one no claim
+uses (``subsidies/policies/{code}/``), end one (``.../end/``). For the district's regulator
+(Perm.DECIDE_SUBSIDIES); others get 404. Refusals answer 400/409 with ``{"code", "detail"}``."""
 
 from typing import Any
 
@@ -20,8 +20,6 @@ from tuoyu.subsidies.forms.policies import MAX_INSTALMENTS, MAX_PREFIXES
 from tuoyu.subsidies.models import Basis, SubsidyPolicy
 from tuoyu.subsidies.selectors.policies import policies_visible_to, policy_regions_of
 from tuoyu.subsidies.services.policies import policy_create, policy_end, policy_update
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class PolicySerializer(serializers.ModelSerializer):
@@ -54,9 +52,9 @@ class PolicySerializer(serializers.ModelSerializer):
 class PolicyInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     basis = serializers.ChoiceField(choices=Basis.choices)
-    rate_yuan = serializers.DecimalField(**MONEY)
+    rate_yuan = serializers.DecimalField(max_digits=14, decimal_places=2)
     cap_per_institution_year_yuan = serializers.DecimalField(
-        **MONEY, min_value=0, required=False, allow_null=True, default=None
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
     )
     min_attendance_days = serializers.IntegerField(min_value=1, max_value=31, default=10)
     requires_inclusive = serializers.BooleanField(default=True)
@@ -105,7 +103,9 @@ class PolicyListView(GenericAPIView):
     @extend_schema(responses=PolicySerializer(many=True))
     def get(self, request: Request) -> Response:
         _keeper_or_404(request)
-        policies = policies_visible_to(request.user).order_by("region__code", "basis", "-effective_from", "pk")
+        policies = policies_visible_to(request.user).order_by(
+            "region__code", "basis", "-effective_from", "pk"
+        )
         page = self.paginate_queryset(policies) or []
         return self.get_paginated_response(PolicySerializer(page, many=True).data)
 
@@ -125,14 +125,16 @@ class PolicyListView(GenericAPIView):
 
 
 class PolicyView(GenericAPIView):
-    """GET: one policy. PUT: change it while no claim uses it (else ``policy_in_use``: end it, add another)."""
+    """GET: one policy. PUT: change it while no claim uses it (else ``policy_in_use``: end it, add one)."""
 
     queryset = SubsidyPolicy.objects.none()
     serializer_class = PolicySerializer
 
     @extend_schema(responses=PolicySerializer)
     def get(self, request: Request, code: str) -> Response:
-        return Response(PolicySerializer(get_visible_or_404(policies_visible_to(request.user), code=code)).data)
+        return Response(
+            PolicySerializer(get_visible_or_404(policies_visible_to(request.user), code=code)).data
+        )
 
     @extend_schema(
         request=PolicyInputSerializer,

@@ -149,9 +149,7 @@ def policy_update(*, policy: SubsidyPolicy, actor: User, **fields: Any) -> Subsi
 
 
 @transaction.atomic
-def policy_end(
-    *, policy: SubsidyPolicy, effective_to: datetime.date, actor: User
-) -> SubsidyPolicy:
+def policy_end(*, policy: SubsidyPolicy, effective_to: datetime.date, actor: User) -> SubsidyPolicy:
     """End a policy on ``effective_to`` (its last day in force): not before it starts, nor before the end of
     the last month a claim under it is for."""
     policy = _locked(actor, policy)

@@ -33,9 +33,7 @@ def policies(request: AuthenticatedRequest) -> HttpResponse:
     _keeper_or_404(request)
     today = timezone.localdate()
     groups: dict[str, list] = {"in_force": [], "future": [], "ended": []}
-    claimed = set(
-        policies_visible_to(request.user).filter(claims__isnull=False).values_list("pk", flat=True)
-    )
+    claimed = set(policies_visible_to(request.user).filter(claims__isnull=False).values_list("pk", flat=True))
     for policy in policies_visible_to(request.user).order_by("basis", "-effective_from", "pk"):
         groups[policy_status(policy, today)].append((policy, policy.pk in claimed))
     context = {

@@ -291,6 +291,11 @@ FILL: dict[str, Fill] = {
     # The childcare allowance helper (fees)
     "api-child-allowance": CHILD,
     "api-region-allowance": lambda world: {"code": world.institution.street.parent.code},
+    # Subsidy policies
+    "subsidies:policy_edit": code("subsidy_policy"),
+    "subsidies:policy_end": code("subsidy_policy"),
+    "api-subsidy-policy": code("subsidy_policy"),
+    "api-subsidy-policy-end": code("subsidy_policy"),
 }
 
 

@@ -64,6 +64,7 @@ from tuoyu.regions.factories import RegionFactory
 from tuoyu.regions.models import Region
 from tuoyu.registry.factories import HospitalFactory
 from tuoyu.registry.models import CareClass, ClosedDay, Hospital, Institution
+from tuoyu.subsidies.factories import SubsidyPolicyFactory
 from tuoyu.supervision.models import Checklist, Finding, ItemResult
 from tuoyu.supervision.services.complaints import complaint_conclude, complaint_start, complaint_submit
 from tuoyu.supervision.services.inspections import (
@@ -340,6 +341,7 @@ def build_world() -> World:
         actor=regulator,
     )
     objects.update(_rectification(institution, users))
+    objects["subsidy_policy"] = SubsidyPolicyFactory.create(region=institution.street.parent)
     world = World(users=users, institution=institution, care_class=care_class, child=child, objects=objects)
     world.objects.update(_inspections(world))
     world.objects["admin_objects"] = _admin_objects(world)

@@ -384,6 +384,9 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "supervision:plans",
         "supervision:risk",
         "fees:allowance_district",
+        "subsidies:policies",  # the other district's regulator sees their own district's (none)
+        "subsidies:policy_new",
+        "api-subsidy-policies",
         "admin:enrolment_healthrecordaccess_changelist",
         "admin:workforce_trainingsession_add",
         "api-health-access-log",
@@ -442,6 +445,10 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
     ],
     frozenset({REG, ADM}): [
         "api-region-allowance",
+        "subsidies:policy_edit",
+        "subsidies:policy_end",
+        "api-subsidy-policy",
+        "api-subsidy-policy-end",
         "api-inspection-complete",
         "api-inspection-item-photos",
         "api-inspection-signatures",

@@ -3,16 +3,19 @@ takes an application for it.
 
 The rule (《育儿补贴制度实施方案》, 中共中央办公厅、国务院办公厅, 2025-07-28): from 1 January 2025, every
 child under 3 gets 3,600 yuan a year (policy value ``allowance.yuan_per_year``), a twelfth of it — 300 yuan —
-for each month of eligibility. A child's eligible months run from the month of birth, or January 2025 for a
-child born before, up to the month before the month of the third birthday (满3周岁前): the third birthday's
-month is not counted.
+for each month of eligibility. A child born in 2025 or later is eligible for 36 months from the month of
+birth. A child born before is eligible, from January 2025, for the months of age it had still to live before
+turning 3 on 1 January 2025: 36 minus its completed months of age that day (按应补贴月数折算). The national
+example (China Daily, 2025-07-28, on the plan's publication): born in December 2023, 24 months, 7,200 yuan;
+and any child born after 1 January 2022 gets something.
 
 Examples:
 
-- born 2023-12-10: third birthday 2026-12-10; eligible January 2025 to November 2026, 23 months
-  (12 in 2025, 11 in 2026), 6,900 yuan;
+- born 2023-12-10: 12 completed months on 2025-01-01, so 24 months, January 2025 to December 2026
+  (12 in 2025, 12 in 2026), 7,200 yuan;
+- born 2023-12-01: 13 completed months that day, so 23 months, January 2025 to November 2026;
 - born 2025-03-05: March 2025 to February 2028, 36 months, 10,800 yuan;
-- born 2021-12-31: third birthday 2024-12-31, before the start: no month, nothing.
+- born 2022-01-01: 3 years old on 2025-01-01: no month, nothing.
 
 It is applied for by a parent or guardian through the national system (国家育儿补贴信息管理系统, or at the
 place of household registration), with the child's 出生医学证明 and the 户口簿 (and proof of guardianship
@@ -96,9 +99,22 @@ def third_birthday(birth_date: datetime.date) -> datetime.date:
         return datetime.date(birth_date.year + 3, 3, 1)
 
 
+def completed_months(birth_date: datetime.date, day: datetime.date) -> int:
+    """Whole months of age on ``day``."""
+    months = (day.year - birth_date.year) * 12 + day.month - birth_date.month
+    return months - 1 if day.day < birth_date.day else months
+
+
+def eligible_months(birth_date: datetime.date) -> int:
+    """36 for a child born from 2025 on; before, the months of age still ahead of it on 1 January 2025."""
+    if birth_date >= START:
+        return AGE_LIMIT_MONTHS
+    return max(0, AGE_LIMIT_MONTHS - completed_months(birth_date, START))
+
+
 def end_month(birth_date: datetime.date) -> datetime.date:
-    """The first month not counted: the month of the third birthday (36 months after the birth month)."""
-    return add_months(month_start(birth_date), AGE_LIMIT_MONTHS)
+    """The first month not counted: ``eligible_months`` after the first eligible one."""
+    return add_months(max(month_start(birth_date), START), eligible_months(birth_date))
 
 
 def yuan_per_month(on: datetime.date) -> Decimal:
@@ -148,9 +164,12 @@ def eligible_on(birth_date: datetime.date, day: datetime.date) -> bool:
 
 def birth_dates_eligible_on(day: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The range of birth dates ``(earliest, latest)`` inclusive of the children eligible in ``day``'s month:
-    born by the month's end, and in a month after the one 36 months before it."""
+    born by the month's end, and in a month after the one 36 months before it — or, for a child born before
+    2025 (whose months are counted by age on 1 January 2025), from the 2nd of that month."""
     month = month_start(day)
     next_month = add_months(month, 1)
     latest = next_month - datetime.timedelta(days=1)
-    earliest = datetime.date(next_month.year - 3, next_month.month, 1)
-    return earliest, latest
+    three_years_before = add_months(month, -AGE_LIMIT_MONTHS)
+    if three_years_before < START:
+        return three_years_before + datetime.timedelta(days=1), latest
+    return add_months(three_years_before, 1), latest

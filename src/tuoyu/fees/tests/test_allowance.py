@@ -13,18 +13,24 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 25)
 
 
-def test_a_child_born_in_december_2023_gets_23_months_from_january_2025_to_november_2026() -> None:
+def test_a_child_born_in_december_2023_gets_24_months_from_january_2025_to_december_2026() -> None:
     allowance = allowance_of(datetime.date(2023, 12, 10), on=TODAY)
     assert allowance.first_month == datetime.date(2025, 1, 1)
-    assert allowance.last_month == datetime.date(2026, 11, 1)
-    assert allowance.months == 23
-    assert allowance.yuan == Decimal("6900.00")
+    assert allowance.last_month == datetime.date(2026, 12, 1)
+    assert allowance.months == 24  # the national example: born December 2023, 24 months, 7,200 yuan
+    assert allowance.yuan == Decimal("7200.00")
     assert [(y.year, y.months, y.yuan) for y in allowance.years] == [
         (2025, 12, Decimal("3600.00")),
-        (2026, 11, Decimal("3300.00")),
+        (2026, 12, Decimal("3600.00")),
     ]
-    assert allowance.months_left == 1  # November 2026, the month of ``on``
-    assert allowance.yuan_left == Decimal("300.00")
+    assert allowance.months_left == 2  # November 2026, the month of ``on``, and December
+    assert allowance.yuan_left == Decimal("600.00")
+
+
+def test_a_child_born_on_the_first_of_december_2023_had_13_completed_months_and_gets_23() -> None:
+    allowance = allowance_of(datetime.date(2023, 12, 1), on=TODAY)
+    assert allowance.months == 23
+    assert allowance.last_month == datetime.date(2026, 11, 1)
     assert allowance.eligible_now
 
 
@@ -48,10 +54,10 @@ def test_a_child_who_turned_3_before_2025_gets_nothing() -> None:
     assert not allowance.eligible_now
 
 
-def test_the_month_of_the_third_birthday_is_not_counted() -> None:
-    # Third birthday January 2025: the month of the birthday is not counted, and nothing before 2025 is.
-    assert allowance_of(datetime.date(2022, 1, 15), on=TODAY).months == 0
-    assert allowance_of(datetime.date(2022, 2, 15), on=TODAY).months == 1
+def test_a_child_born_after_1_january_2022_gets_the_months_of_age_still_ahead_of_it_in_2025() -> None:
+    assert allowance_of(datetime.date(2022, 1, 1), on=TODAY).months == 0  # 3 years old on 2025-01-01
+    assert allowance_of(datetime.date(2022, 1, 15), on=TODAY).months == 1  # 35 completed months
+    assert allowance_of(datetime.date(2022, 2, 15), on=TODAY).months == 2
 
 
 def test_the_months_already_past_are_not_left() -> None:
@@ -61,9 +67,10 @@ def test_the_months_already_past_are_not_left() -> None:
     assert allowance.yuan_left == Decimal("2100.00")
 
 
-def test_a_child_born_on_29_february_counts_36_months_from_the_birth_month() -> None:
+def test_a_child_born_on_29_february_2024_counts_its_months_of_age_after_2025() -> None:
     allowance = allowance_of(datetime.date(2024, 2, 29), on=TODAY)
-    assert allowance.last_month == datetime.date(2027, 1, 1)
+    assert allowance.months == 26  # 10 completed months on 2025-01-01
+    assert allowance.last_month == datetime.date(2027, 2, 1)
     assert allowance.third_birthday == datetime.date(2027, 3, 1)
 
 
@@ -73,6 +80,9 @@ def test_a_child_born_on_29_february_counts_36_months_from_the_birth_month() -> 
         datetime.date(2023, 11, 1),
         datetime.date(2023, 11, 30),
         datetime.date(2023, 12, 1),
+        datetime.date(2023, 12, 2),
+        datetime.date(2023, 12, 31),
+        datetime.date(2024, 1, 1),
         datetime.date(2024, 2, 29),
         datetime.date(2026, 11, 30),
         datetime.date(2026, 12, 1),

@@ -35,8 +35,8 @@ def test_the_guardian_sees_the_months_by_year_and_the_total(
     page = response.content.decode()
     assert "赵小宝" in page
     assert "2025-01 – 2025-12" in page and "¥3,600.00" in page
-    assert "2026-01 – 2026-11" in page and "¥3,300.00" in page
-    assert "¥6,900.00" in page
+    assert "2026-01 – 2026-12" in page
+    assert "¥7,200.00" in page
     assert "出生医学证明" in page and "户口簿" in page
     assert "国家育儿补贴信息管理系统" in page
     assert "http" not in page.split("How to apply")[1].split("</section>")[0]  # words, not a link
@@ -54,13 +54,13 @@ def test_the_api_answers_the_guardian(api_as: Callable[[str], APIClient], own_ch
     response = api_as("guardian").get(f"/api/v1/children/{own_child.code}/allowance/")
     assert response.status_code == 200
     body = response.json()
-    assert body["months"] == 23
-    assert body["yuan"] == "6900.00"
+    assert body["months"] == 24
+    assert body["yuan"] == "7200.00"
     assert [(y["year"], y["months"], y["yuan"]) for y in body["years"]] == [
         (2025, 12, "3600.00"),
-        (2026, 11, "3300.00"),
+        (2026, 12, "3600.00"),
     ]
-    assert body["months_left"] == 1
+    assert body["months_left"] == 2
 
 
 @pytest.mark.parametrize("persona", ["director_x", "regulator_a", "caregiver_x"])
@@ -81,8 +81,8 @@ def test_the_regulator_counts_the_children_in_care_of_eligible_age(
     since = datetime.date(2026, 9, 1)
     placed_child(class_x, name="甲一", birth_date=datetime.date(2024, 5, 1), start_date=since)
     placed_child(class_x, name="甲二", birth_date=datetime.date(2025, 2, 1), start_date=since)
-    # 3 on 30 November 2026: still in care today, but November is no longer one of its months.
-    placed_child(class_x, name="满三岁", birth_date=datetime.date(2023, 11, 30), start_date=since)
+    # 14 completed months on 2025-01-01: its 22 months ended with October 2026, though it is still in care.
+    placed_child(class_x, name="满三岁", birth_date=datetime.date(2023, 11, 1), start_date=since)
     ended = placed_child(class_x, name="已离园", birth_date=datetime.date(2024, 5, 1), start_date=since)
     ended.placements.update(ends_on=datetime.date(2026, 11, 1))
     placed_child(class_y, name="乙一", birth_date=datetime.date(2024, 8, 1), start_date=since)
@@ -128,7 +128,7 @@ def test_a_month_before_the_third_birthday_the_family_is_reminded_once(guardian:
     assert allowance_remind() == 0
     note = Notification.objects.get(user=guardian, kind=NotificationKind.ALLOWANCE_REMINDER)
     assert "将满三岁" in note.title
-    assert "2026-11" in note.body
+    assert "2026-12" in note.body  # its last month: 24 months from January 2025
 
 
 def test_no_reminder_outside_january_and_the_last_month(guardian: User) -> None:

@@ -1,4 +1,9 @@
-"""Fees' pages."""
+"""Fees' pages; each area keeps its own block of routes."""
+
+from tuoyu.fees import views
 
 app_name = "fees"
-urlpatterns: list = []
+urlpatterns = [
+    # Guided prices, meal plans, statements, payments and arrears.
+    *views.urlpatterns,
+]

@@ -44,6 +44,8 @@ class NotificationKind(models.TextChoices):
     COMPLAINT_RECEIVED = "complaint_received", _("Complaint received")
     INSPECTION_COMPLETED = "inspection_completed", _("Inspection completed")
     INSPECTION_PLAN_PUBLISHED = "inspection_plan_published", _("Inspection plan published")
+    # Families' fees (fees)
+    FEE_STATEMENT = "fee_statement", _("Fee statement issued")
 
 
 class Notification(models.Model):

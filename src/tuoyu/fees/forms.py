@@ -9,13 +9,16 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.fees.models import MealRefund, PaymentMethod
+from tuoyu.regions.models import Region
 from tuoyu.registry.models import ServiceType
 from tuoyu.widgets import DateInput
 
 MAX_PRICE = Decimal("999999.99")
 MAX_SOURCE = 200
 MAX_REFERENCE = 60
-MONTHLY_CHOICES = [(value, label) for value, label in ServiceType.choices if value in ("full_day", "half_day")]
+MONTHLY_CHOICES = [
+    (value, label) for value, label in ServiceType.choices if value in ("full_day", "half_day")
+]
 
 
 def _amount(label: Any, minimum: str) -> forms.DecimalField:
@@ -28,7 +31,9 @@ def _amount(label: Any, minimum: str) -> forms.DecimalField:
 
 
 class GuidedPriceForm(forms.Form):
-    region = forms.ModelChoiceField(label=_("District"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    region: "forms.ModelChoiceField[Region]" = forms.ModelChoiceField(
+        label=_("District"), queryset=Region.objects.none(), empty_label=None
+    )
     service_type = forms.ChoiceField(label=_("Service type"), choices=MONTHLY_CHOICES)
     price_yuan = _amount(_("Guided price (yuan per month)"), "0")
     effective_from = forms.DateField(label=_("Effective from"), widget=DateInput())

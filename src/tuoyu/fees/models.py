@@ -95,9 +95,9 @@ class FeeStatement(models.Model):
     """A child's fee statement (缴费通知单) for a month at an institution.
 
     ``lines`` is the statement as issued: [{"kind", "label", "quantity", "unit_price_yuan", "amount_yuan",
-    "detail", "source"}] (amounts as decimal strings; ``kind`` one of :class:`LineKind`; ``source`` the part of
-    the catalogue the line comes from); a refund is a line with a negative amount. Reissued from the data until a payment is recorded
-    against it; from then on it stands.
+    "detail", "source"}] (amounts as decimal strings; ``kind`` one of :class:`LineKind`; ``source`` the part
+    of the catalogue the line comes from); a refund is a line with a negative amount. Reissued from the data
+    until a payment is recorded against it; from then on it stands.
     """
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

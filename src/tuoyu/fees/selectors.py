@@ -109,7 +109,9 @@ def with_paid(statements: QuerySet[FeeStatement]) -> QuerySet[FeeStatement]:
 def statements_of(institution: Institution, month: datetime.date) -> QuerySet[FeeStatement]:
     """The institution's statements of a month, with ``paid_yuan``, by child."""
     return with_paid(
-        FeeStatement.objects.filter(institution=institution, month=month).select_related("child", "institution")
+        FeeStatement.objects.filter(institution=institution, month=month).select_related(
+            "child", "institution"
+        )
     ).order_by("child__name", "pk")
 
 

@@ -328,8 +328,8 @@ def _booking_lines(child: Child, institution: Institution, month: datetime.date)
         .select_related("session")
         .order_by("session__date", "session__starts_at", "pk")
     )
-    for booking in sessions:
-        session = booking.session
+    for session_booking in sessions:
+        session = session_booking.session
         lines.append(
             _line(
                 LineKind.PARENT_CHILD,
@@ -337,8 +337,9 @@ def _booking_lines(child: Child, institution: Institution, month: datetime.date)
                 "1",
                 session.price_yuan,
                 session.price_yuan,
-                f"已预约亲子活动，{session.date.isoformat()} {session.starts_at:%H:%M}，每次{yuan(session.price_yuan)}",
-                f"session_booking:{booking.code}",
+                f"已预约亲子活动，{session.date.isoformat()} {session.starts_at:%H:%M}，"
+                f"每次{yuan(session.price_yuan)}",
+                f"session_booking:{session_booking.code}",
             )
         )
     return lines
@@ -406,7 +407,9 @@ def statement_issue(
                 "statement_paid",
                 conflict=True,
             )
-        lines = statement_lines(child=child, institution=institution, month=month, today=timezone.localdate(now))
+        lines = statement_lines(
+            child=child, institution=institution, month=month, today=timezone.localdate(now)
+        )
         if not lines and existing is None:
             raise Refusal(
                 _("%(child)s has nothing to pay at %(institution)s for %(month)s.")
@@ -422,7 +425,12 @@ def statement_issue(
         try:
             with transaction.atomic():
                 statement = FeeStatement.objects.create(
-                    child=child, institution=institution, month=month, lines=lines, total_yuan=total, issued_at=now
+                    child=child,
+                    institution=institution,
+                    month=month,
+                    lines=lines,
+                    total_yuan=total,
+                    issued_at=now,
                 )
         except IntegrityError:
             raise Refusal(

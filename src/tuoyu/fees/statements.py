@@ -1,5 +1,5 @@
-"""The fee statement as a PDF (缴费通知单): the institution, the child, the month, each line with its unit
-price × quantity, the refund, the total, what is paid and what is due; printed through tuoyu.pdf in Chinese."""
+"""The fee statement as a PDF (缴费通知单): the institution, the child, the month, each line with its
+unit price × quantity, the refund, the total, what is paid and what is due; printed in Chinese (tuoyu.pdf)."""
 
 from tuoyu.fees.models import FeeStatement
 from tuoyu.fees.money import yuan

@@ -1,6 +1,6 @@
 """Fees' schedule: on the 1st of every month at 04:00 (local time), last month's statements are issued for
-every child with a placement or a booked service in it, and the guardians told. Idempotent: a statement already
-issued is left as it is (the director issues it again from the statements page while it is unpaid)."""
+every child with a placement or a booked service in it, and the guardians told. Idempotent: a statement
+already issued is left as it is (the director issues it again from the statements page while unpaid)."""
 
 from django.utils import timezone
 from huey import crontab

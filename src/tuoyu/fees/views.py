@@ -46,6 +46,7 @@ from tuoyu.pdf import pdf_response
 from tuoyu.refusals import refusal_shown
 from tuoyu.registry.models import Institution
 
+
 def _status_label(status: str) -> str:
     return {"paid": _("Paid"), "part_paid": _("Partly paid"), "unpaid": _("Unpaid")}[status]
 
@@ -92,7 +93,9 @@ def guided_prices(request: AuthenticatedRequest) -> HttpResponse:
                 return redirect("fees:guided_prices")
         else:
             _show_form_errors(request, form)
-    prices = guided_prices_visible_to(request.user).order_by("region__code", "service_type", "-effective_from")
+    prices = guided_prices_visible_to(request.user).order_by(
+        "region__code", "service_type", "-effective_from"
+    )
     today = timezone.localdate()
     in_force: set[int] = set()
     seen: set[tuple[int, str]] = set()
@@ -184,9 +187,11 @@ def statements_issue(request: AuthenticatedRequest, code: str) -> HttpResponse:
     institution = _institution(request, code)
     month = parse_month(request.POST.get("month"), _this_month())
     child_code = request.POST.get("child")
-    with refusal_shown(request) as attempt:
+    with refusal_shown(request):
         if child_code:
-            child = get_visible_or_404(Child.objects.visible_to(request.user, Perm.MANAGE_FEES), code=child_code)
+            child = get_visible_or_404(
+                Child.objects.visible_to(request.user, Perm.MANAGE_FEES), code=child_code
+            )
             statement_issue(child=child, institution=institution, month=month)
             messages.success(request, _("The statement is issued."))
         else:
@@ -264,7 +269,9 @@ def statement_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
         "status_label": _status_label(statement_status(statement.total_yuan, paid)),
         "manages": manages,
         "changed": changed,
-        "form": PaymentForm(initial={"paid_on": timezone.localdate(), "amount_yuan": statement.total_yuan - paid}),
+        "form": PaymentForm(
+            initial={"paid_on": timezone.localdate(), "amount_yuan": statement.total_yuan - paid}
+        ),
     }
     return render(request, "fees/statement.html", context)
 
@@ -323,11 +330,19 @@ def family(request: AuthenticatedRequest) -> HttpResponse:
     for statement in statements_of_guardian(request.user):
         paid: Decimal = statement.paid_yuan  # type: ignore[attr-defined]
         status = statement_status(statement.total_yuan, paid)
-        rows.append((statement, yuan(statement.total_yuan), yuan(paid), yuan(statement.total_yuan - paid), _status_label(status)))
+        rows.append(
+            (
+                statement,
+                yuan(statement.total_yuan),
+                yuan(paid),
+                yuan(statement.total_yuan - paid),
+                _status_label(status),
+            )
+        )
     return render(request, "fees/family.html", {"rows": rows})
 
 
-# Routes ------------------------------------------------------------------------------------------------------
+# Routes ----------------------------------------------------------------------------------------------------
 
 urlpatterns = [
     path("guided-prices/", guided_prices, name="guided_prices"),

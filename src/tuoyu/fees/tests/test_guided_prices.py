@@ -21,7 +21,9 @@ from tuoyu.rules import RULES, Severity
 TODAY = datetime.date(2026, 11, 25)
 
 
-def add(region: Region, actor: User, price: str, day: datetime.date, service: str = "full_day") -> GuidedPrice:
+def add(
+    region: Region, actor: User, price: str, day: datetime.date, service: str = "full_day"
+) -> GuidedPrice:
     return guided_price_add(
         region=region,
         service_type=service,
@@ -41,8 +43,12 @@ def test_a_later_row_replaces_the_price_and_a_duplicate_day_is_refused(
 
     add(district_a, regulator_a, "1800", datetime.date(2026, 1, 1))
     add(district_a, regulator_a, "1900", datetime.date(2026, 9, 1))
-    assert guided_price_on(district_a, "full_day", datetime.date(2026, 8, 31)).price_yuan == Decimal("1800")
-    assert guided_price_on(district_a, "full_day", TODAY).price_yuan == Decimal("1900")
+    before, now = (
+        guided_price_on(district_a, "full_day", datetime.date(2026, 8, 31)),
+        guided_price_on(district_a, "full_day", TODAY),
+    )
+    assert before is not None and before.price_yuan == Decimal("1800")
+    assert now is not None and now.price_yuan == Decimal("1900")
     with pytest.raises(Refusal) as refused:
         add(district_a, regulator_a, "2000", datetime.date(2026, 9, 1))
     assert refused.value.code == "guided_price_duplicate"
@@ -75,7 +81,9 @@ def test_guided_prices_by_the_districts_regulator_only(
 
 
 @pytest.mark.django_db
-def test_the_guided_prices_page(client_as: Callable[[str], object], district_a: Region, regulator_a: User) -> None:
+def test_the_guided_prices_page(
+    client_as: Callable[[str], object], district_a: Region, regulator_a: User
+) -> None:
     add(district_a, regulator_a, "1800", datetime.date(2026, 1, 1))
     page = client_as("regulator_a").get("/fees/guided-prices/")  # type: ignore[attr-defined]
     assert "¥1,800.00" in page.content.decode() and "data-demo-value" in page.content.decode()

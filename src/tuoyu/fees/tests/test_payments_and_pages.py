@@ -55,8 +55,11 @@ def test_payments_up_to_the_total_and_no_more(statement: FeeStatement, director_
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("amount", "paid_on", "code"),
-    [("0", TODAY, "payment_not_positive"), ("-5", TODAY, "payment_not_positive"),
-     ("10", TODAY + datetime.timedelta(days=1), "payment_in_future")],
+    [
+        ("0", TODAY, "payment_not_positive"),
+        ("-5", TODAY, "payment_not_positive"),
+        ("10", TODAY + datetime.timedelta(days=1), "payment_in_future"),
+    ],
 )
 def test_a_payment_of_nothing_or_in_the_future_is_refused(
     statement: FeeStatement, director_x: User, amount: str, paid_on: datetime.date, code: str
@@ -96,7 +99,11 @@ def test_a_statement_with_a_payment_stands(
 def test_the_arrears_list_what_remains_due(statement: FeeStatement, director_x: User) -> None:
     pay(statement, director_x, "1000.00")
     (arrear,) = arrears_of(statement.institution, TODAY)
-    assert (arrear.due_yuan, arrear.paid_yuan, arrear.days_since_issue) == (Decimal("1160.00"), Decimal("1000.00"), 0)
+    assert (arrear.due_yuan, arrear.paid_yuan, arrear.days_since_issue) == (
+        Decimal("1160.00"),
+        Decimal("1000.00"),
+        0,
+    )
     pay(statement, director_x, "1160.00")
     assert arrears_of(statement.institution, TODAY) == []
 
@@ -130,8 +137,14 @@ def test_the_month_is_issued_once_by_the_task_and_each_guardian_told_once(
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("persona", "status"),
-    [("guardian", 200), ("director_x", 200), ("director_y", 404), ("caregiver_x", 404), ("regulator_a", 404),
-     ("anonymous", 302)],
+    [
+        ("guardian", 200),
+        ("director_x", 200),
+        ("director_y", 404),
+        ("caregiver_x", 404),
+        ("regulator_a", 404),
+        ("anonymous", 302),
+    ],
 )
 def test_who_sees_a_statement_and_its_pdf(
     statement: FeeStatement, client_as: Callable[[str], Client], persona: str, status: int
@@ -191,7 +204,7 @@ def test_the_director_records_a_payment_on_the_page(
 def test_the_api_issues_lists_and_records_payments(
     class_x: CareClass, institution_x: Institution, api_as: Callable[[str], APIClient], guardian: User
 ) -> None:
-    child, placement = placed(class_x, guardian=guardian)
+    _child, placement = placed(class_x, guardian=guardian)
     attend(placement, OCTOBER_WORKING_DAYS)
     director = api_as("director_x")
     base = f"/api/v1/fees/institutions/{institution_x.code}"
@@ -216,7 +229,9 @@ def test_the_api_issues_lists_and_records_payments(
     assert mine["code"] == row["code"]
     detail = family.get(f"/api/v1/fees/statements/{row['code']}/").json()
     assert detail["lines"][0]["kind"] == "tuition" and detail["payments"][0]["amount_yuan"] == "800.00"
-    assert family.post(f"/api/v1/fees/statements/{row['code']}/payments/", {}, format="json").status_code == 404
+    assert (
+        family.post(f"/api/v1/fees/statements/{row['code']}/payments/", {}, format="json").status_code == 404
+    )
     assert api_as("caregiver_x").get(f"/api/v1/fees/statements/{row['code']}/").status_code == 404
     reissue = director.post(f"/api/v1/fees/statements/{row['code']}/reissue/")
     assert (reissue.status_code, reissue.json()["code"]) == (409, "statement_paid")

@@ -23,14 +23,16 @@ from rest_framework.views import APIView
 from tuoyu.accounts.access import Perm, actor_may, get_visible_or_404, has_perm, signed_in_user
 from tuoyu.enrolment.models import Child
 from tuoyu.fees.forms import MAX_PRICE, MAX_REFERENCE, MAX_SOURCE, MONTHLY_CHOICES
-from tuoyu.fees.models import FeeStatement, MealPlan, MealRefund, PaymentMethod
+from tuoyu.fees.models import FeeStatement, MealRefund, PaymentMethod
 from tuoyu.fees.selectors import (
     arrears_of,
     fee_institutions_visible_to,
     guided_price_districts,
     guided_prices_visible_to,
+    meal_plan_of,
     payments_of,
     statement_status,
+    statements_of,
     statements_visible_to,
     with_paid,
 )
@@ -145,7 +147,9 @@ class MealPlanView(APIView):
     @extend_schema(responses=MealPlanSerializer)
     def get(self, request: Request, code: str) -> Response:
         institution = _institution(request, code)
-        plan = get_visible_or_404(MealPlan.objects.all(), institution=institution)
+        plan = meal_plan_of(institution)
+        if plan is None:
+            raise Http404
         return Response(MealPlanSerializer(plan).data)
 
     @extend_schema(request=MealPlanSerializer, responses={200: MealPlanSerializer, **refused("invalid")})
@@ -232,11 +236,7 @@ class InstitutionStatementsView(APIView):
     @extend_schema(parameters=[MONTH], responses=StatementRowSerializer(many=True))
     def get(self, request: Request, code: str) -> Response:
         institution = _institution(request, code)
-        statements = with_paid(
-            FeeStatement.objects.filter(institution=institution, month=_month(request)).select_related(
-                "child", "institution"
-            )
-        ).order_by("child__name", "pk")
+        statements = statements_of(institution, _month(request))
         return Response(StatementRowSerializer(statements, many=True).data)
 
     @extend_schema(

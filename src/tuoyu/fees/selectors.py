@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tuoyu.accounts.access import Perm, in_scope_of, scope_of
 from tuoyu.enrolment.models import Child
-from tuoyu.fees.models import FeePayment, FeeStatement, GuidedPrice
+from tuoyu.fees.models import FeePayment, FeeStatement, GuidedPrice, MealPlan
 from tuoyu.regions.models import Region
 from tuoyu.registry.models import Institution, ServiceOffering
 from tuoyu.registry.selectors import district_of
@@ -156,3 +156,9 @@ def statements_of_guardian(actor: object) -> QuerySet[FeeStatement]:
             "child", "institution"
         )
     ).order_by("-month", "child__name", "pk")
+
+
+def meal_plan_of(institution: Institution) -> MealPlan | None:
+    """The institution's meal plan (the meal part of its catalogue), if it has one; the caller has taken the
+    institution through the access layer."""
+    return MealPlan.objects.filter(institution=institution).first()

@@ -18,13 +18,14 @@ from tuoyu.accounts.access import AuthenticatedRequest, Perm, actor_may, get_vis
 from tuoyu.enrolment.models import Child
 from tuoyu.exports import wants_xlsx, xlsx_response
 from tuoyu.fees.forms import GuidedPriceForm, MealPlanForm, PaymentForm, parse_month
-from tuoyu.fees.models import FeeStatement, LineKind, MealPlan, MealRefund
+from tuoyu.fees.models import FeeStatement, LineKind, MealRefund
 from tuoyu.fees.money import yuan
 from tuoyu.fees.selectors import (
     arrears_of,
     fee_institutions_visible_to,
     guided_price_districts,
     guided_prices_visible_to,
+    meal_plan_of,
     payments_of,
     statement_status,
     statements_of,
@@ -115,7 +116,7 @@ def guided_prices(request: AuthenticatedRequest) -> HttpResponse:
 def meal_plan(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """The meal part of the institution's fee catalogue, beside its service offerings."""
     institution = _institution(request, code)
-    plan = MealPlan.objects.filter(institution=institution).first()
+    plan = meal_plan_of(institution)
     initial = (
         {"price_per_day_yuan": plan.price_per_day_yuan, "refund": plan.refund}
         if plan

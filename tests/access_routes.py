@@ -169,6 +169,14 @@ FILL: dict[str, Fill] = {
     "bookings:slot_cancel": code("slot_booking"),
     "bookings:session_book": code("session"),
     "bookings:session_cancel": code("session_booking"),
+    "fees:meal_plan": INSTITUTION,
+    "fees:statements": INSTITUTION,
+    "fees:statements_issue": INSTITUTION,
+    "fees:arrears": INSTITUTION,
+    "fees:statement": code("fee_statement"),
+    "fees:statement_pdf": code("fee_statement"),
+    "fees:statement_reissue": code("fee_statement"),
+    "fees:payment_record": code("fee_statement"),
     "filings:material": code("material"),
     "filings:detail": code("filing"),
     "filings:edit": code("filing"),
@@ -296,6 +304,13 @@ FILL: dict[str, Fill] = {
     "subsidies:policy_end": code("subsidy_policy"),
     "api-subsidy-policy": code("subsidy_policy"),
     "api-subsidy-policy-end": code("subsidy_policy"),
+    "api-fees-meal-plan": INSTITUTION,
+    "api-fees-institution-statements": INSTITUTION,
+    "api-fees-arrears": INSTITUTION,
+    "api-fees-statement": code("fee_statement"),
+    "api-fees-statement-pdf": code("fee_statement"),
+    "api-fees-statement-reissue": code("fee_statement"),
+    "api-fees-statement-payments": code("fee_statement"),
 }
 
 

@@ -9,6 +9,7 @@ outbreak. ``family`` is his guardian; ``guardian`` (13800000006) is another fami
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from auditlog.models import LogEntry
@@ -45,6 +46,8 @@ from tuoyu.enrolment.models import (
     PrivacyNotice,
     QueuePriority,
 )
+from tuoyu.fees.models import MealPlan
+from tuoyu.fees.services import statement_issue
 from tuoyu.filings.models import Filing, FilingMaterial
 from tuoyu.health.models import (
     ClassQuarantine,
@@ -342,6 +345,7 @@ def build_world() -> World:
     )
     objects.update(_rectification(institution, users))
     objects["subsidy_policy"] = SubsidyPolicyFactory.create(region=institution.street.parent)
+    objects.update(_fees(child, institution))
     world = World(users=users, institution=institution, care_class=care_class, child=child, objects=objects)
     world.objects.update(_inspections(world))
     world.objects["admin_objects"] = _admin_objects(world)
@@ -387,6 +391,13 @@ def _rectification(institution: Institution, users: dict[str, User | None]) -> d
     image = SimpleUploadedFile("gate.png", PNG, content_type="image/png")
     rectification_answer(case=case, actor=director, note="已清理", evidence=[image])
     return {"finding": finding, "case": case, "case_attachment": CaseAttachment.objects.get(event__case=case)}
+
+
+def _fees(child: Child, institution: Institution) -> dict[str, Any]:
+    """爱彼宝's meal plan and the target child's fee statement of this month."""
+    MealPlan.objects.get_or_create(institution=institution, defaults={"price_per_day_yuan": Decimal("15.00")})
+    month = timezone.localdate().replace(day=1)
+    return {"fee_statement": statement_issue(child=child, institution=institution, month=month)}
 
 
 def _admin_objects(world: World) -> dict[str, Any]:

@@ -9,8 +9,11 @@ class FeesConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from tuoyu.fees.models import FeePayment, GuidedPrice, MealPlan
+        # The fees' compliance rule (FEE-01) registers itself with the rules engine on import.
+        from tuoyu.fees import rules  # noqa: F401
+        from tuoyu.fees.models import FeePayment, FeeStatement, GuidedPrice, MealPlan
 
         auditlog.register(GuidedPrice)
         auditlog.register(MealPlan)
         auditlog.register(FeePayment)
+        auditlog.register(FeeStatement)  # a child's fees: who issued it again, and when

@@ -79,12 +79,25 @@ class MealPlan(models.Model):
         return f"{self.institution} ¥{self.price_per_day_yuan}"
 
 
+class LineKind(models.TextChoices):
+    """The kinds of line a statement may hold: each comes from one part of the fee catalogue (the service
+    agreement's monthly price, the meal plan, the booked temporary care and parent-child sessions). No other
+    kind of line exists."""
+
+    TUITION = "tuition", _("Care (monthly)")
+    MEALS = "meals", _("Meals")
+    MEAL_REFUND = "meal_refund", _("Meals refunded for absent days")
+    TEMPORARY_CARE = "temporary_care", _("Temporary care")
+    PARENT_CHILD = "parent_child", _("Parent-child session")
+
+
 class FeeStatement(models.Model):
     """A child's fee statement (缴费通知单) for a month at an institution.
 
     ``lines`` is the statement as issued: [{"kind", "label", "quantity", "unit_price_yuan", "amount_yuan",
-    "detail"}]; a refund is a line with a negative amount. Reissued from the data until a payment is recorded
-    against it; from then on it stands.
+    "detail", "source"}] (amounts as decimal strings; ``kind`` one of :class:`LineKind`; ``source`` the part
+    of the catalogue the line comes from); a refund is a line with a negative amount. Reissued from the data
+    until a payment is recorded against it; from then on it stands.
     """
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

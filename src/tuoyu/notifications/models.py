@@ -46,6 +46,8 @@ class NotificationKind(models.TextChoices):
     INSPECTION_PLAN_PUBLISHED = "inspection_plan_published", _("Inspection plan published")
     # The national childcare allowance helper (fees)
     ALLOWANCE_REMINDER = "allowance_reminder", _("Childcare allowance reminder")
+    # Families' fees (fees)
+    FEE_STATEMENT = "fee_statement", _("Fee statement issued")
 
 
 class Notification(models.Model):

@@ -1,0 +1,19 @@
+"""Amounts of money: Decimal yuan, rounded to the fen, shown with thousands separators (¥1,234.00)."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+FEN = Decimal("0.01")
+
+
+def to_fen(amount: Decimal) -> Decimal:
+    """``amount`` rounded to the fen (half up, as a cashier rounds)."""
+    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def yuan(amount: Decimal | str | int | None) -> str:
+    """``¥1,234.00``; a negative amount ``-¥12.00``; nothing (``—``) for None."""
+    if amount is None or amount == "":
+        return "—"
+    value = to_fen(Decimal(amount))
+    sign = "-" if value < 0 else ""
+    return f"{sign}¥{abs(value):,.2f}"

@@ -1,4 +1,8 @@
 """Subsidies' pages; each area's views module lists its own ``urlpatterns``."""
 
+from tuoyu.subsidies.views import ledger
+
 app_name = "subsidies"
-urlpatterns: list = []
+urlpatterns: list = [
+    *ledger.urlpatterns,
+]

@@ -1,3 +1,7 @@
 """Subsidies' API; each area's module lists its own ``urlpatterns``."""
 
-urlpatterns: list = []
+from tuoyu.subsidies.api import ledger
+
+urlpatterns: list = [
+    *ledger.urlpatterns,
+]

@@ -57,7 +57,7 @@ def decision_made(
         claim = Claim.objects.create(
             institution=institution,
             policy=policy,
-            month=month or datetime.date(2024, 1, 1) + relativedelta(months=number),
+            month=month or datetime.date(2000, 1, 1) + relativedelta(months=number),
             state=ClaimState.DECIDED,
             amount_yuan=Decimal(amount),
             prepared_at=at(decided_on, 9),

@@ -64,6 +64,7 @@ from tuoyu.regions.factories import RegionFactory
 from tuoyu.regions.models import Region
 from tuoyu.registry.factories import HospitalFactory
 from tuoyu.registry.models import CareClass, ClosedDay, Hospital, Institution
+from tuoyu.subsidies.tests.ledger_helpers import decision_made
 from tuoyu.supervision.models import Checklist, Finding, ItemResult
 from tuoyu.supervision.services.complaints import complaint_conclude, complaint_start, complaint_submit
 from tuoyu.supervision.services.inspections import (
@@ -339,6 +340,7 @@ def build_world() -> World:
         rates=None,
         actor=regulator,
     )
+    objects["subsidy_decision"] = decision_made(institution, regulator, amount="3000.00", commit=False)
     objects.update(_rectification(institution, users))
     world = World(users=users, institution=institution, care_class=care_class, child=child, objects=objects)
     world.objects.update(_inspections(world))

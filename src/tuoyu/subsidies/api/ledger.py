@@ -47,7 +47,7 @@ def year_param(request: Request) -> int:
     return int(value)
 
 
-class EntrySerializer(serializers.Serializer):
+class LedgerEntrySerializer(serializers.Serializer):
     kind = serializers.CharField(
         help_text="budget, commitment or payment (negative: reduction, clawback, refund)."
     )
@@ -67,17 +67,17 @@ class EntrySerializer(serializers.Serializer):
         return dict(data)
 
 
-class LedgerSerializer(serializers.Serializer):
+class SubsidyLedgerSerializer(serializers.Serializer):
     budget = serializers.DecimalField(max_digits=14, decimal_places=2)
     committed = serializers.DecimalField(max_digits=14, decimal_places=2)
     paid = serializers.DecimalField(max_digits=14, decimal_places=2)
-    entries = EntrySerializer(many=True)
+    entries = LedgerEntrySerializer(many=True)
 
 
 class RegionLedgerView(APIView):
     """The district's ledger of a year: its totals and every entry, in the order recorded."""
 
-    @extend_schema(parameters=[YEAR], responses={200: LedgerSerializer, **refused("year")})
+    @extend_schema(parameters=[YEAR], responses={200: SubsidyLedgerSerializer, **refused("year")})
     def get(self, request: Request, code: str) -> Response:
         region = get_visible_or_404(ledger_regions_of(request.user), code=code)
         year = year_param(request)
@@ -88,17 +88,17 @@ class RegionLedgerView(APIView):
             "paid": summary.paid,
             "entries": list(ledger_entries(region, year)),
         }
-        return Response(LedgerSerializer(data).data)
+        return Response(SubsidyLedgerSerializer(data).data)
 
 
-class BudgetInputSerializer(serializers.Serializer):
+class LedgerBudgetInputSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR)
     amount_yuan = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
     document = serializers.CharField(max_length=200, help_text="The document that allocates or changes it.")
     reduction = serializers.BooleanField(default=False, help_text="true: reduce the budget by the amount.")
 
 
-class EntryOutSerializer(EntrySerializer):
+class LedgerEntryOutSerializer(LedgerEntrySerializer):
     year = serializers.IntegerField()
     note = serializers.CharField()
 
@@ -108,15 +108,15 @@ class BudgetView(APIView):
     committed)."""
 
     @extend_schema(
-        request=BudgetInputSerializer,
+        request=LedgerBudgetInputSerializer,
         responses={
-            201: EntryOutSerializer,
+            201: LedgerEntryOutSerializer,
             **refused("amount_not_positive, document_required", "budget_below_committed"),
         },
     )
     def post(self, request: Request, code: str) -> Response:
         region = get_visible_or_404(ledger_regions_of(request.user), code=code)
-        data = validated(BudgetInputSerializer, request.data)
+        data = validated(LedgerBudgetInputSerializer, request.data)
         record = budget_reduce if data["reduction"] else budget_allocate
         entry = record(
             region=region,
@@ -125,10 +125,10 @@ class BudgetView(APIView):
             document=data["document"],
             actor=signed_in_user(request),
         )
-        return Response(EntryOutSerializer(entry).data, status=status.HTTP_201_CREATED)
+        return Response(LedgerEntryOutSerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
-class PaymentInputSerializer(serializers.Serializer):
+class LedgerPaymentInputSerializer(serializers.Serializer):
     amount_yuan = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
     paid_on = serializers.DateField()
     reference = serializers.CharField(max_length=60, help_text="The bank's voucher number.")
@@ -140,9 +140,9 @@ class PaymentView(APIView):
     refund = False
 
     @extend_schema(
-        request=PaymentInputSerializer,
+        request=LedgerPaymentInputSerializer,
         responses={
-            201: EntryOutSerializer,
+            201: LedgerEntryOutSerializer,
             **refused(
                 "paid_on_in_future, reference_required",
                 "payment_exceeds_commitment, refund_exceeds_recoverable, decision_not_committed",
@@ -151,7 +151,7 @@ class PaymentView(APIView):
     )
     def post(self, request: Request, code: str) -> Response:
         decision = get_visible_or_404(decisions_payable_by(request.user), code=code)
-        data = validated(PaymentInputSerializer, request.data)
+        data = validated(LedgerPaymentInputSerializer, request.data)
         record = refund_record if self.refund else payment_record
         entry = record(
             decision=decision,
@@ -160,10 +160,10 @@ class PaymentView(APIView):
             reference=data["reference"],
             actor=signed_in_user(request),
         )
-        return Response(EntryOutSerializer(entry).data, status=status.HTTP_201_CREATED)
+        return Response(LedgerEntryOutSerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
-class InstitutionRowSerializer(serializers.Serializer):
+class LedgerInstitutionRowSerializer(serializers.Serializer):
     institution = serializers.CharField(source="institution.name")
     code = serializers.UUIDField(source="institution.code")
     committed = serializers.DecimalField(max_digits=14, decimal_places=2)
@@ -174,7 +174,7 @@ class InstitutionRowSerializer(serializers.Serializer):
     on_time_percent = serializers.IntegerField(allow_null=True)
 
 
-class OverdueSerializer(serializers.Serializer):
+class LedgerOverdueSerializer(serializers.Serializer):
     decision = serializers.CharField(source="decision.number")
     institution = serializers.CharField(source="decision.claim.institution.name")
     instalment = serializers.IntegerField()
@@ -184,7 +184,7 @@ class OverdueSerializer(serializers.Serializer):
     days_overdue = serializers.IntegerField()
 
 
-class DashboardSerializer(serializers.Serializer):
+class LedgerDashboardSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     budget = serializers.DecimalField(max_digits=14, decimal_places=2)
     committed = serializers.DecimalField(max_digits=14, decimal_places=2)
@@ -192,15 +192,15 @@ class DashboardSerializer(serializers.Serializer):
     remaining = serializers.DecimalField(max_digits=14, decimal_places=2)
     on_time_percent = serializers.IntegerField(allow_null=True)
     average_days = serializers.DecimalField(max_digits=8, decimal_places=1, allow_null=True)
-    overdue = OverdueSerializer(many=True)
-    institutions = InstitutionRowSerializer(many=True)
+    overdue = LedgerOverdueSerializer(many=True)
+    institutions = LedgerInstitutionRowSerializer(many=True)
 
 
 class DashboardView(APIView):
     """The "三到位" figures of the district's year: budget, committed, paid, remaining; payment times per
     institution; overdue instalments (as of today), the longest overdue first."""
 
-    @extend_schema(parameters=[YEAR], responses={200: DashboardSerializer, **refused("year")})
+    @extend_schema(parameters=[YEAR], responses={200: LedgerDashboardSerializer, **refused("year")})
     def get(self, request: Request, code: str) -> Response:
         region = get_visible_or_404(ledger_regions_of(request.user), code=code)
         year = year_param(request)
@@ -218,7 +218,7 @@ class DashboardView(APIView):
             "overdue": payments_overdue(region, timezone.localdate()),
             "institutions": rows,
         }
-        return Response(DashboardSerializer(data).data)
+        return Response(LedgerDashboardSerializer(data).data)
 
 
 urlpatterns = [

@@ -384,3 +384,9 @@ def decisions_of_year(region: Region, year: int) -> QuerySet[Decision]:
 def payments_of_originals(region: Region) -> dict[int, DecisionPayments]:
     """The district's decisions' payment state, by original decision id."""
     return {group.decision.pk: group for group in decision_payments(_district_entries(region))}
+
+
+def payments_visible_to(actor: object) -> list[DecisionPayments]:
+    """The payment state of the decisions the actor may read (``decisions_visible_to``), by original."""
+    visible = decisions_visible_to(actor)
+    return decision_payments(LedgerEntry.objects.filter(decision__in=visible.values("pk")))

@@ -24,11 +24,9 @@ from tuoyu.subsidies.forms_ledger import MAX_YEAR, MIN_YEAR, BudgetForm, Payment
 from tuoyu.subsidies.models import DecisionKind, EntryKind, LedgerEntry
 from tuoyu.subsidies.selectors.ledger import (
     claims_of_year,
-    decision_payments,
     decisions_of_year,
     decisions_to_recover,
     decisions_unpaid,
-    decisions_visible_to,
     ledger_entries,
     ledger_regions_of,
     ledger_summary,
@@ -37,6 +35,7 @@ from tuoyu.subsidies.selectors.ledger import (
     payments_of_originals,
     payments_overall,
     payments_overdue,
+    payments_visible_to,
 )
 from tuoyu.subsidies.services.ledger import budget_allocate, budget_reduce, payment_record, refund_record
 from tuoyu.subsidies.yearly import yearly_summary_pdf
@@ -342,8 +341,7 @@ def payments(request: AuthenticatedRequest) -> HttpResponse:
     """The payment state of the decisions the actor may read (a director: their institution's), read-only."""
     if not (has_perm(request.user, Perm.CLAIM_SUBSIDIES) or has_perm(request.user, Perm.DECIDE_SUBSIDIES)):
         raise Http404
-    visible = decisions_visible_to(request.user)
-    groups = decision_payments(LedgerEntry.objects.filter(decision__in=visible.values("pk")))
+    groups = payments_visible_to(request.user)
     return render(request, "subsidies/ledger_payments.html", {"groups": groups})
 
 

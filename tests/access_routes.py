@@ -313,6 +313,17 @@ FILL: dict[str, Fill] = {
     "api-fees-statement-payments": code("fee_statement"),
 }
 
+# The subsidy ledger: the demo district and a decision of 爱彼宝.
+FILL.update(
+    {
+        "api-region-subsidy-ledger": lambda world: {"code": world.institution.street.parent.code},
+        "api-region-subsidy-budget": lambda world: {"code": world.institution.street.parent.code},
+        "api-region-subsidy-dashboard": lambda world: {"code": world.institution.street.parent.code},
+        "api-subsidy-decision-payments": code("subsidy_decision"),
+        "api-subsidy-decision-refunds": code("subsidy_decision"),
+    }
+)
+
 
 # What a POST-only route is sent: most get an empty body (an insider gets a refusal, an outsider a 404);
 # these two look the object up from the body.

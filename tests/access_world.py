@@ -68,6 +68,7 @@ from tuoyu.regions.models import Region
 from tuoyu.registry.factories import HospitalFactory
 from tuoyu.registry.models import CareClass, ClosedDay, Hospital, Institution
 from tuoyu.subsidies.factories import SubsidyPolicyFactory
+from tuoyu.subsidies.tests.ledger_helpers import decision_made
 from tuoyu.supervision.models import Checklist, Finding, ItemResult
 from tuoyu.supervision.services.complaints import complaint_conclude, complaint_start, complaint_submit
 from tuoyu.supervision.services.inspections import (
@@ -343,6 +344,7 @@ def build_world() -> World:
         rates=None,
         actor=regulator,
     )
+    objects["subsidy_decision"] = decision_made(institution, regulator, amount="3000.00", commit=False)
     objects.update(_rectification(institution, users))
     objects["subsidy_policy"] = SubsidyPolicyFactory.create(region=institution.street.parent)
     objects.update(_fees(child, institution))

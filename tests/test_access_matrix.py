@@ -617,6 +617,30 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "admin:view_on_site",
     ],
 }
+# The subsidy ledger (三到位): the district's regulator keeps it (another district's regulator keeps their
+# own, so the pages answer them with their district); directors read their own decisions' payment state.
+SUBSIDY_LEDGER_GROUPS: dict[frozenset[str], list[str]] = {
+    frozenset({REG, REG2, ADM}): [
+        "subsidies:ledger",
+        "subsidies:budget",
+        "subsidies:payment",
+        "subsidies:refund",
+        "subsidies:dashboard",
+        "subsidies:claims_xlsx",
+        "subsidies:decisions_xlsx",
+        "subsidies:yearly_pdf",
+    ],
+    frozenset({REG, REG2, DIR, DIR2, ADM}): ["subsidies:payments"],
+    frozenset({REG, ADM}): [
+        "api-region-subsidy-ledger",
+        "api-region-subsidy-budget",
+        "api-region-subsidy-dashboard",
+        "api-subsidy-decision-payments",
+        "api-subsidy-decision-refunds",
+    ],
+}
+for _personas, _names in SUBSIDY_LEDGER_GROUPS.items():
+    ALLOWED_GROUPS.setdefault(_personas, []).extend(_names)
 ALLOWED = {name: personas for personas, names in ALLOWED_GROUPS.items() for name in names}
 
 # Routes that show children's health data (records, checks, allergies, medication, incidents, follow-ups,

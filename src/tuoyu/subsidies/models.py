@@ -327,7 +327,9 @@ class LedgerEntry(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="ledger_entry_traceable",
-                condition=Q(kind="budget", decision__isnull=True, amount_yuan__gt=0)
+                # A budget entry is an allocation (> 0) or a reduction (< 0, refused by the service when it
+                # would leave the budget below what is committed); a payment below zero is a refund received.
+                condition=Q(kind="budget", decision__isnull=True) & ~Q(amount_yuan=0)
                 | Q(kind="commitment", decision__isnull=False)
                 | Q(kind="payment", decision__isnull=False, paid_on__isnull=False),
             ),

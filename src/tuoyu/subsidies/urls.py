@@ -1,8 +1,9 @@
 """Subsidies' pages; each area's views module lists its own ``urlpatterns``."""
 
-from tuoyu.subsidies.views import policies
+from tuoyu.subsidies.views import ledger, policies
 
 app_name = "subsidies"
-urlpatterns: list = [
+urlpatterns = [
     *policies.urlpatterns,
+    *ledger.urlpatterns,
 ]

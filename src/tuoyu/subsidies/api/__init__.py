@@ -1,7 +1,8 @@
 """Subsidies' API; each area's module lists its own ``urlpatterns``."""
 
-from tuoyu.subsidies.api import policies
+from tuoyu.subsidies.api import ledger, policies
 
-urlpatterns: list = [
+urlpatterns = [
     *policies.urlpatterns,
+    *ledger.urlpatterns,
 ]

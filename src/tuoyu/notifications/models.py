@@ -44,6 +44,9 @@ class NotificationKind(models.TextChoices):
     COMPLAINT_RECEIVED = "complaint_received", _("Complaint received")
     INSPECTION_COMPLETED = "inspection_completed", _("Inspection completed")
     INSPECTION_PLAN_PUBLISHED = "inspection_plan_published", _("Inspection plan published")
+    # Subsidies
+    SUBSIDY_CLAIM_RETURNED = "subsidy_claim_returned", _("Subsidy claim returned")
+    SUBSIDY_DECIDED = "subsidy_decided", _("Subsidy decided")
 
 
 class Notification(models.Model):

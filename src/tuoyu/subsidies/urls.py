@@ -1,4 +1,9 @@
 """Subsidies' pages; each area's views module lists its own ``urlpatterns``."""
 
+from tuoyu.subsidies.views import claims, decisions
+
 app_name = "subsidies"
-urlpatterns: list = []
+urlpatterns = [
+    *claims.urlpatterns,
+    *decisions.urlpatterns,
+]

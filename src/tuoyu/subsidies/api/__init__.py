@@ -1,3 +1,9 @@
 """Subsidies' API; each area's module lists its own ``urlpatterns``."""
 
-urlpatterns: list = []
+from tuoyu.subsidies.api import child_months, claims, decisions
+
+urlpatterns = [
+    *child_months.urlpatterns,
+    *claims.urlpatterns,
+    *decisions.urlpatterns,
+]

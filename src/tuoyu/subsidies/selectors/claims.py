@@ -60,6 +60,14 @@ def claiming_institutions(actor: Any) -> QuerySet[Institution]:
     return in_scope_of(Institution.objects.select_related("street__parent"), actor, Perm.CLAIM_SUBSIDIES)
 
 
+def institutions_claiming_or_decided(actor: Any) -> QuerySet[Institution]:
+    """The institutions the actor claims for (a director) or decides on (the regulator)."""
+    institutions = Institution.objects.select_related("street__parent")
+    directed = in_scope_of(institutions, actor, Perm.CLAIM_SUBSIDIES)
+    decided = in_scope_of(institutions, actor, Perm.DECIDE_SUBSIDIES)
+    return (directed | decided).distinct()
+
+
 def policies_in_force(region: Region, basis: str, *, first: datetime.date, last: datetime.date) -> QuerySet:
     """The district's policies of ``basis`` in force on some day from ``first`` to ``last``."""
     return SubsidyPolicy.objects.filter(

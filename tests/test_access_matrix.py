@@ -74,6 +74,8 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "supervision:rules",
     ],
     frozenset({REG, REG2, DIR, DIR2, CARE, HW, DOC, DOC2, FAM, GUA, ADM}): [
+        "api-subsidy-claims",
+        "api-subsidy-decisions",
         "api-inspections",
         "api-cases",
         "accounts:login_verify",
@@ -324,7 +326,20 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "health:return_certificate",
         "health:screening_add",
     ],
+    frozenset({REG, REG2, DIR, DIR2, ADM}): [
+        "subsidies:claims",  # a director's claims, a regulator's queue (empty for another district's)
+    ],
+    frozenset({DIR}): [
+        "subsidies:claim_prepare",  # the director's own institution (the administrator claims for nobody)
+    ],
     frozenset({REG, DIR, ADM}): [
+        "subsidies:claim",
+        "subsidies:decision",
+        "subsidies:decision_pdf",
+        "api-institution-child-months",
+        "api-subsidy-claim",
+        "api-subsidy-decision",
+        "api-subsidy-decision-pdf",
         "api-inspection",
         "api-inspection-item",
         "api-inspection-pdf",
@@ -388,6 +403,9 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "health:access_log",
     ],
     frozenset({DIR, ADM}): [
+        "subsidies:claim_recompute",
+        "subsidies:claim_submit",
+        "api-subsidy-claim-submit",
         "supervision:case_answer",
         "api-case-answer",
         "api-staff-end",
@@ -439,6 +457,14 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "api-training-attendance",  # the session's region's regulator, as on the page (no superuser role)
     ],
     frozenset({REG, ADM}): [
+        "subsidies:claim_line_exclude",
+        "subsidies:claim_return",
+        "subsidies:claim_decide",
+        "subsidies:claim_reassess",
+        "api-subsidy-claim-line-exclude",
+        "api-subsidy-claim-return",
+        "api-subsidy-claim-decide",
+        "api-subsidy-claim-reassess",
         "api-inspection-complete",
         "api-inspection-item-photos",
         "api-inspection-signatures",
@@ -632,6 +658,14 @@ HEALTH_ROUTES = {
 # Where a regulator may read the child's name: outbreak reports (the CDC report needs them, every read is
 # logged) and the access log they audit.
 NAMES_FOR_REGULATORS = {
+    # A subsidy claim and its decision: each line names the child whose attendance it pays, reviewed line
+    # by line by the district's regulator (the letter prints the names too).
+    "subsidies:claim",
+    "subsidies:decision",
+    "api-subsidy-claim",
+    "api-subsidy-decision",
+    "api-subsidy-claim-return",
+    "api-subsidy-claim-line-exclude",
     "health:outbreak",
     "api-health-outbreak",
     "admin:health_outbreakreport_change",

@@ -260,6 +260,8 @@ class ClaimReassessView(GenericAPIView):
     )
     def post(self, request: Request, code: str) -> Response:
         claim = _claim(request, code)
+        if not may_decide(request.user, claim):
+            raise NotPermitted("not the claim's regulator")
         data = validated(ReasonSerializer, request.data)
         decision = claim_reassess(claim=claim, actor=signed_in_user(request), reason=data["reason"])
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)

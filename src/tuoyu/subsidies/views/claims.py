@@ -49,6 +49,22 @@ def _claim(request: AuthenticatedRequest, code: str) -> Claim:
     return get_visible_or_404(claims_visible_to(request.user), code=code)
 
 
+def _claimed(request: AuthenticatedRequest, code: str) -> Claim:
+    """A claim the actor claims for (its institution's director); 404 otherwise."""
+    claim = _claim(request, code)
+    if not may_claim(request.user, claim):
+        raise Http404
+    return claim
+
+
+def _reviewed(request: AuthenticatedRequest, code: str) -> Claim:
+    """A claim the actor decides on (the district's regulator); 404 otherwise."""
+    claim = _claim(request, code)
+    if not may_decide(request.user, claim):
+        raise Http404
+    return claim
+
+
 @login_required
 def claims(request: AuthenticatedRequest) -> HttpResponse:
     """补助申报: the director's claims with, when the institution may not claim, why; for the regulator the
@@ -125,7 +141,7 @@ def claim_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def recompute(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    claim = _claim(request, code)
+    claim = _claimed(request, code)
     with refusal_shown(request):
         claim_recompute(claim=claim, actor=request.user)
         messages.success(request, _("The claim was recomputed from the attendance records."))
@@ -135,7 +151,7 @@ def recompute(request: AuthenticatedRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def submit(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    claim = _claim(request, code)
+    claim = _claimed(request, code)
     form = ClaimSubmitForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Tick the box to confirm that you checked the lines."))
@@ -154,7 +170,7 @@ def _note(request: AuthenticatedRequest) -> str:
 @login_required
 @require_POST
 def line_exclude(request: AuthenticatedRequest, code: str, line: int) -> HttpResponse:
-    claim = _claim(request, code)
+    claim = _reviewed(request, code)
     target = get_visible_or_404(claim.lines.all(), pk=line)
     with refusal_shown(request):
         claim_line_exclude(line=target, actor=request.user, note=_note(request))
@@ -165,7 +181,7 @@ def line_exclude(request: AuthenticatedRequest, code: str, line: int) -> HttpRes
 @login_required
 @require_POST
 def return_(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    claim = _claim(request, code)
+    claim = _reviewed(request, code)
     with refusal_shown(request):
         claim_return(claim=claim, actor=request.user, note=_note(request))
         messages.success(request, _("The claim was returned to the institution."))
@@ -175,7 +191,7 @@ def return_(request: AuthenticatedRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def decide(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    claim = _claim(request, code)
+    claim = _reviewed(request, code)
     with refusal_shown(request) as attempt:
         decision = claim_decide(claim=claim, actor=request.user, note=_note(request))
         messages.success(request, _("Decided: %(number)s.") % {"number": decision.number})
@@ -187,7 +203,7 @@ def decide(request: AuthenticatedRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def reassess(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    claim = _claim(request, code)
+    claim = _reviewed(request, code)
     form = ReassessForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     with refusal_shown(request) as attempt:

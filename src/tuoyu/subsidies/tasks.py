@@ -2,9 +2,9 @@
 an approved filing prepared from the queue once the approval commits, and swept each night at 03:30 for an
 approval the queue missed. Every task is idempotent: a claim submitted or decided is left as it is."""
 
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
-from django.utils import timezone
 
 from tuoyu.filings.models import Filing
 from tuoyu.subsidies.services.claims import (

@@ -3,6 +3,7 @@ live from the attendance records under the district's per-child-month policy in 
 institution's director and the district's regulator; others get 404."""
 
 import datetime
+
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -76,6 +77,8 @@ class ChildMonthsView(APIView):
 
 urlpatterns = [
     path(
-        "institutions/<uuid:code>/child-months/", ChildMonthsView.as_view(), name="api-institution-child-months"
+        "institutions/<uuid:code>/child-months/",
+        ChildMonthsView.as_view(),
+        name="api-institution-child-months",
     ),
 ]

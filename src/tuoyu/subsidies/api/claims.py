@@ -90,7 +90,7 @@ class ClaimDetailSerializer(ClaimSerializer):
     class Meta(ClaimSerializer.Meta):
         fields = [*ClaimSerializer.Meta.fields, "lines"]
 
-    @extend_schema(responses=ClaimLineSerializer(many=True))  # type: ignore[misc]
+    @extend_schema(responses=ClaimLineSerializer(many=True))
     def get_lines(self, claim: Claim) -> list[dict[str, Any]]:
         return ClaimLineSerializer(claim_lines(claim), many=True).data  # type: ignore[return-value]
 
@@ -279,6 +279,8 @@ urlpatterns = [
     path("subsidies/claims/<uuid:code>/return/", ClaimReturnView.as_view(), name="api-subsidy-claim-return"),
     path("subsidies/claims/<uuid:code>/decide/", ClaimDecideView.as_view(), name="api-subsidy-claim-decide"),
     path(
-        "subsidies/claims/<uuid:code>/reassess/", ClaimReassessView.as_view(), name="api-subsidy-claim-reassess"
+        "subsidies/claims/<uuid:code>/reassess/",
+        ClaimReassessView.as_view(),
+        name="api-subsidy-claim-reassess",
     ),
 ]

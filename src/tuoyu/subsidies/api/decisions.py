@@ -1,6 +1,6 @@
-"""The API of subsidy decisions: ``subsidies/decisions/`` (the actor's, latest first), ``.../{code}/`` one with
-its lines, basis and instalments, and ``.../{code}/pdf/`` its letter. For the institution's director and the
-district's regulator; others get 404."""
+"""The API of subsidy decisions: ``subsidies/decisions/`` (the actor's, latest first), ``.../{code}/`` one
+with its lines, basis and instalments, and ``.../{code}/pdf/`` its letter. For the institution's director
+and the district's regulator; others get 404."""
 
 from typing import Any
 
@@ -69,7 +69,7 @@ class DecisionSerializer(serializers.ModelSerializer):
             "instalments",
         ]
 
-    @extend_schema(responses=InstalmentSerializer(many=True))  # type: ignore[misc]
+    @extend_schema(responses=InstalmentSerializer(many=True))
     def get_instalments(self, decision: Decision) -> Any:
         return InstalmentSerializer(instalments_of(decision), many=True).data
 
@@ -80,7 +80,7 @@ class DecisionDetailSerializer(DecisionSerializer):
     class Meta(DecisionSerializer.Meta):
         fields = [*DecisionSerializer.Meta.fields, "lines"]
 
-    @extend_schema(responses=DecisionLineSerializer(many=True))  # type: ignore[misc]
+    @extend_schema(responses=DecisionLineSerializer(many=True))
     def get_lines(self, decision: Decision) -> Any:
         return DecisionLineSerializer(decision_lines(decision), many=True).data
 

@@ -102,23 +102,23 @@ def child_months(
         return []
     # Days elsewhere in the same month, per child and institution (children in care here only).
     elsewhere: dict[int, dict[int, int]] = defaultdict(dict)
-    for row in (
+    for counted_row in (
         Attendance.objects.filter(child_id__in=list(here_days), **in_month)
         .exclude(care_class__institution=institution)
         .values("child_id", "care_class__institution_id")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        elsewhere[row["child_id"]][row["care_class__institution_id"]] = row["n"]
+        elsewhere[counted_row["child_id"]][counted_row["care_class__institution_id"]] = counted_row["n"]
     started: dict[tuple[int, int], datetime.date] = {}
     if elsewhere:
-        for row in (
+        for start_row in (
             Placement.objects.filter(child_id__in=list(elsewhere))
             .values("child_id", "institution_id")
             .annotate(start=Min("start_date"))
             .order_by()
         ):
-            started[(row["child_id"], row["institution_id"])] = row["start"]
+            started[(start_row["child_id"], start_row["institution_id"])] = start_row["start"]
     others = {pk for per_child in elsewhere.values() for pk in per_child}
     institutions = Institution.objects.in_bulk(list(others)) if others else {}
     children = Child.objects.in_bulk(list(child_ids))
@@ -145,7 +145,7 @@ def child_months(
             ranks = {institution.pk: len(days), **elsewhere.get(child_id, {})}
             winner = min(
                 ranks,
-                key=lambda pk: (-ranks[pk], started.get((child_id, pk), datetime.date.max), pk),  # noqa: B023
+                key=lambda pk: (-ranks[pk], started.get((child_id, pk), datetime.date.max), pk),
             )
             if winner == institution.pk:
                 row.counted, row.reason = True, LineReason.COUNTED

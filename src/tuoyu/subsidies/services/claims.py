@@ -9,6 +9,8 @@ draft or returned; once submitted its lines change only by the reviewer's exclus
 
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +31,9 @@ from tuoyu.subsidies.selectors.claims import (
     may_decide,
     policies_in_force,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ZERO = Decimal("0.00")
 OPEN_STATES = (ClaimState.DRAFT, ClaimState.RETURNED)
@@ -90,9 +95,9 @@ def claim_prepare(
         raise Refusal(_("A month is claimed once it has ended."), "month_not_ended", conflict=True)
     if policy.effective_from > last or (policy.effective_to is not None and policy.effective_to < first):
         raise Refusal(_("The policy was not in force in that month."), "policy_not_in_force")
-    reasons = claim_conditions(institution=institution, policy=policy, on=last)
+    reasons: list[StrOrPromise] = list(claim_conditions(institution=institution, policy=policy, on=last))
     if reasons:
-        raise Refusal(reasons, "claim_not_eligible", conflict=True)
+        raise Refusal(list(reasons), "claim_not_eligible", conflict=True)
     try:
         with transaction.atomic():
             claim, _created = Claim.objects.get_or_create(

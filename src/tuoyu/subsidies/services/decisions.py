@@ -134,9 +134,7 @@ def _new_decision(
         with transaction.atomic():
             decision.save()
     except IntegrityError:
-        raise Refusal(
-            _("This claim is decided already."), "claim_already_decided", conflict=True
-        ) from None
+        raise Refusal(_("This claim is decided already."), "claim_already_decided", conflict=True) from None
     return decision
 
 

@@ -51,7 +51,11 @@ Attend = Callable[[Placement, list[datetime.date]], None]
 @pytest.fixture
 def place() -> Place:
     def make(
-        care_class: CareClass, *, child: Child | None = None, name: str = "", start: datetime.date | None = None
+        care_class: CareClass,
+        *,
+        child: Child | None = None,
+        name: str = "",
+        start: datetime.date | None = None,
     ) -> Placement:
         child = child or ChildFactory.create(**({"name": name} if name else {}))
         return PlacementFactory.create(

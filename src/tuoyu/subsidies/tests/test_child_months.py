@@ -67,14 +67,18 @@ def test_too_few_days_and_no_attendance_count_nothing(
     attend(few, october_days(9))
     absent = place(class_x, name="乙")
 
-    rows = {row.child: row for row in child_months(institution=class_x.institution, month=OCTOBER, policy=policy)}
+    rows = {
+        row.child: row for row in child_months(institution=class_x.institution, month=OCTOBER, policy=policy)
+    }
 
     assert (rows[few.child].counted, rows[few.child].reason) == (False, LineReason.TOO_FEW_DAYS)
     assert (rows[absent.child].counted, rows[absent.child].reason) == (False, LineReason.NO_ATTENDANCE)
     assert rows[absent.child].attendance_days == 0
 
 
-def test_the_minimum_is_the_policys(class_x: CareClass, policy: SubsidyPolicy, place: Place, attend: Attend) -> None:
+def test_the_minimum_is_the_policys(
+    class_x: CareClass, policy: SubsidyPolicy, place: Place, attend: Attend
+) -> None:
     placement = place(class_x)
     attend(placement, october_days(8))
     policy.min_attendance_days = 8
@@ -127,7 +131,7 @@ def test_counted_lines_beyond_the_yearly_cap_are_not_counted_in_name_order(
     counted = sorted(row.child.name for row in rows if row.counted)
     over = [row for row in rows if row.reason == LineReason.OVER_CAP]
     assert len(counted) == 2 and len(over) == 1
-    assert over[0].child.name == max((row.child.name for row in rows))  # the last in name order
+    assert over[0].child.name == max(row.child.name for row in rows)  # the last in name order
 
 
 def test_a_month_is_read_in_a_few_queries_whatever_the_number_of_children(

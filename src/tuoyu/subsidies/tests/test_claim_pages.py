@@ -1,4 +1,4 @@
-"""The pages: the director's list and claim, the regulator's queue, a decision and its letter; outsiders 404."""
+"""The pages: the director's claims, the regulator's queue, a decision and its letter; outsiders 404."""
 
 from collections.abc import Callable
 

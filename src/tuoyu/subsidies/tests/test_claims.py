@@ -86,7 +86,11 @@ def test_the_monthly_run_prepares_every_eligible_institution_once(
 
 
 def test_submitting_an_empty_claim_or_twice_is_refused(
-    institution_x: Institution, policy: SubsidyPolicy, director_x: User, class_x: CareClass, place: Place,
+    institution_x: Institution,
+    policy: SubsidyPolicy,
+    director_x: User,
+    class_x: CareClass,
+    place: Place,
     attend: Attend,
 ) -> None:
     empty = claim_prepare(institution=institution_x, policy=policy, month=OCTOBER)
@@ -105,7 +109,11 @@ def test_submitting_an_empty_claim_or_twice_is_refused(
 
 
 def test_the_director_of_another_institution_may_not_submit(
-    institution_x: Institution, policy: SubsidyPolicy, director_y: User, class_x: CareClass, place: Place,
+    institution_x: Institution,
+    policy: SubsidyPolicy,
+    director_y: User,
+    class_x: CareClass,
+    place: Place,
     attend: Attend,
 ) -> None:
     attend(place(class_x), october_days(12))
@@ -157,7 +165,9 @@ def test_a_change_filing_that_adds_places_gives_a_construction_claim(
     institution_x: Institution, district_a: object, regulator_a: User
 ) -> None:
     policy = ConstructionPolicyFactory.create(region=district_a)
-    approved(institution_x, FilingKind.INITIAL, 40, regulator_a, timezone.now() - datetime.timedelta(days=300))
+    approved(
+        institution_x, FilingKind.INITIAL, 40, regulator_a, timezone.now() - datetime.timedelta(days=300)
+    )
     change = approved(institution_x, FilingKind.CHANGE, 55, regulator_a, timezone.now())
 
     claim = construction_claim_prepare(filing=change)
@@ -172,7 +182,9 @@ def test_a_filing_that_adds_no_places_or_a_non_inclusive_institution_gives_nothi
     institution_x: Institution, institution_y: Institution, district_a: object, regulator_a: User
 ) -> None:
     ConstructionPolicyFactory.create(region=district_a)
-    approved(institution_x, FilingKind.INITIAL, 40, regulator_a, timezone.now() - datetime.timedelta(days=300))
+    approved(
+        institution_x, FilingKind.INITIAL, 40, regulator_a, timezone.now() - datetime.timedelta(days=300)
+    )
     fewer = approved(institution_x, FilingKind.CHANGE, 30, regulator_a, timezone.now())
     not_inclusive = approved(institution_y, FilingKind.INITIAL, 30, regulator_a, timezone.now())
 
@@ -181,7 +193,10 @@ def test_a_filing_that_adds_no_places_or_a_non_inclusive_institution_gives_nothi
 
 
 def test_approving_a_filing_prepares_the_construction_claim_once_committed(
-    institution_x: Institution, district_a: object, regulator_a: User, director_x: User,
+    institution_x: Institution,
+    district_a: object,
+    regulator_a: User,
+    director_x: User,
     django_capture_on_commit_callbacks: object,
 ) -> None:
     from tuoyu.filings.services import filing_approve

@@ -16,7 +16,9 @@ ApiAs = Callable[[str], APIClient]
 
 
 @pytest.fixture
-def october(class_x: CareClass, class_y: CareClass, policy: SubsidyPolicy, place: Place, attend: Attend) -> None:
+def october(
+    class_x: CareClass, class_y: CareClass, policy: SubsidyPolicy, place: Place, attend: Attend
+) -> None:
     attend(place(class_x, name="甲"), october_days(12))
     attend(place(class_x, name="乙"), october_days(3))
     place(class_x, name="丙")
@@ -52,7 +54,9 @@ def test_others_get_404(api_as: ApiAs, class_x: CareClass, persona: str) -> None
 
 @pytest.mark.usefixtures("october")
 @pytest.mark.parametrize("month", [None, "2026-13", "october", "2026-10-01"])
-def test_a_missing_or_malformed_month_is_a_400_naming_it(api_as: ApiAs, class_x: CareClass, month: str | None) -> None:
+def test_a_missing_or_malformed_month_is_a_400_naming_it(
+    api_as: ApiAs, class_x: CareClass, month: str | None
+) -> None:
     response = api_as("director_x").get(url(class_x, month))
 
     assert response.status_code == 400
@@ -87,7 +91,9 @@ def test_a_claim_through_the_api_prepare_submit_decide(
     again = regulator.post(f"/api/v1/subsidies/claims/{code}/decide/")
     assert (again.status_code, again.json()["code"]) == (409, "claim_already_decided")
     decision = decided.json()["code"]
-    assert director.get(f"/api/v1/subsidies/decisions/{decision}/").json()["lines"][0]["amount_yuan"] == "300.00"
+    assert (
+        director.get(f"/api/v1/subsidies/decisions/{decision}/").json()["lines"][0]["amount_yuan"] == "300.00"
+    )
     assert api_as("director_y").get(f"/api/v1/subsidies/decisions/{decision}/").status_code == 404
     assert api_as("director_y").get(f"/api/v1/subsidies/claims/{code}/").status_code == 404
     assert regulator.get(f"/api/v1/subsidies/claims/{code}/reassess/").json() == []

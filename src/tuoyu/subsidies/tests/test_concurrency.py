@@ -21,7 +21,9 @@ from tuoyu.subsidies.services.decisions import basis_of, claim_decide
 from tuoyu.subsidies.tests.conftest import OCTOBER, Attend, Place, october_days
 
 
-def submitted_claim(class_x: CareClass, policy: SubsidyPolicy, place: Place, attend: Attend, director: User) -> Claim:
+def submitted_claim(
+    class_x: CareClass, policy: SubsidyPolicy, place: Place, attend: Attend, director: User
+) -> Claim:
     attend(place(class_x), october_days(12))
     claim = claim_prepare(institution=class_x.institution, policy=policy, month=OCTOBER)
     return claim_submit(claim=claim, actor=director)
@@ -57,7 +59,12 @@ def test_two_regulators_deciding_at_once_make_one_decision(
 
 @pytest.mark.django_db
 def test_a_second_original_decision_that_slips_past_the_state_is_refused_by_the_constraint(
-    class_x: CareClass, policy: SubsidyPolicy, place: Place, attend: Attend, director_x: User, regulator_a: User,
+    class_x: CareClass,
+    policy: SubsidyPolicy,
+    place: Place,
+    attend: Attend,
+    director_x: User,
+    regulator_a: User,
     budget: None,
 ) -> None:
     claim = submitted_claim(class_x, policy, place, attend, director_x)

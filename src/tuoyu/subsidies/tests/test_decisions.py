@@ -98,7 +98,12 @@ def test_a_draft_is_not_decided_and_another_districts_regulator_may_not(
 
 
 def test_a_refused_commitment_leaves_no_decision(
-    class_x: CareClass, policy: SubsidyPolicy, place: Place, attend: Attend, director_x: User, regulator_a: User
+    class_x: CareClass,
+    policy: SubsidyPolicy,
+    place: Place,
+    attend: Attend,
+    director_x: User,
+    regulator_a: User,
 ) -> None:
     attend(place(class_x), october_days(12))
     claim = claim_prepare(institution=class_x.institution, policy=policy, month=OCTOBER)
@@ -113,9 +118,7 @@ def test_a_refused_commitment_leaves_no_decision(
     assert claim.state == ClaimState.SUBMITTED
 
 
-def test_a_held_claim_is_decided_with_a_note(
-    submitted: Claim, regulator_a: User
-) -> None:
+def test_a_held_claim_is_decided_with_a_note(submitted: Claim, regulator_a: User) -> None:
     Claim.objects.filter(pk=submitted.pk).update(holds=[{"code": "finding:STF-01", "text": "保育人员"}])
     with pytest.raises(Refusal) as refused:
         claim_decide(claim=submitted, actor=regulator_a)
@@ -148,11 +151,16 @@ def test_more_attendance_found_later_gives_a_positive_difference_decision(
     original = claim_decide(claim=submitted, actor=regulator_a)
     assert claim_reassess_preview(submitted) == []
     few = submitted.lines.get(child__name="丙").child
+    assert few is not None
     attend(few.placements.get(), october_days(8, start=20))  # 4 + 8 = 12 days
 
     difference = claim_reassess(claim=submitted, actor=regulator_a, reason="补录考勤。")
 
-    assert (difference.kind, difference.corrects, difference.amount_yuan) == (DecisionKind.DIFFERENCE, original, RATE)
+    assert (difference.kind, difference.corrects, difference.amount_yuan) == (
+        DecisionKind.DIFFERENCE,
+        original,
+        RATE,
+    )
     (line,) = difference.lines.all()
     assert (line.child, line.amount_yuan, line.previous_amount_yuan) == (few, RATE, 0)
     assert_sum_of_lines(difference)

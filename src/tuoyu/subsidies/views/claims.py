@@ -123,7 +123,7 @@ def claim_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
         counted_at = {row.child.pk: row.counted_at for row in rows if row.counted_at is not None}
     context = {
         "claim": claim,
-        "lines": [(line, counted_at.get(line.child_id)) for line in lines],
+        "lines": [(line, counted_at.get(line.child_id or 0)) for line in lines],
         "counted": sum(1 for line in lines if line.counted),
         "decisions": decisions_visible_to(request.user).filter(claim=claim).order_by("decided_at", "pk"),
         "claiming": may_claim(request.user, claim),

@@ -165,6 +165,7 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "registry:manage_detail",
     ],
     frozenset({REG, REG2, DIR, DIR2, ADM}): [
+        "subsidies:claims",  # a director's claims, a regulator's queue (empty for another district's)
         "supervision:rectifications",
         "accounts:recovery_codes",
         "admin:app_list",
@@ -326,12 +327,6 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "health:return_certificate",
         "health:screening_add",
     ],
-    frozenset({REG, REG2, DIR, DIR2, ADM}): [
-        "subsidies:claims",  # a director's claims, a regulator's queue (empty for another district's)
-    ],
-    frozenset({DIR}): [
-        "subsidies:claim_prepare",  # the director's own institution (the administrator claims for nobody)
-    ],
     frozenset({REG, DIR, ADM}): [
         "subsidies:claim",
         "subsidies:decision",
@@ -452,6 +447,9 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
     ],
     frozenset({DIR, DIR2}): [
         "accounts:two_factor_off",
+    ],
+    frozenset({DIR}): [
+        "subsidies:claim_prepare",  # the director's own institution (the administrator claims for nobody)
     ],
     frozenset({REG}): [
         "api-training-attendance",  # the session's region's regulator, as on the page (no superuser role)

@@ -68,6 +68,7 @@ from tuoyu.regions.models import Region
 from tuoyu.registry.factories import HospitalFactory
 from tuoyu.registry.models import CareClass, ClosedDay, Hospital, Institution
 from tuoyu.subsidies.factories import SubsidyPolicyFactory
+from tuoyu.subsidies.models import Claim, ClaimLine, ClaimState, Decision, DecisionKind, LineReason
 from tuoyu.subsidies.tests.ledger_helpers import decision_made
 from tuoyu.supervision.models import Checklist, Finding, ItemResult
 from tuoyu.supervision.services.complaints import complaint_conclude, complaint_start, complaint_submit
@@ -348,10 +349,55 @@ def build_world() -> World:
     objects.update(_rectification(institution, users))
     objects["subsidy_policy"] = SubsidyPolicyFactory.create(region=institution.street.parent)
     objects.update(_fees(child, institution))
+    objects.update(_subsidies(institution, child, users))
     world = World(users=users, institution=institution, care_class=care_class, child=child, objects=objects)
     world.objects.update(_inspections(world))
     world.objects["admin_objects"] = _admin_objects(world)
     return world
+
+
+def _subsidies(institution: Institution, child: Child, users: dict[str, User | None]) -> dict[str, Any]:
+    """A submitted operating claim of 爱彼宝 naming the target child, and a decided one with its decision."""
+    regulator, director = users["regulator"], users["director"]
+    assert regulator is not None and director is not None
+    policy = SubsidyPolicyFactory.create(region=institution.street.parent)
+    now = timezone.now()
+
+    def claim(month: int, state: str) -> tuple[Claim, ClaimLine]:
+        made = Claim.objects.create(
+            institution=institution,
+            policy=policy,
+            month=datetime.date(2026, month, 1),
+            state=state,
+            amount_yuan=policy.rate_yuan,
+            prepared_at=now,
+            submitted_at=now,
+            submitted_by=director,
+        )
+        line = ClaimLine.objects.create(
+            claim=made,
+            child=child,
+            attendance_days=12,
+            days=[f"2026-{month:02d}-{day:02d}" for day in range(1, 13)],
+            counted=True,
+            reason=LineReason.COUNTED,
+            amount_yuan=policy.rate_yuan,
+        )
+        return made, line
+
+    submitted, line = claim(10, ClaimState.SUBMITTED)
+    decided, _line = claim(9, ClaimState.DECIDED)
+    decision = Decision.objects.create(
+        number=f"{institution.street.parent.name}托育补〔2026〕001号",
+        claim=decided,
+        kind=DecisionKind.ORIGINAL,
+        amount_yuan=policy.rate_yuan,
+        basis={"policy": policy.name, "rate_yuan": "300.00", "instalments": []},
+        decided_at=now,
+        decided_by=regulator,
+        payment_due_on=timezone.localdate(),
+    )
+    return {"claim": submitted, "claim_line": line, "decided_claim": decided, "decision": decision}
 
 
 def _inspections(world: World) -> dict[str, Any]:

@@ -76,6 +76,8 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
     frozenset({REG, REG2, DIR, DIR2, CARE, HW, DOC, DOC2, FAM, GUA, ADM}): [
         "api-fees-statements",
         "fees:family",
+        "api-subsidy-claims",
+        "api-subsidy-decisions",
         "api-inspections",
         "api-cases",
         "accounts:login_verify",
@@ -166,6 +168,7 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "registry:manage_detail",
     ],
     frozenset({REG, REG2, DIR, DIR2, ADM}): [
+        "subsidies:claims",  # a director's claims, a regulator's queue (empty for another district's)
         "supervision:rectifications",
         "accounts:recovery_codes",
         "admin:app_list",
@@ -332,6 +335,13 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "health:screening_add",
     ],
     frozenset({REG, DIR, ADM}): [
+        "subsidies:claim",
+        "subsidies:decision",
+        "subsidies:decision_pdf",
+        "api-institution-child-months",
+        "api-subsidy-claim",
+        "api-subsidy-decision",
+        "api-subsidy-decision-pdf",
         "api-inspection",
         "api-inspection-item",
         "api-inspection-pdf",
@@ -412,6 +422,9 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "fees:arrears",
         "fees:statement_reissue",
         "fees:payment_record",
+        "subsidies:claim_recompute",
+        "subsidies:claim_submit",
+        "api-subsidy-claim-submit",
         "supervision:case_answer",
         "api-case-answer",
         "api-staff-end",
@@ -459,6 +472,9 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
     frozenset({DIR, DIR2}): [
         "accounts:two_factor_off",
     ],
+    frozenset({DIR}): [
+        "subsidies:claim_prepare",  # the director's own institution (the administrator claims for nobody)
+    ],
     frozenset({REG}): [
         "api-training-attendance",  # the session's region's regulator, as on the page (no superuser role)
     ],
@@ -468,6 +484,14 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "subsidies:policy_end",
         "api-subsidy-policy",
         "api-subsidy-policy-end",
+        "subsidies:claim_line_exclude",
+        "subsidies:claim_return",
+        "subsidies:claim_decide",
+        "subsidies:claim_reassess",
+        "api-subsidy-claim-line-exclude",
+        "api-subsidy-claim-return",
+        "api-subsidy-claim-decide",
+        "api-subsidy-claim-reassess",
         "api-inspection-complete",
         "api-inspection-item-photos",
         "api-inspection-signatures",
@@ -686,6 +710,14 @@ HEALTH_ROUTES = {
 # Where a regulator may read the child's name: outbreak reports (the CDC report needs them, every read is
 # logged) and the access log they audit.
 NAMES_FOR_REGULATORS = {
+    # A subsidy claim and its decision: each line names the child whose attendance it pays, reviewed line
+    # by line by the district's regulator (the letter prints the names too).
+    "subsidies:claim",
+    "subsidies:decision",
+    "api-subsidy-claim",
+    "api-subsidy-decision",
+    "api-subsidy-claim-return",
+    "api-subsidy-claim-line-exclude",
     "health:outbreak",
     "api-health-outbreak",
     "admin:health_outbreakreport_change",

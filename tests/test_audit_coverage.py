@@ -43,6 +43,10 @@ NOT_AUDITED: dict[str, str] = {
     "filings.ReturnReason": "why a filing was returned, bulk-written (the filing itself is audited)",
     "cases.CaseEvent": "a step of a case, written once with who and when (the case itself is audited)",
     "cases.CaseAttachment": "a file of a case's step, written once with the step",
+    # Subsidies: the claim is audited; what is computed from the data or decided is written once.
+    "subsidies.ClaimLine": "a line of a claim, recomputed from the attendance records (the claim is audited)",
+    "subsidies.Decision": "a decision, written once and never changed (a correction is a new decision)",
+    "subsidies.DecisionLine": "a line of a decision, written once with it",
 }
 
 

@@ -28,6 +28,7 @@ from tuoyu.filings.models import (
     ReturnReason,
 )
 from tuoyu.filings.selectors import current_materials
+from tuoyu.filings.signals import announce_approval
 from tuoyu.policies.values import policy
 from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.regions.models import Region
@@ -363,6 +364,7 @@ def filing_approve(*, actor: User, filing: Filing) -> Filing:
             registry_services.institution_open_filed(
                 institution=institution, receipt_no=filing.receipt_no, filed_on=timezone.localdate(now)
             )
+    announce_approval(filing)
     return filing
 
 

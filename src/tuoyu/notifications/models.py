@@ -48,6 +48,9 @@ class NotificationKind(models.TextChoices):
     ALLOWANCE_REMINDER = "allowance_reminder", _("Childcare allowance reminder")
     # Families' fees (fees)
     FEE_STATEMENT = "fee_statement", _("Fee statement issued")
+    # Subsidies
+    SUBSIDY_CLAIM_RETURNED = "subsidy_claim_returned", _("Subsidy claim returned")
+    SUBSIDY_DECIDED = "subsidy_decided", _("Subsidy decided")
 
 
 class Notification(models.Model):

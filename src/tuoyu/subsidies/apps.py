@@ -9,8 +9,11 @@ class SubsidiesConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from tuoyu.filings.signals import filing_approved
         from tuoyu.subsidies.models import Claim, SubsidyPolicy
+        from tuoyu.subsidies.receivers import construction_claim_on_approval
 
         # Who changed a rate or a condition, and who submitted, returned or decided a claim.
         auditlog.register(SubsidyPolicy)
         auditlog.register(Claim)
+        filing_approved.connect(construction_claim_on_approval, dispatch_uid="subsidies-construction-claim")

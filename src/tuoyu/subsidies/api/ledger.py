@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 from tuoyu.accounts.access import get_visible_or_404, signed_in_user
 from tuoyu.parsers import validated
 from tuoyu.refusals import refused
-from tuoyu.subsidies.forms_ledger import MAX_YEAR, MIN_YEAR
+from tuoyu.subsidies.forms.ledger import MAX_YEAR, MIN_YEAR
 from tuoyu.subsidies.models import LedgerEntry
 from tuoyu.subsidies.selectors.ledger import (
     decisions_payable_by,

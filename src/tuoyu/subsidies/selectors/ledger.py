@@ -11,14 +11,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from tuoyu.accounts.access import Perm, in_scope_of, scope_of
 from tuoyu.regions.models import Region
 from tuoyu.registry.models import Institution
-from tuoyu.subsidies.models import Basis, Claim, Decision, EntryKind, LedgerEntry
+from tuoyu.subsidies.models import Claim, Decision, EntryKind, LedgerEntry
+from tuoyu.subsidies.selectors.decisions import decisions_visible_to, instalment_plan
 
 ZERO = Decimal("0.00")
 
@@ -39,15 +39,6 @@ def ledger_regions_of(actor: object) -> QuerySet[Region]:
     for path in scope.region_paths:
         condition |= Q(path__startswith=path)
     return districts.filter(condition)
-
-
-def decisions_visible_to(actor: object) -> QuerySet[Decision]:
-    """Decisions the actor may read the payment state of: a regulator's district's (DECIDE_SUBSIDIES), a
-    director's own institution's (CLAIM_SUBSIDIES, read-only)."""
-    decisions = Decision.objects.select_related("claim__institution", "claim__policy", "corrects")
-    deciding = in_scope_of(decisions, actor, Perm.DECIDE_SUBSIDIES, "claim__institution__")
-    claiming = in_scope_of(decisions, actor, Perm.CLAIM_SUBSIDIES, "claim__institution__")
-    return decisions.filter(Q(pk__in=deciding.values("pk")) | Q(pk__in=claiming.values("pk")))
 
 
 def decisions_payable_by(actor: object) -> QuerySet[Decision]:
@@ -283,29 +274,14 @@ class Overdue:
     days_overdue: int
 
 
-def instalment_shares(decision: Decision) -> list[Decimal]:
-    """The share of each instalment in percent: a construction decision's from its basis (the policy's
-    instalments as decided), one instalment of 100 % otherwise."""
-    shares = decision.basis.get("instalments") if isinstance(decision.basis, dict) else None
-    if decision.claim.policy.basis != Basis.PER_NEW_PLACE or not shares:
-        return [Decimal(100)]
-    return [Decimal(str(share)) for share in shares]
-
-
 def instalments_due(group: DecisionPayments) -> list[tuple[datetime.date, Decimal, Decimal]]:
-    """(due on, amount of the instalment, cumulative amount due by then) per instalment: instalment k is due
-    on payment_due_on + 12·k months; the last one takes what rounding left."""
-    shares = instalment_shares(group.decision)
+    """(due on, amount of the instalment, cumulative amount due by then) per instalment of what the decision
+    and its difference decisions committed: instalment k is due on payment_due_on + 12·k months."""
     rows = []
     cumulative = ZERO
-    for index, share in enumerate(shares):
-        due_on = group.decision.payment_due_on + relativedelta(months=12 * index)
-        if index == len(shares) - 1:
-            amount = group.committed - cumulative
-        else:
-            amount = (group.committed * share / 100).quantize(Decimal("0.01"))
-        cumulative += amount
-        rows.append((due_on, amount, cumulative))
+    for instalment in instalment_plan(group.decision, group.committed):
+        cumulative += instalment.amount
+        rows.append((instalment.due_on, instalment.amount, cumulative))
     return rows
 
 

@@ -20,7 +20,7 @@ from tuoyu.exports import wants_xlsx, xlsx_response
 from tuoyu.pdf import pdf_response
 from tuoyu.refusals import refusal_shown
 from tuoyu.regions.models import Region
-from tuoyu.subsidies.forms_ledger import MAX_YEAR, MIN_YEAR, BudgetForm, PaymentForm
+from tuoyu.subsidies.forms.ledger import MAX_YEAR, MIN_YEAR, BudgetForm, PaymentForm
 from tuoyu.subsidies.models import DecisionKind, EntryKind, LedgerEntry
 from tuoyu.subsidies.selectors.ledger import (
     claims_of_year,

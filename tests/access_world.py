@@ -388,7 +388,7 @@ def _subsidies(institution: Institution, child: Child, users: dict[str, User | N
     submitted, line = claim(10, ClaimState.SUBMITTED)
     decided, _line = claim(9, ClaimState.DECIDED)
     decision = Decision.objects.create(
-        number=f"{institution.street.parent.name}托育补〔2026〕001号",
+        number=f"{institution.street.parent.name}托育补〔2026〕901号",  # beyond the demo's numbers
         claim=decided,
         kind=DecisionKind.ORIGINAL,
         amount_yuan=policy.rate_yuan,

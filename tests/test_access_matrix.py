@@ -279,6 +279,7 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "health:outbreak",
     ],
     frozenset({DIR, DIR2, ADM}): [
+        "fees:index",
         "admin:bookings_parentchildsession_changelist",
         "admin:bookings_sessionbooking_changelist",
         "admin:bookings_temporarycarebooking_changelist",

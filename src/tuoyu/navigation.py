@@ -47,6 +47,15 @@ def navigation_for(user: object) -> list[NavItem]:
         items.append(
             NavItem(_("Rectification notices"), reverse("supervision:rectifications"), "rectifications")
         )
+    if Role.GUARDIAN in roles_of(user):
+        items.append(NavItem(_("Fees"), reverse("fees:family"), "family-fees"))
+        items.append(NavItem(_("Childcare allowance"), reverse("fees:allowance"), "allowance"))
+    if has_perm(user, Perm.DECIDE_SUBSIDIES):
+        items.append(NavItem(_("Subsidy funds"), reverse("subsidies:dashboard"), "subsidy-funds"))
+    if has_perm(user, Perm.DECIDE_SUBSIDIES) or has_perm(user, Perm.CLAIM_SUBSIDIES):
+        items.append(NavItem(_("Subsidy claims"), reverse("subsidies:claims"), "subsidies"))
+    if has_perm(user, Perm.MANAGE_FEES):
+        items.append(NavItem(_("Fees"), reverse("fees:index"), "fees"))
     if has_perm(user, Perm.RECORD_CARE):
         items.append(NavItem(_("Today in care"), reverse("daycare:home"), "care"))
     if has_perm(user, Perm.VIEW_DAILY_SUPERVISION) and has_perm(user, Perm.SUPERVISE_REGION):

@@ -149,6 +149,13 @@ def statement_status(total: Decimal, paid: Decimal) -> str:
     return "part_paid" if paid > 0 else "unpaid"
 
 
+def latest_statement_month(institution: Institution) -> datetime.date | None:
+    """The latest month the institution has statements for (the page opens on it)."""
+    return (
+        FeeStatement.objects.filter(institution=institution).order_by("-month").values_list("month", flat=True)
+    ).first()
+
+
 def statements_of_guardian(actor: object) -> QuerySet[FeeStatement]:
     """The statements of the actor's own children (缴费通知), with ``paid_yuan``, latest month first."""
     return with_paid(

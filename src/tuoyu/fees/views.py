@@ -25,6 +25,7 @@ from tuoyu.fees.selectors import (
     fee_institutions_visible_to,
     guided_price_districts,
     guided_prices_visible_to,
+    latest_statement_month,
     meal_plan_of,
     payments_of,
     statement_status,
@@ -149,10 +150,21 @@ def meal_plan(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 
 @login_required
+def index(request: AuthenticatedRequest) -> HttpResponse:
+    """The director's way in: their institution's statements (a choice when they manage several)."""
+    institutions = list(fee_institutions_visible_to(request.user).order_by("name")[:50])
+    if not institutions:
+        raise Http404("no institution whose fees the user manages")
+    if len(institutions) == 1:
+        return redirect("fees:statements", code=institutions[0].code)
+    return render(request, "fees/index.html", {"institutions": institutions})
+
+
+@login_required
 def statements(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """Every child's statement of a month: total, paid, status (Excel with ``?format=xlsx``)."""
     institution = _institution(request, code)
-    month = parse_month(request.GET.get("month"), _this_month())
+    month = parse_month(request.GET.get("month"), latest_statement_month(institution) or _this_month())
     rows = []
     for statement in statements_of(institution, month):
         paid: Decimal = statement.paid_yuan  # type: ignore[attr-defined]
@@ -346,6 +358,7 @@ def family(request: AuthenticatedRequest) -> HttpResponse:
 # Routes ----------------------------------------------------------------------------------------------------
 
 urlpatterns = [
+    path("", index, name="index"),
     path("guided-prices/", guided_prices, name="guided_prices"),
     path("institutions/<uuid:code>/meal-plan/", meal_plan, name="meal_plan"),
     path("institutions/<uuid:code>/statements/", statements, name="statements"),

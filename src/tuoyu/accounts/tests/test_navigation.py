@@ -25,6 +25,8 @@ DIRECTOR = EVERYONE | {
     "health",
     "outbreaks",
     "rectifications",
+    "subsidies",
+    "fees",
 }
 REGULATOR = EVERYONE | {
     "desk",
@@ -43,6 +45,8 @@ REGULATOR = EVERYONE | {
     "outbreaks",
     "access-log",
     "lockouts",
+    "subsidy-funds",
+    "subsidies",
 }
 EXPECTED_NAV = {
     "regulator_a": REGULATOR,
@@ -52,7 +56,7 @@ EXPECTED_NAV = {
     "caregiver_x": EVERYONE | {"manage", "care"},
     "health_worker_x": EVERYONE | {"manage", "tasks", "care", "health", "outbreaks"},
     "doctor": EVERYONE | {"manage", "health", "visits"},
-    "guardian": EVERYONE | {"family", "bookings", "reports", "health"},
+    "guardian": EVERYONE | {"family", "bookings", "reports", "health", "family-fees", "allowance"},
     "anonymous": EVERYONE,
 }
 MANAGE_LABEL = {

@@ -133,6 +133,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "tuoyu.navigation.navigation",
             ],
+            # Libraries of the project itself (not of an app): ``{% load money %}`` writes amounts of money.
+            "libraries": {"money": "tuoyu.money"},
         },
     },
 ]

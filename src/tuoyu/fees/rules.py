@@ -8,8 +8,8 @@ catalogue (its tests say so).
 import datetime
 from collections.abc import Iterator
 
-from tuoyu.fees.money import yuan
 from tuoyu.fees.selectors import prices_above_guided
+from tuoyu.money import yuan
 from tuoyu.registry.models import Institution, ServiceType
 from tuoyu.rules import Detected, Severity, rule
 

@@ -152,7 +152,9 @@ def statement_status(total: Decimal, paid: Decimal) -> str:
 def latest_statement_month(institution: Institution) -> datetime.date | None:
     """The latest month the institution has statements for (the page opens on it)."""
     return (
-        FeeStatement.objects.filter(institution=institution).order_by("-month").values_list("month", flat=True)
+        FeeStatement.objects.filter(institution=institution)
+        .order_by("-month")
+        .values_list("month", flat=True)
     ).first()
 
 

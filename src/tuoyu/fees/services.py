@@ -27,7 +27,7 @@ from tuoyu.fees.models import (
     MealRefund,
     PaymentMethod,
 )
-from tuoyu.fees.money import to_fen, yuan
+from tuoyu.money import to_fen, yuan
 from tuoyu.notifications.models import NotificationKind
 from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import NotPermitted, Refusal

@@ -2,9 +2,9 @@
 unit price × quantity, the refund, the total, what is paid and what is due; printed in Chinese (tuoyu.pdf)."""
 
 from tuoyu.fees.models import FeeStatement
-from tuoyu.fees.money import yuan
 from tuoyu.fees.selectors import payments_of
 from tuoyu.fees.services import paid_on_statement
+from tuoyu.money import yuan
 from tuoyu.pdf import pdf_bytes
 
 

@@ -19,7 +19,6 @@ from tuoyu.enrolment.models import Child
 from tuoyu.exports import wants_xlsx, xlsx_response
 from tuoyu.fees.forms import GuidedPriceForm, MealPlanForm, PaymentForm, parse_month
 from tuoyu.fees.models import FeeStatement, LineKind, MealRefund
-from tuoyu.fees.money import yuan
 from tuoyu.fees.selectors import (
     arrears_of,
     fee_institutions_visible_to,
@@ -44,6 +43,7 @@ from tuoyu.fees.services import (
     statements_issue_month,
 )
 from tuoyu.fees.statements import statement_pdf_bytes, statement_pdf_filename, statement_rows
+from tuoyu.money import yuan
 from tuoyu.pdf import pdf_response
 from tuoyu.refusals import refusal_shown
 from tuoyu.registry.models import Institution

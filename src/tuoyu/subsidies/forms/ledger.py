@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tuoyu.money import yuan
 from tuoyu.subsidies.selectors.ledger import DecisionPayments
-from tuoyu.subsidies.templatetags.ledger_money import yuan_text
 from tuoyu.widgets import DateInput
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -53,7 +53,7 @@ def _decision_choices(groups: list[DecisionPayments], *, recover: bool) -> list[
                 % {
                     "number": group.decision.number,
                     "institution": group.decision.claim.institution.name,
-                    "amount": yuan_text(left),
+                    "amount": yuan(left),
                 },
             )
         )

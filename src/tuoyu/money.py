@@ -1,6 +1,9 @@
-"""Amounts of money: Decimal yuan, rounded to the fen, shown with thousands separators (¥1,234.00)."""
+"""Amounts of money, one way everywhere: Decimal yuan, rounded to the fen, shown with thousands separators
+(¥1,234.00; below zero -¥300.00), in Python (``yuan``) and in templates (``{{ amount|yuan }}``)."""
 
 from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
 
 FEN = Decimal("0.01")
 
@@ -17,3 +20,8 @@ def yuan(amount: Decimal | str | int | None) -> str:
     value = to_fen(Decimal(amount))
     sign = "-" if value < 0 else ""
     return f"{sign}¥{abs(value):,.2f}"
+
+
+# ``{% load money %}`` then ``{{ amount|yuan }}`` in any template (settings: TEMPLATES' libraries).
+register = template.Library()
+register.filter("yuan", yuan)

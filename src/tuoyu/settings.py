@@ -323,6 +323,9 @@ SPECTACULAR_SETTINGS = {
         "CertificateTypeEnum": "tuoyu.workforce.models.CertificateType",
         "FilingKindEnum": "tuoyu.filings.models.FilingKind",
         "MaterialKindEnum": "tuoyu.filings.models.MaterialKind",
+        "ClaimStateEnum": "tuoyu.subsidies.models.ClaimState",
+        "FilingStateEnum": "tuoyu.filings.models.FilingState",
+        "DecisionKindEnum": "tuoyu.subsidies.models.DecisionKind",
     },
 }
 

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from tuoyu.accounts.access import get_visible_or_404, signed_in_user
 from tuoyu.parsers import validated
 from tuoyu.refusals import NotPermitted, refused
-from tuoyu.subsidies.api.decisions import DecisionSerializer
+from tuoyu.subsidies.api.decisions import SubsidyDecisionSerializer
 from tuoyu.subsidies.forms.claims import NOTE_LENGTH
 from tuoyu.subsidies.models import Claim, ClaimLine
 from tuoyu.subsidies.selectors.claims import (
@@ -104,11 +104,11 @@ class SubmitSerializer(serializers.Serializer):
     remarks = serializers.CharField(max_length=NOTE_LENGTH, required=False, allow_blank=True, default="")
 
 
-class NoteSerializer(serializers.Serializer):
+class ReviewNoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=NOTE_LENGTH, required=False, allow_blank=True, default="")
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReassessSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=NOTE_LENGTH)
 
 
@@ -191,13 +191,13 @@ class ClaimLineExcludeView(GenericAPIView):
     serializer_class = ClaimDetailSerializer
 
     @extend_schema(
-        request=NoteSerializer,
+        request=ReviewNoteSerializer,
         responses={200: ClaimDetailSerializer, **refused("note_required", "claim_not_submitted")},
     )
     def post(self, request: Request, code: str, line: int) -> Response:
         claim = _claim(request, code)
         target = get_visible_or_404(claim.lines.all(), pk=line)
-        data = validated(NoteSerializer, request.data)
+        data = validated(ReviewNoteSerializer, request.data)
         claim_line_exclude(line=target, actor=signed_in_user(request), note=data["note"])
         return Response(ClaimDetailSerializer(_claim(request, code)).data)
 
@@ -209,12 +209,12 @@ class ClaimReturnView(GenericAPIView):
     serializer_class = ClaimDetailSerializer
 
     @extend_schema(
-        request=NoteSerializer,
+        request=ReviewNoteSerializer,
         responses={200: ClaimDetailSerializer, **refused("note_required", "claim_not_submitted")},
     )
     def post(self, request: Request, code: str) -> Response:
         claim = _claim(request, code)
-        data = validated(NoteSerializer, request.data)
+        data = validated(ReviewNoteSerializer, request.data)
         claim = claim_return(claim=claim, actor=signed_in_user(request), note=data["note"])
         return Response(ClaimDetailSerializer(claim).data)
 
@@ -223,20 +223,20 @@ class ClaimDecideView(GenericAPIView):
     """The reviewer decides a submitted claim (a held one with a note): a numbered decision, committed."""
 
     queryset = Claim.objects.none()
-    serializer_class = DecisionSerializer
+    serializer_class = SubsidyDecisionSerializer
 
     @extend_schema(
-        request=NoteSerializer,
+        request=ReviewNoteSerializer,
         responses={
-            201: DecisionSerializer,
+            201: SubsidyDecisionSerializer,
             **refused("review_note_required", "claim_already_decided, claim_not_submitted, budget_exceeded"),
         },
     )
     def post(self, request: Request, code: str) -> Response:
         claim = _claim(request, code)
-        data = validated(NoteSerializer, request.data)
+        data = validated(ReviewNoteSerializer, request.data)
         decision = claim_decide(claim=claim, actor=signed_in_user(request), note=data["note"])
-        return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+        return Response(SubsidyDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 
 class ClaimReassessView(GenericAPIView):
@@ -244,7 +244,7 @@ class ClaimReassessView(GenericAPIView):
     POST: make it, with the reason."""
 
     queryset = Claim.objects.none()
-    serializer_class = DecisionSerializer
+    serializer_class = SubsidyDecisionSerializer
 
     @extend_schema(responses=LineDeltaSerializer(many=True))
     def get(self, request: Request, code: str) -> Response:
@@ -255,16 +255,19 @@ class ClaimReassessView(GenericAPIView):
         return Response(LineDeltaSerializer(deltas, many=True).data)
 
     @extend_schema(
-        request=ReasonSerializer,
-        responses={201: DecisionSerializer, **refused("reason_required", "no_difference, claim_not_decided")},
+        request=ReassessSerializer,
+        responses={
+            201: SubsidyDecisionSerializer,
+            **refused("reason_required", "no_difference, claim_not_decided"),
+        },
     )
     def post(self, request: Request, code: str) -> Response:
         claim = _claim(request, code)
         if not may_decide(request.user, claim):
             raise NotPermitted("not the claim's regulator")
-        data = validated(ReasonSerializer, request.data)
+        data = validated(ReassessSerializer, request.data)
         decision = claim_reassess(claim=claim, actor=signed_in_user(request), reason=data["reason"])
-        return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+        return Response(SubsidyDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 
 urlpatterns = [

@@ -19,7 +19,7 @@ from tuoyu.subsidies.models import Decision, DecisionLine
 from tuoyu.subsidies.selectors.decisions import decision_lines, decisions_visible_to, instalments_of
 
 
-class DecisionLineSerializer(serializers.ModelSerializer):
+class SubsidyDecisionLineSerializer(serializers.ModelSerializer):
     child = serializers.UUIDField(source="child.code", allow_null=True, default=None)
     child_name = serializers.CharField(source="child.name", allow_null=True, default=None)
 
@@ -46,7 +46,7 @@ class InstalmentSerializer(serializers.Serializer):
     due_on = serializers.DateField()
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+class SubsidyDecisionSerializer(serializers.ModelSerializer):
     claim = serializers.UUIDField(source="claim.code")
     institution = serializers.UUIDField(source="claim.institution.code")
     corrects = serializers.CharField(source="corrects.number", allow_null=True, default=None)
@@ -74,37 +74,37 @@ class DecisionSerializer(serializers.ModelSerializer):
         return InstalmentSerializer(instalments_of(decision), many=True).data
 
 
-class DecisionDetailSerializer(DecisionSerializer):
+class SubsidyDecisionDetailSerializer(SubsidyDecisionSerializer):
     lines = serializers.SerializerMethodField()
 
-    class Meta(DecisionSerializer.Meta):
-        fields = [*DecisionSerializer.Meta.fields, "lines"]
+    class Meta(SubsidyDecisionSerializer.Meta):
+        fields = [*SubsidyDecisionSerializer.Meta.fields, "lines"]
 
-    @extend_schema(responses=DecisionLineSerializer(many=True))
+    @extend_schema(responses=SubsidyDecisionLineSerializer(many=True))
     def get_lines(self, decision: Decision) -> Any:
-        return DecisionLineSerializer(decision_lines(decision), many=True).data
+        return SubsidyDecisionLineSerializer(decision_lines(decision), many=True).data
 
 
 class DecisionListView(GenericAPIView):
     """The decisions on the actor's claims, latest first."""
 
     queryset = Decision.objects.none()
-    serializer_class = DecisionSerializer
+    serializer_class = SubsidyDecisionSerializer
 
-    @extend_schema(responses=DecisionSerializer(many=True))
+    @extend_schema(responses=SubsidyDecisionSerializer(many=True))
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(decisions_visible_to(request.user)) or []
-        return self.get_paginated_response(DecisionSerializer(page, many=True).data)
+        return self.get_paginated_response(SubsidyDecisionSerializer(page, many=True).data)
 
 
 class DecisionView(GenericAPIView):
     queryset = Decision.objects.none()
-    serializer_class = DecisionDetailSerializer
+    serializer_class = SubsidyDecisionDetailSerializer
 
-    @extend_schema(responses=DecisionDetailSerializer)
+    @extend_schema(responses=SubsidyDecisionDetailSerializer)
     def get(self, request: Request, code: str) -> Response:
         decision = get_visible_or_404(decisions_visible_to(request.user), code=code)
-        return Response(DecisionDetailSerializer(decision).data)
+        return Response(SubsidyDecisionDetailSerializer(decision).data)
 
 
 class DecisionPdfView(GenericAPIView):

@@ -48,7 +48,7 @@ def navigation_for(user: object) -> list[NavItem]:
             NavItem(_("Rectification notices"), reverse("supervision:rectifications"), "rectifications")
         )
     if Role.GUARDIAN in roles_of(user):
-        items.append(NavItem(_("Fees"), reverse("fees:family"), "family-fees"))
+        items.append(NavItem(_("Fee statements"), reverse("fees:family"), "family-fees"))
         items.append(NavItem(_("Childcare allowance"), reverse("fees:allowance"), "allowance"))
     if has_perm(user, Perm.DECIDE_SUBSIDIES):
         items.append(NavItem(_("Subsidy funds"), reverse("subsidies:dashboard"), "subsidy-funds"))

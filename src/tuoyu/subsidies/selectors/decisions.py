@@ -19,6 +19,7 @@ from tuoyu.subsidies.models import (
     LineReason,
 )
 from tuoyu.subsidies.selectors.child_months import child_months
+from tuoyu.subsidies.selectors.claims import claims_visible_to
 from tuoyu.workdays import months_later
 
 ZERO = Decimal("0.00")
@@ -158,7 +159,5 @@ def decided_claims_changed(actor: Any, *, months: int = 6, today: datetime.date 
     (computed, not stored: a handful of queries per claim)."""
     today = today or timezone.localdate()
     since = months_later(today.replace(day=1), -months)
-    from tuoyu.subsidies.selectors.claims import claims_visible_to
-
     claims = claims_visible_to(actor).filter(state=ClaimState.DECIDED, month__gte=since).order_by("-month")
     return [claim for claim in claims if claim_reassess_preview(claim)]

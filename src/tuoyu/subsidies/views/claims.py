@@ -26,7 +26,11 @@ from tuoyu.subsidies.selectors.claims import (
     may_decide,
     operating_policy_for,
 )
-from tuoyu.subsidies.selectors.decisions import claim_reassess_preview, decisions_visible_to
+from tuoyu.subsidies.selectors.decisions import (
+    claim_reassess_preview,
+    decided_claims_changed,
+    decisions_visible_to,
+)
 from tuoyu.subsidies.services.claims import (
     claim_line_exclude,
     claim_prepare,
@@ -80,11 +84,14 @@ def claims(request: AuthenticatedRequest) -> HttpResponse:
             else [_("The district has no operating subsidy in force.")]
         )
         eligibility.append((institution, reasons))
+    deciding = has_perm(request.user, Perm.DECIDE_SUBSIDIES)
     context = {
         "page": Paginator(claims_queue(request.user), PAGE_SIZE).get_page(request.GET.get("page")),
         "eligibility": eligibility,
         "prepare_form": PrepareForm(initial={"month": last_month.strftime("%Y-%m")}),
-        "deciding": has_perm(request.user, Perm.DECIDE_SUBSIDIES),
+        "deciding": deciding,
+        # Decided claims whose attendance or places changed since: each wants a difference decision.
+        "changed": decided_claims_changed(request.user) if deciding else [],
     }
     return render(request, "subsidies/claims.html", context)
 

@@ -2,9 +2,11 @@
 decisions (positive and clawback) for data that changed."""
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from tuoyu.accounts.models import User
@@ -204,3 +206,17 @@ def test_the_decision_letter_prints(submitted: Claim, regulator_a: User) -> None
     pdf = decision_letter_pdf(decision)
 
     assert pdf.startswith(b"%PDF")
+
+
+def test_the_regulators_claims_list_names_a_decided_claim_whose_data_changed(
+    submitted: Claim, regulator_a: User, attend: Attend, client_as: Callable[[str], Client]
+) -> None:
+    claim_decide(claim=submitted, actor=regulator_a)
+    marker = f'data-changed="{submitted.code}"'
+    assert marker not in client_as("regulator_a").get("/subsidies/claims/").content.decode()
+    few = submitted.lines.get(child__name="丙").child
+    assert few is not None
+    attend(few.placements.get(), october_days(8, start=20))  # now 12 days: a child-month more
+
+    assert marker in client_as("regulator_a").get("/subsidies/claims/").content.decode()
+    assert marker not in client_as("director_x").get("/subsidies/claims/").content.decode()  # the regulator's

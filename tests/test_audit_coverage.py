@@ -47,7 +47,7 @@ NOT_AUDITED: dict[str, str] = {
     "subsidies.ClaimLine": "a line of a claim, recomputed from the attendance records (the claim is audited)",
     "subsidies.Decision": "a decision, written once and never changed (a correction is a new decision)",
     "subsidies.DecisionLine": "a line of a decision, written once with it",
-    "subsidies.LedgerEntry": "the ledger is append-only in the database: each entry names who recorded it and when",
+    "subsidies.LedgerEntry": "append-only in the database: each entry names who recorded it and when",
 }
 
 

@@ -5,9 +5,10 @@ For every placement of the demo and every working day of the ``months`` whole mo
 on which the place was under way (from ``start_date``, before ``ends_on``), the child came — checked in
 between 7:40 and 9:10 and out between 16:30 and 18:00 by a caregiver of the institution — except on about
 8 % of the days; a few children (about one in thirty) are away for a long stretch of one month and fall under
-10 days in it. A day that already has a row for the child (the demo's last week) is left as it is.
+10 days in it. A day that already has a row for the child (the demo's last week) is left as it is, and a child
+kept out of care by a diagnosis (from the onset until its return certificate was checked) has no row then.
 
-One child placed twice: the first child (by placement code order) of an institution with a second
+One child placed twice: the first child (by placement order) of an institution with a second
 institution nearby spends twelve working days of the earliest month at the second one, under a second
 placement that starts and ends in that month; the other working days of that month at the first. That child
 is the claims' case of a child placed at two institutions in one month (counted once, at the institution
@@ -29,6 +30,7 @@ from tuoyu.accounts.models import Role, RoleAssignment, User
 from tuoyu.daycare.models import Attendance, AttendanceStatus
 from tuoyu.demo.daycare import at, insert_rows, is_working_day
 from tuoyu.enrolment.models import EndReason, Placement
+from tuoyu.health.models import Diagnosis
 from tuoyu.registry.models import CareClass
 
 SEED = 370_872_2025
@@ -91,14 +93,36 @@ def _row(placement: Placement, class_id: int, day: datetime.date, user: User, rn
 
 
 def _second_class(placement: Placement, recorders: dict[int, User]) -> CareClass | None:
-    """A class of another institution of the same district, of the child's kind of care, with a recorder."""
+    """A class of the child's age band at another institution of the same district, with a recorder."""
     district = placement.institution.street.parent_id
     return (
-        CareClass.objects.filter(institution__street__parent_id=district, institution_id__in=list(recorders))
+        CareClass.objects.filter(
+            institution__street__parent_id=district,
+            institution_id__in=list(recorders),
+            age_band=placement.care_class.age_band,
+        )
         .exclude(institution_id=placement.institution_id)
-        .order_by("institution__code", "pk")
+        .order_by("institution_id", "pk")
         .first()
     )
+
+
+def _kept_away() -> dict[int, set[datetime.date]]:
+    """The days a child was kept out of care by a diagnosis: from the onset until the exclusion ended and its
+    return certificate was checked."""
+    away: dict[int, set[datetime.date]] = defaultdict(set)
+    for diagnosis in Diagnosis.objects.select_related("return_certificate"):
+        certificate = getattr(diagnosis, "return_certificate", None)
+        back = (
+            timezone.localdate(certificate.checked_at)
+            if certificate is not None
+            else diagnosis.excluded_until
+        )
+        day = diagnosis.onset_on
+        while day <= max(back, diagnosis.excluded_until):
+            away[diagnosis.child_id].add(day)
+            day += datetime.timedelta(days=1)
+    return away
 
 
 @transaction.atomic
@@ -113,14 +137,16 @@ def seed_attendance_history(*, today: datetime.date, months: int = 3) -> int:
         Placement.objects.filter(
             start_date__lte=last_day, ends_on__gt=first_day, institution_id__in=list(recorders)
         )
-        .select_related("institution__street")
-        .order_by("code")
+        .select_related("institution__street", "care_class")
+        .order_by("pk")
     )
     taken: dict[int, set[datetime.date]] = defaultdict(set)
     for child_id, day in Attendance.objects.filter(day__gte=first_day, day__lte=last_day).values_list(
         "child_id", "day"
     ):
         taken[child_id].add(day)
+    for child_id, kept_away in _kept_away().items():
+        taken[child_id] |= kept_away
     rows: list[dict[str, Any]] = []
 
     double = None

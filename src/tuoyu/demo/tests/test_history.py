@@ -21,7 +21,8 @@ MONTHS = (datetime.date(2026, 8, 1), datetime.date(2026, 9, 1), datetime.date(20
 
 @pytest.fixture
 def written() -> int:
-    return seed_attendance_history(today=timezone.localdate())  # 2026-11-25: August to October
+    """What the demo wrote (``seed_demo`` loads the history: 2026-11-25, so August to October)."""
+    return Attendance.objects.filter(day__gte=MONTHS[0], day__lt=datetime.date(2026, 11, 1)).count()
 
 
 def in_month(month: datetime.date) -> dict[str, datetime.date]:

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from tests.personas import signed_in_client
 from tuoyu.accounts.models import User
-from tuoyu.filings.models import Filing, FilingState
+from tuoyu.filings.models import Filing, FilingKind, FilingState
 from tuoyu.supervision.models import Finding
 from tuoyu.workforce.models import Certificate, CertificateType, Staff, TrainingSession, valid_on
 from tuoyu.workforce.selectors import certificates_expiring, certification_of
@@ -82,7 +82,10 @@ def test_the_demo_has_a_filing_awaiting_review_and_a_returned_one_with_its_reaso
     assert all(filing.versions.exists() for filing in awaiting)
     assert returned.count() >= 1
     assert all(filing.return_reasons.filter(version=filing.version).exists() for filing in returned)
-    assert Filing.objects.filter(state=FilingState.APPROVED).count() == 14  # each listed institution's
+    approved = Filing.objects.filter(state=FilingState.APPROVED)
+    assert approved.filter(kind=FilingKind.INITIAL).count() == 14  # each listed institution's
+    # The two inclusive institutions that added places this year (their construction subsidies).
+    assert approved.filter(kind=FilingKind.CHANGE).count() == 2
 
 
 @pytest.mark.usefixtures("demo")

@@ -405,10 +405,11 @@ def test_daily_supervision_rows_really_carry_the_figures(
 # One query each: the classes; the staff, the certificate requirements and the certificates held; the
 # children in care, the open vaccination-check tasks and the service agreements; the ratio breaches; the
 # attendances of the week with their morning checks, the weather exemptions, the outings, the menus, the food
-# samples, the abnormal checks and the closed days; the referrals, the measurements and the outbreak reports.
+# samples, the abnormal checks and the closed days; the referrals, the measurements and the outbreak reports;
+# the monthly prices of the fee catalogue (and, when it has any, the guided prices in force).
 # The examinations and the vaccination re-checks are read only for children who may be overdue.
 
-RULES_QUERIES = 18
+RULES_QUERIES = 19
 
 
 def _evaluate_every_rule(institution: Institution) -> None:

@@ -3,6 +3,8 @@
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 ERROR_SCHEMA = {
@@ -30,6 +32,30 @@ LOCAL_TIME = {
     "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$",
     "description": "A local time of day (Asia/Shanghai), HH:MM[:SS], without an offset.",
 }
+
+
+MONTH = {
+    "type": "string",
+    "pattern": r"^\d{4}-\d{2}$",
+    "description": "A month, YYYY-MM.",
+    "example": "2026-10",
+}
+
+
+@extend_schema_field(MONTH)
+class MonthField(serializers.DateField):
+    """A month, written and read as YYYY-MM (the first day of the month inside)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m", input_formats=["%Y-%m"], **kwargs)
+
+
+@extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^-?\d+\.\d{2}$"})
+class YuanField(serializers.SerializerMethodField):
+    """An amount of yuan computed by the serializer's ``get_<name>``, written as a decimal string (12.00)."""
+
+    def to_representation(self, value: Any) -> str:
+        return f"{super().to_representation(value):.2f}"
 
 
 def document_errors(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:

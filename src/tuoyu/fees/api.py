@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tuoyu.accounts.access import Perm, actor_may, get_visible_or_404, has_perm, signed_in_user
+from tuoyu.api_schema import MonthField, YuanField
 from tuoyu.enrolment.models import Child
 from tuoyu.fees import api_allowance
 from tuoyu.fees.forms import MAX_PRICE, MAX_REFERENCE, MAX_SOURCE, MONTHLY_CHOICES
@@ -198,10 +199,10 @@ class StatementRowSerializer(serializers.Serializer):
     child_name = serializers.CharField(source="child.name")
     institution = serializers.UUIDField(source="institution.code")
     institution_name = serializers.CharField(source="institution.name")
-    month = serializers.DateField(format="%Y-%m")
+    month = MonthField()
     total_yuan = serializers.DecimalField(max_digits=12, decimal_places=2)
     paid_yuan = serializers.DecimalField(max_digits=12, decimal_places=2)
-    due_yuan = serializers.SerializerMethodField()
+    due_yuan = YuanField()
     status = serializers.SerializerMethodField(help_text="paid, part_paid or unpaid.")
     issued_at = serializers.DateTimeField()
 
@@ -263,7 +264,7 @@ class ArrearSerializer(serializers.Serializer):
     statement = serializers.UUIDField(source="statement.code")
     child = serializers.UUIDField(source="statement.child.code")
     child_name = serializers.CharField(source="statement.child.name")
-    month = serializers.DateField(source="statement.month", format="%Y-%m")
+    month = MonthField(source="statement.month")
     total_yuan = serializers.DecimalField(source="statement.total_yuan", max_digits=12, decimal_places=2)
     paid_yuan = serializers.DecimalField(max_digits=12, decimal_places=2)
     due_yuan = serializers.DecimalField(max_digits=12, decimal_places=2)

@@ -37,14 +37,25 @@ class PriceExcess:
 
 
 def prices_above_guided(institution: Institution, day: datetime.date) -> list[PriceExcess]:
-    """The monthly catalogue prices of ``institution`` above the guided price in force on ``day``."""
-    region = district_of(institution)
-    excesses = []
-    for offering in institution.services.filter(price_unit=ServiceOffering.PriceUnit.MONTH):
-        guided = guided_price_on(region, offering.service_type, day)
-        if guided is not None and offering.price_yuan > guided.price_yuan:
-            excesses.append(PriceExcess(offering, guided))
-    return excesses
+    """The monthly catalogue prices of ``institution`` above the guided price in force on ``day`` (two
+    queries: the offerings, and the district's guided prices in force)."""
+    offerings = list(institution.services.filter(price_unit=ServiceOffering.PriceUnit.MONTH))
+    if not offerings:
+        return []
+    in_force: dict[str, GuidedPrice] = {}
+    guided_prices = GuidedPrice.objects.filter(
+        region=district_of(institution),
+        service_type__in=[o.service_type for o in offerings],
+        effective_from__lte=day,
+    ).order_by("effective_from", "pk")
+    for guided in guided_prices:
+        in_force[guided.service_type] = guided  # the latest in force wins
+    return [
+        PriceExcess(offering, in_force[offering.service_type])
+        for offering in offerings
+        if offering.service_type in in_force
+        and offering.price_yuan > in_force[offering.service_type].price_yuan
+    ]
 
 
 # Who sees what ---------------------------------------------------------------------------------------------

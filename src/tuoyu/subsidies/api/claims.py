@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tuoyu.accounts.access import get_visible_or_404, signed_in_user
+from tuoyu.api_schema import MonthField
 from tuoyu.parsers import validated
 from tuoyu.refusals import NotPermitted, refused
 from tuoyu.subsidies.api.decisions import SubsidyDecisionSerializer
@@ -61,7 +62,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     institution_name = serializers.CharField(source="institution.name")
     policy = serializers.UUIDField(source="policy.code")
     policy_name = serializers.CharField(source="policy.name")
-    month = serializers.DateField(format="%Y-%m", allow_null=True)
+    month = MonthField(allow_null=True)
     filing = serializers.UUIDField(source="filing.code", allow_null=True, default=None)
 
     class Meta:
@@ -97,7 +98,7 @@ class ClaimDetailSerializer(ClaimSerializer):
 
 class PrepareSerializer(serializers.Serializer):
     institution = serializers.UUIDField()
-    month = serializers.DateField(input_formats=["%Y-%m"], help_text="YYYY-MM")
+    month = MonthField()
 
 
 class SubmitSerializer(serializers.Serializer):

@@ -4,6 +4,7 @@ uses (``subsidies/policies/{code}/``), end one (``.../end/``). For the district'
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
@@ -127,21 +128,22 @@ class PolicyListView(GenericAPIView):
 class PolicyView(GenericAPIView):
     """GET: one policy. PUT: change it while no claim uses it (else ``policy_in_use``: end it, add one)."""
 
-    queryset = SubsidyPolicy.objects.none()
     serializer_class = PolicySerializer
+    lookup_field = "code"
+
+    def get_queryset(self) -> QuerySet[SubsidyPolicy]:
+        return policies_visible_to(self.request.user)
 
     @extend_schema(responses=PolicySerializer)
     def get(self, request: Request, code: str) -> Response:
-        return Response(
-            PolicySerializer(get_visible_or_404(policies_visible_to(request.user), code=code)).data
-        )
+        return Response(PolicySerializer(get_visible_or_404(self.get_queryset(), code=code)).data)
 
     @extend_schema(
         request=PolicyInputSerializer,
         responses={200: PolicySerializer, **refused("policy_rate_invalid", "policy_in_use, policy_overlap")},
     )
     def put(self, request: Request, code: str) -> Response:
-        policy = get_visible_or_404(policies_visible_to(request.user), code=code)
+        policy = get_visible_or_404(self.get_queryset(), code=code)
         data = validated(PolicyInputSerializer, request.data)
         policy = policy_update(policy=policy, actor=signed_in_user(request), **data)
         return Response(PolicySerializer(policy).data)

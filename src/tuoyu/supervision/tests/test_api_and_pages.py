@@ -52,6 +52,7 @@ RULE_CODES = [
     "HLT-03",
     "HLT-04",
     "OUT-01",
+    "FEE-01",
 ]
 
 

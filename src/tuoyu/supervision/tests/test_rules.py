@@ -196,9 +196,9 @@ CASES: dict[str, tuple[Callable[[World], str], Callable[[World], None]]] = {
 
 def test_every_rule_of_the_registry_has_a_case_here() -> None:
     """The enrolment rules (ENR-*) have their cases in test_enrolment_rules.py, the day-in-care rules
-    (DAY-*) in daycare/tests/test_supervision_*.py."""
+    (DAY-*) in daycare/tests/test_supervision_*.py, the fees' (FEE-*) in fees/tests/test_guided_prices.py."""
     evaluated = [code for code, rule in RULES.items() if not rule.refused_with]
-    assert [code for code in evaluated if not code.startswith(("ENR-", "DAY-", "HLT-", "OUT-"))] == [
+    assert [code for code in evaluated if not code.startswith(("ENR-", "DAY-", "HLT-", "OUT-", "FEE-"))] == [
         code
         for code in RULE_CODES
         if code != "STF-05"  # enrolment's: it counts the children in care

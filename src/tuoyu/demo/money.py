@@ -19,7 +19,7 @@ from tuoyu.demo import history
 from tuoyu.demo.district import DISTRICT
 from tuoyu.demo.records import _filing, _materials
 from tuoyu.demo.supervision import as_of, at, working_day_on_or_after
-from tuoyu.enrolment.models import Child
+from tuoyu.enrolment.models import Child, Placement
 from tuoyu.fees.models import FeeStatement, MealRefund, PaymentMethod
 from tuoyu.fees.services import guided_price_add, meal_plan_set, statements_issue_month
 from tuoyu.fees.services import payment_record as fee_payment_record
@@ -33,7 +33,7 @@ from tuoyu.subsidies.services.claims import claim_submit, claims_prepare_for_mon
 from tuoyu.subsidies.services.decisions import claim_decide, claim_reassess
 from tuoyu.subsidies.services.ledger import budget_allocate, payment_record
 from tuoyu.subsidies.services.policies import policy_create
-from tuoyu.workdays import add_working_days
+from tuoyu.workdays import add_working_days, is_working_day
 
 # Shandong's and Jining's rates were not found in public sources: the demo's are examples, and say so.
 DEMO_SOURCE = "演示值：山东省、济宁市的补助标准未在公开渠道查到，此处为示例，请区卫生健康局按本地文件修改"
@@ -281,6 +281,19 @@ def _enter_late(
             claim_reassess(claim=claim, actor=regulator, reason=LATE_ENTRY_REASON)
 
 
+def _one_day_away(children: set[int], month: datetime.date) -> None:
+    """The demo family's child stayed home one day of the month (a cold) if the history drew no absence, so
+    that the statement shows the meal refund of an absent day."""
+    for placement in Placement.objects.filter(child_id__in=children, start_date__lt=next_month(month)):
+        first, after = max(month, placement.start_date), min(next_month(month), placement.ends_on)
+        service = {first + datetime.timedelta(days=n) for n in range((after - first).days)}
+        service = {day for day in service if is_working_day(day)}
+        rows = Attendance.objects.filter(placement=placement, day__in=service)
+        attended = sorted(rows.values_list("day", flat=True))
+        if attended and len(attended) == len(service):
+            rows.filter(day=attended[len(attended) // 2]).delete()
+
+
 def _fee_statements(guardian: User, today: datetime.date) -> None:
     """Last month's statements of every child, issued on the first working day as the schedule does; most
     families paid at the desk within a few days, some have not yet (the directors' arrears). The demo
@@ -289,9 +302,10 @@ def _fee_statements(guardian: User, today: datetime.date) -> None:
     issued = working_day(next_month(month), 1)
     if issued >= today:
         return
+    own = set(Child.objects.of_guardian(guardian).values_list("pk", flat=True))
+    _one_day_away(own, month)
     with as_of(at(issued, 4)):
         statements_issue_month(month=month)
-    own = set(Child.objects.of_guardian(guardian).values_list("pk", flat=True))
     rng = random.Random(FEES_SEED)
     directors: dict[int, User] = {}
     statements = FeeStatement.objects.filter(month=month).select_related("institution").order_by("pk")

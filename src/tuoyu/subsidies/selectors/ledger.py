@@ -203,6 +203,7 @@ class InstitutionPayments:
     decisions: int = 0
     days: list[int] = field(default_factory=list)  # days from decision to payment, per decision fully paid
     on_time: int = 0
+    late_unpaid: int = 0  # decisions past their due date and not fully paid: not on time either
 
     @property
     def unpaid(self) -> Decimal:
@@ -223,16 +224,25 @@ class InstitutionPayments:
         return max(self.days) if self.days else None
 
     @property
+    def due_decisions(self) -> int:
+        """The decisions whose payment is due: paid in full, or past their due date."""
+        return len(self.days) + self.late_unpaid
+
+    @property
     def on_time_percent(self) -> int | None:
-        """The share of fully paid decisions paid by their due date, in whole percent."""
-        if not self.days:
+        """The share of due decisions paid in full by their due date, in whole percent."""
+        if not self.due_decisions:
             return None
-        return round(self.on_time * 100 / len(self.days))
+        return round(self.on_time * 100 / self.due_decisions)
 
 
-def payments_by_institution(region: Region, year: int) -> list[InstitutionPayments]:
+def payments_by_institution(
+    region: Region, year: int, today: datetime.date | None = None
+) -> list[InstitutionPayments]:
     """Per institution of the district's year: committed, paid, and for each decision fully paid the days from
-    decision to its last payment (average, maximum) and whether it was paid by its due date. By name."""
+    decision to its last payment (average, maximum) and whether it was paid by its due date; a decision past
+    its due date and not paid counts as not on time. By name."""
+    today = today or timezone.localdate()
     rows: dict[int, InstitutionPayments] = {}
     for group in decision_payments(_district_entries(region).filter(year=year)):
         institution = group.decision.claim.institution
@@ -243,6 +253,8 @@ def payments_by_institution(region: Region, year: int) -> list[InstitutionPaymen
         if group.days_to_payment is not None:
             row.days.append(group.days_to_payment)
             row.on_time += 1 if group.on_time else 0
+        elif group.decision.payment_due_on < today and group.paid < group.committed:
+            row.late_unpaid += 1
     return sorted(rows.values(), key=lambda row: (row.institution.name, row.institution.pk))
 
 
@@ -255,6 +267,7 @@ def payments_overall(rows: list[InstitutionPayments]) -> InstitutionPayments:
         total.decisions += row.decisions
         total.days += row.days
         total.on_time += row.on_time
+        total.late_unpaid += row.late_unpaid
     return total
 
 

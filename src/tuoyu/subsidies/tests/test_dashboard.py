@@ -45,9 +45,11 @@ def test_days_from_decision_to_payment_count_to_the_last_payment_of_a_fully_paid
     assert sorted(x.days) == [10, 60]
     assert (x.average_days, x.max_days, x.on_time_percent) == (Decimal("35.0"), 60, 50)
     assert (x.committed, x.paid) == (Decimal("3000.00"), Decimal("3000.00"))
-    assert (y.days, y.average_days, y.on_time_percent, y.unpaid) == ([], None, None, Decimal("2000.00"))
+    # Past its due date and not paid in full: no days to payment yet, and not on time.
+    assert (y.days, y.average_days, y.on_time_percent, y.unpaid) == ([], None, 0, Decimal("2000.00"))
     overall = payments_overall([x, y])
     assert (overall.paid_decisions, overall.on_time, overall.committed) == (2, 1, Decimal("6000.00"))
+    assert (overall.due_decisions, overall.on_time_percent) == (3, 33)
 
 
 def test_an_unpaid_operating_decision_is_overdue_the_day_after_its_due_date(
@@ -110,3 +112,18 @@ def test_a_clawback_lowers_what_is_overdue(
     decision_made(institution_x, regulator_a, amount="-9000.00", corrects=decision)
 
     assert payments_overdue(district_a, datetime.date(2026, 6, 1)) == []
+
+
+def test_a_decision_past_its_due_date_and_unpaid_counts_as_not_paid_on_time(
+    district_a: Region, institution_x: Institution, regulator_a: User
+) -> None:
+    budget(district_a, regulator_a)
+    paid = decision_made(institution_x, regulator_a, amount="3000.00", decided_on=datetime.date(2026, 3, 10))
+    pay(paid, regulator_a, "3000.00", datetime.date(2026, 3, 20))  # due 04-09: on time
+    decision_made(institution_x, regulator_a, amount="1000.00", decided_on=datetime.date(2026, 4, 10))
+
+    (row,) = payments_by_institution(district_a, 2026, today=datetime.date(2026, 11, 25))
+
+    assert (row.on_time, row.late_unpaid, row.due_decisions, row.on_time_percent) == (1, 1, 2, 50)
+    (before,) = payments_by_institution(district_a, 2026, today=datetime.date(2026, 4, 11))
+    assert (before.late_unpaid, before.on_time_percent) == (0, 100)  # due 05-10: not yet

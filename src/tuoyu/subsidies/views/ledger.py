@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from tuoyu.accounts.access import AuthenticatedRequest, Perm, get_visible_or_404, has_perm
 from tuoyu.exports import wants_xlsx, xlsx_response
@@ -94,7 +94,7 @@ def ledger(request: AuthenticatedRequest) -> HttpResponse:
                 _("Recorded at"),
                 _("Kind"),
                 _("Institution"),
-                _("Decision"),
+                pgettext("subsidy", "Decision"),
                 _("Amount (yuan)"),
                 _("Paid on"),
                 _("Reference"),
@@ -243,7 +243,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         "bars": [
             (_("Budget"), summary.budget, summary.percent(summary.budget)),
             (_("Committed"), summary.committed, summary.percent(summary.committed)),
-            (_("Paid"), summary.paid, summary.percent(summary.paid)),
+            (pgettext("subsidy", "Paid"), summary.paid, summary.percent(summary.paid)),
             (_("Remaining"), summary.remaining, summary.percent(summary.remaining)),
         ],
         "rows": rows,

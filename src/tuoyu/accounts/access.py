@@ -17,6 +17,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from tuoyu.accounts.models import Role, RoleAssignment, User
+from tuoyu.regions.models import Region
 
 
 class Perm(StrEnum):
@@ -191,6 +192,21 @@ def actor_may(actor: Any, perm: Perm, institution_id: int) -> bool:
     # The institution is the unit of every scope, but its model lives in a higher layer (registry).
     institution_model = apps.get_model("registry", "Institution")
     return institution_model.objects.filter(institution_condition(scope), pk=institution_id).exists()
+
+
+def districts_in_scope(actor: Any, perm: Perm) -> QuerySet[Region]:
+    """The districts where ``actor`` holds ``perm``: those within its regions (a regulator's district, or the
+    districts below a city); every district for a superuser."""
+    scope = scope_of(actor, perm)
+    districts = Region.objects.filter(level=Region.Level.DISTRICT).order_by("code")
+    if scope.everything:
+        return districts
+    if not scope.region_paths:
+        return districts.none()
+    condition = Q()
+    for path in scope.region_paths:
+        condition |= Q(path__startswith=path)
+    return districts.filter(condition)
 
 
 def actor_pk(actor: Any) -> int:

@@ -9,7 +9,7 @@ from django.db.models import DecimalField, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from tuoyu.accounts.access import Perm, in_scope_of, scope_of
+from tuoyu.accounts.access import Perm, districts_in_scope, in_scope_of, scope_of
 from tuoyu.enrolment.models import Child
 from tuoyu.fees.models import FeePayment, FeeStatement, GuidedPrice, MealPlan
 from tuoyu.regions.models import Region
@@ -77,16 +77,7 @@ def guided_prices_visible_to(actor: object) -> QuerySet[GuidedPrice]:
 
 def guided_price_districts(actor: object) -> QuerySet[Region]:
     """The districts whose guided prices the actor sets."""
-    scope = scope_of(actor, Perm.DECIDE_SUBSIDIES)
-    districts = Region.objects.filter(level=Region.Level.DISTRICT).order_by("code")
-    if scope.everything:
-        return districts
-    if not scope.region_paths:
-        return districts.none()
-    condition = Q()
-    for path in scope.region_paths:
-        condition |= Q(path__startswith=path)
-    return districts.filter(condition)
+    return districts_in_scope(actor, Perm.DECIDE_SUBSIDIES)
 
 
 def fee_institutions_visible_to(actor: object) -> QuerySet[Institution]:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from tuoyu.accounts.access import Perm, in_scope_of, scope_of
+from tuoyu.accounts.access import Perm, districts_in_scope, in_scope_of
 from tuoyu.regions.models import Region
 from tuoyu.registry.models import Institution
 from tuoyu.subsidies.models import Claim, Decision, EntryKind, LedgerEntry
@@ -29,16 +29,7 @@ ZERO = Decimal("0.00")
 def ledger_regions_of(actor: object) -> QuerySet[Region]:
     """The districts whose ledger the actor keeps (Perm.DECIDE_SUBSIDIES): a regulator's district, or the
     districts below their city; every district for a superuser."""
-    scope = scope_of(actor, Perm.DECIDE_SUBSIDIES)
-    districts = Region.objects.filter(level=Region.Level.DISTRICT).order_by("code")
-    if scope.everything:
-        return districts
-    if not scope.region_paths:
-        return districts.none()
-    condition = Q()
-    for path in scope.region_paths:
-        condition |= Q(path__startswith=path)
-    return districts.filter(condition)
+    return districts_in_scope(actor, Perm.DECIDE_SUBSIDIES)
 
 
 def decisions_payable_by(actor: object) -> QuerySet[Decision]:

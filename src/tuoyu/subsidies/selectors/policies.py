@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from tuoyu.accounts.access import Perm, scope_of
+from tuoyu.accounts.access import Perm, districts_in_scope, scope_of
 from tuoyu.regions.models import Region
 from tuoyu.subsidies.models import Claim, SubsidyPolicy
 
@@ -32,13 +32,7 @@ def policies_visible_to(actor: object) -> QuerySet[SubsidyPolicy]:
 
 def policy_regions_of(actor: object) -> QuerySet[Region]:
     """The districts for which the actor may keep subsidy policies."""
-    scope = scope_of(actor, POLICY_PERM)
-    districts = Region.objects.filter(level=Region.Level.DISTRICT).order_by("code")
-    if scope.everything:
-        return districts
-    if not scope.region_paths:
-        return districts.none()
-    return districts.filter(_within(scope.region_paths, ""))
+    return districts_in_scope(actor, POLICY_PERM)
 
 
 def policy_in_force(region: Region, basis: str, on: datetime.date) -> SubsidyPolicy | None:

@@ -20,7 +20,7 @@ from tuoyu.rules import Severity
 from tuoyu.subsidies.forms.policies import MAX_INSTALMENTS, MAX_PREFIXES
 from tuoyu.subsidies.models import Basis, SubsidyPolicy
 from tuoyu.subsidies.selectors.policies import policies_visible_to, policy_regions_of
-from tuoyu.subsidies.services.policies import policy_create, policy_end, policy_update
+from tuoyu.subsidies.services.policies import EDITABLE_FIELDS, policy_create, policy_end, policy_update
 
 
 class PolicySerializer(serializers.ModelSerializer):
@@ -28,26 +28,7 @@ class PolicySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SubsidyPolicy
-        fields = [
-            "code",
-            "region",
-            "name",
-            "basis",
-            "rate_yuan",
-            "cap_per_institution_year_yuan",
-            "min_attendance_days",
-            "requires_inclusive",
-            "requires_filed",
-            "requires_guided_price",
-            "holding_severities",
-            "holding_rule_prefixes",
-            "instalments",
-            "effective_from",
-            "effective_to",
-            "source_document",
-            "article",
-            "is_demo_value",
-        ]
+        fields = ["code", "region", *EDITABLE_FIELDS]
 
 
 class PolicyInputSerializer(serializers.Serializer):

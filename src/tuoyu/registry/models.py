@@ -1,6 +1,7 @@
 import datetime
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -233,6 +234,11 @@ class CareClass(models.Model):
     capacity = models.PositiveSmallIntegerField(_("capacity"), validators=[MinValueValidator(1)])
     room_area_m2 = models.DecimalField(
         _("room area (m²)"), max_digits=6, decimal_places=1, validators=[MinValueValidator(0)]
+    )
+    # The caregivers who look after this class (班级保育师): their home is its screen, and the families'
+    # messages about its children reach them. Assigned by the director among the institution's caregivers.
+    caregivers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("caregivers"), blank=True, related_name="care_classes"
     )
 
     class Meta:

@@ -4,7 +4,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from tuoyu.accounts.access import Perm
+from tuoyu.accounts.access import Perm, actor_pk
 from tuoyu.accounts.models import Role, RoleAssignment, User
 from tuoyu.regions.models import Region
 from tuoyu.registry.models import (
@@ -63,6 +63,26 @@ def institution_users_with_role(institution_id: int, role: str) -> QuerySet[User
     """The active users holding ``role`` at the institution (its directors, its health workers)."""
     holders = RoleAssignment.objects.filter(role=role, institution_id=institution_id).values("user")
     return User.objects.filter(pk__in=holders, is_active=True).order_by("pk")
+
+
+def caregivers_of(care_class: CareClass) -> QuerySet[User]:
+    """The class's caregivers who still hold the caregiver role at its institution."""
+    holders = RoleAssignment.objects.filter(
+        role=Role.CAREGIVER, institution_id=care_class.institution_id
+    ).values("user")
+    return care_class.caregivers.filter(pk__in=holders, is_active=True).order_by("pk")
+
+
+def classes_of_caregiver(user: object) -> QuerySet[CareClass]:
+    """The classes a caregiver looks after, where they still hold the caregiver role."""
+    institutions = RoleAssignment.objects.filter(role=Role.CAREGIVER, user_id=actor_pk(user)).values(
+        "institution"
+    )
+    return (
+        CareClass.objects.filter(caregivers__pk=actor_pk(user), institution__in=institutions)
+        .select_related("institution")
+        .order_by("institution__name", "age_band", "name")
+    )
 
 
 def directors_of(institution_id: int) -> QuerySet[User]:

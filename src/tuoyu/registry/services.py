@@ -4,7 +4,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from tuoyu.accounts.access import Perm, actor_may
+from tuoyu.accounts.models import Role, RoleAssignment, User
+from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.regions.models import Region
 from tuoyu.registry.hours import parse_opening_hours
 from tuoyu.registry.models import (
@@ -121,6 +125,29 @@ def care_class_create(
     care_class.full_clean()
     care_class.save()
     announce_change(institution.pk)
+    return care_class
+
+
+@transaction.atomic
+def care_class_assign_caregivers(
+    *, actor: User, care_class: CareClass, caregivers: Iterable[User]
+) -> CareClass:
+    """Set who looks after the class: the director chooses among the institution's caregivers."""
+    if not actor_may(actor, Perm.CHANGE_INSTITUTION, care_class.institution_id):
+        raise NotPermitted("not the institution's director")
+    chosen = list(caregivers)
+    holders = set(
+        RoleAssignment.objects.filter(
+            role=Role.CAREGIVER, institution_id=care_class.institution_id, user__in=chosen
+        ).values_list("user_id", flat=True)
+    )
+    outsiders = [user.display_name for user in chosen if user.pk not in holders]
+    if outsiders:
+        raise Refusal(
+            _("%(names)s is not a caregiver of this institution.") % {"names": "、".join(outsiders)},
+            "not_a_caregiver_here",
+        )
+    care_class.caregivers.set(chosen)
     return care_class
 
 

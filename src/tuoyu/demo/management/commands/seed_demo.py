@@ -30,7 +30,8 @@ from tuoyu.registry.factories import (
     make_credit_code,
 )
 from tuoyu.registry.hours import parse_opening_hours
-from tuoyu.registry.models import Hospital, Institution
+from tuoyu.registry.models import CareClass, Hospital, Institution
+from tuoyu.registry.services import care_class_assign_caregivers
 from tuoyu.supervision.services.findings import findings_refresh
 from tuoyu.workforce.factories import StaffFactory
 from tuoyu.workforce.models import Education, StaffRole
@@ -194,6 +195,12 @@ class Command(BaseCommand):
             "爱彼宝济宁托育中心": users["director"],
             "万达广场宝贝港湾托育中心": users["other_director"],
         }
+        # 张敏 looks after 爱彼宝's 托小班: her home is its screen.
+        care_class_assign_caregivers(
+            actor=users["director"],
+            care_class=CareClass.objects.get(institution__name="爱彼宝济宁托育中心", name="托小班"),
+            caregivers=[users["caregiver"]],
+        )
         records.seed_filings(users["regulator"], directors, today)
         records.seed_training(area, today)
         records.seed_closed_day(today)

@@ -20,7 +20,7 @@ class MessageForm(forms.Form):
 
 
 class NoticeForm(forms.Form):
-    audience = forms.ChoiceField(label=_("To"))
+    audience = forms.ChoiceField(label=_("Send to"))
     title = forms.CharField(label=_("Title"), max_length=100)
     body = forms.CharField(label=_("Text"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
 

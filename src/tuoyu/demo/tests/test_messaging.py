@@ -37,8 +37,10 @@ def test_every_reply_to_a_daily_report_is_a_message_of_the_childs_conversation()
 
 def test_a_family_of_aibibaos_toddler_class_writes_with_zhang_min_and_sends_a_photo() -> None:
     zhang = User.objects.get(phone=CAREGIVER)
-    talk = Conversation.objects.get(
-        institution__name="爱彼宝济宁托育中心", messages__author=zhang, messages__report_day=None
+    talk = (
+        Conversation.objects.filter(institution__name="爱彼宝济宁托育中心", messages__author=zhang)
+        .distinct()
+        .get()
     )
     placement = talk.child.placements.get()
     assert placement.care_class.name == "托小班" and zhang in caregivers_of(placement.care_class)

@@ -275,3 +275,35 @@ def test_the_notice_api_posts_lists_and_marks_read(
     assert family.post(f"/api/v1/notices/{code}/read/").json()["read_at"] is not None
     assert director.get(f"/api/v1/notices/{code}/").json()["read_count"] == 1
     assert api_as("other_family").get(f"/api/v1/notices/{code}/").status_code == 404
+
+
+def test_the_inbox_and_a_conversation_run_the_same_number_of_queries_for_few_and_many_rows(
+    client_as: Callable[[str], Client], class_x: CareClass, caregiver_x: User, guardian: User
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    class_x.caregivers.add(caregiver_x)
+    counter = iter(range(100))
+
+    def families_write(n: int) -> Child:
+        for _ in range(n):
+            family = make_guardian(f"家长{next(counter)}")
+            kid = placed_child(family, class_x, name=f"孩子{next(counter)}")
+            services.message_send(actor=family, child=kid, body="你好", photo=jpeg())
+        return kid
+
+    def queries(client: Client, path: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    staff = client_as("caregiver_x")
+    kid = families_write(3)
+    staff.get("/conversations/")
+    few = (queries(staff, "/conversations/"), queries(staff, url(kid)))
+    kid = families_write(10)
+    for _ in range(10):
+        services.message_send(actor=caregiver_x, child=kid, body="收到")
+    many = (queries(staff, "/conversations/"), queries(staff, url(kid)))
+    assert many <= few

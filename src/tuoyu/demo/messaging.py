@@ -50,11 +50,12 @@ def drawing_png(width: int = 320, height: int = 240) -> ContentFile:
 
 def seed_report_replies(now: datetime.datetime) -> int:
     """Each reply to a daily report becomes a message of the child's conversation, in bulk."""
-    replies = list(
-        DailyReport.objects.exclude(reply="")
+    replies: list[dict[str, Any]] = [
+        dict(row)
+        for row in DailyReport.objects.exclude(reply="")
         .order_by("replied_at", "pk")
         .values("child_id", "care_class__institution_id", "day", "reply", "replied_at", "published_by_id")
-    )
+    ]
     if not replies:
         return 0
     guardian_of: dict[int, int] = {}

@@ -8,7 +8,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -53,7 +53,7 @@ def _mark_read(conversation: Conversation, user: User, side: str, now: datetime.
     )
 
 
-def _check_photo(photo: UploadedFile) -> None:
+def _check_photo(photo: File) -> None:
     limit = settings.REPORT_PHOTO_MAX_BYTES
     if sniff_content_type(photo) not in IMAGE_TYPES:
         raise Refusal(
@@ -89,7 +89,7 @@ def message_send(
     actor: User,
     child: Child,
     body: str = "",
-    photo: UploadedFile | None = None,
+    photo: File | None = None,
     report_day: datetime.date | None = None,
     institution: Institution | None = None,
     also_tell: Iterable[User] = (),

@@ -10,7 +10,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuoyu.accounts.access import AuthenticatedRequest, Perm, get_visible_or_404, has_perm, in_scope_of
+from tuoyu.accounts.access import (
+    AuthenticatedRequest,
+    Perm,
+    get_visible_or_404,
+    has_perm,
+    in_scope_of,
+    roles_of,
+)
+from tuoyu.accounts.models import Role
 from tuoyu.enrolment.selectors import is_guardian_of
 from tuoyu.messaging import services
 from tuoyu.messaging.forms import MessageForm, NoticeForm
@@ -59,12 +67,27 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
         for c in conversations
         if getattr(c, "my_side", "") == Side.INSTITUTION and c.last_message_at is not None
     ]
-    context = {"own_children": own_children, "inbox": inbox, "is_staff_side": _is_staff_side(request.user)}
+    staff_side = _is_staff_side(request.user)
+    families = (
+        list(
+            children_to_talk_about(request.user, today)
+            .exclude(guardianships__user=request.user)
+            .order_by("name", "pk")
+        )
+        if staff_side
+        else []
+    )
+    context = {
+        "own_children": own_children,
+        "inbox": inbox,
+        "families": families,
+        "is_staff_side": staff_side,
+    }
     return render(request, "messaging/index.html", context)
 
 
 def _is_staff_side(user: object) -> bool:
-    return has_perm(user, Perm.MESSAGE_FAMILIES) or has_perm(user, Perm.RECORD_CARE)
+    return has_perm(user, Perm.MESSAGE_FAMILIES) or Role.CAREGIVER in roles_of(user)
 
 
 @login_required

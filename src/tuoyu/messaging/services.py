@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.accounts.access import Perm, actor_may
-from tuoyu.accounts.models import RoleAssignment, User
+from tuoyu.accounts.models import Role, RoleAssignment, User
 from tuoyu.enrolment.models import Child
 from tuoyu.messaging.models import Conversation, ConversationRead, Message, Notice, NoticeRecipient, Side
 from tuoyu.messaging.selectors import current_placement, participants_of, side_of
@@ -235,7 +235,7 @@ def notice_audience(
     if care_class is not None:
         staff = [user.pk for user in caregivers_of(care_class)]
         staff += list(
-            RoleAssignment.objects.filter(institution=institution, role="director").values_list(
+            RoleAssignment.objects.filter(institution=institution, role=Role.DIRECTOR).values_list(
                 "user", flat=True
             )
         )

@@ -191,7 +191,7 @@ def seed_notices(director: User, today: datetime.date, now: datetime.datetime) -
             )
         for recipient in NoticeRecipient.objects.filter(notice=notice).order_by("pk"):
             if rng.random() < 0.7:
-                read = min(moment + datetime.timedelta(minutes=rng.randint(5, 900)), now)
+                read = min(moment + datetime.timedelta(minutes=rng.randint(5, 300)), now)
                 NoticeRecipient.objects.filter(pk=recipient.pk).update(read_at=read)
 
 

@@ -330,6 +330,17 @@ FILL: dict[str, Fill] = {
     "api-subsidy-claim-reassess": code("decided_claim"),
     "api-subsidy-decision": code("decision"),
     "api-subsidy-decision-pdf": code("decision"),
+    # Family messages and notices
+    "messaging:conversation": lambda world: {"child": world.child.code},
+    "messaging:photo": pk("message_photo"),
+    "messaging:notice": code("notice"),
+    "api-conversation": lambda world: {"child": world.child.code},
+    "api-conversation-send": lambda world: {"child": world.child.code},
+    "api-conversation-read": lambda world: {"child": world.child.code},
+    "api-conversation-photo": pk("message_photo"),
+    "api-notice": code("notice"),
+    "api-notice-read": code("notice"),
+    "api-notice-readers": code("notice"),
 }
 
 # The subsidy ledger: the demo district and a decision of 爱彼宝.

@@ -61,6 +61,7 @@ from tuoyu.health.models import (
     OutbreakReport,
     Referral,
 )
+from tuoyu.messaging.services import message_send, notice_post
 from tuoyu.operations.models import Heartbeat, TaskFailure
 from tuoyu.policies.models import PolicyValue
 from tuoyu.regions.factories import RegionFactory
@@ -335,6 +336,7 @@ def build_world() -> World:
         "food_sample": FoodSample.objects.filter(institution=institution).order_by("-day").first(),
     }
     objects.update(_complaints(institution, users["regulator"]))
+    objects.update(_messages(child, care_class, family, users["director"]))
     regulator = users["regulator"]
     assert regulator is not None
     objects["plan"] = plan_draw(
@@ -354,6 +356,22 @@ def build_world() -> World:
     world.objects.update(_inspections(world))
     world.objects["admin_objects"] = _admin_objects(world)
     return world
+
+
+def _messages(child: Child, care_class: CareClass, family: User, director: User | None) -> dict[str, Any]:
+    """A photo the family sent in the target child's conversation, and a notice of the director to his
+    class (his family and the class's caregivers receive it)."""
+    assert director is not None
+    photo = SimpleUploadedFile("home.png", PNG, content_type="image/png")
+    message = message_send(actor=family, child=child, body="在家画的画", photo=photo)
+    notice = notice_post(
+        actor=director,
+        institution=care_class.institution,
+        care_class=care_class,
+        title="开放日",
+        body="周五上午",
+    )
+    return {"message_photo": message, "notice": notice}
 
 
 def _subsidies(institution: Institution, child: Child, users: dict[str, User | None]) -> dict[str, Any]:

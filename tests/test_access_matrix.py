@@ -74,6 +74,10 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "supervision:rules",
     ],
     frozenset({REG, REG2, DIR, DIR2, CARE, HW, DOC, DOC2, FAM, GUA, ADM}): [
+        "messaging:index",
+        "messaging:notices",
+        "api-conversations",
+        "api-notices",
         "api-fees-statements",
         "fees:family",
         "api-subsidy-claims",
@@ -642,6 +646,24 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "admin:view_on_site",
     ],
 }
+# Family messages: the target child's conversation is his family's, his class's caregiver's and the
+# director's; so is the class notice, whose readers only the director sees.
+MESSAGING_GROUPS: dict[frozenset[str], list[str]] = {
+    frozenset({DIR, CARE, FAM, ADM}): [
+        "messaging:conversation",
+        "messaging:photo",
+        "messaging:notice",
+        "api-conversation",
+        "api-conversation-send",
+        "api-conversation-read",
+        "api-conversation-photo",
+        "api-notice",
+        "api-notice-read",
+    ],
+    frozenset({DIR, ADM}): ["api-notice-readers"],
+}
+for _personas, _names in MESSAGING_GROUPS.items():
+    ALLOWED_GROUPS.setdefault(_personas, []).extend(_names)
 # The subsidy ledger (三到位): the district's regulator keeps it (another district's regulator keeps their
 # own, so the pages answer them with their district); directors read their own decisions' payment state.
 SUBSIDY_LEDGER_GROUPS: dict[frozenset[str], list[str]] = {

@@ -37,6 +37,9 @@ NOT_AUDITED: dict[str, str] = {
     "health.ExamReminder": "the record that a guardian was reminded of an overdue examination",
     "daycare.MissedArrivalAlert": "the record that a child's families were told the child had not arrived",
     "fees.AllowanceReminder": "the record that a child's families were reminded of the childcare allowance",
+    # A read marker, rewritten at every visit: when a participant last read a conversation (the messages
+    # themselves are audited).
+    "messaging.ConversationRead": "when a participant last read a conversation",
     # A user is only their author: they hold no one's personal data.
     "health.ClassQuarantine": "a class closed to admissions; the user is who decided it",
     "filings.FilingVersion": "the frozen text of a submitted filing (the filing itself is audited)",

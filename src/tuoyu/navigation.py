@@ -58,6 +58,14 @@ def navigation_for(user: object) -> list[NavItem]:
         items.append(NavItem(_("Fees"), reverse("fees:index"), "fees"))
     if has_perm(user, Perm.RECORD_CARE):
         items.append(NavItem(_("Today in care"), reverse("daycare:home"), "care"))
+    if (
+        Role.GUARDIAN in roles_of(user)
+        or has_perm(user, Perm.MESSAGE_FAMILIES)
+        or Role.CAREGIVER in roles_of(user)
+    ):
+        items.append(NavItem(_("Family messages"), reverse("messaging:index"), "family-messages"))
+    if has_perm(user, Perm.MESSAGE_FAMILIES):
+        items.append(NavItem(_("Notices"), reverse("messaging:notices"), "notices"))
     if has_perm(user, Perm.VIEW_DAILY_SUPERVISION) and has_perm(user, Perm.SUPERVISE_REGION):
         items.append(NavItem(_("Daily supervision"), reverse("daycare:district"), "district"))
     if has_perm(user, Perm.MANAGE_ENROLMENT):

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "tuoyu.notifications",
     "tuoyu.enrolment",
     "tuoyu.bookings",
+    "tuoyu.messaging",
     "tuoyu.daycare",
     "tuoyu.health",
     "tuoyu.fees",

@@ -45,6 +45,7 @@ class Perm(StrEnum):
     DECIDE_SUBSIDIES = "decide_subsidies"  # subsidy policies, claims' review, decisions, the ledger
     CLAIM_SUBSIDIES = "claim_subsidies"  # the institution's subsidy claims: review and submit
     MANAGE_FEES = "manage_fees"  # the institution's meal plan, fee statements and payments received
+    MESSAGE_FAMILIES = "message_families"  # every family's conversation at the institution; notices
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -85,6 +86,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.WATCH_OUTBREAKS,
             Perm.CLAIM_SUBSIDIES,
             Perm.MANAGE_FEES,
+            Perm.MESSAGE_FAMILIES,
         }
     ),
     Role.CAREGIVER: frozenset(

@@ -8,6 +8,7 @@ guardian confirms it by typing the child's name, and the child's other guardians
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -112,6 +113,7 @@ def child_delete_request(*, guardian: User, child: Child, confirm: str) -> Delet
             title=_("The data about %(child)s were deleted"),
             body=_("%(guardian)s deleted all data about %(child)s from Tuoyu. This cannot be undone."),
             params={"child": request.child_name, "guardian": guardian.display_name},
+            link=reverse("enrolment:family"),
             sms=True,
         )
     request.save()

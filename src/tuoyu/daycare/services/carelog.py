@@ -55,11 +55,11 @@ from tuoyu.daycare.selectors.carelog import (
 )
 from tuoyu.enrolment.models import Child
 from tuoyu.enrolment.selectors import is_guardian_of
+from tuoyu.messaging.services import report_reply_post
 from tuoyu.notifications.models import NotificationKind
 from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.models import CareClass, Institution
-from tuoyu.registry.selectors import directors_of
 from tuoyu.uploads import IMAGE_TYPES, sniff_content_type
 
 DEFAULT_ACTIVITY_AREAS = ("阅读区角", "艺术区角", "生活区角")
@@ -747,24 +747,16 @@ def daily_report_reply(*, guardian: User, report: DailyReport, reply: str) -> Da
         if report.read_at is None:
             report.read_at = report.replied_at
         report.save(update_fields=["reply", "replied_at", "read_at"])
-        recipients = set(directors_of(report.care_class.institution_id))
-        if report.published_by is not None:
-            recipients.add(report.published_by)
-        link = (
-            reverse("daycare:daily_report_review", kwargs={"code": report.care_class.code})
-            + f"?day={report.day.isoformat()}#child-{report.child.code}"
-        )
-        notify_all(
-            sorted(recipients, key=lambda u: u.pk),
-            kind=NotificationKind.DAILY_REPORT_REPLY,
-            title=_("%(guardian)s replied to %(child)s's report of %(day)s"),
-            body=reply[:200].replace("%", "%%"),  # filled in with params: keep a % as it is
-            params={
-                "guardian": guardian.display_name,
-                "child": report.child.name,
-                "day": _day_text(report.day),
-            },
-            link=link,
+        # The reply is a message of the child's conversation: the class's caregivers, the directors and the
+        # caregiver who published the report are told, with a link to the conversation.
+        report_reply_post(
+            guardian=guardian,
+            child=report.child,
+            care_class=report.care_class,
+            day=report.day,
+            reply=reply,
+            also_tell=[report.published_by] if report.published_by is not None else [],
+            now=report.replied_at,
         )
     return report
 

@@ -29,6 +29,7 @@ from tuoyu.daycare.tests.carelog_helpers import (
 )
 from tuoyu.enrolment.models import Child
 from tuoyu.enrolment.tests.helpers import make_guardian
+from tuoyu.messaging.models import Message
 from tuoyu.notifications.models import Notification
 from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.models import CareClass
@@ -199,15 +200,27 @@ def test_the_guardian_replies_and_the_directors_and_publisher_are_told(
 
     report = DailyReport.objects.get(child=child)
     assert report.reply == "谢谢老师！明天她会带100%的精神来" and report.replied_at is not None
-    for staff in (director_x, caregiver_x):
-        notice = Notification.objects.get(user=staff, kind="daily_report_reply")
-        assert "100%" in notice.body
     review = client_as("caregiver_x").get(f"/care/classes/{class_x.code}/reports/?day={DAY.isoformat()}")
     assert "明天她会带" in review.content.decode()
 
     empty = api_as("guardian").post(api_report_url(child) + "reply/", {"reply": "  "}, format="json")
     assert empty.status_code == 400 and empty.json()["code"] == "reply_empty"
     assert DailyReport.objects.get(child=child).reply.startswith("谢谢老师")
+
+    class_x.caregivers.add(caregiver_x)
+    client_as("guardian").post(report_url(child) + "reply/", {"reply": "她今天很开心"})
+    for staff in (director_x, caregiver_x):
+        notices = Notification.objects.filter(user=staff, kind="daily_report_reply").order_by("pk")
+        assert "100%" in notices[0].body and "她今天很开心" in notices[1].body
+        assert {notice.link for notice in notices} == {f"/conversations/{child.code}/"}
+    # The replies are messages of the child's conversation, naming the report's day.
+    replies = Message.objects.filter(conversation__child=child).order_by("pk")
+    assert [(m.body, m.report_day, m.side) for m in replies] == [
+        ("谢谢老师！明天她会带100%的精神来", DAY, "family"),
+        ("她今天很开心", DAY, "family"),
+    ]
+    conversation = client_as("caregiver_x").get(f"/conversations/{child.code}/").content.decode()
+    assert "明天她会带" in conversation and "她今天很开心" in conversation
 
 
 def test_the_guardian_acknowledges_an_incident_on_the_page_and_by_api(

@@ -236,5 +236,5 @@ def test_the_other_guardians_are_told_when_a_child_is_deleted(
 
     told = Notification.objects.get(kind="child_deleted")
     assert (told.user, told.sent_by_sms) == (other_guardian, True)
-    assert told.title == "The data about 赵小宝 were deleted"
+    assert told.title == "The data about 赵小宝 were deleted" and told.link == "/family/"
     assert guardian.display_name in told.body

@@ -15,24 +15,28 @@ pytestmark = pytest.mark.django_db
 ACCOUNT_ENTRIES = {"me", "login", "messages", "register"}
 EVERYONE = {"overview", "directory"}
 HEALTH_FOLLOW_UP = {"overdue", "referrals"}
-DIRECTOR = EVERYONE | HEALTH_FOLLOW_UP | {
-    "home",
-    "manage",
-    "admin",
-    "filings",
-    "expiring",
-    "training",
-    "rules",
-    "enrolment",
-    "bookings-manage",
-    "tasks",
-    "care",
-    "health",
-    "outbreaks",
-    "rectifications",
-    "subsidies",
-    "fees",
-}
+DIRECTOR = (
+    EVERYONE
+    | HEALTH_FOLLOW_UP
+    | {
+        "home",
+        "manage",
+        "admin",
+        "filings",
+        "expiring",
+        "training",
+        "rules",
+        "enrolment",
+        "bookings-manage",
+        "tasks",
+        "care",
+        "health",
+        "outbreaks",
+        "rectifications",
+        "subsidies",
+        "fees",
+    }
+)
 REGULATOR = EVERYONE | {
     "desk",
     "rectifications",
@@ -59,7 +63,9 @@ EXPECTED_NAV = {
     "director_x": DIRECTOR,
     "director_y": DIRECTOR,
     "caregiver_x": EVERYONE | {"home", "manage", "care"},
-    "health_worker_x": EVERYONE | HEALTH_FOLLOW_UP | {"home", "manage", "tasks", "care", "health", "outbreaks"},
+    "health_worker_x": EVERYONE
+    | HEALTH_FOLLOW_UP
+    | {"home", "manage", "tasks", "care", "health", "outbreaks"},
     "doctor": EVERYONE | HEALTH_FOLLOW_UP | {"home", "manage", "health", "visits"},
     "guardian": EVERYONE | {"home", "family", "bookings", "reports", "health", "family-fees", "allowance"},
     "anonymous": EVERYONE,
@@ -274,7 +280,11 @@ def test_the_current_section_is_marked(
 
 
 def test_a_page_inside_a_section_marks_its_section() -> None:
-    items = [NavItem("Home", "/", "home"), NavItem("Care", "/care/", "care"), NavItem("Class", "/care/x/", "x")]
+    items = [
+        NavItem("Home", "/", "home"),
+        NavItem("Care", "/care/", "care"),
+        NavItem("Class", "/care/x/", "x"),
+    ]
 
     assert navigation._current(items, "/care/classes/1/") == "care"
     assert navigation._current(items, "/care/x/log/") == "x"

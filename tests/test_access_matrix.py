@@ -43,6 +43,7 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
     frozenset({ANON, REG, REG2, DIR, DIR2, CARE, HW, DOC, DOC2, FAM, GUA, ADM}): [
         "accounts:login",
         "accounts:logout",
+        "home",
         "set_language",
         "accounts:register",
         "api-docs",

@@ -413,6 +413,7 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "health:access_log",
     ],
     frozenset({DIR, ADM}): [
+        "registry:class_caregivers",
         "api-fees-meal-plan",
         "api-fees-institution-statements",
         "api-fees-arrears",

@@ -170,3 +170,27 @@ def test_the_children_list_is_paged(client_as: Callable[[str], Client], class_x:
     assert first.count('data-child="') == 20
     assert second.count('data-child="') == 1
     assert str(children[-1].code) in second
+
+
+def test_the_director_assigns_caregivers_on_the_institution_page(
+    client_as: Callable[[str], Client], caregiver_x: User, class_x: CareClass
+) -> None:
+    client = client_as("director_x")
+    page = client.get(f"/manage/institutions/{class_x.institution.code}/").content.decode()
+    assert f'action="/manage/classes/{class_x.code}/caregivers/"' in page
+
+    response = client.post(f"/manage/classes/{class_x.code}/caregivers/", {"caregivers": [caregiver_x.pk]})
+
+    assert response.status_code == 302
+    assert list(class_x.caregivers.all()) == [caregiver_x]
+    page = client.get(f"/manage/institutions/{class_x.institution.code}/").content.decode()
+    assert caregiver_x.display_name in page
+
+
+def test_only_the_director_assigns_caregivers(client_as: Callable[[str], Client], class_x: CareClass) -> None:
+    caregiver_page = client_as("caregiver_x").get(f"/manage/institutions/{class_x.institution.code}/")
+    assert "/caregivers/" not in caregiver_page.content.decode()
+
+    for persona in ("caregiver_x", "director_y", "regulator_a"):
+        response = client_as(persona).post(f"/manage/classes/{class_x.code}/caregivers/", {"caregivers": []})
+        assert response.status_code == 404, persona

@@ -29,8 +29,9 @@ REGULATOR, DIRECTOR, CAREGIVER, HEALTH_WORKER, DOCTOR, GUARDIAN = (
 HEADER = """
 () => {
   const header = document.querySelector(".site-header");
-  const items = [...header.querySelectorAll(".brand, .nav a, .more > summary, .account > a, .account button")];
-  const tops = items.map(item => Math.round(item.getBoundingClientRect().top + item.getBoundingClientRect().height / 2));
+  const selector = ".brand, .nav a, .more > summary, .account > a, .account button";
+  const middle = box => Math.round(box.top + box.height / 2);
+  const tops = [...header.querySelectorAll(selector)].map(item => middle(item.getBoundingClientRect()));
   return {height: header.getBoundingClientRect().height, tops: tops};
 }
 """

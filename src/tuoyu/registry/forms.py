@@ -10,10 +10,15 @@ from tuoyu.registry.models import CareClass
 from tuoyu.registry.selectors import institution_users_with_role
 
 
+class CaregiverChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
+
+
 class ClassCaregiversForm(forms.Form):
     """Who looks after a class: among the institution's caregivers."""
 
-    caregivers = forms.ModelMultipleChoiceField(
+    caregivers = CaregiverChoiceField(
         label=gettext_lazy("Caregivers"),
         queryset=User.objects.none(),
         required=False,
@@ -23,6 +28,5 @@ class ClassCaregiversForm(forms.Form):
     def __init__(self, *args: Any, care_class: CareClass, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["caregivers"]
-        assert isinstance(field, forms.ModelMultipleChoiceField)
+        assert isinstance(field, CaregiverChoiceField)
         field.queryset = institution_users_with_role(care_class.institution_id, Role.CAREGIVER)
-        field.label_from_instance = lambda user: user.display_name

@@ -2,6 +2,8 @@
 export, doctor's visits and the regulator's access log. Every read of a child's record goes through
 ``health_record_open``, which answers outsiders 404 and writes the access log."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -59,7 +61,7 @@ def children_list(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     own_rows = own_children_rows(request.user, day=today)
     form = ChildrenFilterForm(request.GET or None)
-    search = form.cleaned_data if form.is_valid() else {"q": "", "attention": False}
+    search: dict[str, Any] = form.cleaned_data if form.is_valid() else {"q": "", "attention": False}
     rows = [row for group in cared_for_groups(request.user, day=today) for row in group.rows]
     attention = sum(row.needs_attention for row in rows)
     if search["attention"]:

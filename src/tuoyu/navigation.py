@@ -42,6 +42,11 @@ class Navigation:
     def items(self) -> list[NavItem]:
         return self.main + self.more
 
+    @property
+    def current_in_more(self) -> bool:
+        """The current section is one of 更多's: the disclosure shows it is there."""
+        return any(item.key == self.current for item in self.more)
+
 
 @dataclass(frozen=True)
 class Entry:

@@ -231,9 +231,9 @@ def main_entries(html: str) -> list[str]:
 
 
 def more_entries(html: str) -> list[str]:
-    if '<details class="more">' not in html:
+    if '<details class="more"' not in html:
         return []
-    more = html.split('<details class="more">', 1)[1].split("</details>", 1)[0]
+    more = html.split('<details class="more"', 1)[1].split("</details>", 1)[0]
     return re.findall(r'data-nav="([^"]+)"', more)
 
 
@@ -297,3 +297,11 @@ def test_every_page_has_a_skip_link_to_the_content(client_as: Callable[[str], Cl
 
     assert '<a class="skip-link" href="#main">' in html
     assert '<main class="page" id="main"' in html
+
+
+def test_more_shows_that_the_current_section_is_under_it(client_as: Callable[[str], Client]) -> None:
+    under_more = client_as("director_x").get("/workforce/expiring/").content.decode()
+    main = client_as("director_x").get("/enrolment/queue/").content.decode()
+
+    assert '<details class="more" data-current>' in under_more
+    assert '<details class="more">' in main

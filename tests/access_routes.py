@@ -74,6 +74,7 @@ FILL: dict[str, Fill] = {
     "insights:region_overview": lambda world: {"code": world.institution.street.parent.code},
     "registry:public_detail": INSTITUTION,
     "registry:manage_detail": INSTITUTION,
+    "registry:class_caregivers": CLASS,
     "workforce:register": INSTITUTION,
     "workforce:add": INSTITUTION,
     "workforce:import": INSTITUTION,

@@ -43,6 +43,7 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
     frozenset({ANON, REG, REG2, DIR, DIR2, CARE, HW, DOC, DOC2, FAM, GUA, ADM}): [
         "accounts:login",
         "accounts:logout",
+        "home",
         "set_language",
         "accounts:register",
         "api-docs",
@@ -416,6 +417,7 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "health:access_log",
     ],
     frozenset({DIR, ADM}): [
+        "registry:class_caregivers",
         "api-fees-meal-plan",
         "api-fees-institution-statements",
         "api-fees-arrears",

@@ -1,3 +1,11 @@
+"""The navigation of every app: one declaration per entry (``ENTRIES``), in the order it is shown.
+
+Each entry says who sees it and for which roles it is a main item; everything else a user may open goes
+under 更多 ("More"). At most ``MAIN_ITEMS`` main items are shown (on a phone they are the bottom tab bar):
+a main item beyond them moves to 更多, in the order of ``ENTRIES``. Adding an entry is one line here.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import HttpRequest
@@ -9,6 +17,11 @@ from tuoyu.accounts.access import Perm, has_perm, may_use_back_office, roles_of
 from tuoyu.accounts.models import Role
 from tuoyu.notifications.selectors import unread_count
 
+MAIN_ITEMS = 6
+
+Label = str | Promise
+Shown = Callable[[object], bool]
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -17,84 +30,191 @@ class NavItem:
     key: str
 
 
+@dataclass(frozen=True)
+class Navigation:
+    """What the header shows: the main items, the rest under 更多, and the key of the current section."""
+
+    main: list[NavItem]
+    more: list[NavItem]
+    current: str = ""
+
+    @property
+    def items(self) -> list[NavItem]:
+        return self.main + self.more
+
+    @property
+    def current_in_more(self) -> bool:
+        """The current section is one of 更多's: the disclosure shows it is there."""
+        return any(item.key == self.current for item in self.more)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry: its key (``data-nav``), its label (or a function of the user choosing one), the route, who
+    sees it, and the roles for whom it is a main item (``ANYONE``: everyone who sees it, signed in or not)."""
+
+    key: str
+    label: Label | Callable[[object], Label]
+    route: str
+    shown: Shown
+    main_for: frozenset[str] = frozenset()
+
+
+ANYONE = frozenset({"*"})
+ANONYMOUS = frozenset({"anonymous"})
+
+
+def _perm(*perms: Perm) -> Shown:
+    return lambda user: all(has_perm(user, perm) for perm in perms)
+
+
+def _role(role: Role) -> Shown:
+    return lambda user: role in roles_of(user)
+
+
+def _any_perm(*perms: Perm) -> Shown:
+    return lambda user: any(has_perm(user, perm) for perm in perms)
+
+
+def _everyone(user: object) -> bool:
+    return True
+
+
+def _signed_in(user: object) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def _has_home(user: object) -> bool:
+    """Everyone signed in has a home, but a regulator's is the supervision desk."""
+    return _signed_in(user) and roles_of(user) != {Role.REGULATOR}
+
+
+def _regulator(user: object) -> bool:
+    return has_perm(user, Perm.SUPERVISE_REGION)
+
+
+def _not_regulator(*perms: Perm) -> Shown:
+    return lambda user: not _regulator(user) and all(has_perm(user, perm) for perm in perms)
+
+
+def _guardian_without_health(user: object) -> bool:
+    """Staff who are parents too find their children in 儿童健康."""
+    return Role.GUARDIAN in roles_of(user) and not has_perm(user, Perm.VIEW_HEALTH)
+
+
+def _manage_label(user: object) -> Label:
+    if _regulator(user):
+        return _("Institutions under supervision")
+    return _("Partner institutions") if Role.DOCTOR in roles_of(user) else _("My institution")
+
+
+def _filings_label(user: object) -> Label:
+    return _("Filing review") if has_perm(user, Perm.REVIEW_FILING) else _("Filings")
+
+
+def _roles(*roles: Role) -> frozenset[str]:
+    return frozenset(str(role) for role in roles)
+
+
+_daily_supervision = _perm(Perm.VIEW_DAILY_SUPERVISION, Perm.SUPERVISE_REGION)
+_notices = _not_regulator(Perm.CHANGE_INSTITUTION, Perm.VIEW_FINDINGS)
+_subsidies = _any_perm(Perm.DECIDE_SUBSIDIES, Perm.CLAIM_SUBSIDIES)
+_filings = _any_perm(Perm.REVIEW_FILING, Perm.PREPARE_FILING)
+
+
+def _messages(user: object) -> bool:
+    """Families, the caregivers of their classes and the directors write to each other."""
+    roles = roles_of(user)
+    return Role.GUARDIAN in roles or Role.CAREGIVER in roles or has_perm(user, Perm.MESSAGE_FAMILIES)
+
+
+R, D, C, H, M, G = (
+    Role.REGULATOR,
+    Role.DIRECTOR,
+    Role.CAREGIVER,
+    Role.HEALTH_WORKER,
+    Role.DOCTOR,
+    Role.GUARDIAN,
+)
+
+# In the order shown (main items first, for the roles named last). A new entry is one line, where it belongs.
+ENTRIES: list[Entry] = [
+    Entry("home", _("Home"), "home", _has_home, _roles(D, C, H, M, G)),
+    Entry("desk", _("Supervision desk"), "supervision:desk", _regulator, _roles(R)),
+    Entry("district", _("Daily supervision"), "daycare:district", _daily_supervision, _roles(R)),
+    Entry("care", _("Today in care"), "daycare:home", _perm(Perm.RECORD_CARE), _roles(D, C)),
+    Entry("enrolment", _("Enrolment"), "enrolment:queue", _perm(Perm.MANAGE_ENROLMENT), _roles(D)),
+    Entry("family", _("My family"), "enrolment:family", _role(G), _roles(G)),
+    Entry("reports", _("Daily reports"), "daycare:family_reports", _role(G), _roles(G)),
+    Entry("family-messages", _("Family messages"), "messaging:index", _messages, _roles(D, C, G)),
+    Entry("health", _("Growth and health"), "health:children", _guardian_without_health, _roles(G)),
+    Entry("health", _("Children's health"), "health:children", _perm(Perm.VIEW_HEALTH), _roles(H, M)),
+    Entry("overdue", _("Overdue exams"), "health:overdue", _perm(Perm.VIEW_HEALTH), _roles(H, M)),
+    Entry("referrals", _("Referrals"), "health:referrals", _perm(Perm.VIEW_HEALTH), _roles(H)),
+    Entry("bookings", _("Temporary care"), "bookings:index", _role(G), _roles(G)),
+    Entry(
+        "manage", _manage_label, "registry:manage_list", _perm(Perm.VIEW_INSTITUTION_FILE), _roles(R, D, C, M)
+    ),
+    Entry("rectifications", _("Rectifications"), "supervision:rectifications", _regulator, _roles(R)),
+    Entry("rectifications", _("Rectification notices"), "supervision:rectifications", _notices, _roles(D)),
+    Entry("inspections", _("Inspections"), "supervision:inspections", _regulator, _roles(R)),
+    Entry("complaints", _("Complaints"), "supervision:complaints", _regulator, _roles(R)),
+    Entry("tasks", _("Health tasks"), "enrolment:tasks", _perm(Perm.RECORD_HEALTH), _roles(H)),
+    Entry("visits", _("Doctor's visits"), "health:visits", _role(M), _roles(M)),
+    Entry("outbreaks", _("Outbreak watch"), "health:outbreaks", _perm(Perm.WATCH_OUTBREAKS), _roles(H)),
+    Entry("family-fees", _("Fee statements"), "fees:family", _role(G), _roles(G)),
+    Entry("allowance", _("Childcare allowance"), "fees:allowance", _role(G)),
+    Entry("risk", _("Risk ranking"), "supervision:risk", _regulator),
+    Entry("plans", _("Inspection plans"), "supervision:plans", _regulator),
+    Entry("bookings-manage", _("Bookable care"), "bookings:manage", _perm(Perm.MANAGE_ENROLMENT)),
+    Entry("fees", _("Fees"), "fees:index", _perm(Perm.MANAGE_FEES)),
+    Entry("notices", _("Notices"), "messaging:notices", _perm(Perm.MESSAGE_FAMILIES)),
+    Entry("subsidy-funds", _("Subsidy funds"), "subsidies:dashboard", _perm(Perm.DECIDE_SUBSIDIES)),
+    Entry("subsidies", _("Subsidy claims"), "subsidies:claims", _subsidies),
+    Entry("filings", _filings_label, "filings:list", _filings),
+    Entry("expiring", _("Expiring certificates"), "workforce:expiring", _perm(Perm.VIEW_STAFF)),
+    Entry("training", _("Training"), "workforce:training", _perm(Perm.VIEW_STAFF)),
+    Entry("access-log", _("Health record access log"), "health:access_log", _regulator),
+    Entry("lockouts", _("Sign-in lockouts"), "accounts:lockouts", _perm(Perm.LIFT_LOCKOUTS)),
+    Entry("rules", _("Rules catalogue"), "supervision:rules", _perm(Perm.VIEW_FINDINGS)),
+    Entry("overview", _("District overview"), "insights:home", _everyone, ANONYMOUS),
+    Entry("directory", _("Find childcare"), "enrolment:finder", _everyone, ANONYMOUS | _roles(G)),
+    Entry("admin", _("Back office"), "admin:index", may_use_back_office),
+]
+
+
+def _is_main(entry: Entry, roles: frozenset[str]) -> bool:
+    return "*" in entry.main_for or bool(entry.main_for & roles)
+
+
+def _current(items: list[NavItem], path: str) -> str:
+    """The entry whose section holds ``path``: the longest entry address that starts it (home only itself)."""
+    best = ""
+    length = 0
+    for item in items:
+        matches = path == item.url if item.url == "/" else path.startswith(item.url)
+        if matches and len(item.url) > length:
+            best, length = item.key, len(item.url)
+    return best
+
+
+def navigation_of(user: object, path: str = "") -> Navigation:
+    """The navigation a user sees: only what their roles allow, at most ``MAIN_ITEMS`` of it as main items."""
+    roles = frozenset(str(role) for role in roles_of(user)) if _signed_in(user) else ANONYMOUS
+    main: list[NavItem] = []
+    more: list[NavItem] = []
+    for entry in ENTRIES:
+        if not entry.shown(user):
+            continue
+        label = entry.label(user) if callable(entry.label) else entry.label
+        item = NavItem(label, reverse(entry.route), entry.key)
+        (main if _is_main(entry, roles) and len(main) < MAIN_ITEMS else more).append(item)
+    return Navigation(main, more, _current(main + more, path) if path else "")
+
+
 def navigation_for(user: object) -> list[NavItem]:
-    """The navigation a user sees: only what their roles allow."""
-    items = []
-    if has_perm(user, Perm.SUPERVISE_REGION):
-        items.append(NavItem(_("Supervision desk"), reverse("supervision:desk"), "desk"))
-    items += [
-        NavItem(_("District overview"), reverse("insights:home"), "overview"),
-        NavItem(_("Find childcare"), reverse("enrolment:finder"), "directory"),
-    ]
-    if Role.GUARDIAN in roles_of(user):
-        items.append(NavItem(_("My family"), reverse("enrolment:family"), "family"))
-        items.append(NavItem(_("Daily reports"), reverse("daycare:family_reports"), "reports"))
-        if not has_perm(user, Perm.VIEW_HEALTH):  # staff who are parents too find their children there
-            items.append(NavItem(_("Growth and health"), reverse("health:children"), "health"))
-        items.append(NavItem(_("Temporary care"), reverse("bookings:index"), "bookings"))
-    if has_perm(user, Perm.SUPERVISE_REGION):
-        items.append(NavItem(_("Institutions under supervision"), reverse("registry:manage_list"), "manage"))
-    elif has_perm(user, Perm.VIEW_INSTITUTION_FILE):
-        label = _("Partner institutions") if Role.DOCTOR in roles_of(user) else _("My institution")
-        items.append(NavItem(label, reverse("registry:manage_list"), "manage"))
-    if has_perm(user, Perm.SUPERVISE_REGION):
-        items.append(NavItem(_("Rectifications"), reverse("supervision:rectifications"), "rectifications"))
-        items.append(NavItem(_("Inspections"), reverse("supervision:inspections"), "inspections"))
-        items.append(NavItem(_("Complaints"), reverse("supervision:complaints"), "complaints"))
-        items.append(NavItem(_("Risk ranking"), reverse("supervision:risk"), "risk"))
-        items.append(NavItem(_("Inspection plans"), reverse("supervision:plans"), "plans"))
-    elif has_perm(user, Perm.CHANGE_INSTITUTION) and has_perm(user, Perm.VIEW_FINDINGS):
-        items.append(
-            NavItem(_("Rectification notices"), reverse("supervision:rectifications"), "rectifications")
-        )
-    if Role.GUARDIAN in roles_of(user):
-        items.append(NavItem(_("Fee statements"), reverse("fees:family"), "family-fees"))
-        items.append(NavItem(_("Childcare allowance"), reverse("fees:allowance"), "allowance"))
-    if has_perm(user, Perm.DECIDE_SUBSIDIES):
-        items.append(NavItem(_("Subsidy funds"), reverse("subsidies:dashboard"), "subsidy-funds"))
-    if has_perm(user, Perm.DECIDE_SUBSIDIES) or has_perm(user, Perm.CLAIM_SUBSIDIES):
-        items.append(NavItem(_("Subsidy claims"), reverse("subsidies:claims"), "subsidies"))
-    if has_perm(user, Perm.MANAGE_FEES):
-        items.append(NavItem(_("Fees"), reverse("fees:index"), "fees"))
-    if has_perm(user, Perm.RECORD_CARE):
-        items.append(NavItem(_("Today in care"), reverse("daycare:home"), "care"))
-    if (
-        Role.GUARDIAN in roles_of(user)
-        or has_perm(user, Perm.MESSAGE_FAMILIES)
-        or Role.CAREGIVER in roles_of(user)
-    ):
-        items.append(NavItem(_("Family messages"), reverse("messaging:index"), "family-messages"))
-    if has_perm(user, Perm.MESSAGE_FAMILIES):
-        items.append(NavItem(_("Notices"), reverse("messaging:notices"), "notices"))
-    if has_perm(user, Perm.VIEW_DAILY_SUPERVISION) and has_perm(user, Perm.SUPERVISE_REGION):
-        items.append(NavItem(_("Daily supervision"), reverse("daycare:district"), "district"))
-    if has_perm(user, Perm.MANAGE_ENROLMENT):
-        items.append(NavItem(_("Enrolment"), reverse("enrolment:queue"), "enrolment"))
-        items.append(NavItem(_("Bookable care"), reverse("bookings:manage"), "bookings-manage"))
-    if has_perm(user, Perm.RECORD_HEALTH):
-        items.append(NavItem(_("Health tasks"), reverse("enrolment:tasks"), "tasks"))
-    if has_perm(user, Perm.VIEW_HEALTH):
-        items.append(NavItem(_("Children's health"), reverse("health:children"), "health"))
-    if Role.DOCTOR in roles_of(user):
-        items.append(NavItem(_("Doctor's visits"), reverse("health:visits"), "visits"))
-    if has_perm(user, Perm.WATCH_OUTBREAKS):
-        items.append(NavItem(_("Outbreak watch"), reverse("health:outbreaks"), "outbreaks"))
-    if has_perm(user, Perm.SUPERVISE_REGION):
-        items.append(NavItem(_("Health record access log"), reverse("health:access_log"), "access-log"))
-    if has_perm(user, Perm.LIFT_LOCKOUTS):
-        items.append(NavItem(_("Sign-in lockouts"), reverse("accounts:lockouts"), "lockouts"))
-    if has_perm(user, Perm.REVIEW_FILING):
-        items.append(NavItem(_("Filing review"), reverse("filings:list"), "filings"))
-    elif has_perm(user, Perm.PREPARE_FILING):
-        items.append(NavItem(_("Filings"), reverse("filings:list"), "filings"))
-    if has_perm(user, Perm.VIEW_STAFF):
-        items.append(NavItem(_("Expiring certificates"), reverse("workforce:expiring"), "expiring"))
-        items.append(NavItem(_("Training"), reverse("workforce:training"), "training"))
-    if has_perm(user, Perm.VIEW_FINDINGS):
-        items.append(NavItem(_("Rules catalogue"), reverse("supervision:rules"), "rules"))
-    if may_use_back_office(user):
-        items.append(NavItem(_("Back office"), reverse("admin:index"), "admin"))
-    return items
+    """Every entry a user sees, main items first."""
+    return navigation_of(user).items
 
 
 def _unread_messages(request: HttpRequest) -> int:
@@ -106,6 +226,6 @@ def _unread_messages(request: HttpRequest) -> int:
 
 def navigation(request: HttpRequest) -> dict[str, object]:
     return {
-        "nav_items": navigation_for(request.user),
+        "nav": SimpleLazyObject(lambda: navigation_of(request.user, request.path)),
         "unread_messages": SimpleLazyObject(lambda: _unread_messages(request)),
     }

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from tuoyu.homes.views import home
 from tuoyu.operations.views import healthz
 
 api_v1 = [
@@ -25,6 +26,7 @@ api_v1 = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("", home, name="home"),  # the home of the signed-in user's roles; the district overview for visitors
     path("", include("tuoyu.insights.urls")),
     path("", include("tuoyu.registry.urls")),
     path("", include("tuoyu.workforce.urls")),

@@ -194,3 +194,17 @@ def waitlist_position(booking: SessionBooking) -> int | None:
         session_id=booking.session_id, status=SessionBookingStatus.WAITLISTED
     ).filter(Q(created_at__lt=booking.created_at) | Q(created_at=booking.created_at, pk__lt=booking.pk))
     return ahead.count() + 1
+
+
+def upcoming_bookings_of_guardian(user: object, today: datetime.date) -> list[Booking]:
+    """A guardian's own children's booked temporary care and parent-child sessions from ``today`` on, the
+    soonest first."""
+    children = Child.objects.of_guardian(user).values("pk")
+    slots = TemporaryCareBooking.objects.filter(
+        child__in=children, status=BookingStatus.BOOKED, slot__date__gte=today
+    ).select_related("slot__institution", "child")
+    sessions = SessionBooking.objects.filter(
+        child__in=children, status=SessionBookingStatus.BOOKED, session__date__gte=today
+    ).select_related("session__institution", "child")
+    bookings: list[Booking] = [*slots, *sessions]
+    return sorted(bookings, key=lambda booking: (booking.bookable.date, booking.pk))

@@ -267,3 +267,22 @@ def open_tasks_visible_to(actor: User) -> QuerySet[CareTask]:
         .select_related("child", "institution")
         .order_by("due_on", "pk")
     )
+
+
+def open_offers_of_guardian(user: object, now: datetime.datetime) -> QuerySet[Offer]:
+    """Offers to the user's own children that still await their answer, the soonest to expire first."""
+    return (
+        open_offers(now)
+        .filter(application__child__in=Child.objects.of_guardian(user).values("pk"))
+        .select_related("application__child", "application__institution", "care_class")
+        .order_by("expires_at", "pk")
+    )
+
+
+def desk_enrolment_counts(actor: object, now: datetime.datetime) -> tuple[int, int]:
+    """The enrolment desk's figures for the institutions where the actor manages enrolment: applications
+    waiting in the queue, and offers awaiting the guardians' answer."""
+    institutions = institutions_visible_to(actor, Perm.MANAGE_ENROLMENT)
+    waiting = Application.objects.filter(status=ApplicationStatus.WAITING, institution__in=institutions)
+    offers = open_offers(now).filter(application__institution__in=institutions)
+    return waiting.count(), offers.count()

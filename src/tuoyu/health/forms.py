@@ -211,3 +211,10 @@ class DiagnosisForm(forms.Form):
 class CertificateForm(forms.Form):
     issued_by = forms.CharField(max_length=100, label=gettext_lazy("Issued by (hospital or doctor)"))
     issued_on = forms.DateField(label=gettext_lazy("Issued on"), widget=DateInput)
+
+
+class ChildrenFilterForm(forms.Form):
+    """The children list's search: a name, and only those who need attention (需关注)."""
+
+    q = forms.CharField(label=gettext_lazy("Name"), required=False, max_length=50)
+    attention = forms.BooleanField(label=gettext_lazy("Needs attention only"), required=False)

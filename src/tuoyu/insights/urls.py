@@ -4,6 +4,6 @@ from tuoyu.insights import views
 
 app_name = "insights"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("overview/", views.home, name="home"),
     path("regions/<str:code>/", views.region_overview, name="region_overview"),
 ]

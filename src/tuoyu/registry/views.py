@@ -1,18 +1,24 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from tuoyu.accounts.access import Perm, actor_may, get_visible_or_404, has_perm
+from tuoyu.accounts.access import AuthenticatedRequest, Perm, actor_may, get_visible_or_404, has_perm
 from tuoyu.exports import wants_xlsx, xlsx_response
+from tuoyu.refusals import refusal_shown
+from tuoyu.registry.forms import ClassCaregiversForm
 from tuoyu.registry.selectors import (
+    classes_visible_to,
     closed_days_visible_to,
     institutions_public,
     institutions_visible_to,
     with_open_findings,
 )
+from tuoyu.registry.services import care_class_assign_caregivers
 
 
 def public_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -63,9 +69,14 @@ def manage_detail(request: HttpRequest, code: str) -> HttpResponse:
     institution = get_visible_or_404(
         institutions_visible_to(request.user).select_related("street", "partner_hospital"), code=code
     )
+    may_assign = actor_may(request.user, Perm.CHANGE_INSTITUTION, institution.pk)
+    classes = institution.classes.order_by("age_band", "name").prefetch_related("caregivers")
     context = {
         "institution": institution,
-        "classes": institution.classes.order_by("age_band", "name"),
+        "classes": [
+            (care_class, ClassCaregiversForm(care_class=care_class) if may_assign else None)
+            for care_class in classes
+        ],
         "closed_days": closed_days_visible_to(request.user).filter(
             institution=institution, day__gte=timezone.localdate()
         )[:10],
@@ -73,3 +84,22 @@ def manage_detail(request: HttpRequest, code: str) -> HttpResponse:
         "may_view_children": actor_may(request.user, Perm.VIEW_CHILDREN, institution.pk),
     }
     return render(request, "registry/manage_detail.html", context)
+
+
+@login_required
+@require_POST
+def class_caregivers(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """The director sets who looks after a class (the caregivers' homes open on its screen)."""
+    care_class = get_visible_or_404(classes_visible_to(request.user).select_related("institution"), code=code)
+    form = ClassCaregiversForm(request.POST, care_class=care_class)
+    if form.is_valid():
+        with refusal_shown(request):
+            care_class_assign_caregivers(
+                actor=request.user, care_class=care_class, caregivers=form.cleaned_data["caregivers"]
+            )
+            messages.success(
+                request, _("The caregivers of %(class)s are saved.") % {"class": care_class.name}
+            )
+    else:
+        messages.error(request, _("Choose among the institution's caregivers."))
+    return redirect("registry:manage_detail", care_class.institution.code)

@@ -50,7 +50,7 @@ def fresh_axes_handler() -> Iterator[None]:
 
 
 def signed_in(response: Any) -> bool:
-    return response.status_code == 302 and response["Location"] == "/accounts/me/"
+    return response.status_code == 302 and response["Location"] == "/"
 
 
 @pytest.mark.parametrize("path", ["/accounts/login/", "/admin/login/?next=/admin/"])

@@ -65,7 +65,7 @@ def test_login_page_signs_in_with_mobile_number_and_password(anonymous_client: C
     )
 
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/me/"
+    assert response["Location"] == "/"  # the home of the roles
     assert anonymous_client.session[SESSION_KEY] == str(user.pk)
 
 
@@ -173,7 +173,7 @@ def test_password_change_replaces_the_password(client_as: Callable[[str], Client
     old = Client().post("/accounts/login/", {"username": guardian.phone, "password": DEFAULT_PASSWORD})
     new = Client().post("/accounts/login/", {"username": guardian.phone, "password": NEW_PASSWORD})
     assert old.status_code == 200  # the form again, with its error
-    assert (new.status_code, new["Location"]) == (302, "/accounts/me/")
+    assert (new.status_code, new["Location"]) == (302, "/")
 
 
 def test_password_change_refuses_a_wrong_old_password(

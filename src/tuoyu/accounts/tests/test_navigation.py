@@ -7,27 +7,36 @@ from html import unescape
 import pytest
 from django.test import Client
 
+from tuoyu import navigation
+from tuoyu.navigation import ANYONE, MAIN_ITEMS, Entry, NavItem
+
 pytestmark = pytest.mark.django_db
 
 ACCOUNT_ENTRIES = {"me", "login", "messages", "register"}
 EVERYONE = {"overview", "directory"}
-DIRECTOR = EVERYONE | {
-    "manage",
-    "admin",
-    "filings",
-    "expiring",
-    "training",
-    "rules",
-    "enrolment",
-    "bookings-manage",
-    "tasks",
-    "care",
-    "health",
-    "outbreaks",
-    "rectifications",
-    "subsidies",
-    "fees",
-}
+HEALTH_FOLLOW_UP = {"overdue", "referrals"}
+DIRECTOR = (
+    EVERYONE
+    | HEALTH_FOLLOW_UP
+    | {
+        "home",
+        "manage",
+        "admin",
+        "filings",
+        "expiring",
+        "training",
+        "rules",
+        "enrolment",
+        "bookings-manage",
+        "tasks",
+        "care",
+        "health",
+        "outbreaks",
+        "rectifications",
+        "subsidies",
+        "fees",
+    }
+)
 REGULATOR = EVERYONE | {
     "desk",
     "rectifications",
@@ -53,10 +62,12 @@ EXPECTED_NAV = {
     "regulator_b": REGULATOR,
     "director_x": DIRECTOR,
     "director_y": DIRECTOR,
-    "caregiver_x": EVERYONE | {"manage", "care"},
-    "health_worker_x": EVERYONE | {"manage", "tasks", "care", "health", "outbreaks"},
-    "doctor": EVERYONE | {"manage", "health", "visits"},
-    "guardian": EVERYONE | {"family", "bookings", "reports", "health", "family-fees", "allowance"},
+    "caregiver_x": EVERYONE | {"home", "manage", "care"},
+    "health_worker_x": EVERYONE
+    | HEALTH_FOLLOW_UP
+    | {"home", "manage", "tasks", "care", "health", "outbreaks"},
+    "doctor": EVERYONE | HEALTH_FOLLOW_UP | {"home", "manage", "health", "visits"},
+    "guardian": EVERYONE | {"home", "family", "bookings", "reports", "health", "family-fees", "allowance"},
     "anonymous": EVERYONE,
 }
 MANAGE_LABEL = {
@@ -77,6 +88,8 @@ HEALTH_ENTRIES = {
     "health": "/health/children/",
     "visits": "/health/visits/",
     "access-log": "/health/access-log/",
+    "overdue": "/health/overdue/",
+    "referrals": "/health/referrals/",
 }
 
 
@@ -92,12 +105,12 @@ def account_entries(html: str) -> set[str]:
 
 
 def test_the_supervision_desk_comes_first_for_a_regulator(client_as: Callable[[str], Client]) -> None:
-    html = client_as("regulator_a").get("/").content.decode()
+    html = client_as("regulator_a").get("/institutions/").content.decode()
     assert re.findall(r'data-nav="([^"]+)"', html)[0] == "desk"
 
 
 @pytest.mark.parametrize("persona", EXPECTED_NAV)
-@pytest.mark.parametrize("url", ["/institutions/", "/"])
+@pytest.mark.parametrize("url", ["/institutions/", "/overview/"])
 def test_persona_sees_exactly_the_nav_entries_their_role_allows(
     client_as: Callable[[str], Client], persona: str, url: str
 ) -> None:
@@ -179,6 +192,8 @@ HEALTH_PAGE_READERS = {
     "health": {"director_x", "director_y", "health_worker_x", "doctor", "guardian"},
     "visits": {"director_x", "director_y", "health_worker_x", "doctor"},
     "access-log": {"regulator_a", "regulator_b"},
+    "overdue": {"director_x", "director_y", "health_worker_x", "doctor"},
+    "referrals": {"director_x", "director_y", "health_worker_x", "doctor"},
 }
 
 
@@ -196,3 +211,97 @@ def test_health_pages_open_only_for_those_who_may_read_them(
         assert response.status_code == (200 if persona in HEALTH_PAGE_READERS[key] else 404)
     if key in EXPECTED_NAV[persona]:
         assert persona in HEALTH_PAGE_READERS[key]
+
+
+# The main items (the phone's tab bar) of each persona, in order; the rest is under 更多.
+EXPECTED_MAIN = {
+    "regulator_a": ["desk", "district", "manage", "rectifications", "inspections", "complaints"],
+    "director_x": ["home", "care", "enrolment", "manage", "rectifications"],
+    "caregiver_x": ["home", "care", "manage"],
+    "health_worker_x": ["home", "health", "overdue", "referrals", "tasks", "outbreaks"],
+    "doctor": ["home", "health", "overdue", "manage", "visits"],
+    "guardian": ["home", "family", "reports", "health", "bookings", "family-fees"],
+    "anonymous": ["overview", "directory"],
+}
+
+
+def main_entries(html: str) -> list[str]:
+    main = html.split('<ul class="nav', 1)[1].split("</ul>", 1)[0]
+    return re.findall(r'data-nav="([^"]+)"', main)
+
+
+def more_entries(html: str) -> list[str]:
+    if '<details class="more"' not in html:
+        return []
+    more = html.split('<details class="more"', 1)[1].split("</details>", 1)[0]
+    return re.findall(r'data-nav="([^"]+)"', more)
+
+
+@pytest.mark.parametrize("persona", EXPECTED_MAIN)
+def test_at_most_six_main_items_and_the_rest_under_more(
+    client_as: Callable[[str], Client], persona: str
+) -> None:
+    html = client_as(persona).get("/institutions/").content.decode()
+
+    assert main_entries(html) == EXPECTED_MAIN[persona]
+    assert len(main_entries(html)) <= MAIN_ITEMS
+    assert set(main_entries(html)) | set(more_entries(html)) == EXPECTED_NAV[persona]
+    assert not set(main_entries(html)) & set(more_entries(html))
+
+
+def test_a_main_item_beyond_six_moves_under_more(
+    client_as: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    extra = Entry("extra", "Extra", "enrolment:finder", lambda user: True, ANYONE)
+    monkeypatch.setattr(navigation, "ENTRIES", [extra, *navigation.ENTRIES])
+
+    html = client_as("regulator_a").get("/institutions/").content.decode()
+
+    assert main_entries(html) == ["extra", "desk", "district", "manage", "rectifications", "inspections"]
+    assert more_entries(html)[0] == "complaints"
+
+
+@pytest.mark.parametrize(
+    ("persona", "path", "current"),
+    [
+        ("director_x", "/enrolment/queue/", "enrolment"),
+        ("health_worker_x", "/health/overdue/", "overdue"),
+        ("health_worker_x", "/health/children/", "health"),
+        ("regulator_a", "/supervision/rectifications/", "rectifications"),
+        ("guardian", "/", "home"),
+    ],
+)
+def test_the_current_section_is_marked(
+    client_as: Callable[[str], Client], persona: str, path: str, current: str
+) -> None:
+    html = client_as(persona).get(path).content.decode()
+
+    assert re.findall(r'data-nav="([^"]+)" aria-current="page"', html) == [current]
+
+
+def test_a_page_inside_a_section_marks_its_section() -> None:
+    items = [
+        NavItem("Home", "/", "home"),
+        NavItem("Care", "/care/", "care"),
+        NavItem("Class", "/care/x/", "x"),
+    ]
+
+    assert navigation._current(items, "/care/classes/1/") == "care"
+    assert navigation._current(items, "/care/x/log/") == "x"
+    assert navigation._current(items, "/health/") == ""
+    assert navigation._current(items, "/") == "home"
+
+
+def test_every_page_has_a_skip_link_to_the_content(client_as: Callable[[str], Client]) -> None:
+    html = client_as("guardian").get("/institutions/").content.decode()
+
+    assert '<a class="skip-link" href="#main">' in html
+    assert '<main class="page" id="main"' in html
+
+
+def test_more_shows_that_the_current_section_is_under_it(client_as: Callable[[str], Client]) -> None:
+    under_more = client_as("director_x").get("/workforce/expiring/").content.decode()
+    main = client_as("director_x").get("/enrolment/queue/").content.decode()
+
+    assert '<details class="more" data-current>' in under_more
+    assert '<details class="more">' in main

@@ -189,7 +189,7 @@ def test_a_guardian_may_turn_it_on_and_off(guardian: User) -> None:
     assert off.status_code == 302
     assert not TOTPDevice.objects.filter(user=guardian).exists()
     _, response = password_step(guardian)
-    assert response["Location"] == "/accounts/me/"
+    assert response["Location"] == "/"
 
 
 def test_a_regulator_cannot_turn_it_off(client_as: Callable[[str], Client], regulator_a: User) -> None:

@@ -359,3 +359,16 @@ def long_absences_visible_to(actor: object, day: datetime.date) -> list[LongAbse
         if needs_exam_after_absence(placement.child, last_of[placement.child_id], day):
             found.append(LongAbsence(placement.child, placement.institution, last_of[placement.child_id]))
     return sorted(found, key=lambda absence: (absence.last_day, absence.child.name))
+
+
+def abnormal_checks_visible_to(actor: object, day: datetime.date) -> list[HealthCheck]:
+    """The day's abnormal morning and noon checks at the institutions where the actor records care (fever,
+    an observation, or a child not admitted), by class and name."""
+    checks = (
+        HealthCheck.objects.filter(
+            attendance__day=day, attendance__care_class__institution__in=care_institutions_visible_to(actor)
+        )
+        .select_related("attendance__child", "attendance__care_class")
+        .order_by("attendance__care_class__name", "attendance__child__name", "kind", "pk")
+    )
+    return [check for check in checks if check.is_abnormal]

@@ -55,7 +55,7 @@ def class_ratio(care_class: CareClass, day: datetime.date) -> Ratio:
         CareClass.objects.filter(pk=care_class.pk)
         .values(
             present=_count(_present(care_class, day)),
-            on_duty_caregivers=_count(caregiver_staff),
+            caregivers_on_duty=_count(caregiver_staff),
             certified=_count(certified(caregiver_staff, day)),
         )
         .get()
@@ -64,5 +64,5 @@ def class_ratio(care_class: CareClass, day: datetime.date) -> Ratio:
         present=counts["present"],
         children_per_caregiver=children_per_caregiver(care_class.age_band, on=day),
         certified_on_duty=counts["certified"],
-        uncertified_on_duty=counts["on_duty_caregivers"] - counts["certified"],
+        uncertified_on_duty=counts["caregivers_on_duty"] - counts["certified"],
     )

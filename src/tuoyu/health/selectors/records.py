@@ -33,6 +33,7 @@ from tuoyu.health.models import (
     Referral,
 )
 from tuoyu.health.selectors.access import access_log_visible_to
+from tuoyu.health.selectors.schedule import institution_schedules
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.selectors import institutions_visible_to
 from tuoyu.widgets import DateInput
@@ -75,6 +76,20 @@ class ChildRow:
     care_class: CareClass | None
     growth: GrowthReading
     open_referrals: int
+    overdue_exams: int = 0
+
+    @property
+    def growth_concern(self) -> bool:
+        """A moderate or severe growth finding (undernutrition, obesity) in the latest measurement."""
+        return any(finding.status in ATTENTION_STATUSES for finding in self.growth.findings)
+
+    @property
+    def needs_attention(self) -> bool:
+        """需关注: a moderate or severe growth finding, an open referral or an overdue examination."""
+        return self.growth_concern or self.open_referrals > 0 or self.overdue_exams > 0
+
+
+ATTENTION_STATUSES = {"moderate", "severe", "obesity"}
 
 
 @dataclass
@@ -148,6 +163,10 @@ def cared_for_groups(actor: object, *, day: datetime.date | None = None) -> list
         ),
         "child_id",
     ).select_related("child", "institution", "care_class")
+    overdue = {
+        schedule.child.pk: len(schedule.overdue)
+        for schedule in institution_schedules(institutions_visible_to(actor, Perm.VIEW_HEALTH), day)
+    }
     groups: list[ChildGroup] = []
     for placement in placements.order_by("institution__name", "care_class__name", "child__name", "pk"):
         if not groups or groups[-1].care_class != placement.care_class:
@@ -159,9 +178,27 @@ def cared_for_groups(actor: object, *, day: datetime.date | None = None) -> list
                 care_class=placement.care_class,
                 growth=growth_reading(placement.latest_measured_on, placement.latest_classification),
                 open_referrals=placement.open_referral_count,
+                overdue_exams=overdue.get(placement.child_id, 0),
             )
         )
     return groups
+
+
+def attention_rows(actor: object, *, day: datetime.date | None = None) -> list[ChildRow]:
+    """The children in care whose health records the actor reads who need attention (需关注: a moderate or
+    severe growth finding, an open referral, an overdue examination), the most urgent first."""
+    rows = [row for group in cared_for_groups(actor, day=day) for row in group.rows if row.needs_attention]
+    return sorted(
+        rows,
+        key=lambda row: (
+            not any(finding.severe for finding in row.growth.findings),
+            not row.growth_concern,
+            -row.open_referrals,
+            -row.overdue_exams,
+            row.child.name,
+            row.child.pk,
+        ),
+    )
 
 
 def may_list_health_children(actor: object) -> bool:

@@ -2,6 +2,8 @@
 export, doctor's visits and the regulator's access log. Every read of a child's record goes through
 ``health_record_open``, which answers outsiders 404 and writes the access log."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,9 +18,10 @@ from django.views.decorators.http import require_safe
 from tuoyu.accounts.access import AuthenticatedRequest, Perm, has_perm
 from tuoyu.enrolment.access_log import health_records_read
 from tuoyu.enrolment.models import AccessChannel, Child
-from tuoyu.health.forms import VisitForm
+from tuoyu.health.forms import ChildrenFilterForm, VisitForm
 from tuoyu.health.selectors.records import (
     AccessLogFilter,
+    ChildGroup,
     access_log_entries,
     cared_for_groups,
     children_in_care_at,
@@ -41,6 +44,7 @@ from tuoyu.refusals import refusal_shown
 from tuoyu.registry.models import Institution
 
 ACCESS_LOG_PAGE_SIZE = 50
+CHILDREN_PAGE_SIZE = 20
 VISITS_PAGE_SIZE = 20
 
 
@@ -56,12 +60,29 @@ def children_list(request: AuthenticatedRequest) -> HttpResponse:
         raise Http404
     today = timezone.localdate()
     own_rows = own_children_rows(request.user, day=today)
-    groups = cared_for_groups(request.user, day=today)
+    form = ChildrenFilterForm(request.GET or None)
+    search: dict[str, Any] = form.cleaned_data if form.is_valid() else {"q": "", "attention": False}
+    rows = [row for group in cared_for_groups(request.user, day=today) for row in group.rows]
+    attention = sum(row.needs_attention for row in rows)
+    if search["attention"]:
+        rows = [row for row in rows if row.needs_attention]
+    if search["q"]:
+        rows = [row for row in rows if search["q"].strip() in row.child.name]
+    page = Paginator(rows, CHILDREN_PAGE_SIZE).get_page(request.GET.get("page"))
+    groups: list[ChildGroup] = []
+    for row in page.object_list:
+        if not groups or groups[-1].care_class != row.care_class:
+            groups.append(ChildGroup(row.institution, row.care_class))
+        groups[-1].rows.append(row)
     shown = [row.child for row in own_rows] + [row.child for group in groups for row in group.rows]
     health_records_read(request.user, shown, view="children_list", channel=AccessChannel.PAGE)
     context = {
         "own_rows": own_rows,
         "groups": groups,
+        "page": page,
+        "form": form,
+        "attention": attention,
+        "filtered": bool(search["q"] or search["attention"]),
         "sees_visits": has_perm(request.user, Perm.VIEW_HEALTH),
         "today": today,
     }

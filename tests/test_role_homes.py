@@ -13,6 +13,7 @@ from tuoyu.accounts.models import Role, User
 from tuoyu.daycare.factories import placed_child
 from tuoyu.enrolment.models import HealthRecordAccess
 from tuoyu.health.models import Referral, ReferralReason
+from tuoyu.messaging.services import message_send
 from tuoyu.registry.factories import CareClassFactory
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.services import care_class_assign_caregivers
@@ -20,10 +21,10 @@ from tuoyu.registry.services import care_class_assign_caregivers
 pytestmark = pytest.mark.django_db
 
 PANELS = {
-    "director_x": ["classes_today", "enrolment", "findings", "certificates", "messages"],
+    "director_x": ["classes_today", "enrolment", "findings", "certificates", "family_messages", "messages"],
     "health_worker_x": ["abnormal_checks", "overdue", "referrals", "excluded", "messages"],
     "doctor": ["triage", "messages"],
-    "guardian": ["reports", "offers", "messages", "bookings"],
+    "guardian": ["reports", "family_messages", "offers", "messages", "bookings"],
 }
 
 
@@ -87,7 +88,7 @@ def test_a_caregiver_of_two_classes_chooses(
 
     html = client_as("caregiver_x").get("/").content.decode()
 
-    assert panels(html) == ["my_classes", "messages"]
+    assert panels(html) == ["my_classes", "family_messages", "messages"]
     assert f"/care/classes/{class_x.code}/" in html
     assert f"/care/classes/{other.code}/" in html
     assert "No class is assigned to you yet" not in html
@@ -98,7 +99,7 @@ def test_a_caregiver_without_a_class_sees_the_institutions_classes(
 ) -> None:
     html = client_as("caregiver_x").get("/").content.decode()
 
-    assert panels(html) == ["my_classes", "messages"]
+    assert panels(html) == ["my_classes", "family_messages", "messages"]
     assert "No class is assigned to you yet" in html
     assert f"/care/classes/{class_x.code}/" in html
 
@@ -194,3 +195,22 @@ def test_only_the_director_assigns_caregivers(client_as: Callable[[str], Client]
     for persona in ("caregiver_x", "director_y", "regulator_a"):
         response = client_as(persona).post(f"/manage/classes/{class_x.code}/caregivers/", {"caregivers": []})
         assert response.status_code == 404, persona
+
+
+def test_the_caregivers_home_counts_the_familys_unread_messages(
+    client_as: Callable[[str], Client],
+    director_x: User,
+    caregiver_x: User,
+    class_x: CareClass,
+    guardian: User,
+) -> None:
+    care_class_assign_caregivers(actor=director_x, care_class=class_x, caregivers=[caregiver_x])
+    child = placed_child(class_x, guardian=guardian)
+    message_send(actor=guardian, child=child, body="今天有点咳嗽，请多留意。")
+    message_send(actor=guardian, child=child, body="午睡前请给她喝点温水。")
+
+    html = client_as("caregiver_x").get("/").content.decode()
+
+    family = html.split('data-panel="family_messages"')[1].split("</section>")[0]
+    assert "2 unread family messages" in family
+    assert "/conversations/" in family

@@ -28,6 +28,7 @@ from tuoyu.health.selectors.care import referrals_visible_to
 from tuoyu.health.selectors.outbreaks import excluded_children
 from tuoyu.health.selectors.records import attention_rows
 from tuoyu.health.selectors.schedule import overdue_visible_to
+from tuoyu.messaging.selectors import unread_message_count, unread_notice_count
 from tuoyu.notifications.selectors import unread_count
 from tuoyu.registry.selectors import classes_of_caregiver
 from tuoyu.supervision.selectors.cases import rectifications_visible_to
@@ -85,8 +86,16 @@ def expiring_certificates(user: Any, now: datetime.datetime) -> Panel:
 
 
 def messages(user: Any, now: datetime.datetime) -> Panel:
-    """Unread messages of the inbox. (The family conversations panel will sit beside this one.)"""
+    """Unread messages of the inbox."""
     return Panel("messages", {"unread": unread_count(user)})
+
+
+def family_messages(user: Any, now: datetime.datetime) -> Panel:
+    """The conversations between families and the class (家园沟通) waiting to be read, and unread notices."""
+    return Panel(
+        "family_messages",
+        {"unread": unread_message_count(user, localdate(now)), "notices": unread_notice_count(user)},
+    )
 
 
 def my_classes(user: Any, now: datetime.datetime) -> Panel:
@@ -165,12 +174,13 @@ PANELS: dict[str, list[PanelFunction]] = {
         enrolment_desk,
         findings_and_rectifications,
         expiring_certificates,
+        family_messages,
         messages,
     ],
-    Role.CAREGIVER: [my_classes, messages],
+    Role.CAREGIVER: [my_classes, family_messages, messages],
     Role.HEALTH_WORKER: [abnormal_checks, overdue_exams, open_referrals, excluded, messages],
     Role.DOCTOR: [triage, messages],
-    Role.GUARDIAN: [family_reports, family_offers, messages, family_bookings],
+    Role.GUARDIAN: [family_reports, family_messages, family_offers, messages, family_bookings],
 }
 ROLE_ORDER = [Role.REGULATOR, Role.DIRECTOR, Role.CAREGIVER, Role.HEALTH_WORKER, Role.DOCTOR, Role.GUARDIAN]
 

@@ -35,6 +35,8 @@ DIRECTOR = (
         "rectifications",
         "subsidies",
         "fees",
+        "family-messages",
+        "notices",
     }
 )
 REGULATOR = EVERYONE | {
@@ -62,12 +64,13 @@ EXPECTED_NAV = {
     "regulator_b": REGULATOR,
     "director_x": DIRECTOR,
     "director_y": DIRECTOR,
-    "caregiver_x": EVERYONE | {"home", "manage", "care"},
+    "caregiver_x": EVERYONE | {"home", "manage", "care", "family-messages"},
     "health_worker_x": EVERYONE
     | HEALTH_FOLLOW_UP
     | {"home", "manage", "tasks", "care", "health", "outbreaks"},
     "doctor": EVERYONE | HEALTH_FOLLOW_UP | {"home", "manage", "health", "visits"},
-    "guardian": EVERYONE | {"home", "family", "bookings", "reports", "health", "family-fees", "allowance"},
+    "guardian": EVERYONE
+    | {"home", "family", "bookings", "reports", "health", "family-fees", "allowance", "family-messages"},
     "anonymous": EVERYONE,
 }
 MANAGE_LABEL = {
@@ -216,11 +219,11 @@ def test_health_pages_open_only_for_those_who_may_read_them(
 # The main items (the phone's tab bar) of each persona, in order; the rest is under 更多.
 EXPECTED_MAIN = {
     "regulator_a": ["desk", "district", "manage", "rectifications", "inspections", "complaints"],
-    "director_x": ["home", "care", "enrolment", "manage", "rectifications"],
-    "caregiver_x": ["home", "care", "manage"],
+    "director_x": ["home", "care", "enrolment", "family-messages", "manage", "rectifications"],
+    "caregiver_x": ["home", "care", "family-messages", "manage"],
     "health_worker_x": ["home", "health", "overdue", "referrals", "tasks", "outbreaks"],
     "doctor": ["home", "health", "overdue", "manage", "visits"],
-    "guardian": ["home", "family", "reports", "health", "bookings", "family-fees"],
+    "guardian": ["home", "family", "reports", "family-messages", "health", "bookings"],
     "anonymous": ["overview", "directory"],
 }
 

@@ -197,7 +197,7 @@ def test_only_the_director_assigns_caregivers(client_as: Callable[[str], Client]
         assert response.status_code == 404, persona
 
 
-def test_the_caregivers_home_counts_the_familys_unread_messages(
+def test_the_directors_home_counts_the_familys_unread_messages(
     client_as: Callable[[str], Client],
     director_x: User,
     caregiver_x: User,
@@ -209,7 +209,7 @@ def test_the_caregivers_home_counts_the_familys_unread_messages(
     message_send(actor=guardian, child=child, body="今天有点咳嗽，请多留意。")
     message_send(actor=guardian, child=child, body="午睡前请给她喝点温水。")
 
-    html = client_as("caregiver_x").get("/").content.decode()
+    html = client_as("director_x").get("/").content.decode()
 
     family = html.split('data-panel="family_messages"')[1].split("</section>")[0]
     assert "2 unread family messages" in family

@@ -10,3 +10,12 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, str] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class MonthInput(forms.DateInput):
+    """The browser's month picker; it reads and writes ``YYYY-MM`` whatever the page's language."""
+
+    input_type = "month"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m")

@@ -6,20 +6,21 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tuoyu.enrolment.models import Child, EndReason, EntryExam, PickupPerson, QueuePriority, Relation
+from tuoyu.enrolment.models import Child, EndReason, EntryExam, PickupPerson, QueuePriority, Relation, Sex
 from tuoyu.registry.models import CareClass
 from tuoyu.widgets import DateInput
 
 
 class ChildForm(forms.ModelForm):
     relation = forms.ChoiceField(label=_("You are the child's"), choices=Relation.choices)
+    # Two radio buttons and neither chosen: no blank "---------" choice that is chosen before anyone answers.
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, widget=forms.RadioSelect)
 
     class Meta:
         model = Child
         fields = ["name", "sex", "birth_date", "identity_number", "allergies", "special_needs"]
         widgets = {
             "birth_date": DateInput(),
-            "sex": forms.RadioSelect,
             "allergies": forms.Textarea(attrs={"rows": 2}),
             "special_needs": forms.Textarea(attrs={"rows": 2}),
         }

@@ -58,7 +58,7 @@ from tuoyu.enrolment.models import (
     ServiceAgreement,
     Sex,
 )
-from tuoyu.enrolment.selectors import current_notice
+from tuoyu.enrolment.selectors import applications_passed_over, current_notice
 from tuoyu.registry.models import CareClass, Institution, ServiceType
 from tuoyu.registry.standards import BAND_STANDARDS
 from tuoyu.workdays import months_later
@@ -72,6 +72,12 @@ BATCH = 500
 # Every 29th child in care (outside 爱彼宝, whose arrivals go through the services) started this month.
 RECENT_EVERY = 29
 CHECKED = "预防接种证已查验，接种完整。"
+# Why a director offered a place to a child behind others in the queue (the regulator reads it).
+OUT_OF_ORDER_REASONS = (
+    "排在前面的家庭电话两次未接通，已短信告知，按顺序联系下一位。",
+    "同胞已在本园托大班，便于家长同时接送。",
+    "排在前面的幼儿入托体检尚未完成，先为已完成体检的幼儿安排。",
+)
 CATCH_UP = "预防接种证已查验，缺1剂次，已告知家长到接种门诊补种。"
 
 SIBLING, STREET, EMPLOYEE, STAFF_OF_COLLEGE, SEVERAL = (
@@ -570,11 +576,13 @@ class Families:
         accepted: datetime.datetime,
     ) -> Placement:
         key = self.keys[application.institution_id]
+        care_class = self.classes[key, class_name]
         offer = services.offer_make(
             director=self.directors[key],
             application=application,
-            care_class=self.classes[key, class_name],
+            care_class=care_class,
             start_date=application.desired_start,
+            out_of_order_reason=self.out_of_order_reason(application, care_class),
             now=offered,
         )
         return services.offer_accept(guardian=guardian, offer=offer, now=accepted)
@@ -667,13 +675,21 @@ class Families:
             guardian, application = self.seed_applicant(applicant)
             self.exam(guardian, application.child, self.today - datetime.timedelta(days=5))
             key = applicant.at
+            care_class = self.classes[key, class_name]
             services.offer_make(
                 director=self.directors[key],
                 application=application,
-                care_class=self.classes[key, class_name],
+                care_class=care_class,
                 start_date=application.desired_start,
+                out_of_order_reason=self.out_of_order_reason(application, care_class),
                 now=self.now - datetime.timedelta(hours=hours_ago),
             )
+
+    def out_of_order_reason(self, application: Application, care_class: CareClass) -> str:
+        """The director's word when the place goes to a child behind others in the queue who fit the class."""
+        if not applications_passed_over(application, care_class, application.desired_start):
+            return ""
+        return OUT_OF_ORDER_REASONS[application.pk % len(OUT_OF_ORDER_REASONS)]
 
     def seed_applicant(self, applicant: Applicant) -> tuple[User, Application]:
         serial = next(self.serials)

@@ -316,6 +316,12 @@ class Offer(models.Model):
     )
     made_at = models.DateTimeField(_("offered at"), default=timezone.now)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # Offered before waiting applications ahead in the queue that fit the class: how many, and why (shown to
+    # the regulator on the institution file).
+    passed_over = models.PositiveSmallIntegerField(_("applications passed over"), default=0)
+    out_of_order_reason = models.TextField(
+        _("reason for offering out of queue order"), max_length=500, blank=True
+    )
 
     class Meta:
         verbose_name = _("offer")

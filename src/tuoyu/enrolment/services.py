@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tuoyu.accounts.access import Perm, actor_may
 from tuoyu.accounts.models import User
@@ -42,6 +43,8 @@ from tuoyu.enrolment.models import (
 )
 from tuoyu.enrolment.notices import FIRST_BODY, FIRST_TITLE, FIRST_VERSION
 from tuoyu.enrolment.selectors import (
+    applications_closed_by_accepting,
+    applications_passed_over,
     current_notice,
     guardians_of,
     has_current_consent,
@@ -61,6 +64,7 @@ from tuoyu.registry.signals import announce_change
 from tuoyu.registry.standards import BAND_STANDARDS, AgeBand, class_cap
 from tuoyu.workdays import months_later
 
+MAX_OUT_OF_ORDER_REASON = 500
 AGREEMENT_REQUIRED = _("Read and accept the service agreement to take the place.")
 
 
@@ -360,8 +364,11 @@ def offer_make(
     care_class: CareClass,
     start_date: datetime.date,
     expires_at: datetime.datetime | None = None,
+    out_of_order_reason: str = "",
     now: datetime.datetime | None = None,
 ) -> Offer:
+    """Offer a waiting application a place. Waiting applications ahead of it in the queue whose child fits
+    the class are passed over only with the director's reason, recorded on the offer for the regulator."""
     now = now or timezone.now()
     if not actor_may(director, Perm.MANAGE_ENROLMENT, application.institution_id):
         raise NotPermitted(_("Only the institution's director may offer its places."))
@@ -380,6 +387,25 @@ def offer_make(
         raise Refusal(_("The answer deadline must be in the future."), "expiry_in_past")
     _require_age(application.child, care_class, start_date)
     _require_room(institution, care_class, now, count_offers=True)
+    passed_over = applications_passed_over(application, care_class, start_date)
+    reason = (out_of_order_reason or "").strip() if passed_over else ""
+    if passed_over and not reason:
+        raise Refusal(
+            ngettext(
+                "%(n)d waiting application ahead in the queue fits this class: say why this child is offered "
+                "the place first.",
+                "%(n)d waiting applications ahead in the queue fit this class: say why this child is offered "
+                "the place first.",
+                len(passed_over),
+            )
+            % {"n": len(passed_over)},
+            "out_of_order_reason_missing",
+        )
+    if len(reason) > MAX_OUT_OF_ORDER_REASON:
+        raise Refusal(
+            _("The reason may be at most %(max)d characters.") % {"max": MAX_OUT_OF_ORDER_REASON},
+            "out_of_order_reason_too_long",
+        )
     offer = Offer.objects.create(
         application=application,
         care_class=care_class,
@@ -387,6 +413,8 @@ def offer_make(
         expires_at=expires_at,
         made_by=director,
         made_at=now,
+        passed_over=len(passed_over),
+        out_of_order_reason=reason,
     )
     application.status = ApplicationStatus.OFFERED
     application.save(update_fields=["status"])
@@ -484,12 +512,7 @@ def offer_accept(*, guardian: User, offer: Offer, now: datetime.datetime | None 
     application.status = ApplicationStatus.PLACED
     application.closed_at = now
     application.save(update_fields=["status", "closed_at"])
-    others = Application.objects.filter(
-        child=child,
-        service_type=application.service_type,
-        status__in=[ApplicationStatus.WAITING, ApplicationStatus.OFFERED],
-    ).exclude(pk=application.pk)
-    _close_applications(list(others), now)
+    _close_applications(list(applications_closed_by_accepting(offer)), now)
     CareTask.objects.create(
         kind=TaskKind.VACCINATION_CHECK,
         child=child,

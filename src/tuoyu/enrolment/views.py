@@ -37,6 +37,7 @@ from tuoyu.enrolment.models import (
     OfferStatus,
 )
 from tuoyu.enrolment.selectors import (
+    applications_closed_by_accepting,
     applications_visible_to,
     classes_with_children_visible_to,
     classes_with_vacancy,
@@ -284,6 +285,7 @@ def offer(request: AuthenticatedRequest, code: str) -> HttpResponse:
         "form": form,
         "agreement": services.agreement_terms(the_offer),
         "is_open": the_offer.is_open_at(timezone.now()),
+        "withdrawn_on_accept": list(applications_closed_by_accepting(the_offer)),
     }
     return render(request, "enrolment/offer.html", context)
 
@@ -333,7 +335,13 @@ def offer_new(request: AuthenticatedRequest, code: str) -> HttpResponse:
         code=code,
     )
     classes = classes_with_vacancy(application.institution.classes.order_by("age_band", "name"))
-    form = OfferForm(request.POST or None, classes=classes, initial={"start_date": application.desired_start})
+    form = OfferForm(
+        request.POST or None,
+        classes=classes,
+        child=application.child,
+        start=application.desired_start,
+        initial={"start_date": application.desired_start},
+    )
     if request.method == "POST" and form.is_valid():
         with refusal_shown(request):
             services.offer_make(director=request.user, application=application, **form.cleaned_data)

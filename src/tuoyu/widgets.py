@@ -1,6 +1,7 @@
 """Form widgets shared by every app's forms."""
 
 from django import forms
+from django.utils.translation import gettext_noop
 
 
 class DateInput(forms.DateInput):
@@ -19,3 +20,9 @@ class MonthInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, str] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m")
+
+
+# Django's forms end each label with gettext(":"); the catalogue writes it full-width in Chinese (手机号码：).
+# Templates write a label before its value with {% translate ": " %} for the same reason.
+gettext_noop(":")
+gettext_noop(": ")

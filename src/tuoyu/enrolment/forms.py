@@ -33,6 +33,23 @@ class ChildForm(forms.ModelForm):
         }
 
 
+class ChildPhotoForm(forms.Form):
+    image = forms.FileField(
+        label=_("Photo (JPEG or PNG, up to 5 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I consent to the caregivers and director of my child's class seeing this photo on the class screen."
+        ),
+        error_messages={
+            "required": _(
+                "Consent to the staff of the child's class seeing the photo, or leave the photo out."
+            )
+        },
+    )
+
+
 class PickupPersonForm(forms.ModelForm):
     class Meta:
         model = PickupPerson

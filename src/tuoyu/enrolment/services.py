@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -62,6 +63,7 @@ from tuoyu.registry.models import CareClass, Institution, ServiceOffering
 from tuoyu.registry.selectors import directors_of, institutions_public
 from tuoyu.registry.signals import announce_change
 from tuoyu.registry.standards import BAND_STANDARDS, AgeBand, class_cap
+from tuoyu.uploads import IMAGE_TYPES, sniff_content_type
 from tuoyu.workdays import months_later
 
 MAX_OUT_OF_ORDER_REASON = 500
@@ -121,6 +123,71 @@ def child_register(*, guardian: User, relation: str, **fields: Any) -> Child:
     guardianship = Guardianship(child=child, user=guardian, relation=relation)
     guardianship.full_clean()
     guardianship.save()
+    return child
+
+
+CHILD_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
+
+def _delete_file_on_commit(stored: Any) -> None:
+    name, storage = stored.name, stored.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def child_photo_set(
+    *, guardian: User, child: Child, upload: UploadedFile, consent: bool, now: datetime.datetime | None = None
+) -> Child:
+    """The guardian gives the child's photo (a JPEG or PNG) and consents to the class's staff seeing it on the
+    class screen. A new photo replaces the old one."""
+    child = child_lock(child)
+    require_guardian(guardian, child)
+    if not consent:
+        raise Refusal(
+            _("Consent to the staff of the child's class seeing the photo, or leave the photo out."),
+            "photo_consent_missing",
+        )
+    if sniff_content_type(upload) not in IMAGE_TYPES:
+        raise Refusal(
+            _("“%(name)s” is not a photo: only JPEG or PNG images can be added.") % {"name": upload.name},
+            "photo_not_image",
+        )
+    if upload.size is None or upload.size > CHILD_PHOTO_MAX_BYTES:
+        raise Refusal(
+            _("“%(name)s” is %(size).1f MB; a photo may be at most %(max).0f MB.")
+            % {
+                "name": upload.name,
+                "size": (upload.size or 0) / 1024 / 1024,
+                "max": CHILD_PHOTO_MAX_BYTES / 1024 / 1024,
+            },
+            "photo_too_large",
+        )
+    if child.photo:
+        _delete_file_on_commit(child.photo)
+    child.photo = upload  # type: ignore[assignment]
+    child.photo_consent_at = now or timezone.now()
+    try:
+        child.full_clean()
+        child.save(
+            update_fields=["photo", "photo_consent_at"]
+        )  # under a random name: no family names on disk
+    except Exception:
+        child.photo.delete(save=False)
+        raise
+    return child
+
+
+@transaction.atomic
+def child_photo_remove(*, guardian: User, child: Child) -> Child:
+    """The guardian withdraws the consent: the photo is removed (the file once the transaction commits)."""
+    child = child_lock(child)
+    require_guardian(guardian, child)
+    if child.photo:
+        _delete_file_on_commit(child.photo)
+    child.photo = ""  # type: ignore[assignment]
+    child.photo_consent_at = None
+    child.save(update_fields=["photo", "photo_consent_at"])
     return child
 
 

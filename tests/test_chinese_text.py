@@ -94,7 +94,8 @@ def problems_in(text: str) -> list[str]:
 def test_the_scan_finds_what_an_official_would_not_write() -> None:
     html = (
         "<p>手机号码: 138</p><p>托小班(12—24个月)</p><p>托小班（托小班（12—24个月））</p>"
-        "<p>手机号码：138 · 08:30 · (1 : 5) · https://example.org · SHA-256(种子)</p><script>a = {b:1}</script>"
+        "<p>手机号码：138 · 08:30 · (1 : 5) · https://example.org · SHA-256(种子)</p>"
+        "<script>a = {b:1}</script>"
         "<p>（依据《托育机构设置标准（试行）》）</p>"
     )
 

@@ -40,7 +40,8 @@ class ChildPhotoForm(forms.Form):
     )
     consent = forms.BooleanField(
         label=_(
-            "I consent to the caregivers and director of my child's class seeing this photo on the class screen."
+            "I consent to the caregivers and director of my child's class seeing this photo on the class "
+            "screen."
         ),
         error_messages={
             "required": _(

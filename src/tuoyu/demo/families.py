@@ -11,12 +11,15 @@ and three offers awaiting an answer.
 """
 
 import datetime
+import io
 import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
 from tuoyu.accounts.models import Role, RoleAssignment, User
@@ -72,6 +75,9 @@ BATCH = 500
 # Every 29th child in care (outside 爱彼宝, whose arrivals go through the services) started this month.
 RECENT_EVERY = 29
 CHECKED = "预防接种证已查验，接种完整。"
+PHOTO_CLASS = "托大班二班"
+PHOTO_COLOURS = ((125, 180, 230), (240, 170, 120), (150, 210, 160), (220, 160, 210))
+DEMO_ALLERGIES = ("花生过敏，忌食花生及坚果制品。", "牛奶蛋白过敏，饮用深度水解配方奶。")
 # Why a director offered a place to a child behind others in the queue (the regulator reads it).
 OUT_OF_ORDER_REASONS = (
     "排在前面的家庭电话两次未接通，已短信告知，按顺序联系下一位。",
@@ -161,6 +167,17 @@ def priorities_for(spec: district.DemoInstitution) -> list[tuple[str, int]]:
     return labels
 
 
+def demo_photo(colour: tuple[int, int, int], name: str) -> SimpleUploadedFile:
+    """A small portrait stand-in: a face-coloured disc on a coloured ground, 96×96 PNG."""
+    image = Image.new("RGB", (96, 96), colour)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((18, 14, 78, 74), fill=(247, 214, 186))
+    draw.rectangle((22, 74, 74, 96), fill=tuple(max(part - 60, 0) for part in colour))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
 def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
@@ -247,6 +264,7 @@ class Families:
         self.seed_arrivals_at_aibibao()
         self.seed_guardian_zhao()
         self.seed_queue()
+        self.seed_photos_and_allergies()
 
     # Who runs each institution's enrolment -------------------------------------------------------
 
@@ -666,6 +684,29 @@ class Families:
         for key, days_ago in (("aibibao", 12), ("community_xz", 11)):
             when = at(self.today - datetime.timedelta(days=days_ago), 21, 10)
             self.apply(zhao, younger, key, start=desired, when=when, claims=(SEVERAL,))
+
+    def seed_photos_and_allergies(self) -> None:
+        """In 爱彼宝's 托大班二班 (the demo caregiver's class): four children whose guardians gave a photo
+        with their consent, and two with a food allergy the class screen shows."""
+        care_class = self.classes["aibibao", PHOTO_CLASS]
+        placed = list(
+            Child.objects.in_class(care_class, self.today)
+            .order_by("name")
+            .prefetch_related("guardianships__user")
+        )
+        for index, child in enumerate(placed[: len(PHOTO_COLOURS)]):
+            guardian = child.guardianships.all()[0].user
+            services.child_photo_set(
+                guardian=guardian,
+                child=child,
+                upload=demo_photo(PHOTO_COLOURS[index], f"{index}.png"),
+                consent=True,
+                now=at(self.today - datetime.timedelta(days=20 + index), 20, 30),
+            )
+        for child, allergies in zip(placed[-len(DEMO_ALLERGIES) :], DEMO_ALLERGIES, strict=False):
+            if not child.allergies:
+                child.allergies = allergies
+                child.save(update_fields=["allergies"])
 
     def seed_queue(self) -> None:
         """About twenty applications waiting, and three offers awaiting an answer within two days."""

@@ -144,7 +144,7 @@ class OfferForm(forms.Form):
         }
         field = self.fields["care_class"]
         field.queryset = classes  # type: ignore[attr-defined]
-        field.widget.disabled_values = {str(c.pk) for c in listed if getattr(c, "vacancy", 1) <= 0}  # type: ignore[attr-defined]
+        field.widget.disabled_values = {str(c.pk) for c in listed if getattr(c, "vacancy", 1) <= 0}
 
         def label(c: CareClass) -> str:
             text = str(

@@ -165,7 +165,7 @@ def child_photo_set(
         )
     if child.photo:
         _delete_file_on_commit(child.photo)
-    child.photo = upload  # type: ignore[assignment]
+    child.photo = upload
     child.photo_consent_at = now or timezone.now()
     try:
         child.full_clean()
@@ -185,7 +185,7 @@ def child_photo_remove(*, guardian: User, child: Child) -> Child:
     require_guardian(guardian, child)
     if child.photo:
         _delete_file_on_commit(child.photo)
-    child.photo = ""  # type: ignore[assignment]
+    child.photo = ""
     child.photo_consent_at = None
     child.save(update_fields=["photo", "photo_consent_at"])
     return child

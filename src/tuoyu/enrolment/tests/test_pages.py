@@ -119,7 +119,7 @@ def test_the_offer_page_shows_the_agreement_and_needs_the_checkbox(
 
     assert "A place at 星星托育园" in html
     assert "Childcare service agreement between 星星托育园" in html
-    assert "¥2000.00" in html
+    assert "¥2,000 per month" in html
     assert "government-guided price" in html
     assert 'name="accept_agreement"' in html and "required" in html
     assert refused.status_code == 200
@@ -465,3 +465,13 @@ def test_the_privacy_page_without_a_notice(client_as: Callable[[str], Client], n
     PrivacyNotice.objects.all().delete()
 
     assert "No privacy notice is published yet." in html_of(client_as("guardian"), "/family/privacy/")
+
+
+def test_the_agreement_writes_its_price_as_an_official_does_in_chinese(
+    client_as: Callable[[str], Client], offer: Offer
+) -> None:
+    ServiceOffering.objects.filter(institution=offer.care_class.institution).update(price_yuan=2380)
+
+    html = client_as("guardian").get(f"/family/offers/{offer.code}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert "：¥2,380/月" in html.content.decode()

@@ -266,6 +266,10 @@ def build_world() -> World:
     incident = _incident(child, care_class, staff_user, report.day)
     photo = ReportPhoto(report=report, caption="", image=SimpleUploadedFile("p.png", PNG))
     photo.save()
+    if not child.photo:  # the child's own photo, given with consent (enrolment:child_photo)
+        child.photo = SimpleUploadedFile("c.png", PNG)  # type: ignore[assignment]
+        child.photo_consent_at = timezone.now()
+        child.save(update_fields=["photo", "photo_consent_at"])
     sleep = CareLogEntry.objects.filter(child=child, kind=LogKind.SLEEP).order_by("-day").first()
 
     sibling = ChildFactory.create(name="周小妹")

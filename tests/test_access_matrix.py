@@ -163,6 +163,7 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "bookings:slot_cancel",
         "daycare:child_attendance",
         "daycare:report_photo",
+        "enrolment:child_photo",
         "enrolment:placement_end",
     ],
     frozenset({DIR, DIR2, CARE, HW, ADM}): [
@@ -613,6 +614,8 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "enrolment:child",
         "enrolment:child_delete",
         "enrolment:child_export",
+        "enrolment:child_photo_remove",
+        "enrolment:child_photo_set",
         "enrolment:pickup_remove",
     ],
     NOBODY: [

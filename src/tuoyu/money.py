@@ -22,6 +22,15 @@ def yuan(amount: Decimal | str | int | None) -> str:
     return f"{sign}¥{abs(value):,.2f}"
 
 
+def price(amount: Decimal | str | int | None) -> str:
+    """A price as a catalogue shows it: ``¥2,380`` for whole yuan, ``¥12.50`` otherwise (``—`` for None)."""
+    if amount is None or amount == "":
+        return "—"
+    value = to_fen(Decimal(amount))
+    return f"¥{value:,.0f}" if value == value.to_integral_value() else yuan(value)
+
+
 # ``{% load money %}`` then ``{{ amount|yuan }}`` in any template (settings: TEMPLATES' libraries).
 register = template.Library()
 register.filter("yuan", yuan)
+register.filter("price", price)

@@ -14,6 +14,7 @@ from tuoyu.daycare.models import (
     Symptom,
 )
 from tuoyu.enrolment.models import Child
+from tuoyu.widgets import DateInput
 
 
 class CheckForm(forms.Form):
@@ -62,7 +63,7 @@ class FollowUpForm(forms.Form):
     expected_return = forms.DateField(
         required=False,
         label=gettext_lazy("Expected return"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     outcome = forms.CharField(required=False, max_length=200, label=gettext_lazy("Outcome"))
     close = forms.BooleanField(required=False, label=gettext_lazy("Close the follow-up"))
@@ -75,8 +76,8 @@ class InstructionForm(forms.Form):
     times = forms.CharField(
         label=gettext_lazy("When to give it"), max_length=100, help_text=gettext_lazy("e.g. after lunch")
     )
-    valid_from = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(label=gettext_lazy("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(label=gettext_lazy("From"), widget=DateInput())
+    valid_until = forms.DateField(label=gettext_lazy("Until"), widget=DateInput())
 
     def __init__(self, *args: Any, children: list[Child], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,12 +11,15 @@ and three offers awaiting an answer.
 """
 
 import datetime
+import io
 import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
 from tuoyu.accounts.models import Role, RoleAssignment, User
@@ -58,7 +61,7 @@ from tuoyu.enrolment.models import (
     ServiceAgreement,
     Sex,
 )
-from tuoyu.enrolment.selectors import current_notice
+from tuoyu.enrolment.selectors import applications_passed_over, current_notice
 from tuoyu.registry.models import CareClass, Institution, ServiceType
 from tuoyu.registry.standards import BAND_STANDARDS
 from tuoyu.workdays import months_later
@@ -72,6 +75,15 @@ BATCH = 500
 # Every 29th child in care (outside 爱彼宝, whose arrivals go through the services) started this month.
 RECENT_EVERY = 29
 CHECKED = "预防接种证已查验，接种完整。"
+PHOTO_CLASS = "托大班二班"
+PHOTO_COLOURS = ((125, 180, 230), (240, 170, 120), (150, 210, 160), (220, 160, 210))
+DEMO_ALLERGIES = ("花生过敏，忌食花生及坚果制品。", "牛奶蛋白过敏，饮用深度水解配方奶。")
+# Why a director offered a place to a child behind others in the queue (the regulator reads it).
+OUT_OF_ORDER_REASONS = (
+    "排在前面的家庭电话两次未接通，已短信告知，按顺序联系下一位。",
+    "同胞已在本园托大班，便于家长同时接送。",
+    "排在前面的幼儿入托体检尚未完成，先为已完成体检的幼儿安排。",
+)
 CATCH_UP = "预防接种证已查验，缺1剂次，已告知家长到接种门诊补种。"
 
 SIBLING, STREET, EMPLOYEE, STAFF_OF_COLLEGE, SEVERAL = (
@@ -153,6 +165,17 @@ def priorities_for(spec: district.DemoInstitution) -> list[tuple[str, int]]:
     if spec.inclusive_since and len(labels) < 3:
         labels.append((SEVERAL, 3))
     return labels
+
+
+def demo_photo(colour: tuple[int, int, int], name: str) -> SimpleUploadedFile:
+    """A small portrait stand-in: a face-coloured disc on a coloured ground, 96×96 PNG."""
+    image = Image.new("RGB", (96, 96), colour)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((18, 14, 78, 74), fill=(247, 214, 186))
+    draw.rectangle((22, 74, 74, 96), fill=tuple(max(part - 60, 0) for part in colour))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
@@ -241,6 +264,7 @@ class Families:
         self.seed_arrivals_at_aibibao()
         self.seed_guardian_zhao()
         self.seed_queue()
+        self.seed_photos_and_allergies()
 
     # Who runs each institution's enrolment -------------------------------------------------------
 
@@ -570,11 +594,13 @@ class Families:
         accepted: datetime.datetime,
     ) -> Placement:
         key = self.keys[application.institution_id]
+        care_class = self.classes[key, class_name]
         offer = services.offer_make(
             director=self.directors[key],
             application=application,
-            care_class=self.classes[key, class_name],
+            care_class=care_class,
             start_date=application.desired_start,
+            out_of_order_reason=self.out_of_order_reason(application, care_class),
             now=offered,
         )
         return services.offer_accept(guardian=guardian, offer=offer, now=accepted)
@@ -659,6 +685,29 @@ class Families:
             when = at(self.today - datetime.timedelta(days=days_ago), 21, 10)
             self.apply(zhao, younger, key, start=desired, when=when, claims=(SEVERAL,))
 
+    def seed_photos_and_allergies(self) -> None:
+        """In 爱彼宝's 托大班二班 (the demo caregiver's class): four children whose guardians gave a photo
+        with their consent, and two with a food allergy the class screen shows."""
+        care_class = self.classes["aibibao", PHOTO_CLASS]
+        placed = list(
+            Child.objects.in_class(care_class, self.today)
+            .order_by("name")
+            .prefetch_related("guardianships__user")
+        )
+        for index, child in enumerate(placed[: len(PHOTO_COLOURS)]):
+            guardian = child.guardianships.all()[0].user
+            services.child_photo_set(
+                guardian=guardian,
+                child=child,
+                upload=demo_photo(PHOTO_COLOURS[index], f"{index}.png"),
+                consent=True,
+                now=at(self.today - datetime.timedelta(days=20 + index), 20, 30),
+            )
+        for child, allergies in zip(placed[-len(DEMO_ALLERGIES) :], DEMO_ALLERGIES, strict=False):
+            if not child.allergies:
+                child.allergies = allergies
+                child.save(update_fields=["allergies"])
+
     def seed_queue(self) -> None:
         """About twenty applications waiting, and three offers awaiting an answer within two days."""
         for applicant in WAITING:
@@ -667,13 +716,21 @@ class Families:
             guardian, application = self.seed_applicant(applicant)
             self.exam(guardian, application.child, self.today - datetime.timedelta(days=5))
             key = applicant.at
+            care_class = self.classes[key, class_name]
             services.offer_make(
                 director=self.directors[key],
                 application=application,
-                care_class=self.classes[key, class_name],
+                care_class=care_class,
                 start_date=application.desired_start,
+                out_of_order_reason=self.out_of_order_reason(application, care_class),
                 now=self.now - datetime.timedelta(hours=hours_ago),
             )
+
+    def out_of_order_reason(self, application: Application, care_class: CareClass) -> str:
+        """The director's word when the place goes to a child behind others in the queue who fit the class."""
+        if not applications_passed_over(application, care_class, application.desired_start):
+            return ""
+        return OUT_OF_ORDER_REASONS[application.pk % len(OUT_OF_ORDER_REASONS)]
 
     def seed_applicant(self, applicant: Applicant) -> tuple[User, Application]:
         serial = next(self.serials)

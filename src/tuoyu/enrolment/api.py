@@ -436,8 +436,13 @@ class OfferSerializer(serializers.ModelSerializer):
             "status",
             "made_at",
             "answered_at",
+            "passed_over",
+            "out_of_order_reason",
         ]
-        read_only_fields = ["status", "made_at", "answered_at"]
+        read_only_fields = ["status", "made_at", "answered_at", "passed_over"]
+        # The reason may speak of other families: the director writes it, the regulator reads it on the
+        # institution file; the family does not see it.
+        extra_kwargs = {"out_of_order_reason": {"write_only": True}}
 
 
 class OfferCreateView(APIView):
@@ -453,6 +458,7 @@ class OfferCreateView(APIView):
             care_class=data["care_class"],
             start_date=data["start_date"],
             expires_at=data.get("expires_at"),
+            out_of_order_reason=data.get("out_of_order_reason", ""),
         )
         return Response(OfferSerializer(offer).data, status=status.HTTP_201_CREATED)
 

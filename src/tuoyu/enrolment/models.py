@@ -19,6 +19,7 @@ from tuoyu.accounts.access import GUARDIAN_PERMISSIONS, Perm, actor_pk, in_scope
 from tuoyu.accounts.identity import mask_identity_number, validate_identity_number
 from tuoyu.accounts.validators import validate_mainland_mobile
 from tuoyu.registry.models import CareClass, ServiceType
+from tuoyu.uploads import IMAGE_TYPES, SniffedFileField
 from tuoyu.workdays import months_later
 
 PLACE_SERVICE_TYPES = (ServiceType.FULL_DAY, ServiceType.HALF_DAY)
@@ -119,6 +120,10 @@ class Child(models.Model):
     )
     allergies = models.TextField(_("allergies"), blank=True)
     special_needs = models.TextField(_("special needs"), blank=True)
+    # Optional, with a guardian's consent (photo_consent_at): shown to the class's staff on the class screen;
+    # removed when the consent is withdrawn.
+    photo = SniffedFileField(_("photo"), upload_to="children/", allowed=IMAGE_TYPES, blank=True)
+    photo_consent_at = models.DateTimeField(_("photo consent given at"), null=True, blank=True)
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     objects = ChildQuerySet.as_manager()
@@ -316,6 +321,12 @@ class Offer(models.Model):
     )
     made_at = models.DateTimeField(_("offered at"), default=timezone.now)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # Offered before waiting applications ahead in the queue that fit the class: how many, and why (shown to
+    # the regulator on the institution file).
+    passed_over = models.PositiveSmallIntegerField(_("applications passed over"), default=0)
+    out_of_order_reason = models.TextField(
+        _("reason for offering out of queue order"), max_length=500, blank=True
+    )
 
     class Meta:
         verbose_name = _("offer")

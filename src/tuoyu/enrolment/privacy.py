@@ -106,7 +106,10 @@ def child_delete_request(*, guardian: User, child: Child, confirm: str) -> Delet
     else:
         request.outcome = DeletionRequest.Outcome.DELETED
         others = list(guardians_of(child).exclude(pk=guardian.pk))
+        photo, storage = child.photo.name, child.photo.storage
         child.delete()
+        if photo:
+            transaction.on_commit(lambda: storage.delete(photo))
         notify_all(
             others,
             kind=NotificationKind.CHILD_DELETED,

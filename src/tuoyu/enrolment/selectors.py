@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from tuoyu.accounts.access import Perm, actor_pk
 from tuoyu.accounts.models import User
+from tuoyu.enrolment.eligibility import age_refusal
 from tuoyu.enrolment.models import (
     Application,
     ApplicationStatus,
@@ -226,11 +227,9 @@ def queue_of(institution: Institution, service_type: str | None = None) -> Query
     return queue.select_related("child").order_by("-priority_points", "applied_at", "pk")
 
 
-def queue_position(application: Application) -> int | None:
-    """1-based place among waiting applications to the same institution and service; None if not waiting."""
-    if application.status != ApplicationStatus.WAITING:
-        return None
-    ahead = Application.objects.filter(
+def _ahead_of(application: Application) -> QuerySet[Application]:
+    """The waiting applications before this one in the queue of its institution and service."""
+    return Application.objects.filter(
         institution_id=application.institution_id,
         service_type=application.service_type,
         status=ApplicationStatus.WAITING,
@@ -243,7 +242,52 @@ def queue_position(application: Application) -> int | None:
             pk__lt=application.pk,
         )
     )
-    return ahead.count() + 1
+
+
+def queue_position(application: Application) -> int | None:
+    """1-based place among waiting applications to the same institution and service; None if not waiting."""
+    if application.status != ApplicationStatus.WAITING:
+        return None
+    return _ahead_of(application).count() + 1
+
+
+def applications_passed_over(
+    application: Application, care_class: CareClass, start_date: datetime.date
+) -> list[Application]:
+    """The waiting applications ahead of this one whose child fits the class's band on ``start_date``:
+    offering this one the place passes them over (the director says why)."""
+    ahead = _ahead_of(application).select_related("child").order_by("-priority_points", "applied_at", "pk")
+    return [
+        other
+        for other in ahead
+        if age_refusal(other.child.birth_date, care_class.age_band, start_date) is None
+    ]
+
+
+def applications_closed_by_accepting(offer: Offer) -> QuerySet[Application]:
+    """The child's other open applications for the same service: accepting the offer withdraws them (one
+    place per child and service), so the family is told which before accepting."""
+    application = offer.application
+    return (
+        Application.objects.filter(
+            child_id=application.child_id,
+            service_type=application.service_type,
+            status__in=[ApplicationStatus.WAITING, ApplicationStatus.OFFERED],
+        )
+        .exclude(pk=application.pk)
+        .select_related("institution")
+        .order_by("applied_at", "pk")
+    )
+
+
+def offers_out_of_order(institution_id: int) -> QuerySet[Offer]:
+    """The institution's offers made before applications ahead in the queue, with the director's reason,
+    newest first (the regulator reads them on the institution file)."""
+    return (
+        Offer.objects.filter(care_class__institution_id=institution_id, passed_over__gt=0)
+        .select_related("care_class", "made_by")
+        .order_by("-made_at", "-pk")
+    )
 
 
 def priorities_of(institution: Institution) -> QuerySet[QueuePriority]:

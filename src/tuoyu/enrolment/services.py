@@ -11,11 +11,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tuoyu.accounts.access import Perm, actor_may
 from tuoyu.accounts.models import User
@@ -42,6 +44,8 @@ from tuoyu.enrolment.models import (
 )
 from tuoyu.enrolment.notices import FIRST_BODY, FIRST_TITLE, FIRST_VERSION
 from tuoyu.enrolment.selectors import (
+    applications_closed_by_accepting,
+    applications_passed_over,
     current_notice,
     guardians_of,
     has_current_consent,
@@ -59,8 +63,10 @@ from tuoyu.registry.models import CareClass, Institution, ServiceOffering
 from tuoyu.registry.selectors import directors_of, institutions_public
 from tuoyu.registry.signals import announce_change
 from tuoyu.registry.standards import BAND_STANDARDS, AgeBand, class_cap
+from tuoyu.uploads import IMAGE_TYPES, sniff_content_type
 from tuoyu.workdays import months_later
 
+MAX_OUT_OF_ORDER_REASON = 500
 AGREEMENT_REQUIRED = _("Read and accept the service agreement to take the place.")
 
 
@@ -117,6 +123,71 @@ def child_register(*, guardian: User, relation: str, **fields: Any) -> Child:
     guardianship = Guardianship(child=child, user=guardian, relation=relation)
     guardianship.full_clean()
     guardianship.save()
+    return child
+
+
+CHILD_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
+
+def _delete_file_on_commit(stored: Any) -> None:
+    name, storage = stored.name, stored.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def child_photo_set(
+    *, guardian: User, child: Child, upload: UploadedFile, consent: bool, now: datetime.datetime | None = None
+) -> Child:
+    """The guardian gives the child's photo (a JPEG or PNG) and consents to the class's staff seeing it on the
+    class screen. A new photo replaces the old one."""
+    child = child_lock(child)
+    require_guardian(guardian, child)
+    if not consent:
+        raise Refusal(
+            _("Consent to the staff of the child's class seeing the photo, or leave the photo out."),
+            "photo_consent_missing",
+        )
+    if sniff_content_type(upload) not in IMAGE_TYPES:
+        raise Refusal(
+            _("“%(name)s” is not a photo: only JPEG or PNG images can be added.") % {"name": upload.name},
+            "photo_not_image",
+        )
+    if upload.size is None or upload.size > CHILD_PHOTO_MAX_BYTES:
+        raise Refusal(
+            _("“%(name)s” is %(size).1f MB; a photo may be at most %(max).0f MB.")
+            % {
+                "name": upload.name,
+                "size": (upload.size or 0) / 1024 / 1024,
+                "max": CHILD_PHOTO_MAX_BYTES / 1024 / 1024,
+            },
+            "photo_too_large",
+        )
+    if child.photo:
+        _delete_file_on_commit(child.photo)
+    child.photo = upload
+    child.photo_consent_at = now or timezone.now()
+    try:
+        child.full_clean()
+        child.save(
+            update_fields=["photo", "photo_consent_at"]
+        )  # under a random name: no family names on disk
+    except Exception:
+        child.photo.delete(save=False)
+        raise
+    return child
+
+
+@transaction.atomic
+def child_photo_remove(*, guardian: User, child: Child) -> Child:
+    """The guardian withdraws the consent: the photo is removed (the file once the transaction commits)."""
+    child = child_lock(child)
+    require_guardian(guardian, child)
+    if child.photo:
+        _delete_file_on_commit(child.photo)
+    child.photo = ""
+    child.photo_consent_at = None
+    child.save(update_fields=["photo", "photo_consent_at"])
     return child
 
 
@@ -360,8 +431,11 @@ def offer_make(
     care_class: CareClass,
     start_date: datetime.date,
     expires_at: datetime.datetime | None = None,
+    out_of_order_reason: str = "",
     now: datetime.datetime | None = None,
 ) -> Offer:
+    """Offer a waiting application a place. Waiting applications ahead of it in the queue whose child fits
+    the class are passed over only with the director's reason, recorded on the offer for the regulator."""
     now = now or timezone.now()
     if not actor_may(director, Perm.MANAGE_ENROLMENT, application.institution_id):
         raise NotPermitted(_("Only the institution's director may offer its places."))
@@ -380,6 +454,25 @@ def offer_make(
         raise Refusal(_("The answer deadline must be in the future."), "expiry_in_past")
     _require_age(application.child, care_class, start_date)
     _require_room(institution, care_class, now, count_offers=True)
+    passed_over = applications_passed_over(application, care_class, start_date)
+    reason = (out_of_order_reason or "").strip() if passed_over else ""
+    if passed_over and not reason:
+        raise Refusal(
+            ngettext(
+                "%(n)d waiting application ahead in the queue fits this class: say why this child is offered "
+                "the place first.",
+                "%(n)d waiting applications ahead in the queue fit this class: say why this child is offered "
+                "the place first.",
+                len(passed_over),
+            )
+            % {"n": len(passed_over)},
+            "out_of_order_reason_missing",
+        )
+    if len(reason) > MAX_OUT_OF_ORDER_REASON:
+        raise Refusal(
+            _("The reason may be at most %(max)d characters.") % {"max": MAX_OUT_OF_ORDER_REASON},
+            "out_of_order_reason_too_long",
+        )
     offer = Offer.objects.create(
         application=application,
         care_class=care_class,
@@ -387,6 +480,8 @@ def offer_make(
         expires_at=expires_at,
         made_by=director,
         made_at=now,
+        passed_over=len(passed_over),
+        out_of_order_reason=reason,
     )
     application.status = ApplicationStatus.OFFERED
     application.save(update_fields=["status"])
@@ -484,12 +579,7 @@ def offer_accept(*, guardian: User, offer: Offer, now: datetime.datetime | None 
     application.status = ApplicationStatus.PLACED
     application.closed_at = now
     application.save(update_fields=["status", "closed_at"])
-    others = Application.objects.filter(
-        child=child,
-        service_type=application.service_type,
-        status__in=[ApplicationStatus.WAITING, ApplicationStatus.OFFERED],
-    ).exclude(pk=application.pk)
-    _close_applications(list(others), now)
+    _close_applications(list(applications_closed_by_accepting(offer)), now)
     CareTask.objects.create(
         kind=TaskKind.VACCINATION_CHECK,
         child=child,

@@ -11,6 +11,9 @@ urlpatterns = [
     path("family/children/add/", views.child_add, name="child_add"),
     path("family/children/<uuid:code>/", views.child_detail, name="child"),
     path("family/children/<uuid:code>/export/", views.child_export, name="child_export"),
+    path("family/children/<uuid:code>/photo/", views.child_photo_set, name="child_photo_set"),
+    path("family/children/<uuid:code>/photo/remove/", views.child_photo_remove, name="child_photo_remove"),
+    path("children/<uuid:code>/photo/", views.child_photo, name="child_photo"),
     path("family/children/<uuid:code>/delete/", views.child_delete, name="child_delete"),
     path("family/children/<uuid:code>/pickup/<int:pk>/remove/", views.pickup_remove, name="pickup_remove"),
     path(

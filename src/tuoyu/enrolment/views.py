@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from tuoyu.enrolment.forms import (
     AcceptForm,
     ApplyForm,
     ChildForm,
+    ChildPhotoForm,
     EndPlacementForm,
     EntryExamForm,
     OfferForm,
@@ -37,6 +38,7 @@ from tuoyu.enrolment.models import (
     OfferStatus,
 )
 from tuoyu.enrolment.selectors import (
+    applications_closed_by_accepting,
     applications_visible_to,
     classes_with_children_visible_to,
     classes_with_vacancy,
@@ -53,6 +55,7 @@ from tuoyu.enrolment.selectors import (
 )
 from tuoyu.refusals import Refusal, refusal_shown, show_errors
 from tuoyu.registry.selectors import institutions_public, institutions_visible_to
+from tuoyu.uploads import serve_upload
 
 FINDER_PAGE_SIZE = 20
 
@@ -146,6 +149,46 @@ def _own_child(request: AuthenticatedRequest, code: str) -> Any:
 
 
 @login_required
+@require_POST
+def child_photo_set(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """The guardian gives the child's photo, consenting to the class's staff seeing it."""
+    child = _own_child(request, code)
+    form = ChildPhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        with refusal_shown(request):
+            services.child_photo_set(
+                guardian=request.user,
+                child=child,
+                upload=form.cleaned_data["image"],
+                consent=form.cleaned_data["consent"],
+            )
+            messages.success(request, _("%(child)s's photo is saved.") % {"child": child.name})
+    else:
+        show_errors(request, ValidationError(list(form.errors.values())))
+    return redirect("enrolment:child", code=child.code)
+
+
+@login_required
+@require_POST
+def child_photo_remove(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """The guardian withdraws the consent: the photo is removed."""
+    child = _own_child(request, code)
+    with refusal_shown(request):
+        services.child_photo_remove(guardian=request.user, child=child)
+        messages.success(request, _("The photo is removed and the consent withdrawn."))
+    return redirect("enrolment:child", code=child.code)
+
+
+@login_required
+def child_photo(request: AuthenticatedRequest, code: str) -> FileResponse:
+    """The child's photo, for the child's guardians and the staff of the institutions that see the child."""
+    child = get_visible_or_404(Child.objects.visible_to(request.user, Perm.VIEW_CHILDREN), code=code)
+    if not child.photo:
+        raise Http404
+    return serve_upload(child.photo)
+
+
+@login_required
 def child_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
     child = _own_child(request, code)
     pickup_form = PickupPersonForm(prefix="pickup")
@@ -171,6 +214,7 @@ def child_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
         "guardianships": child.guardianships.select_related("user"),
         "exams": child.entry_exams.all(),
         "pickups": child.pickup_persons.all(),
+        "photo_form": ChildPhotoForm(),
     }
     health_record_read(request.user, child, view="child_profile", channel=AccessChannel.PAGE)
     return render(request, "enrolment/child_detail.html", context)
@@ -284,6 +328,7 @@ def offer(request: AuthenticatedRequest, code: str) -> HttpResponse:
         "form": form,
         "agreement": services.agreement_terms(the_offer),
         "is_open": the_offer.is_open_at(timezone.now()),
+        "withdrawn_on_accept": list(applications_closed_by_accepting(the_offer)),
     }
     return render(request, "enrolment/offer.html", context)
 
@@ -333,7 +378,13 @@ def offer_new(request: AuthenticatedRequest, code: str) -> HttpResponse:
         code=code,
     )
     classes = classes_with_vacancy(application.institution.classes.order_by("age_band", "name"))
-    form = OfferForm(request.POST or None, classes=classes, initial={"start_date": application.desired_start})
+    form = OfferForm(
+        request.POST or None,
+        classes=classes,
+        child=application.child,
+        start=application.desired_start,
+        initial={"start_date": application.desired_start},
+    )
     if request.method == "POST" and form.is_valid():
         with refusal_shown(request):
             services.offer_make(director=request.user, application=application, **form.cleaned_data)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuoyu.accounts.access import Perm, in_scope_of
 from tuoyu.registry.credit_code import validate_credit_code
-from tuoyu.registry.standards import BAND_STANDARDS, AgeBand, class_cap
+from tuoyu.registry.standards import BAND_STANDARDS, AgeBand, class_cap, class_label
 
 
 class Hospital(models.Model):
@@ -251,6 +251,11 @@ class CareClass(models.Model):
 
     def __str__(self) -> str:
         return f"{self.institution.name} {self.name}"
+
+    @property
+    def label(self) -> str:
+        """The name with the band's age range, the band named once: 托小班（12—24个月）."""
+        return class_label(self.name, str(self.get_age_band_display()))
 
     def clean(self) -> None:
         standard = BAND_STANDARDS.get(self.age_band)

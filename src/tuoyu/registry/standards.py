@@ -6,6 +6,7 @@ ratio are dated policy values (``class_cap.<band>``, ``ratio.<band>``), read for
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.db import models
@@ -15,6 +16,26 @@ from django.utils.translation import gettext_lazy as _
 from tuoyu.policies.values import policy
 
 SETTING_STANDARD = _("Childcare Institution Setting Standard (Trial), art. 19")
+
+
+_BAND_PARTS = re.compile(r"^(?P<kind>.+?)\s*(?P<open>[（(])(?P<range>.+)[）)]$")
+
+
+def class_label(name: str, band_label: str) -> str:
+    """A class as an official writes it: its name with its band's age range, the band named once.
+
+    Of band ``托小班（12—24个月）``: ``托小班`` is ``托小班（12—24个月）``, ``托小班一班`` is
+    ``托小班一班（12—24个月）``, ``星星班`` is ``星星班（托小班，12—24个月）``; never
+    ``托小班（托小班（12—24个月））``. The brackets are the band label's own (full-width in Chinese).
+    """
+    parts = _BAND_PARTS.match(band_label)
+    if parts is None:
+        return f"{name}（{band_label}）" if band_label else name
+    full_width = parts["open"] == "（"
+    opening, closing, comma = ("（", "）", "，") if full_width else (" (", ")", ", ")
+    if parts["kind"] in name:
+        return f"{name}{opening}{parts['range']}{closing}"
+    return f"{name}{opening}{parts['kind']}{comma}{parts['range']}{closing}"
 
 
 class AgeBand(models.TextChoices):

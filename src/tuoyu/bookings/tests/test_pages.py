@@ -238,7 +238,7 @@ def test_the_director_sees_publish_forms_booked_children_and_the_waitlist(
     assert "Publish temporary-care places" in html
     assert "Publish a parent-child session" in html
     assert "1 / 2" in html  # the slot: one of two places booked
-    assert "赵小宝" in html and "(赵女士)" in html
+    assert "赵小宝" in html and "（赵女士）" in html
     assert "1. 钱小满" in html
 
 

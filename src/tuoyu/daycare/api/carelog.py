@@ -448,10 +448,10 @@ class ReportPublishAllView(APIView):
     @extend_schema(request=None, responses={200: PublishedCountSerializer})
     def post(self, request: Request, code: Any, day: str) -> Response:
         care_class = _care_class(request, code)
-        count = services.daily_report_publish_all(
+        result = services.daily_report_publish_all(
             actor=signed_in_user(request), care_class=care_class, day=_day(day)
         )
-        return Response({"published": count})
+        return Response({"published": result.published})
 
 
 class ReportPhotoAddView(APIView):

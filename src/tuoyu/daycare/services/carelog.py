@@ -24,6 +24,7 @@ Rules:
 import datetime
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -682,16 +683,36 @@ def daily_report_publish(
     return report
 
 
-def daily_report_publish_all(*, actor: User, care_class: CareClass, day: datetime.date) -> int:
+@dataclass(frozen=True)
+class PublishedAll:
+    """What "publish all" did: how many reports went to the families, and the children whose day held
+    nothing to tell (no entry, no word, no photo), left unpublished so that no family gets an empty report."""
+
+    published: int
+    empty: list[Child]
+
+
+def daily_report_publish_all(
+    *,
+    actor: User,
+    care_class: CareClass,
+    day: datetime.date,
+    summaries: Mapping[str, str] | None = None,
+) -> PublishedAll:
     """Publish the report of every child who attended the class that day and has something in it.
 
-    Reports already published and empty days are left as they are. Returns the number published.
+    ``summaries`` are the words typed for single children on the same page (by child code): each is saved
+    first, published or not, so that nothing typed is lost, and a word alone is something to publish.
+    Reports already published are left as they are; empty days are not published (and no empty report is
+    written) and are named in the answer.
     """
     _require_recorder(actor, care_class.institution_id)
+    typed = {code: text.strip() for code, text in (summaries or {}).items()}
     now = timezone.now()
     published = 0
+    empty = []
     with transaction.atomic():
-        children = list(attended_children(care_class, day))
+        children = list(attended_children(care_class, day).distinct())
         with_entries = set(
             CareLogEntry.objects.filter(child__in=children, day=day).values_list("child_id", flat=True)
         )
@@ -701,21 +722,28 @@ def daily_report_publish_all(*, actor: User, care_class: CareClass, day: datetim
                 photo_count=Count("photos")
             )
         }
-        for child in children:
+        for child in sorted(children, key=lambda c: (c.name, c.pk)):
             existing = started.get(child.pk)
-            if existing is not None and existing.published_at is not None:
+            summary, photos = (existing.summary, existing.photo_count) if existing is not None else ("", 0)
+            published_at = existing.published_at if existing is not None else None
+            word = typed.get(str(child.code))
+            if word is not None and word != summary:
+                report = _report_for_update(child, care_class, day)
+                report.summary = summary = word
+                report.full_clean()
+                report.save(update_fields=["summary"])
+            if published_at is not None:
                 continue
-            has_content = child.pk in with_entries or (
-                existing is not None and bool(existing.summary or existing.photo_count)
-            )
+            has_content = child.pk in with_entries or bool(summary or photos)
             if not has_content:  # nothing to tell the family: no empty report is written
+                empty.append(child)
                 continue
             report = _report_for_update(child, care_class, day)
             if report.published_at is not None:  # published meanwhile by a colleague
                 continue
             _publish(actor, report, now)
             published += 1
-    return published
+    return PublishedAll(published=published, empty=empty)
 
 
 def daily_report_mark_read(*, guardian: User, report: DailyReport) -> DailyReport:

@@ -139,6 +139,26 @@ def test_class_screen_shows_roster_states_and_the_ratio(
     assert "in " + timezone.localtime().strftime("%H") in text  # the check-in time on the row
 
 
+def test_the_ratio_is_one_line_that_opens_to_its_figures(
+    client_as: ClientAs, class_x: CareClass, child: Child, caregiver_x: User
+) -> None:
+    """On a phone the sticky ratio took 152 px: it is one <summary> line now, the figures behind a tap."""
+    certified_caregiver_on_duty(class_x)
+    services.attendance_check_in(
+        care_class=class_x, child=child, by=caregiver_x, temperature_c="36.6", decision="admit"
+    )
+
+    text = client_as("caregiver_x").get(class_url(class_x)).content.decode()
+
+    ratio = re.search(r'<details id="ratio" class="care-ratio"[^>]*>(.*?)</details>', text, re.S)
+    assert ratio is not None and " open" not in ratio.group(0).split(">")[0]  # closed until tapped
+    line = re.search(r'<summary class="ratio-line">(.*?)</summary>', ratio.group(1), re.S)
+    assert line is not None
+    words = re.sub(r"<[^>]+>", "", line.group(1)).split()
+    assert words == ["Ratio", "kept", "1", "present", "1/1", "certified"]
+    assert "caregivers required" in ratio.group(1).split("</summary>")[1]
+
+
 def test_class_screen_shows_a_breach_banner(
     client_as: ClientAs, institution_x: Institution, caregiver_x: User
 ) -> None:
@@ -156,7 +176,10 @@ def test_class_screen_shows_a_breach_banner(
     text = client_as("caregiver_x").get(class_url(toddlers)).content.decode()
 
     assert 'data-present="6" data-required="2" data-certified="1" data-breach="true"' in text
-    assert 'class="breach-banner" role="alert"' in text
+    assert 'class="breach-banner"' in text
+    # the breach is on the one line that stays on top, before the figures open
+    line = re.search(r'<summary class="ratio-line">(.*?)</summary>', text, re.S)
+    assert line is not None and '<strong class="bad" role="alert">Ratio breached</strong>' in line.group(1)
     assert "Ratio breached: 6 children present need 2 certified caregivers; 1 on duty." in text
 
 

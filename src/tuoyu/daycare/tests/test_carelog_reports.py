@@ -320,13 +320,52 @@ def test_publish_all_publishes_every_child_with_a_day_to_report(
 
     with pytest.raises(NotPermitted):  # another institution's director
         services.daily_report_publish_all(actor=director_y, care_class=class_x, day=DAY)
-    assert services.daily_report_publish_all(actor=caregiver_x, care_class=class_x, day=DAY) == 2
-    assert services.daily_report_publish_all(actor=caregiver_x, care_class=class_x, day=DAY) == 0
+    assert services.daily_report_publish_all(actor=caregiver_x, care_class=class_x, day=DAY).published == 2
+    assert services.daily_report_publish_all(actor=caregiver_x, care_class=class_x, day=DAY).published == 0
 
     published = DailyReport.objects.filter(published_at__isnull=False)
     assert set(published.values_list("child__name", flat=True)) == {"赵小宝", "赵二宝"}
     assert not DailyReport.objects.filter(child=nothing).exists()  # no empty report written
     assert Notification.objects.filter(user=guardian, kind="daily_report").count() == 2
+
+
+def test_publish_all_keeps_the_words_typed_for_each_child_and_names_the_empty_days(
+    client_as: Callable[[str], Client],
+    guardian: User,
+    child: Child,
+    class_x: CareClass,
+    caregiver_x: User,
+    logged: Any,
+) -> None:
+    only_a_word = placed_child(guardian, class_x, name="赵二宝")
+    check_in(only_a_word, class_x, caregiver_x)
+    nothing = placed_child(guardian, class_x, name="赵三宝")
+    check_in(nothing, class_x, caregiver_x)
+    client = client_as("caregiver_x")
+    page = client.get(f"/care/classes/{class_x.code}/reports/?day={DAY.isoformat()}").content.decode()
+
+    response = client.post(
+        f"/care/classes/{class_x.code}/reports/{DAY.isoformat()}/publish-all/",
+        {
+            f"summary-{child.code}": "今天搭了高高的积木",
+            f"summary-{only_a_word.code}": "午饭吃得很香",
+            f"summary-{nothing.code}": "",
+        },
+        follow=True,
+    )
+
+    # every child's word is a field of the form that publishes all
+    assert f'name="summary-{child.code}" form="reports"' in page
+    assert 'id="reports"' in page and "2 children's days are empty" in page
+    reports = {r.child_id: r for r in DailyReport.objects.all()}
+    assert reports[child.pk].summary == "今天搭了高高的积木" and reports[child.pk].published_at is not None
+    assert (
+        reports[only_a_word.pk].summary == "午饭吃得很香" and reports[only_a_word.pk].published_at is not None
+    )
+    assert nothing.pk not in reports  # no empty report is written, let alone published
+    shown = [str(m) for m in response.context["messages"]]
+    assert "2 reports published to the families." in shown
+    assert any("Not published" in m and "赵三宝" in m and "赵二宝" not in m for m in shown)
 
 
 def test_the_review_page_lists_the_children_present_and_publishes_from_one_form(

@@ -1,11 +1,12 @@
 """Staff on duty per class, the live caregiver ratio, ratio breaches and rule DAY-01."""
 
 import datetime
+import re
 from collections.abc import Callable
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from tuoyu.accounts.models import User
@@ -230,6 +231,35 @@ def test_duty_page_checks_staff_in_and_out(
     response = client.post(url, {"staff": str(person.code), "action": "end"}, follow=True)
     assert not ClassDuty.objects.filter(staff=person, ended_at__isnull=True).exists()
     assert f'data-on-duty="{person.name}"' not in response.content.decode()
+
+
+def test_the_breach_table_heads_its_times_as_times_in_chinese(
+    client_as: Callable[[str], Client], class_x: CareClass
+) -> None:
+    RatioBreach.objects.create(
+        care_class=class_x,
+        day=today(),
+        started_at=morning(),
+        ended_at=morning() + datetime.timedelta(minutes=20),
+        children_present=6,
+        caregivers_required=2,
+        caregivers_on_duty=1,
+    )
+    client = client_as("caregiver_x")
+
+    with translation.override("zh-hans"):
+        html = client.get(
+            f"/care/classes/{class_x.code}/duty/", HTTP_ACCEPT_LANGUAGE="zh-hans"
+        ).content.decode()
+
+    head = re.search(
+        r"<thead><tr><th>(.*?)</th><th>(.*?)</th>", html.split("data-breach-row")[0].rsplit("<table>", 1)[1]
+    )
+    assert head is not None and head.groups() == (
+        "开始时间",
+        "结束时间",
+    )  # they hold 09:00 and 09:20, not dates
+    assert "<td>09:00</td><td>09:20</td>" in html
 
 
 def test_duty_api(api_as: Callable[[str], APIClient], class_x: CareClass, caregiver_x: User) -> None:

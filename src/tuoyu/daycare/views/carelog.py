@@ -28,6 +28,7 @@ from tuoyu.daycare.models import LogKind, Mood, Portion
 from tuoyu.daycare.selectors.attendance import care_classes_visible_to, care_institutions_visible_to
 from tuoyu.daycare.selectors.carelog import (
     NAPPY_CHOICES,
+    ChildDay,
     care_entries_visible_to,
     child_day,
     class_day,
@@ -327,6 +328,11 @@ def sleep_end(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
 # The daily report: the caregiver's review --------------------------------------------------------------
 
 
+def _has_content(child_day: ChildDay) -> bool:
+    """Something to tell the family: an entry, the caregiver's word or a photo."""
+    return bool(child_day.items or child_day.photos or (child_day.report and child_day.report.summary))
+
+
 @login_required
 def report_review(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
     """Every child of the day with their timeline, the caregiver's word, photos, publish and publish all."""
@@ -337,9 +343,8 @@ def report_review(request: AuthenticatedRequest, code: UUID) -> HttpResponse:
         "care_class": care_class,
         "day": day,
         "days": days,
-        "to_publish": sum(
-            1 for d in days if not d.published and (d.items or (d.report and d.report.summary))
-        ),
+        "to_publish": sum(1 for d in days if not d.published and _has_content(d)),
+        "empty_days": sum(1 for d in days if not d.published and not _has_content(d)),
         "max_photos": services.MAX_PHOTOS_PER_REPORT,
         "previous_day": day - datetime.timedelta(days=1),
         "next_day": day + datetime.timedelta(days=1),
@@ -356,6 +361,11 @@ def _review_url(care_class: CareClass, day: datetime.date, child: Child | None =
     return f"{url}#child-{child.code}" if child else url
 
 
+def _typed_summary(request: AuthenticatedRequest, child: Child) -> str | None:
+    """The word typed for the child: ``summary-<code>`` on the review page's one form, ``summary`` alone."""
+    return request.POST.get(f"summary-{child.code}", request.POST.get("summary"))
+
+
 @login_required
 @require_POST
 def report_summary(request: AuthenticatedRequest, code: UUID, child: UUID, day: str) -> HttpResponse:
@@ -368,7 +378,7 @@ def report_summary(request: AuthenticatedRequest, code: UUID, child: UUID, day: 
             child=kid,
             care_class=care_class,
             day=the_day,
-            summary=request.POST.get("summary", ""),
+            summary=_typed_summary(request, kid) or "",
         )
         messages.success(request, _("The word on %(child)s's day is saved.") % {"child": kid.name})
     return redirect(_review_url(care_class, the_day, kid))
@@ -387,7 +397,7 @@ def report_publish(request: AuthenticatedRequest, code: UUID, child: UUID, day: 
             child=kid,
             care_class=care_class,
             day=the_day,
-            summary=request.POST.get("summary"),
+            summary=_typed_summary(request, kid),
         )
         messages.success(request, _("%(child)s's report is published to the family.") % {"child": kid.name})
     return redirect(_review_url(care_class, the_day, kid))
@@ -396,17 +406,37 @@ def report_publish(request: AuthenticatedRequest, code: UUID, child: UUID, day: 
 @login_required
 @require_POST
 def report_publish_all(request: AuthenticatedRequest, code: UUID, day: str) -> HttpResponse:
+    """Publish every report with something in it, saving first the words typed for single children on the
+    page (``summary-<child code>``); the children whose day is empty are named, not published."""
     care_class = _care_class(request, code)
     the_day = _parse_day(day, strict=True)
+    typed = {
+        key.removeprefix("summary-"): str(value)
+        for key, value in request.POST.items()
+        if key.startswith("summary-")
+    }
     with refusal_shown(request):
-        count = services.daily_report_publish_all(actor=request.user, care_class=care_class, day=the_day)
+        result = services.daily_report_publish_all(
+            actor=request.user, care_class=care_class, day=the_day, summaries=typed
+        )
         messages.success(
             request,
             ngettext(
-                "%(n)d report published to the family.", "%(n)d reports published to the families.", count
+                "%(n)d report published to the family.",
+                "%(n)d reports published to the families.",
+                result.published,
             )
-            % {"n": count},
+            % {"n": result.published},
         )
+        if result.empty:
+            messages.warning(
+                request,
+                _(
+                    "Not published, nothing is recorded for their day yet: %(names)s. "
+                    "Record their day or write a word, then publish."
+                )
+                % {"names": "、".join(child.name for child in result.empty)},
+            )
     return redirect(_review_url(care_class, the_day))
 
 

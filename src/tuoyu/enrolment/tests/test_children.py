@@ -1,6 +1,7 @@
 """Consent before anything about a child is stored, children, pick-up persons and entry examinations."""
 
 import datetime
+import re
 from collections.abc import Callable
 
 import pytest
@@ -334,3 +335,23 @@ def test_the_api_lists_and_records_exams_for_the_guardian(
     assert [(e["result"], e["medical_institution"]) for e in listed.json()] == [("fail", "甲区妇幼保健院")]
     read = HealthRecordAccess.objects.get()
     assert (read.user, read.child, read.view, read.channel) == (guardian, child, "entry_exams", "api")
+
+
+def test_the_add_child_page_offers_boy_or_girl_with_neither_chosen(
+    client_as: Callable[[str], Client], guardian: User, notice: PrivacyNotice
+) -> None:
+    services.give_consent(user=guardian)
+    client = client_as("guardian")
+
+    html = client.get("/family/children/add/").content.decode()
+    without_sex = {key: value for key, value in CHILD_FIELDS.items() if key != "sex"}
+    refused = client.post(
+        "/family/children/add/",
+        {**without_sex, "sex": "", "birth_date": born_months_before(today(), 20).isoformat()},
+    )
+
+    radios = re.findall(r'<input type="radio" name="sex"[^>]*>', html)
+    assert [re.search(r'value="([^"]*)"', radio).group(1) for radio in radios] == ["1", "2"]  # type: ignore[union-attr]
+    assert not any("checked" in radio for radio in radios)
+    assert "---------" not in html
+    assert refused.status_code == 200 and not Child.objects.exists()

@@ -385,7 +385,7 @@ def test_accepting_makes_the_placement_the_agreement_and_the_vaccination_task(
     assert agreement.government_guided_price is True  # X is an inclusive (普惠) institution
     assert agreement.accepted_by == guardian
     assert "星星托育园" in agreement.text and "赵小宝" in agreement.text and "星星托大班" in agreement.text
-    assert "¥2000.00" in agreement.text and "1500.00" not in agreement.text
+    assert "¥2,000 per month" in agreement.text and "1,500" not in agreement.text  # ¥2,380/月 in Chinese
     (task,) = CareTask.objects.all()
     assert (task.kind, task.child, task.institution, task.placement) == (
         TaskKind.VACCINATION_CHECK,

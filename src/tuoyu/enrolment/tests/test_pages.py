@@ -1,6 +1,7 @@
 """The pages render for their users with what those users come for, and their forms act."""
 
 import datetime
+import re
 from collections.abc import Callable
 from html import escape
 
@@ -23,7 +24,10 @@ from tuoyu.enrolment.models import (
 )
 from tuoyu.enrolment.tests.conftest import MakeChild
 from tuoyu.enrolment.tests.helpers import apply, make_offer, raw_placement, start, today
+from tuoyu.refusals import Refusal
+from tuoyu.registry.factories import CareClassFactory
 from tuoyu.registry.models import CareClass, Institution, ServiceOffering
+from tuoyu.registry.standards import AgeBand
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +119,7 @@ def test_the_offer_page_shows_the_agreement_and_needs_the_checkbox(
 
     assert "A place at 星星托育园" in html
     assert "Childcare service agreement between 星星托育园" in html
-    assert "¥2000.00" in html
+    assert "¥2,000 per month" in html
     assert "government-guided price" in html
     assert 'name="accept_agreement"' in html and "required" in html
     assert refused.status_code == 200
@@ -211,7 +215,7 @@ def test_the_queue_page_shows_vacancies_and_the_queue_with_offer_buttons(
     director_x: User,
 ) -> None:
     offered = apply(guardian, make_child(guardian, name="赵二宝"), institution_x)
-    make_offer(director_x, offered, class_x)
+    make_offer(director_x, offered, class_x, out_of_order_reason="同胞在园，接送方便")
 
     html = html_of(client_as("director_x"), "/enrolment/queue/")
 
@@ -245,8 +249,28 @@ def test_the_offer_form_shows_the_child_and_the_classes_with_vacancies(
 
     assert "Offer 赵小宝 a place" in html
     assert "Place in the queue: 1." in html
-    assert "星星托大班 (Older toddler class (24-36 months)), 20 free" in html
+    assert "星星托大班 (Older toddler class, 24-36 months), 20 free" in html
     assert f'value="{start().isoformat()}"' in html
+
+
+def test_the_offer_form_chooses_the_class_the_child_fits_with_room_and_disables_a_full_one(
+    client_as: Callable[[str], Client],
+    application: Application,
+    institution_x: Institution,
+    class_x: CareClass,
+) -> None:
+    infants = CareClassFactory.create(institution=institution_x, name="星星乳儿班", age_band=AgeBand.INFANT)
+    full = CareClassFactory.create(institution=institution_x, name="星星托大一班", age_band=AgeBand.PRESCHOOL)
+    CareClass.objects.filter(pk=full.pk).update(capacity=0)
+
+    html = html_of(client_as("director_x"), f"/enrolment/applications/{application.code}/offer/")
+
+    options = {pk: tag for tag, pk in re.findall(r'(<option value="(\d+)"[^>]*>)', html)}
+    assert "selected" in options[str(class_x.pk)]  # 30 months old: the older toddlers' class, with room
+    assert "disabled" in options[str(full.pk)] and "selected" not in options[str(full.pk)]
+    assert "selected" not in options[str(infants.pk)] and "disabled" not in options[str(infants.pk)]
+    assert "星星托大一班 (Older toddler class, 24-36 months): full" in html
+    assert "星星乳儿班 (Infant class, 6-12 months), 20 free: not for this child&#x27;s age" in html
 
 
 def test_the_offer_form_sends_the_offer(
@@ -289,6 +313,65 @@ def test_the_offer_form_shows_a_refusal_and_sends_nothing(
     assert response.status_code == 200
     assert "星星托大班 is full: all 0 places are taken." in response.content.decode()
     assert not Offer.objects.exists()
+
+
+def test_offering_out_of_queue_order_needs_a_reason_which_the_regulator_reads(
+    client_as: Callable[[str], Client],
+    application: Application,
+    guardian: User,
+    make_child: MakeChild,
+    institution_x: Institution,
+    class_x: CareClass,
+    director_x: User,
+) -> None:
+    second = apply(guardian, make_child(guardian, name="赵二宝"), institution_x)
+    infants = CareClassFactory.create(institution=institution_x, name="星星乳儿班", age_band=AgeBand.INFANT)
+    baby = apply(guardian, make_child(guardian, name="赵小小", months=8), institution_x)
+    deadline = (timezone.localtime() + datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    fields = {"care_class": class_x.pk, "start_date": start().isoformat(), "expires_at": deadline}
+    url = f"/enrolment/applications/{second.code}/offer/"
+
+    page = html_of(client_as("director_x"), url)
+    refused = client_as("director_x").post(url, fields)
+    with pytest.raises(Refusal) as why:
+        make_offer(director_x, second, class_x, out_of_order_reason="   ")
+    sent = client_as("director_x").post(
+        url, {**fields, "out_of_order_reason": "双胞胎之一已在园，便于同班照护"}
+    )
+    # the one ahead of the baby does not fit an infant class: no reason needed
+    in_order = make_offer(director_x, baby, infants)
+    regulator_file = html_of(client_as("regulator_a"), f"/supervision/institutions/{institution_x.code}/")
+
+    assert "1 application is ahead of this one in the queue" in page
+    assert (
+        refused.status_code == 200
+        and "say why this child is offered the place first" in refused.content.decode()
+    )
+    assert why.value.code == "out_of_order_reason_missing"
+    assert sent.status_code == 302
+    offer = Offer.objects.get(application=second)
+    assert (offer.passed_over, offer.out_of_order_reason) == (1, "双胞胎之一已在园，便于同班照护")
+    assert (in_order.passed_over, in_order.out_of_order_reason) == (0, "")
+    assert regulator_file.count("data-out-of-order") == 1
+    assert "双胞胎之一已在园，便于同班照护" in regulator_file
+
+
+def test_the_offer_page_says_which_other_applications_accepting_withdraws(
+    client_as: Callable[[str], Client],
+    offer: Offer,
+    guardian: User,
+    child: Child,
+    institution_y: Institution,
+    full_day_y: ServiceOffering,
+) -> None:
+    CareClassFactory.create(institution=institution_y, name="月亮托大班", age_band=AgeBand.PRESCHOOL)
+    apply(guardian, child, institution_y)
+
+    html = html_of(client_as("guardian"), f"/family/offers/{offer.code}/")
+
+    assert "Accepting this place withdraws these applications:" in html
+    assert "月亮托育园 · waiting in the queue" in html
+    assert "Accepting this place withdraws 1 other application. Accept?" in html
 
 
 def test_the_roster_lists_the_children_and_ends_a_placement(
@@ -382,3 +465,13 @@ def test_the_privacy_page_without_a_notice(client_as: Callable[[str], Client], n
     PrivacyNotice.objects.all().delete()
 
     assert "No privacy notice is published yet." in html_of(client_as("guardian"), "/family/privacy/")
+
+
+def test_the_agreement_writes_its_price_as_an_official_does_in_chinese(
+    client_as: Callable[[str], Client], offer: Offer
+) -> None:
+    ServiceOffering.objects.filter(institution=offer.care_class.institution).update(price_yuan=2380)
+
+    html = client_as("guardian").get(f"/family/offers/{offer.code}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert "：¥2,380/月" in html.content.decode()

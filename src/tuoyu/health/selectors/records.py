@@ -510,10 +510,11 @@ def access_log_entries(actor: object) -> QuerySet[HealthRecordAccess]:
 
 
 def reader_roles(entry: HealthRecordAccess) -> list[str]:
-    """ "Doctor (甲区人民医院)": the reader's roles with where they hold them (from the prefetched rows)."""
+    """ "Doctor (甲区人民医院)", 医生（甲区人民医院） in Chinese: the reader's roles with where they hold them
+    (from the prefetched rows)."""
     labels = []
     for assignment in entry.user.role_assignments.all():
         place = assignment.institution or assignment.hospital or assignment.region
         role = assignment.get_role_display()
-        labels.append(f"{role} ({place})" if place is not None else str(role))
+        labels.append(str(_("%(role)s (%(place)s)") % {"role": role, "place": place}) if place else str(role))
     return labels

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tuoyu.widgets import MonthInput
+
 NOTE_LENGTH = 1000
 
 
@@ -28,6 +30,4 @@ class ReassessForm(forms.Form):
 
 
 class PrepareForm(forms.Form):
-    month = forms.DateField(
-        label=_("Month"), input_formats=["%Y-%m"], widget=forms.DateInput(attrs={"type": "month"})
-    )
+    month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"], widget=MonthInput())

@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from tuoyu.regions.models import Region
 from tuoyu.rules import Severity
 from tuoyu.subsidies.models import Basis, SubsidyPolicy
+from tuoyu.widgets import DateInput
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 MAX_INSTALMENTS = 12
 MAX_PREFIXES = 20
 

@@ -9,6 +9,7 @@ from tuoyu.registry.selectors import institutions_public
 from tuoyu.supervision.models import ComplaintCategory, ComplaintOutcome
 from tuoyu.supervision.services.complaints import MAX_CONTENT, MAX_NAME, MAX_PROGRESS, MAX_REASONS
 from tuoyu.supervision.services.rectification import MAX_DEADLINE_DAYS
+from tuoyu.widgets import DateInput
 
 
 class ComplaintForm(forms.Form):
@@ -23,9 +24,7 @@ class ComplaintForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("At most 2,000 characters. Please do not write a child's health details here."),
     )
-    happened_on = forms.DateField(
-        label=_("When it happened (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    happened_on = forms.DateField(label=_("When it happened (optional)"), required=False, widget=DateInput())
     anonymous = forms.BooleanField(
         label=_("Complain anonymously"),
         required=False,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuoyu.regions.models import Region
 from tuoyu.supervision.services.planning import DEFAULT_RATES, MAX_SEED_LENGTH
+from tuoyu.widgets import DateInput
 
 
 def suggested_seed(today: datetime.date) -> str:
@@ -19,8 +20,8 @@ def suggested_seed(today: datetime.date) -> str:
 
 class PlanDrawForm(forms.Form):
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), to_field_name="code")
-    period_start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(label=_("From"), widget=DateInput())
+    period_end = forms.DateField(label=_("To"), widget=DateInput())
     seed = forms.CharField(
         label=_("Published seed"),
         max_length=MAX_SEED_LENGTH,

@@ -276,7 +276,10 @@ def inspection_complete(*, inspection: Inspection, actor: User, remarks: str = "
     inspection.full_clean(exclude=["number"])
     inspection.save()
     for item in failed:
-        requirement = [f"{item.item.text}（依据：{item.item.source}）"]
+        source = item.item.source
+        if "（" in source and "《" not in source:  # a document's title with its own brackets: 《…（试行）》
+            source = f"《{source}》"
+        requirement = [f"{item.item.text}（依据：{source}）"]
         if item.note:
             requirement.append(f"检查发现：{item.note}")
         if item.evidence:

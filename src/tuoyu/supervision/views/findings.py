@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tuoyu.accounts.access import Perm, actor_may, get_visible_or_404, has_perm
 from tuoyu.cases.models import Case
+from tuoyu.enrolment.selectors import offers_out_of_order
 from tuoyu.filings.selectors import filings_visible_to
 from tuoyu.registry.selectors import institutions_visible_to
 from tuoyu.rules import RULES, Severity
@@ -64,6 +65,10 @@ def institution_file(request: HttpRequest, code: str) -> HttpResponse:
         "staff_rows": _staff_rows(staff, today) if staff is not None else [],
         "year": today.year,
         "may_inspect": actor_may(request.user, Perm.SUPERVISE_REGION, institution.pk),
+        # Places offered before applications ahead in the queue, with the director's reason.
+        "out_of_order": list(offers_out_of_order(institution.pk)[:20])
+        if as_regulator or actor_may(request.user, Perm.MANAGE_ENROLMENT, institution.pk)
+        else None,
     }
     return render(request, "supervision/institution_file.html", context)
 

@@ -197,6 +197,18 @@ def _mark_health_data(
     ).children.add(child)
 
 
+def _family_absence(child: Child, care_class: CareClass, family: User, *, days_ahead: int) -> Absence:
+    """A day ahead the family has reported (请假), which they may still withdraw."""
+    return Absence.objects.create(
+        child=child,
+        care_class=care_class,
+        day=timezone.localdate() + datetime.timedelta(days=days_ahead),
+        reason=AbsenceReason.PERSONAL,
+        recorded_by=family,
+        by_family=True,
+    )
+
+
 def _incident(child: Child, care_class: CareClass, staff_user: User, day: datetime.date) -> CareLogEntry:
     return CareLogEntry.objects.create(
         child=child,
@@ -316,6 +328,8 @@ def build_world() -> World:
         "task": task,
         "pickup": pickup,
         "follow_up": IllnessFollowUp.objects.get(absence__child=child, diagnosis=MARKERS["follow_up"]),
+        "family_absence": _family_absence(child, care_class, family, days_ahead=7),
+        "family_absence_api": _family_absence(child, care_class, family, days_ahead=8),
         "referral": Referral.objects.filter(child=child).first(),
         "outbreak": OutbreakReport.objects.filter(care_class=care_class).first(),
         "diagnosis": Diagnosis.objects.filter(child=child).first(),

@@ -109,6 +109,7 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "daycare:family_reports",
         "daycare:home",
         "daycare:medication",
+        "daycare:family_absences",  # a signed-in user's own children (none: the form says so)
         "enrolment:apply",
         "enrolment:child_add",
         "enrolment:family",
@@ -593,6 +594,9 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "admin:workforce_trainingsession_delete",
     ],
     frozenset({FAM}): [
+        "api-care-family-absences",
+        "api-care-family-absence",
+        "daycare:family_absence_withdraw",
         "api-child-allowance",
         "accounts:token_revoke",
         "api-care-incident-acknowledge",
@@ -695,6 +699,7 @@ HEALTH_ROUTES = {
     "daycare:medication",
     "api-care-attendance",
     "api-care-child-attendance",
+    "api-care-family-absences",
     "api-care-child-day",
     "api-care-class-reports",
     "api-care-follow-up",

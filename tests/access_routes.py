@@ -151,6 +151,7 @@ FILL: dict[str, Fill] = {
     "daycare:menu": INSTITUTION,
     "health:child": CHILD,
     "health:child_export": CHILD,
+    "health:child_pdf": CHILD,
     "health:growth": CHILD,
     "health:measurement_add": CHILD,
     "health:care": CHILD,

@@ -265,6 +265,7 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "health:care",
         "health:child",
         "health:child_export",
+        "health:child_pdf",
         "health:growth",
         "health:measurement_add",
     ],

@@ -45,6 +45,8 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "accounts:logout",
         "set_language",
         "accounts:register",
+        "accounts:login_code",
+        "accounts:password_reset",
         "api-docs",
         "api-complaint-status",
         "api-complaints",

@@ -69,6 +69,7 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "insights:home",
         "insights:region_overview",
         "registry:public_detail",
+        "registry:photo",  # a photo of a public institution: public, as its page is
         "supervision:complaint_new",
         "supervision:complaint_received",
         "supervision:complaint_status",
@@ -416,6 +417,9 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "health:access_log",
     ],
     frozenset({DIR, ADM}): [
+        "registry:photo_add",
+        "registry:photo_delete",
+        "registry:photo_move_up",
         "api-fees-meal-plan",
         "api-fees-institution-statements",
         "api-fees-arrears",

@@ -47,7 +47,9 @@ def _form_refusal(form: forms.Form) -> Refusal:
 @login_required
 @require_POST
 def photo_add(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    institution = get_visible_or_404(institutions_visible_to(request.user), code=code)
+    institution = get_visible_or_404(
+        institutions_visible_to(request.user, Perm.CHANGE_INSTITUTION), code=code
+    )
     form = InstitutionPhotoForm(request.POST, request.FILES)
     with refusal_shown(request):
         if not form.is_valid():

@@ -509,8 +509,9 @@ def family_absence_report(
 
     Each day on which the child holds a place and the institution is open becomes the same ``Absence`` a
     caregiver's entry writes (``recorded_by`` the guardian), so an illness opens the follow-up and feeds the
-    outbreak watch exactly as the class screen's entry does. Days already reported are left as they are;
-    the caregivers of the institution are told, with a link to the class screen. Refusals: those of the
+    outbreak watch exactly as the class screen's entry does. Days already reported, or on which the child is
+    checked in, are left as they are; the caregivers of the institution are told, with a link to the class
+    screen. Refusals: those of the
     caregiver's entry, and ``range_reversed``, ``range_too_long`` (400), ``no_expected_day`` (409).
     """
     if not is_guardian_of(actor, child):
@@ -526,9 +527,9 @@ def family_absence_report(
             "range_too_long",
         )
     _absence_check(reason=reason, symptom=symptom, day=first_day, now=now)
-    reported = set(
-        Absence.objects.filter(child=child, day__range=(first_day, last_day)).values_list("day", flat=True)
-    )
+    span = (first_day, last_day)
+    reported = set(Absence.objects.filter(child=child, day__range=span).values_list("day", flat=True))
+    reported |= set(Attendance.objects.filter(child=child, day__range=span).values_list("day", flat=True))
     days = [
         (day, placement)
         for day, placement in _expected_days(child, first_day, last_day)

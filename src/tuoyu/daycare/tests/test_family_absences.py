@@ -119,6 +119,19 @@ def test_past_days_are_refused_with_a_clear_message(child: Child, guardian: User
     assert "not afterwards" in refused.value.text
 
 
+def test_a_day_the_child_is_already_checked_in_is_left_out(
+    child: Child, guardian: User, caregiver_x: User, class_x: CareClass
+) -> None:
+    services.attendance_check_in(
+        care_class=class_x, child=child, by=caregiver_x, temperature_c="36.6", decision="admit"
+    )
+
+    absences = report(child, guardian, last_day=today() + DAY)
+
+    assert [a.day for a in absences] == [today() + DAY]
+    assert refusal(lambda: report(child, guardian)) == "no_expected_day"
+
+
 def test_a_day_after_the_place_ends_is_not_expected(child: Child, guardian: User) -> None:
     child.placements.update(ends_on=today() + DAY)
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from auditlog.models import LogEntry
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from knox.models import AuthToken
@@ -67,7 +68,7 @@ from tuoyu.policies.models import PolicyValue
 from tuoyu.regions.factories import RegionFactory
 from tuoyu.regions.models import Region
 from tuoyu.registry.factories import HospitalFactory
-from tuoyu.registry.models import CareClass, ClosedDay, Hospital, Institution
+from tuoyu.registry.models import CareClass, ClosedDay, Hospital, Institution, InstitutionPhoto
 from tuoyu.subsidies.factories import SubsidyPolicyFactory
 from tuoyu.subsidies.models import Claim, ClaimLine, ClaimState, Decision, DecisionKind, LineReason
 from tuoyu.subsidies.tests.ledger_helpers import decision_made
@@ -198,6 +199,24 @@ def _mark_health_data(
     ).children.add(child)
 
 
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
+    b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7V\xbd\xfa\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def _family_absence(child: Child, care_class: CareClass, family: User, *, days_ahead: int) -> Absence:
+    """A day ahead the family has reported (请假), which they may still withdraw."""
+    return Absence.objects.create(
+        child=child,
+        care_class=care_class,
+        day=timezone.localdate() + datetime.timedelta(days=days_ahead),
+        reason=AbsenceReason.PERSONAL,
+        recorded_by=family,
+        by_family=True,
+    )
+
+
 def _incident(child: Child, care_class: CareClass, staff_user: User, day: datetime.date) -> CareLogEntry:
     return CareLogEntry.objects.create(
         child=child,
@@ -321,6 +340,11 @@ def build_world() -> World:
         "task": task,
         "pickup": pickup,
         "follow_up": IllnessFollowUp.objects.get(absence__child=child, diagnosis=MARKERS["follow_up"]),
+        "family_absence": _family_absence(child, care_class, family, days_ahead=7),
+        "institution_photo": InstitutionPhoto.objects.create(
+            institution=institution, image=ContentFile(PNG_BYTES, "garden.png"), caption="户外活动场地"
+        ),
+        "family_absence_api": _family_absence(child, care_class, family, days_ahead=8),
         "referral": Referral.objects.filter(child=child).first(),
         "outbreak": OutbreakReport.objects.filter(care_class=care_class).first(),
         "diagnosis": Diagnosis.objects.filter(child=child).first(),

@@ -162,6 +162,7 @@ ENTRIES: list[Entry] = [
     Entry("tasks", _("Health tasks"), "enrolment:tasks", _perm(Perm.RECORD_HEALTH), _roles(H)),
     Entry("visits", _("Doctor's visits"), "health:visits", _role(M), _roles(M)),
     Entry("outbreaks", _("Outbreak watch"), "health:outbreaks", _perm(Perm.WATCH_OUTBREAKS), _roles(H)),
+    Entry("family-absences", _("Report an absence"), "daycare:family_absences", _role(G)),
     Entry("family-fees", _("Fee statements"), "fees:family", _role(G), _roles(G)),
     Entry("allowance", _("Childcare allowance"), "fees:allowance", _role(G)),
     Entry("risk", _("Risk ranking"), "supervision:risk", _regulator),

@@ -319,6 +319,7 @@ SPECTACULAR_SETTINGS = {
         "ExamKindEnum": "tuoyu.health.models.ExamKind",
         "ImmunisationCheckKindEnum": "tuoyu.health.models.ImmunisationCheckKind",
         "ReferralReasonEnum": "tuoyu.health.models.ReferralReason",
+        "AbsenceReasonEnum": "tuoyu.daycare.models.AbsenceReason",
         "DiagnosisStatusEnum": "tuoyu.health.models.DiagnosisStatus",
         "GrowthDeficitEnum": "tuoyu.health.api.growth.DEFICIT_STATUSES",
         "CertificateTypeEnum": "tuoyu.workforce.models.CertificateType",

@@ -139,10 +139,20 @@ class RoleAssignment(models.Model):
         return str(scope) if scope else str(_("own children"))
 
 
+class VerificationPurpose(models.TextChoices):
+    REGISTER = "register", _("Registration")
+    SIGN_IN = "sign_in", _("Sign-in by text message")
+    RESET = "reset", _("Password reset")
+
+
 class PhoneVerification(models.Model):
-    """A one-time code sent by text message to prove a mobile number (guardian self-registration)."""
+    """A one-time code sent by text message to prove a mobile number: to register as a guardian, to sign in,
+    or to set a new password. A code serves only its purpose."""
 
     phone = models.CharField(_("mobile number"), max_length=11, validators=[validate_mainland_mobile])
+    purpose = models.CharField(
+        _("purpose"), max_length=8, choices=VerificationPurpose.choices, default=VerificationPurpose.REGISTER
+    )
     code_digest = models.CharField(max_length=64)
     sent_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()

@@ -27,10 +27,22 @@ from tuoyu.accounts.access import (
     has_perm,
     role_assignments_of,
 )
-from tuoyu.accounts.forms import CodeForm, PhoneForm, PhoneLoginForm, RegisterForm
+from tuoyu.accounts.forms import (
+    CodeForm,
+    PasswordResetForm,
+    PhoneForm,
+    PhoneLoginForm,
+    RegisterForm,
+    SmsCodeForm,
+)
 from tuoyu.accounts.lockout import cool_off_minutes, lockout_lift, lockout_response, lockouts_visible_to
-from tuoyu.accounts.models import User
-from tuoyu.accounts.services import guardian_register, verification_send
+from tuoyu.accounts.models import User, VerificationPurpose
+from tuoyu.accounts.services import (
+    guardian_register,
+    password_reset_by_code,
+    sign_in_code_check,
+    verification_send,
+)
 from tuoyu.accounts.throttles import VerificationThrottle
 from tuoyu.accounts.tokens import tokens_of
 from tuoyu.refusals import Refusal
@@ -48,6 +60,25 @@ def _safe_next(request: HttpRequest, default: str = "") -> str:
     return candidate if allowed else default
 
 
+def _landing(user: Any) -> str:
+    """Where a sign-in without ``next`` lands: a regulator at the supervision desk, everyone else at
+    ``LOGIN_REDIRECT_URL``."""
+    if has_perm(user, Perm.SUPERVISE_REGION):
+        return reverse("supervision:desk")
+    return str(reverse_lazy(settings.LOGIN_REDIRECT_URL))
+
+
+def _second_factor_next(request: HttpRequest, user: User, backend: str, next_url: str) -> HttpResponse:
+    """The first factor is shown: the account's second factor is asked next (``login_verify``)."""
+    request.session[PENDING_LOGIN] = {
+        "user": user.pk,
+        "backend": backend,
+        "at": time.time(),
+        "next": next_url,
+    }
+    return redirect("accounts:login_verify")
+
+
 class LoginView(auth_views.LoginView):
     """Mobile number and password; then, for an account with a second factor, its code (``login_verify``)."""
 
@@ -56,25 +87,15 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self) -> str:
-        """Where a sign-in without ``next`` lands: a regulator at the supervision desk, everyone else at
-        ``LOGIN_REDIRECT_URL``."""
         user = getattr(self, "signing_in", None) or self.request.user
-        if has_perm(user, Perm.SUPERVISE_REGION):
-            return reverse("supervision:desk")
-        return super().get_default_redirect_url()
+        return _landing(user)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
         self.signing_in = user
         if not second_factor.has_second_factor(user):
             return super().form_valid(form)  # signed in; the middleware sends required roles to set it up
-        self.request.session[PENDING_LOGIN] = {
-            "user": user.pk,
-            "backend": user.backend,
-            "at": time.time(),
-            "next": self.get_success_url(),
-        }
-        return redirect("accounts:login_verify")
+        return _second_factor_next(self.request, user, user.backend, self.get_success_url())
 
 
 def _pending_user(request: HttpRequest) -> tuple[User, dict[str, Any]] | None:
@@ -281,3 +302,101 @@ def register(request: HttpRequest) -> HttpResponse:
                 return redirect("enrolment:privacy")
     context = {"phone": phone, "phone_form": phone_form, "register_form": register_form}
     return render(request, "accounts/register.html", context)
+
+
+# Codes by text message: sign-in and a new password ---------------------------------------------------------
+
+SIGN_IN_PHONE = "sign_in_phone"
+RESET_PHONE = "reset_phone"
+CODE_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _code_sent(request: HttpRequest, form: PhoneForm, purpose: str) -> bool:
+    """Send a code for ``purpose`` (throttled per client address, limited per number by the service); the
+    same answer whether or not the number has an account."""
+    if not form.is_valid():
+        return False
+    throttle = VerificationThrottle()
+    try:
+        if not throttle.allow_request(request, None):  # type: ignore[arg-type]
+            raise Refusal(throttle.refusal_text(), "throttled", conflict=True)
+        verification_send(phone=form.cleaned_data["phone"], purpose=purpose)
+    except ValidationError as error:
+        form.add_error("phone", error)
+        return False
+    messages.success(
+        request,
+        _("If %(phone)s has an account, a text message with the code is on its way.")
+        % {"phone": form.cleaned_data["phone"]},
+    )
+    return True
+
+
+def login_code(request: HttpRequest) -> HttpResponseBase:
+    """Sign-in by a code sent by text message: the first factor only. An account with a second factor is
+    asked for it next, as after a password; wrong codes count towards the same lockout."""
+    if request.user.is_authenticated:
+        return redirect(_landing(request.user))
+    phone = request.session.get(SIGN_IN_PHONE, "")
+    phone_form = PhoneForm(initial={"phone": phone})
+    code_form = SmsCodeForm()
+    next_url = _safe_next(request)
+    if request.method == "POST" and "send_code" in request.POST:
+        phone_form = PhoneForm(request.POST)
+        if _code_sent(request, phone_form, VerificationPurpose.SIGN_IN):
+            request.session[SIGN_IN_PHONE] = phone_form.cleaned_data["phone"]
+            return redirect(request.get_full_path())
+    elif request.method == "POST" and phone:
+        credentials = {"username": phone}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return lockout_response(request, credentials=credentials)
+        code_form = SmsCodeForm(request.POST)
+        if code_form.is_valid():
+            try:
+                user = sign_in_code_check(phone=phone, code=code_form.cleaned_data["code"])
+            except Refusal as refusal:
+                user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+                code_form.add_error("code", refusal)
+            else:
+                del request.session[SIGN_IN_PHONE]
+                target = next_url or _landing(user)
+                if second_factor.has_second_factor(user):
+                    return _second_factor_next(request, user, CODE_BACKEND, target)
+                login(request, user, backend=CODE_BACKEND)
+                return redirect(target)
+    context = {"phone": phone, "phone_form": phone_form, "code_form": code_form, "next": next_url}
+    return render(request, "accounts/login_code.html", context)
+
+
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """A forgotten password: a code by text message to the account's number, then the new password. Every
+    session signed in with the old password ends and the app tokens are revoked (a new password's rule), as
+    the page says."""
+    phone = request.session.get(RESET_PHONE, "")
+    phone_form = PhoneForm(initial={"phone": phone})
+    reset_form = PasswordResetForm()
+    if request.method == "POST" and "send_code" in request.POST:
+        phone_form = PhoneForm(request.POST)
+        if _code_sent(request, phone_form, VerificationPurpose.RESET):
+            request.session[RESET_PHONE] = phone_form.cleaned_data["phone"]
+            return redirect("accounts:password_reset")
+    elif request.method == "POST" and phone:
+        reset_form = PasswordResetForm(request.POST)
+        if reset_form.is_valid():
+            data = reset_form.cleaned_data
+            try:
+                password_reset_by_code(phone=phone, code=data["code"], password=data["password1"])
+            except ValidationError as error:
+                reset_form.add_error("code" if isinstance(error, Refusal) else "password1", error)
+            else:
+                request.session.pop(RESET_PHONE, None)
+                messages.success(
+                    request,
+                    _(
+                        "Your password is changed: every other sign-in has ended and apps you connected "
+                        "must sign in again. Sign in with the new password."
+                    ),
+                )
+                return redirect("accounts:login")
+    context = {"phone": phone, "phone_form": phone_form, "reset_form": reset_form}
+    return render(request, "accounts/password_reset.html", context)

@@ -51,6 +51,35 @@ class AbsenceForm(forms.Form):
     note = forms.CharField(required=False, max_length=200, label=gettext_lazy("Note"))
 
 
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what a date input reads
+
+
+class FamilyAbsenceForm(forms.Form):
+    """The family's 请假: a child, a day or a range, the reason and, for an illness, the symptom category."""
+
+    child = forms.ChoiceField(label=gettext_lazy("Child"))
+    first_day = forms.DateField(label=gettext_lazy("From"), widget=_date_input())
+    last_day = forms.DateField(
+        required=False,
+        label=gettext_lazy("Until"),
+        widget=_date_input(),
+        help_text=gettext_lazy("Leave empty for one day."),
+    )
+    reason = forms.ChoiceField(choices=AbsenceReason.choices, label=gettext_lazy("Reason"))
+    symptom = forms.ChoiceField(
+        choices=[("", "—"), *Symptom.choices],
+        required=False,
+        label=gettext_lazy("Symptom"),
+        help_text=gettext_lazy("For an illness: what the child has."),
+    )
+    note = forms.CharField(required=False, max_length=200, label=gettext_lazy("Note"))
+
+    def __init__(self, *args: Any, children: list[Child], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["child"].choices = [(str(c.code), c.name) for c in children]  # type: ignore[attr-defined]
+
+
 class CheckOutForm(forms.Form):
     # "person:<id>", "guardian:<user id>" or "other"
     pickup = forms.CharField(label=gettext_lazy("Collected by"))

@@ -179,6 +179,11 @@ class Absence(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    by_family = models.BooleanField(
+        _("reported by the family"),
+        default=False,
+        help_text=_("Reported by a guardian, not entered by a caregiver."),
+    )
 
     class Meta:
         verbose_name = _("absence")

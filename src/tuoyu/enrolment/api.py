@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from tuoyu.accounts.access import get_visible_or_404, signed_in_user
 from tuoyu.enrolment import privacy, services
 from tuoyu.enrolment.access_log import LogsHealthReads, health_record_read
-from tuoyu.enrolment.finder import FinderFilter, finder_queryset
+from tuoyu.enrolment.finder import FinderFilter, FinderFit, finder_fit, finder_queryset
 from tuoyu.enrolment.models import (
     AccessChannel,
     Application,
@@ -45,7 +45,6 @@ from tuoyu.enrolment.selectors import (
     priorities_of,
     queue_position,
     roster_of,
-    vacancies_by_band,
 )
 from tuoyu.parsers import CappedManyRelatedField, validated
 from tuoyu.refusals import Refusal, refused
@@ -81,7 +80,8 @@ class FinderInstitutionSerializer(PublicInstitutionSerializer):
 
     @extend_schema(responses=VacancySerializer(many=True))
     def get_vacancies(self, institution: Institution) -> list[dict[str, Any]]:
-        return [vars(v) for v in vacancies_by_band(list(institution.classes.all()))]
+        fit: FinderFit = self.context.get("fit") or FinderFit()
+        return [vars(v) for v in fit.vacancies(list(institution.classes.all()))]
 
     def get_distance_km(self, institution: Institution) -> float | None:
         distance = getattr(institution, "distance_km", None)
@@ -104,6 +104,11 @@ class FinderView(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Institution]:
         return finder_queryset()  # per request: vacancies are counted at the time of asking
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        """A signed-in guardian sees the vacancies of the bands that fit their children (or ``child``)."""
+        fit = finder_fit(self.request.user, self.request.query_params.get("child"))
+        return {**super().get_serializer_context(), "fit": fit}
 
 
 class PrioritySerializer(serializers.ModelSerializer):

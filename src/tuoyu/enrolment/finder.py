@@ -3,6 +3,8 @@ at a price I can pay? One filter set serves the page and the API (``GET /api/v1/
 """
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
@@ -13,10 +15,17 @@ from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Sin, Sqr
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.enrolment.eligibility import eligible_bands
-from tuoyu.enrolment.selectors import classes_with_vacancy, institutions_with_vacancy
+from tuoyu.enrolment.models import Child
+from tuoyu.enrolment.selectors import (
+    BandVacancy,
+    classes_with_vacancy,
+    institutions_with_vacancy,
+    vacancies_by_band,
+)
 from tuoyu.registry.filters import DirectoryFilter, YesNoFilter
 from tuoyu.registry.models import CareClass, Institution, ServiceOffering, ServiceType
 from tuoyu.registry.selectors import institutions_public
+from tuoyu.registry.standards import BAND_STANDARDS
 
 EARTH_RADIUS_KM = 6371.0088
 COORDINATE_STEP = Decimal("0.000001")  # latitude and longitude are stored to 6 decimal places
@@ -30,6 +39,34 @@ def finder_queryset() -> QuerySet[Institution]:
         .prefetch_related(None)
         .prefetch_related("provider_tags", "services", Prefetch("classes", queryset=classes))
     )
+
+
+@dataclass(frozen=True)
+class FinderFit:
+    """Whom a signed-in guardian looks for: their children, the one chosen (if any), and the age bands that
+    fit (``None``: every band, for a visitor, a user without children, or children no class fits)."""
+
+    children: list[Child] = field(default_factory=list)
+    chosen: Child | None = None
+    bands: list[str] | None = None
+
+    def vacancies(self, classes: Sequence[CareClass]) -> list[BandVacancy]:
+        """The institution's vacancies in the bands that fit (every band when none is set)."""
+        every = vacancies_by_band(classes)
+        return every if self.bands is None else [v for v in every if v.age_band in self.bands]
+
+
+def finder_fit(actor: object, chosen: object = None) -> FinderFit:
+    """The bands that fit the guardian's children (or the chosen child, by code) on the finder."""
+    if not getattr(actor, "is_authenticated", False):
+        return FinderFit()
+    children = list(Child.objects.of_guardian(actor).order_by("birth_date", "pk"))
+    picked = next((child for child in children if str(child.code) == str(chosen or "")), None)
+    fitting = {
+        band for child in ([picked] if picked else children) for band in eligible_bands(child.age_months())
+    }
+    bands = [band for band in BAND_STANDARDS if band in fitting]
+    return FinderFit(children=children, chosen=picked, bands=bands or None)
 
 
 def with_distance(
@@ -113,11 +150,19 @@ class FinderFilter(DirectoryFilter):
         label=_("Within (km)"), method="filter_near", min_value=Decimal("0.1"), max_value=100
     )
 
+    child = django_filters.UUIDFilter(
+        label=_("For my child"),
+        method="filter_child",
+        help_text="A signed-in guardian's child (code): vacancies of the bands that fit that child only.",
+    )
+
     FIRST = ("age_months", "has_vacancy", "service_type", "near")
     """What a family asks first: shown first, the other filters after them."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        request = kwargs.get("request")
+        self.fit = finder_fit(getattr(request, "user", None), self.data.get("child"))
         filters: dict[str, django_filters.Filter] = self.filters  # type: ignore[has-type]
         order = [*self.FIRST, *(name for name in filters if name not in self.FIRST)]
         self.filters = {name: filters[name] for name in order}
@@ -127,7 +172,12 @@ class FinderFilter(DirectoryFilter):
         if data.get("age_months") is not None:
             bands = eligible_bands(int(data["age_months"]))
             return [b for b in bands if b == data["age_band"]] if data.get("age_band") else bands
-        return [data["age_band"]] if data.get("age_band") else None
+        return [data["age_band"]] if data.get("age_band") else self.fit.bands
+
+    def filter_child(
+        self, queryset: QuerySet[Institution], name: str, value: object
+    ) -> QuerySet[Institution]:
+        return queryset  # the bands shown and counted (``fit``), not which institutions are listed
 
     def filter_age_months(
         self, queryset: QuerySet[Institution], name: str, value: Decimal

@@ -504,6 +504,8 @@ RECORD_VIEW_LABELS = {
     "referral": _("Referral"),
     "immunisation": _("Immunisation certificate checks"),
     "export": _("Export of the health record"),
+    "pdf": _("Printed health record (PDF)"),
+    "family_absences": _("Absences reported by the family"),
     "outbreak": _("Outbreak report"),
     "outbreak_class": _("Outbreak watch of a class"),
     "excluded_children": _("Children excluded"),

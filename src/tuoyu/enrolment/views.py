@@ -69,13 +69,16 @@ class HtmxHttpRequest(HttpRequest):
 
 def finder(request: HtmxHttpRequest) -> HttpResponse:
     """Public, phone-first: institutions with live vacancies, filtered in place with htmx."""
-    filterset = FinderFilter(request.GET, queryset=finder_queryset())
+    filterset = FinderFilter(request.GET, queryset=finder_queryset(), request=request)
     page = Paginator(filterset.qs, FINDER_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(institution, vacancies_by_band(list(institution.classes.all()))) for institution in page]
+    rows = [(institution, filterset.fit.vacancies(list(institution.classes.all()))) for institution in page]
     template = "enrolment/finder.html#results" if request.htmx else "enrolment/finder.html"
-    more_used = any(request.GET.get(name) for name in filterset.filters if name not in FinderFilter.FIRST)
+    more_used = any(
+        request.GET.get(name) for name in filterset.filters if name not in (*FinderFilter.FIRST, "child")
+    )
     context = {
         "filter": filterset,
+        "fit": filterset.fit,
         "page": page,
         "rows": rows,
         "primary_filters": FinderFilter.FIRST,

@@ -11,6 +11,7 @@ class NotificationKind(models.TextChoices):
     EXPECTED_ABSENT = "expected_absent", _("Child expected but absent")
     SENT_HOME = "sent_home", _("Child sent home")
     ILLNESS_ABSENCE = "illness_absence", _("Absence through illness")
+    FAMILY_ABSENCE = "family_absence", _("Absence reported by the family")
     PICKUP_REFUSED = "pickup_refused", _("Pick-up refused")
     CARE_INCIDENT = "care_incident", _("Incident recorded")
     DAILY_REPORT = "daily_report", _("Daily report published")

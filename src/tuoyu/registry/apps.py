@@ -10,8 +10,9 @@ class RegistryConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from tuoyu.registry import rules  # noqa: F401  (its rules register on import)
-        from tuoyu.registry.models import CareClass, Institution, ServiceOffering
+        from tuoyu.registry.models import CareClass, Institution, InstitutionPhoto, ServiceOffering
 
         auditlog.register(Institution)
+        auditlog.register(InstitutionPhoto)
         auditlog.register(CareClass)
         auditlog.register(ServiceOffering)

@@ -1,4 +1,4 @@
-"""The forms of the registry's pages."""
+"""The forms of the registry's pages: what a person types, checked before a service is called."""
 
 from typing import Any
 
@@ -30,3 +30,12 @@ class ClassCaregiversForm(forms.Form):
         field = self.fields["caregivers"]
         assert isinstance(field, CaregiverChoiceField)
         field.queryset = institution_users_with_role(care_class.institution_id, Role.CAREGIVER)
+
+
+class InstitutionPhotoForm(forms.Form):
+    image = forms.FileField(
+        label=gettext_lazy("Photo"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+        help_text=gettext_lazy("A JPEG or PNG image of at most 5 MB."),
+    )
+    caption = forms.CharField(label=gettext_lazy("Caption"), max_length=100, required=False)

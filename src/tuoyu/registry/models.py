@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from tuoyu.accounts.access import Perm, in_scope_of
 from tuoyu.registry.credit_code import validate_credit_code
 from tuoyu.registry.standards import BAND_STANDARDS, AgeBand, class_cap, class_label
+from tuoyu.uploads import IMAGE_TYPES, SniffedFileField
 
 
 class Hospital(models.Model):
@@ -276,6 +277,28 @@ class CareClass(models.Model):
                     }
                 }
             )
+
+
+class InstitutionPhoto(models.Model):
+    """A photo of the institution its director shows families on the public page (rooms, garden, meals):
+    a JPEG or PNG by its bytes, served by a view, in the director's order."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="photos")
+    image = SniffedFileField(_("photo"), upload_to="institution-photos/", allowed=IMAGE_TYPES)
+    caption = models.CharField(_("caption"), max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("institution photo")
+        verbose_name_plural = _("institution photos")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.caption or str(self.image.name)
 
 
 class ClosedDay(models.Model):

@@ -12,6 +12,7 @@ from tuoyu.registry.models import (
     ClosedDay,
     FilingStatus,
     Institution,
+    InstitutionPhoto,
     OperatingStatus,
     ProviderTag,
     ServiceOffering,
@@ -46,6 +47,14 @@ def institutions_public() -> QuerySet[Institution]:
             Prefetch("classes", queryset=CareClass.objects.order_by("age_band", "name")),
         )
     )
+
+
+def institution_photos_visible_to(actor: object) -> QuerySet[InstitutionPhoto]:
+    """Photos of the public institutions (anyone: the page is public) and of the institutions the actor
+    may see (a director's before the filing)."""
+    return InstitutionPhoto.objects.filter(
+        Q(institution__in=institutions_public()) | Q(institution__in=institutions_visible_to(actor))
+    ).select_related("institution")
 
 
 def classes_visible_to(actor: object) -> QuerySet[CareClass]:

@@ -3,8 +3,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tuoyu.accounts.access import Perm, actor_may
 from tuoyu.accounts.models import Role, RoleAssignment, User
@@ -16,11 +20,16 @@ from tuoyu.registry.models import (
     FilingStatus,
     Hospital,
     Institution,
+    InstitutionPhoto,
     OperatingStatus,
     ProviderTag,
     ServiceOffering,
 )
 from tuoyu.registry.signals import announce_change
+from tuoyu.uploads import IMAGE_TYPES, sniff_content_type
+
+MAX_INSTITUTION_PHOTOS = 12
+"""Photos an institution shows families: its rooms, garden and meals, few enough to load on a phone."""
 
 
 @dataclass(frozen=True)
@@ -211,3 +220,80 @@ def _structured_hours(opening_hours: str) -> dict[str, datetime.time]:
     """The opening hours as times, when the text gives them (else the defaults, 7:30 to 18:00, stay)."""
     parsed = parse_opening_hours(opening_hours)
     return {"opens_at": parsed[0], "closes_at": parsed[1]} if parsed else {}
+
+
+# Photos of the institution ---------------------------------------------------------------------------------
+
+
+def _require_change(actor: object, institution: Institution) -> None:
+    if not actor_may(actor, Perm.CHANGE_INSTITUTION, institution.pk):
+        raise NotPermitted
+
+
+def institution_photo_add(
+    *, actor: User, institution: Institution, upload: UploadedFile, caption: str = ""
+) -> InstitutionPhoto:
+    """The director adds a photo to the public page: a JPEG or PNG by its bytes, small enough, at most
+    ``MAX_INSTITUTION_PHOTOS``; it comes last. Refusals ``photo_not_image``, ``photo_too_large`` (400),
+    ``too_many_photos`` (409)."""
+    _require_change(actor, institution)
+    limit = settings.REPORT_PHOTO_MAX_BYTES
+    if sniff_content_type(upload) not in IMAGE_TYPES:
+        raise Refusal(
+            _("“%(name)s” is not a photo: only JPEG or PNG images can be added.") % {"name": upload.name},
+            "photo_not_image",
+        )
+    if upload.size is None or upload.size > limit:
+        raise Refusal(
+            _("“%(name)s” is %(size).1f MB; a photo may be at most %(max).0f MB.")
+            % {"name": upload.name, "size": (upload.size or 0) / 1024 / 1024, "max": limit / 1024 / 1024},
+            "photo_too_large",
+        )
+    with transaction.atomic():
+        Institution.objects.select_for_update().filter(pk=institution.pk).first()  # one upload at a time
+        photos = InstitutionPhoto.objects.filter(institution=institution)
+        if photos.count() >= MAX_INSTITUTION_PHOTOS:
+            raise Refusal(
+                _("An institution shows at most %(n)d photos: delete one first.")
+                % {"n": MAX_INSTITUTION_PHOTOS},
+                "too_many_photos",
+                conflict=True,
+            )
+        last = photos.aggregate(last=Max("position"))["last"]
+        photo = InstitutionPhoto(
+            institution=institution,
+            image=upload,
+            caption=(caption or "").strip()[:100],
+            position=0 if last is None else last + 1,
+            uploaded_by=actor,
+            uploaded_at=timezone.now(),
+        )
+        try:
+            photo.full_clean()
+            photo.save()  # stored under a random name
+        except Exception:
+            photo.image.delete(save=False)
+            raise
+    return photo
+
+
+def institution_photo_delete(*, actor: User, photo: InstitutionPhoto) -> None:
+    _require_change(actor, photo.institution)
+    with transaction.atomic():
+        name, storage = photo.image.name, photo.image.storage
+        photo.delete()
+        transaction.on_commit(lambda: storage.delete(name) if name else None)
+
+
+@transaction.atomic
+def institution_photo_move_up(*, actor: User, photo: InstitutionPhoto) -> None:
+    """The photo one place earlier on the public page (the first one stays first)."""
+    _require_change(actor, photo.institution)
+    photos = list(InstitutionPhoto.objects.select_for_update().filter(institution=photo.institution))
+    index = next(i for i, other in enumerate(photos) if other.pk == photo.pk)
+    if index > 0:
+        photos[index - 1], photos[index] = photos[index], photos[index - 1]
+    for position, other in enumerate(photos):
+        if other.position != position:
+            other.position = position
+            other.save(update_fields=["position"])

@@ -70,7 +70,17 @@ EXPECTED_NAV = {
     | {"home", "manage", "tasks", "care", "health", "outbreaks"},
     "doctor": EVERYONE | HEALTH_FOLLOW_UP | {"home", "manage", "health", "visits"},
     "guardian": EVERYONE
-    | {"home", "family", "bookings", "reports", "health", "family-fees", "allowance", "family-messages"},
+    | {
+        "home",
+        "family",
+        "bookings",
+        "reports",
+        "health",
+        "family-fees",
+        "allowance",
+        "family-messages",
+        "family-absences",
+    },
     "anonymous": EVERYONE,
 }
 MANAGE_LABEL = {

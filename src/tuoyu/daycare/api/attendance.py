@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 
 from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm, signed_in_user
 from tuoyu.daycare.models import (
+    Absence,
     AbsenceReason,
     CheckDecision,
     HealthCheck,
@@ -40,6 +41,7 @@ from tuoyu.daycare.selectors.attendance import (
     day_counts,
     day_entry,
     day_roster,
+    family_absences_visible_to,
     follow_ups_visible_to,
     observation_labels,
     pickup_options,
@@ -465,6 +467,84 @@ class ChildAttendanceView(APIView):
         return Response({"day": day, **AttendanceDaySerializer(day_entry(child, day)).data})
 
 
+# The family's 请假 ------------------------------------------------------------------------------------------
+
+
+class FamilyAbsenceSerializer(serializers.ModelSerializer):
+    care_class = serializers.CharField(source="care_class.name", read_only=True)
+
+    class Meta:
+        model = Absence
+        fields = ["id", "day", "reason", "symptom", "note", "care_class", "by_family"]
+
+
+class FamilyAbsenceInputSerializer(serializers.Serializer):
+    first_day = serializers.DateField()
+    last_day = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="The first day if left out (one day)."
+    )
+    reason = serializers.ChoiceField(choices=AbsenceReason.choices)
+    symptom = serializers.ChoiceField(
+        choices=Symptom.choices, required=False, allow_blank=True, default="", help_text="Needed for illness."
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+def _own_child(request: Request, code: uuid.UUID) -> Child:
+    """One of the caller's own children, as their guardian; any other child is 404."""
+    return get_visible_or_404(Child.objects.of_guardian(request.user), code=code)
+
+
+class FamilyAbsenceListView(APIView):
+    """A guardian's 请假 for their own child: the absences from ``since`` (default: today), and a report of
+    a day or a range (the days the child is expected; an illness with its symptom category). The same
+    absences as the class screen's entry: the illness follow-up and the outbreak watch run alike."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "since", OpenApiTypes.DATE, required=False, description="From this day (today if left out)."
+            )
+        ],
+        responses=FamilyAbsenceSerializer(many=True),
+    )
+    def get(self, request: Request, code: uuid.UUID) -> Response:
+        child = _own_child(request, code)
+        value = request.query_params.get("since")
+        try:
+            since = datetime.date.fromisoformat(value) if value else timezone.localdate()
+        except ValueError:
+            raise Http404 from None
+        absences = family_absences_visible_to(request.user).filter(child=child, day__gte=since)
+        shown = list(absences.order_by("day")[:100])
+        health_record_read(request.user, child, view="family_absences", channel=AccessChannel.API)
+        return Response(FamilyAbsenceSerializer(shown, many=True).data)
+
+    @extend_schema(
+        request=FamilyAbsenceInputSerializer,
+        responses={
+            201: FamilyAbsenceSerializer(many=True),
+            **refused("day_in_past", "no_expected_day"),
+        },
+    )
+    def post(self, request: Request, code: uuid.UUID) -> Response:
+        child = _own_child(request, code)
+        data = validated(FamilyAbsenceInputSerializer, request.data)
+        absences = services.family_absence_report(child=child, actor=signed_in_user(request), **data)
+        return Response(FamilyAbsenceSerializer(absences, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class FamilyAbsenceView(APIView):
+    """Withdraw a 请假 day still ahead (the child comes after all)."""
+
+    @extend_schema(responses={204: None, **refused("", "day_not_ahead")})
+    def delete(self, request: Request, code: uuid.UUID, pk: int) -> Response:
+        child = _own_child(request, code)
+        absence = get_visible_or_404(family_absences_visible_to(request.user).filter(child=child), pk=pk)
+        services.family_absence_withdraw(absence=absence, actor=signed_in_user(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 urlpatterns = [
     path("care/classes/<uuid:code>/attendance/", ClassDayView.as_view(), name="api-care-attendance"),
     path("care/classes/<uuid:code>/check-ins/", CheckInView.as_view(), name="api-care-check-ins"),
@@ -477,5 +557,15 @@ urlpatterns = [
         "care/children/<uuid:code>/attendance/",
         ChildAttendanceView.as_view(),
         name="api-care-child-attendance",
+    ),
+    path(
+        "care/children/<uuid:code>/absences/",
+        FamilyAbsenceListView.as_view(),
+        name="api-care-family-absences",
+    ),
+    path(
+        "care/children/<uuid:code>/absences/<int:pk>/",
+        FamilyAbsenceView.as_view(),
+        name="api-care-family-absence",
     ),
 ]

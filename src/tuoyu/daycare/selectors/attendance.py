@@ -259,6 +259,13 @@ def illness_absences(institution: Institution, day: datetime.date) -> QuerySet[A
     ).select_related("child", "care_class")
 
 
+def family_absences_visible_to(actor: object) -> QuerySet[Absence]:
+    """The absences of the actor's own children, as their guardian (the family's 请假 and the class's)."""
+    return Absence.objects.filter(child__in=Child.objects.of_guardian(actor)).select_related(
+        "child", "care_class"
+    )
+
+
 # Pick-up ---------------------------------------------------------------------------------------------------
 
 

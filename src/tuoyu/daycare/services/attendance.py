@@ -16,7 +16,8 @@ Refusal codes: ``not_on_roster``, ``temperature_required``, ``temperature_invali
 ``abnormal_needs_notification``, ``notified_in_future`` (400); ``already_checked_in``, ``already_checked``,
 ``not_checked_in``, ``already_checked_out`` (409); absences: ``day_in_past``, ``reason_invalid``,
 ``symptom_required``, ``symptom_invalid`` (400), ``already_absent`` (409); follow-ups:
-``expected_return_before_absence``, ``outcome_required`` (400), ``follow_up_closed`` (409); check-out:
+``expected_return_before_absence``, ``outcome_required`` (400), ``follow_up_closed`` (409); the family's
+请假: ``range_reversed``, ``range_too_long`` (400), ``no_expected_day``, ``day_not_ahead`` (409); check-out:
 ``pickup_person_required``, ``pickup_not_authorised`` (400).
 """
 
@@ -31,7 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tuoyu.accounts.models import User
+from tuoyu.accounts.models import Role, User
 from tuoyu.daycare.models import (
     FEVER_FROM,
     TEMPERATURE_MAX,
@@ -63,9 +64,9 @@ from tuoyu.enrolment.selectors import guardians_of, is_guardian_of
 from tuoyu.guards import Guards
 from tuoyu.notifications.models import Notification, NotificationKind
 from tuoyu.notifications.services import notify_all
-from tuoyu.refusals import Refusal
+from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.models import CareClass
-from tuoyu.registry.selectors import directors_of, health_workers_of
+from tuoyu.registry.selectors import closure_of, directors_of, health_workers_of, institution_users_with_role
 
 FEVER = Decimal(str(FEVER_FROM))
 NOTIFIED_CLOCK_SKEW = datetime.timedelta(minutes=5)
@@ -381,9 +382,24 @@ def absence_record(
     An illness absence opens a follow-up for the institution's health workers, who are told at once.
     """
     now = now or timezone.now()
-    today = timezone.localdate(now)
-    day = day or today
-    if day < today:
+    day = day or timezone.localdate(now)
+    _absence_check(reason=reason, symptom=symptom, day=day, now=now)
+    return _absence_write(
+        care_class=care_class,
+        child=child,
+        by=by,
+        reason=reason,
+        symptom=symptom,
+        note=note,
+        day=day,
+        now=now,
+        by_family=False,
+    )
+
+
+def _absence_check(*, reason: str, symptom: str, day: datetime.date, now: datetime.datetime) -> None:
+    """The rules of an absence's reason, symptom and day, before anything is read."""
+    if day < timezone.localdate(now):
         raise Refusal(_("An absence is recorded on the day or ahead, not afterwards."), "day_in_past")
     if reason not in AbsenceReason.values:
         raise Refusal(_("Choose illness or personal as the reason."), "reason_invalid")
@@ -391,6 +407,22 @@ def absence_record(
         raise Refusal(_("An illness absence needs its symptom category."), "symptom_required")
     if symptom and symptom not in Symptom.values:
         raise Refusal(_("Unknown symptom category: %(value)s.") % {"value": symptom}, "symptom_invalid")
+
+
+def _absence_write(
+    *,
+    care_class: CareClass,
+    child: Child,
+    by: User,
+    reason: str,
+    symptom: str,
+    note: str,
+    day: datetime.date,
+    now: datetime.datetime,
+    by_family: bool,
+) -> Absence:
+    """The one way an absence is written, whoever reports it (the caregiver's entry or the family's 请假):
+    the same row, and for an illness the same follow-up, health workers' message and outbreak watch."""
     placement = _placement(care_class, child, day)
     if Attendance.objects.filter(child=child, day=day).exists():
         raise _already_checked_in()
@@ -406,6 +438,7 @@ def absence_record(
         note=note.strip(),
         recorded_by=by,
         recorded_at=now,
+        by_family=by_family,
     )
     absence.full_clean(validate_constraints=False)
     try:
@@ -432,6 +465,143 @@ def absence_record(
             link=reverse("daycare:follow_ups"),
         )
     return absence
+
+
+# The family's 请假 ------------------------------------------------------------------------------------------
+
+FAMILY_ABSENCE_MAX_DAYS = 31
+"""The longest range a family reports at once (a month); a longer absence is a matter for the director."""
+
+
+def _expected_days(
+    child: Child, first_day: datetime.date, last_day: datetime.date
+) -> list[tuple[datetime.date, Placement]]:
+    """The days of the range on which the child holds a place and the institution is open (expected)."""
+    placements = list(
+        Placement.objects.filter(child=child, start_date__lte=last_day, ends_on__gt=first_day)
+        .select_related("care_class__institution")
+        .order_by("start_date")
+    )
+    days = []
+    day = first_day
+    while day <= last_day:
+        placement = next((p for p in placements if p.is_active_on(day)), None)
+        if placement is not None and closure_of(placement.care_class.institution, day) is None:
+            days.append((day, placement))
+        day += datetime.timedelta(days=1)
+    return days
+
+
+@transaction.atomic
+def family_absence_report(
+    *,
+    child: Child,
+    actor: User,
+    reason: str,
+    first_day: datetime.date,
+    last_day: datetime.date | None = None,
+    symptom: str = "",
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> list[Absence]:
+    """A guardian's 请假: the child will not come on a day or a range of days, for a personal reason or an
+    illness with its symptom category.
+
+    Each day on which the child holds a place and the institution is open becomes the same ``Absence`` a
+    caregiver's entry writes (``recorded_by`` the guardian), so an illness opens the follow-up and feeds the
+    outbreak watch exactly as the class screen's entry does. Days already reported, or on which the child is
+    checked in, are left as they are; the caregivers of the institution are told, with a link to the class
+    screen. Refusals: those of the
+    caregiver's entry, and ``range_reversed``, ``range_too_long`` (400), ``no_expected_day`` (409).
+    """
+    if not is_guardian_of(actor, child):
+        raise NotPermitted
+    now = now or timezone.now()
+    last_day = last_day or first_day
+    if last_day < first_day:
+        raise Refusal(_("The last day of the absence is before its first day."), "range_reversed")
+    if (last_day - first_day).days + 1 > FAMILY_ABSENCE_MAX_DAYS:
+        raise Refusal(
+            _("Report at most %(days)d days at once; for a longer absence, please talk to the director.")
+            % {"days": FAMILY_ABSENCE_MAX_DAYS},
+            "range_too_long",
+        )
+    _absence_check(reason=reason, symptom=symptom, day=first_day, now=now)
+    span = (first_day, last_day)
+    reported = set(Absence.objects.filter(child=child, day__range=span).values_list("day", flat=True))
+    reported |= set(Attendance.objects.filter(child=child, day__range=span).values_list("day", flat=True))
+    days = [
+        (day, placement)
+        for day, placement in _expected_days(child, first_day, last_day)
+        if day not in reported
+    ]
+    if not days:
+        raise Refusal(
+            _(
+                "%(child)s is not expected on those days (no place, the institution closed, or already "
+                "reported)."
+            )
+            % {"child": child.name},
+            "no_expected_day",
+            conflict=True,
+        )
+    absences = [
+        _absence_write(
+            care_class=placement.care_class,
+            child=child,
+            by=actor,
+            reason=reason,
+            symptom=symptom,
+            note=note,
+            day=day,
+            now=now,
+            by_family=True,
+        )
+        for day, placement in days
+    ]
+    _notify_caregivers_of_family_absence(absences, actor)
+    return absences
+
+
+def day_span(absences: list[Absence]) -> str:
+    """The days of a report as one span: 2026-11-26, or 2026-11-26—2026-11-30."""
+    first, last = absences[0].day, absences[-1].day
+    return first.isoformat() if first == last else f"{first.isoformat()}—{last.isoformat()}"
+
+
+def _notify_caregivers_of_family_absence(absences: list[Absence], guardian: User) -> None:
+    absence = absences[0]
+    care_class, child = absence.care_class, absence.child
+    notify_all(
+        institution_users_with_role(care_class.institution_id, Role.CAREGIVER),
+        kind=NotificationKind.FAMILY_ABSENCE,
+        title=_("Absence reported by the family: %(child)s (%(class)s)"),
+        body=_("%(guardian)s reports %(child)s absent: %(days)s. Reason: %(reason)s."),
+        params={
+            "child": child.name,
+            "class": care_class.name,
+            "guardian": guardian.display_name,
+            "days": day_span(absences),
+            "reason": absence.get_symptom_display() if absence.symptom else absence.get_reason_display(),
+        },
+        link=reverse("daycare:class", args=[care_class.code]),
+    )
+
+
+@transaction.atomic
+def family_absence_withdraw(*, absence: Absence, actor: User, now: datetime.datetime | None = None) -> None:
+    """A guardian takes back a 请假 day still ahead (the child comes after all). Today's and past days stay:
+    the class has already counted on them. The illness follow-up of that day goes with it."""
+    if not absence.by_family or not is_guardian_of(actor, absence.child):
+        raise NotPermitted
+    now = now or timezone.now()
+    if absence.day <= timezone.localdate(now):
+        raise Refusal(
+            _("Only a day still ahead can be withdrawn; for today, please call the class."),
+            "day_not_ahead",
+            conflict=True,
+        )
+    absence.delete()
 
 
 @transaction.atomic

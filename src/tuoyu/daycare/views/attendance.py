@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from tuoyu.accounts.access import AuthenticatedRequest, Perm, get_visible_or_404, has_perm
-from tuoyu.daycare.forms import AbsenceForm, CheckForm, CheckOutForm, FollowUpForm
+from tuoyu.daycare.forms import AbsenceForm, CheckForm, CheckOutForm, FamilyAbsenceForm, FollowUpForm
 from tuoyu.daycare.models import (
     FEVER_FROM,
     IllnessFollowUp,
@@ -40,6 +40,7 @@ from tuoyu.daycare.selectors.attendance import (
     day_counts,
     day_entry,
     day_roster,
+    family_absences_visible_to,
     follow_ups_visible_to,
     illness_absences,
     institution_day,
@@ -420,6 +421,56 @@ def child_attendance(request: AuthenticatedRequest, code: uuid.UUID) -> HttpResp
     return render(request, "daycare/attendance/child_attendance.html", context)
 
 
+# The family's 请假 ------------------------------------------------------------------------------------------
+
+FAMILY_ABSENCES_SHOWN_SINCE = datetime.timedelta(days=14)
+
+
+@login_required
+def family_absences(request: AuthenticatedRequest) -> HttpResponse:
+    """The guardian reports an absence or a sickness for a day or a range; the list of the days reported,
+    a day still ahead withdrawn with one tap. The class sees it on its screen, as its own entry."""
+    children = list(Child.objects.of_guardian(request.user).order_by("name", "pk"))
+    today = timezone.localdate()
+    initial = {"first_day": today, "child": request.GET.get("child", "")}
+    form = FamilyAbsenceForm(request.POST or None, children=children, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        kid = get_visible_or_404(Child.objects.of_guardian(request.user), code=data.pop("child"))
+        with refusal_shown(request):
+            reported = services.family_absence_report(child=kid, actor=request.user, **data)
+            messages.success(
+                request,
+                _("Absence of %(child)s reported for %(days)s; the caregivers have been told.")
+                % {"child": kid.name, "days": services.day_span(reported)},
+            )
+            return redirect("daycare:family_absences")
+    absences = list(
+        family_absences_visible_to(request.user)
+        .filter(day__gte=today - FAMILY_ABSENCES_SHOWN_SINCE)
+        .order_by("-day", "child__name")[:100]
+    )
+    health_records_read(
+        request.user, [a.child for a in absences], view="family_absences", channel=AccessChannel.PAGE
+    )
+    context = {"form": form, "children": children, "absences": absences, "today": today}
+    return render(request, "daycare/attendance/family_absences.html", context)
+
+
+@login_required
+@require_POST
+def family_absence_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    absence = get_visible_or_404(family_absences_visible_to(request.user), pk=pk)
+    with refusal_shown(request):
+        services.family_absence_withdraw(absence=absence, actor=request.user)
+        messages.success(
+            request,
+            _("The absence of %(child)s on %(day)s is withdrawn.")
+            % {"child": absence.child.name, "day": absence.day.isoformat()},
+        )
+    return redirect("daycare:family_absences")
+
+
 _child_path = "classes/<uuid:code>/today/<uuid:child>/"
 urlpatterns = [
     path("", home, name="home"),
@@ -435,4 +486,6 @@ urlpatterns = [
     path("follow-ups/<int:pk>/", follow_up, name="follow_up"),
     path("institutions/<uuid:code>/today/", institution_today, name="institution_today"),
     path("children/<uuid:code>/attendance/", child_attendance, name="child_attendance"),
+    path("absences/", family_absences, name="family_absences"),
+    path("absences/<int:pk>/withdraw/", family_absence_withdraw, name="family_absence_withdraw"),
 ]

@@ -19,6 +19,7 @@ from tuoyu.accounts.access import AuthenticatedRequest, Perm, has_perm
 from tuoyu.enrolment.access_log import health_records_read
 from tuoyu.enrolment.models import AccessChannel, Child
 from tuoyu.health.forms import ChildrenFilterForm, VisitForm
+from tuoyu.health.record_pdf import health_record_pdf_bytes, health_record_pdf_filename
 from tuoyu.health.selectors.records import (
     AccessLogFilter,
     ChildGroup,
@@ -40,6 +41,7 @@ from tuoyu.health.selectors.records import (
 )
 from tuoyu.health.services.access import health_record_open
 from tuoyu.health.services.visits import doctor_visit_record
+from tuoyu.pdf import pdf_response
 from tuoyu.refusals import refusal_shown
 from tuoyu.registry.models import Institution
 
@@ -120,6 +122,14 @@ def child_export(request: AuthenticatedRequest, code: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="health-record-{child.code}.json"'
     return response
+
+
+@login_required
+@require_safe
+def child_pdf(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """The health record to print (PDF, in Chinese, with the institution and the date): a logged read."""
+    child = health_record_open(request.user, code, view="pdf", channel=AccessChannel.EXPORT)
+    return pdf_response(health_record_pdf_bytes(request.user, child), health_record_pdf_filename(child))
 
 
 # Doctor's visits -----------------------------------------------------------------------------------------
@@ -211,6 +221,7 @@ urlpatterns = [
     path("children/", children_list, name="children"),
     path("children/<uuid:code>/", child_overview, name="child"),
     path("children/<uuid:code>/export.json", child_export, name="child_export"),
+    path("children/<uuid:code>/record.pdf", child_pdf, name="child_pdf"),
     path("access-log/", access_log, name="access_log"),
     path("visits/", visits, name="visits"),
 ]

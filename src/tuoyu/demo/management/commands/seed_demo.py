@@ -17,7 +17,18 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
 from tuoyu.accounts.models import Role, User
 from tuoyu.accounts.second_factor import second_factor_required
-from tuoyu.demo import bookable, daycare, district, families, health, messaging, money, records, supervision
+from tuoyu.demo import (
+    bookable,
+    daycare,
+    district,
+    families,
+    family_side,
+    health,
+    messaging,
+    money,
+    records,
+    supervision,
+)
 from tuoyu.policies.values import policy
 from tuoyu.regions.factories import PopulationFactory, RegionFactory
 from tuoyu.regions.models import Region
@@ -214,6 +225,7 @@ class Command(BaseCommand):
         supervision.seed_supervision(users=users, institutions=institutions, today=today)
         money.seed_money(users=users, institutions=institutions, today=today)
         messaging.seed_messaging(users=users, today=today)
+        family_side.seed_family_side(users=users, today=today)
         return True
 
     @staticmethod

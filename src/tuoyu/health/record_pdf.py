@@ -1,0 +1,95 @@
+"""The printable health record (儿童健康档案): a child's growth with its z-scores and classification, the
+examinations, the immunisation certificate checks, the development screenings and the referrals, printed in
+Chinese with the institution and the date, through ``tuoyu.pdf`` (the one way to print a document).
+
+Whoever may read the record may print it (``health_record_open`` answers outsiders 404 and logs the read).
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone, translation
+
+from tuoyu.enrolment.models import Child
+from tuoyu.health.development import SIGNS_BY_CODE
+from tuoyu.health.growth.batch import classification_words
+from tuoyu.health.models import DevelopmentScreening, HealthExam, ImmunisationCheck, Measurement, Referral
+from tuoyu.health.selectors.records import record_placements
+from tuoyu.pdf import pdf_bytes
+
+TEMPLATE = "health/records/record_pdf.html"
+Z_SCORES = (
+    ("zwei", "年龄别体重"),
+    ("zlen", "年龄别身长/身高"),
+    ("zwfl", "身长/身高别体重"),
+    ("zhc", "年龄别头围"),
+)
+
+
+@dataclass(frozen=True)
+class MeasurementLine:
+    measurement: Measurement
+    age_months: int
+    z_scores: list[tuple[str, str]]  # (indicator, "-1.23" or "—")
+    classification: str
+
+
+def _z(value: float | None) -> str:
+    return "—" if value is None else f"{value:+.2f}"
+
+
+def _measurement_lines(child: Child) -> list[MeasurementLine]:
+    rows = Measurement.objects.filter(child=child).order_by("measured_on", "pk")
+    return [
+        MeasurementLine(
+            measurement=m,
+            age_months=child.age_months(m.measured_on),
+            z_scores=[(label, _z(getattr(m, field))) for field, label in Z_SCORES],
+            classification=str(classification_words(m.classification or {})),
+        )
+        for m in rows
+    ]
+
+
+def _screenings(child: Child) -> list[tuple[DevelopmentScreening, list[str]]]:
+    rows = DevelopmentScreening.objects.filter(child=child).order_by("screened_on", "pk")
+    return [
+        (s, [SIGNS_BY_CODE[code].label if code in SIGNS_BY_CODE else code for code in s.positive_signs])
+        for s in rows
+    ]
+
+
+def health_record_context(
+    actor: Any, child: Child, *, now: datetime.datetime | None = None
+) -> dict[str, Any]:
+    """What the printed record shows (read in Chinese: call it inside ``translation.override``)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    placements = record_placements(actor, child, day=today)
+    return {
+        "child": child,
+        "age_months": child.age_months(today),
+        "institutions": list(dict.fromkeys(p.institution.name for p in placements)),
+        "placements": placements,
+        "printed_on": today,
+        "measurements": _measurement_lines(child),
+        "exams": list(HealthExam.objects.filter(child=child).order_by("examined_on", "pk")),
+        "immunisation_checks": list(
+            ImmunisationCheck.objects.filter(child=child)
+            .select_related("institution")
+            .order_by("checked_on", "pk")
+        ),
+        "screenings": _screenings(child),
+        "referrals": list(Referral.objects.filter(child=child).order_by("referred_on", "pk")),
+    }
+
+
+def health_record_pdf_bytes(actor: Any, child: Child, *, now: datetime.datetime | None = None) -> bytes:
+    with translation.override("zh-hans"):
+        context = health_record_context(actor, child, now=now)
+    return pdf_bytes(TEMPLATE, context)
+
+
+def health_record_pdf_filename(child: Child, *, now: datetime.datetime | None = None) -> str:
+    return f"health-record-{child.code}-{timezone.localdate(now or timezone.now()).isoformat()}.pdf"

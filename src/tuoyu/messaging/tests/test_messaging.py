@@ -105,6 +105,23 @@ def test_a_burst_of_messages_is_one_notification_until_it_is_read(
     assert len(told(caregiver_x)) == 2
 
 
+def test_a_caregiver_assigned_after_the_first_message_is_told_once_per_burst(
+    child: Child, guardian: User, class_x: CareClass
+) -> None:
+    services.message_send(actor=guardian, child=child, body="第一条")
+    newcomer = User.objects.create_user(phone="13912345671", password="x", display_name="新来的老师")
+    RoleAssignmentFactory.create(user=newcomer, role="caregiver", institution=class_x.institution)
+    class_x.caregivers.add(newcomer)
+
+    services.message_send(actor=guardian, child=child, body="第二条")
+    services.message_send(actor=guardian, child=child, body="第三条")
+    assert len(told(newcomer)) == 1
+
+    services.conversation_open(actor=newcomer, child=child)
+    services.message_send(actor=guardian, child=child, body="第四条")
+    assert len(told(newcomer)) == 2
+
+
 def test_read_receipts_and_unread_counts(
     client_as: Callable[[str], Client], child: Child, guardian: User, caregiver_x: User
 ) -> None:

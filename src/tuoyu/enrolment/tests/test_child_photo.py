@@ -1,5 +1,6 @@
-"""A child's photo: optional, given by a guardian with consent, served only to those who see the child, and
-removed when the consent is withdrawn; the class screen shows it with the allergy badge."""
+"""A child's photo: optional, given by a guardian with consent, served only to the guardians, the
+caregivers of the child's class and the director, and removed when the consent is withdrawn; the class
+screen shows it with the allergy badge."""
 
 import datetime
 import io

@@ -167,7 +167,6 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
         "bookings:slot_cancel",
         "daycare:child_attendance",
         "daycare:report_photo",
-        "enrolment:child_photo",
         "enrolment:placement_end",
     ],
     frozenset({DIR, DIR2, CARE, HW, ADM}): [
@@ -663,9 +662,11 @@ ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
     ],
 }
 # Family messages: the target child's conversation is his family's, his class's caregiver's and the
-# director's; so is the class notice, whose readers only the director sees.
+# director's; so is the class notice, whose readers only the director sees. The child's photo goes to the
+# same people: the guardian's consent names the class's caregivers and the director, not the health worker.
 MESSAGING_GROUPS: dict[frozenset[str], list[str]] = {
     frozenset({DIR, CARE, FAM, ADM}): [
+        "enrolment:child_photo",
         "messaging:conversation",
         "messaging:photo",
         "messaging:notice",

@@ -14,7 +14,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from tuoyu.accounts.access import Perm, actor_pk
+from tuoyu.accounts.access import Perm, actor_may, actor_pk, in_scope_of
 from tuoyu.accounts.models import User
 from tuoyu.enrolment.eligibility import age_refusal
 from tuoyu.enrolment.models import (
@@ -30,7 +30,7 @@ from tuoyu.enrolment.models import (
     QueuePriority,
 )
 from tuoyu.registry.models import CareClass, Institution
-from tuoyu.registry.selectors import institutions_visible_to
+from tuoyu.registry.selectors import classes_of_caregiver, institutions_visible_to
 from tuoyu.registry.standards import BAND_STANDARDS
 from tuoyu.rules import shared_read
 
@@ -84,6 +84,29 @@ def may_see_sensitive_data(actor: object, child: Child) -> bool:
     """Allergies and special needs: for the child's guardians and the staff of an institution caring for them,
     not for an institution the family has only applied to."""
     return is_guardian_of(actor, child) or placements_visible_to(actor).filter(child=child).exists()
+
+
+def child_photos_visible_to(actor: object, day: datetime.date) -> QuerySet[Child]:
+    """The children whose photo the actor may see, as the guardian's consent says: their own children, the
+    children holding a place (after ``day``) in a class the actor looks after, and those holding a place at an
+    institution the actor directs. Never an institution the family only applied to or has left, nor its
+    other staff (health workers, caregivers of other classes)."""
+    current = Placement.objects.filter(ends_on__gt=day)
+    in_their_classes = current.filter(care_class__in=classes_of_caregiver(actor))
+    directed = in_scope_of(current, actor, Perm.MESSAGE_FAMILIES, "institution__")
+    return Child.objects.filter(
+        Q(pk__in=Child.objects.of_guardian(actor).values("pk"))
+        | Q(pk__in=in_their_classes.values("child"))
+        | Q(pk__in=directed.values("child"))
+    )
+
+
+def sees_class_photos(actor: object, care_class: CareClass) -> bool:
+    """Whether the class screen shows the actor the children's photos: for its caregivers and the
+    institution's directors (those ``child_photos_visible_to`` serves them to)."""
+    return actor_may(actor, Perm.MESSAGE_FAMILIES, care_class.institution_id) or (
+        classes_of_caregiver(actor).filter(pk=care_class.pk).exists()
+    )
 
 
 def guardians_of(child: Child) -> QuerySet[User]:

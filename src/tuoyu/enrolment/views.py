@@ -40,6 +40,7 @@ from tuoyu.enrolment.models import (
 from tuoyu.enrolment.selectors import (
     applications_closed_by_accepting,
     applications_visible_to,
+    child_photos_visible_to,
     classes_with_children_visible_to,
     classes_with_vacancy,
     current_notice,
@@ -184,8 +185,9 @@ def child_photo_remove(request: AuthenticatedRequest, code: str) -> HttpResponse
 
 @login_required
 def child_photo(request: AuthenticatedRequest, code: str) -> FileResponse:
-    """The child's photo, for the child's guardians and the staff of the institutions that see the child."""
-    child = get_visible_or_404(Child.objects.visible_to(request.user, Perm.VIEW_CHILDREN), code=code)
+    """The child's photo, for whom the guardian's consent names: the child's guardians, the caregivers of the
+    child's class and the directors of the institution where the child holds a place."""
+    child = get_visible_or_404(child_photos_visible_to(request.user, timezone.localdate()), code=code)
     if not child.photo:
         raise Http404
     return serve_upload(child.photo)

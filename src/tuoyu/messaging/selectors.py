@@ -67,11 +67,13 @@ def children_to_talk_about(actor: object, day: datetime.date) -> ChildQuerySet:
 
 
 def conversations_visible_to(actor: object, day: datetime.date) -> QuerySet[Conversation]:
-    """The conversations of the actor's children, of the institutions they direct and of the children
-    placed in their classes (at the institution of that place)."""
+    """The conversations of the actor's children, and of the children still holding a place (after ``day``)
+    at an institution the actor directs or in a class they look after (at the institution of that place)."""
     own = Q(child__guardianships__user_id=actor_pk(actor))
     directed = Q(
         pk__in=in_scope_of(Conversation.objects.all(), actor, Perm.MESSAGE_FAMILIES, "institution__")
+        .filter(child__placements__ends_on__gt=day, child__placements__institution=F("institution"))
+        .values("pk")
     )
     cared_for = Q(
         pk__in=Conversation.objects.filter(

@@ -20,6 +20,7 @@ from tuoyu.enrolment.models import Child
 from tuoyu.messaging.models import Conversation, ConversationRead, Message, Notice, NoticeRecipient, Side
 from tuoyu.messaging.selectors import current_placement, participants_of, side_of
 from tuoyu.notifications.models import NotificationKind
+from tuoyu.notifications.selectors import users_told_of
 from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.models import CareClass, Institution
@@ -69,8 +70,9 @@ def _check_photo(photo: File) -> None:
 
 
 def _not_yet_told(conversation: Conversation, users: Iterable[User], side: str) -> list[User]:
-    """Those of ``users`` who read the conversation after the side's previous message (or who were never
-    told of one): a burst of messages is one notification."""
+    """Those of ``users`` who read the conversation after the side's previous message, or who never opened it
+    and were never told of it (a caregiver newly assigned to the class, a new director): a burst of messages
+    is one notification."""
     previous = (
         conversation.messages.filter(side=side)
         .order_by("-created_at", "-pk")
@@ -81,7 +83,12 @@ def _not_yet_told(conversation: Conversation, users: Iterable[User], side: str) 
     read = dict(
         ConversationRead.objects.filter(conversation=conversation).values_list("user_id", "last_read_at")
     )
-    return [user for user in users if user.pk in read and read[user.pk] >= previous]
+    told = users_told_of(conversation_link(conversation.child), NotificationKind.FAMILY_MESSAGE)
+    return [
+        user
+        for user in users
+        if (user.pk in read and read[user.pk] >= previous) or (user.pk not in read and user.pk not in told)
+    ]
 
 
 def message_send(

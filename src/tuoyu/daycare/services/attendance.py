@@ -32,7 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tuoyu.accounts.models import Role, User
+from tuoyu.accounts.models import User
 from tuoyu.daycare.models import (
     FEVER_FROM,
     TEMPERATURE_MAX,
@@ -66,7 +66,7 @@ from tuoyu.notifications.models import Notification, NotificationKind
 from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.models import CareClass
-from tuoyu.registry.selectors import closure_of, directors_of, health_workers_of, institution_users_with_role
+from tuoyu.registry.selectors import caregivers_of, closure_of, directors_of, health_workers_of
 
 FEVER = Decimal(str(FEVER_FROM))
 NOTIFIED_CLOCK_SKEW = datetime.timedelta(minutes=5)
@@ -420,9 +420,11 @@ def _absence_write(
     day: datetime.date,
     now: datetime.datetime,
     by_family: bool,
+    follow_up: bool = True,
 ) -> Absence:
     """The one way an absence is written, whoever reports it (the caregiver's entry or the family's 请假):
-    the same row, and for an illness the same follow-up, health workers' message and outbreak watch."""
+    the same row, and for an illness the same follow-up, health workers' message and outbreak watch
+    (``follow_up=False``: the family's report does those once for its whole range)."""
     placement = _placement(care_class, child, day)
     if Attendance.objects.filter(child=child, day=day).exists():
         raise _already_checked_in()
@@ -448,23 +450,28 @@ def _absence_write(
         if Absence.objects.filter(child=child, day=day).exists():
             raise already from None
         raise
-    if absence.reason == AbsenceReason.ILLNESS:
-        IllnessFollowUp.objects.create(absence=absence)
+    if absence.reason == AbsenceReason.ILLNESS and follow_up:
+        _illness_follow_up_open(absence, day.isoformat())
         _announce_symptoms(care_class, day)
-        notify_all(
-            health_workers_of(care_class.institution_id),
-            kind=NotificationKind.ILLNESS_ABSENCE,
-            title=_("Absent through illness: %(child)s (%(class)s)"),
-            body=_("Symptom: %(symptom)s. Day: %(day)s. Please follow up."),
-            params={
-                "child": child.name,
-                "class": care_class.name,
-                "symptom": absence.get_symptom_display(),
-                "day": day.isoformat(),
-            },
-            link=reverse("daycare:follow_ups"),
-        )
     return absence
+
+
+def _illness_follow_up_open(absence: Absence, days: str) -> None:
+    """An illness absence's follow-up, and the health workers told of it (``days``: the day or the span)."""
+    IllnessFollowUp.objects.create(absence=absence)
+    notify_all(
+        health_workers_of(absence.care_class.institution_id),
+        kind=NotificationKind.ILLNESS_ABSENCE,
+        title=_("Absent through illness: %(child)s (%(class)s)"),
+        body=_("Symptom: %(symptom)s. Day: %(day)s. Please follow up."),
+        params={
+            "child": absence.child.name,
+            "class": absence.care_class.name,
+            "symptom": absence.get_symptom_display(),
+            "day": days,
+        },
+        link=reverse("daycare:follow_ups"),
+    )
 
 
 # The family's 请假 ------------------------------------------------------------------------------------------
@@ -510,9 +517,9 @@ def family_absence_report(
     Each day on which the child holds a place and the institution is open becomes the same ``Absence`` a
     caregiver's entry writes (``recorded_by`` the guardian), so an illness opens the follow-up and feeds the
     outbreak watch exactly as the class screen's entry does. Days already reported, or on which the child is
-    checked in, are left as they are; the caregivers of the institution are told, with a link to the class
-    screen. Refusals: those of the
-    caregiver's entry, and ``range_reversed``, ``range_too_long`` (400), ``no_expected_day`` (409).
+    checked in, are left as they are. An illness opens one follow-up for the whole report; the class's
+    caregivers (its directors when it has none) are told, with a link to the class screen. Refusals: those of
+    the caregiver's entry, and ``range_reversed``, ``range_too_long`` (400), ``no_expected_day`` (409).
     """
     if not is_guardian_of(actor, child):
         raise NotPermitted
@@ -556,9 +563,19 @@ def family_absence_report(
             day=day,
             now=now,
             by_family=True,
+            follow_up=False,
         )
         for day, placement in days
     ]
+    if absences[0].reason == AbsenceReason.ILLNESS:
+        # One illness, one follow-up and one message to the health workers, whatever the range. The outbreak
+        # watch is fed the days that have come: symptom_log counts a day still ahead from that day on (in the
+        # watch runs of the class's recordings then), and a watch run for a day ahead does nothing.
+        _illness_follow_up_open(absences[0], day_span(absences))
+        today = timezone.localdate(now)
+        for absence in absences:
+            if absence.day <= today:
+                _announce_symptoms(absence.care_class, absence.day)
     _notify_caregivers_of_family_absence(absences, actor)
     return absences
 
@@ -572,8 +589,10 @@ def day_span(absences: list[Absence]) -> str:
 def _notify_caregivers_of_family_absence(absences: list[Absence], guardian: User) -> None:
     absence = absences[0]
     care_class, child = absence.care_class, absence.child
+    # The class's caregivers (the body names the illness); the directors when none is assigned to the class.
+    told = list(caregivers_of(care_class)) or list(directors_of(care_class.institution_id))
     notify_all(
-        institution_users_with_role(care_class.institution_id, Role.CAREGIVER),
+        told,
         kind=NotificationKind.FAMILY_ABSENCE,
         title=_("Absence reported by the family: %(child)s (%(class)s)"),
         body=_("%(guardian)s reports %(child)s absent: %(days)s. Reason: %(reason)s."),
@@ -591,7 +610,7 @@ def _notify_caregivers_of_family_absence(absences: list[Absence], guardian: User
 @transaction.atomic
 def family_absence_withdraw(*, absence: Absence, actor: User, now: datetime.datetime | None = None) -> None:
     """A guardian takes back a 请假 day still ahead (the child comes after all). Today's and past days stay:
-    the class has already counted on them. The illness follow-up of that day goes with it."""
+    the class has already counted on them. The report's illness follow-up goes with its last day."""
     if not absence.by_family or not is_guardian_of(actor, absence.child):
         raise NotPermitted
     now = now or timezone.now()
@@ -601,6 +620,14 @@ def family_absence_withdraw(*, absence: Absence, actor: User, now: datetime.date
             "day_not_ahead",
             conflict=True,
         )
+    # The report's one follow-up stays with its next day still reported (the days of a report share their
+    # recorded_at); it goes when no day is left.
+    rest = Absence.objects.filter(
+        child=absence.child, by_family=True, recorded_at=absence.recorded_at, day__gt=absence.day
+    ).order_by("day")
+    next_day = rest.first()
+    if next_day is not None:
+        IllnessFollowUp.objects.filter(absence=absence).update(absence=next_day)
     absence.delete()
 
 

@@ -13,15 +13,18 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from tuoyu.accounts.models import User
+from conftest import make_persona
+from tuoyu.accounts.models import Role, User
 from tuoyu.daycare.factories import placed_child
 from tuoyu.daycare.models import Absence, AbsenceReason, IllnessFollowUp, Symptom
 from tuoyu.daycare.services import attendance as services
+from tuoyu.daycare.signals import symptoms_recorded
 from tuoyu.enrolment.models import Child
 from tuoyu.enrolment.tests.helpers import _english
 from tuoyu.health.models import OutbreakReport, OutbreakTrigger
 from tuoyu.notifications.models import Notification, NotificationKind
 from tuoyu.refusals import NotPermitted, Refusal
+from tuoyu.registry.factories import CareClassFactory
 from tuoyu.registry.models import CareClass, ClosedDay
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +64,7 @@ def refusal(action: Callable[[], object]) -> str:
 def test_a_sick_day_is_the_same_absence_as_the_caregivers_entry_with_its_follow_up(
     child: Child, guardian: User, health_worker_x: User, caregiver_x: User, class_x: CareClass
 ) -> None:
+    class_x.caregivers.add(caregiver_x)
     (absence,) = report(child, guardian, note="夜里发烧38.5℃")
 
     assert (absence.day, absence.reason, absence.symptom) == (today(), "illness", "fever")
@@ -71,6 +75,58 @@ def test_a_sick_day_is_the_same_absence_as_the_caregivers_entry_with_its_follow_
     assert told.kind == NotificationKind.FAMILY_ABSENCE
     assert told.link == reverse("daycare:class", args=[class_x.code])
     assert "赵小萌" in told.title
+
+
+def test_only_the_class_caregivers_are_told_and_the_directors_when_it_has_none(
+    child: Child, guardian: User, caregiver_x: User, director_x: User, class_x: CareClass
+) -> None:
+    other_class = CareClassFactory.create(institution=class_x.institution, name="月亮托小班")
+    other_caregiver = make_persona("别班保育人员王", Role.CAREGIVER, institution=class_x.institution)
+    other_class.caregivers.add(other_caregiver)
+
+    report(child, guardian)
+    assert not Notification.objects.filter(user=other_caregiver).exists()
+    assert not Notification.objects.filter(user=caregiver_x).exists()  # not assigned to the class
+    assert Notification.objects.get(user=director_x).kind == NotificationKind.FAMILY_ABSENCE
+
+    class_x.caregivers.add(caregiver_x)
+    report(child, guardian, first_day=today() + DAY)
+    assert Notification.objects.get(user=caregiver_x).kind == NotificationKind.FAMILY_ABSENCE
+    assert Notification.objects.filter(user=director_x).count() == 1
+    assert not Notification.objects.filter(user=other_caregiver).exists()
+
+
+def test_an_illness_range_is_one_follow_up_and_one_message_and_only_today_is_watched(
+    child: Child, guardian: User, health_worker_x: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    watched: list[datetime.date] = []
+
+    def watch(sender: Any, *, care_class: CareClass, day: datetime.date, **kwargs: Any) -> None:
+        watched.append(day)
+
+    symptoms_recorded.connect(watch, dispatch_uid="test_family_range")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            absences = report(child, guardian, last_day=today() + 2 * DAY)
+    finally:
+        symptoms_recorded.disconnect(dispatch_uid="test_family_range")
+
+    assert [a.day for a in absences] == [today(), today() + DAY, today() + 2 * DAY]
+    (follow_up,) = IllnessFollowUp.objects.all()
+    assert follow_up.absence == absences[0]
+    (told,) = Notification.objects.filter(user=health_worker_x)
+    assert told.kind == NotificationKind.ILLNESS_ABSENCE
+    assert f"{today().isoformat()}—{(today() + 2 * DAY).isoformat()}" in told.body
+    assert watched == [today()]
+
+
+def test_withdrawing_the_first_day_ahead_keeps_the_reports_follow_up(child: Child, guardian: User) -> None:
+    first, second = report(child, guardian, first_day=today() + DAY, last_day=today() + 2 * DAY)
+
+    services.family_absence_withdraw(absence=first, actor=guardian)
+    assert IllnessFollowUp.objects.get().absence == second
+    services.family_absence_withdraw(absence=second, actor=guardian)
+    assert not IllnessFollowUp.objects.exists()
 
 
 def test_a_range_covers_only_the_days_the_child_is_expected(

@@ -51,7 +51,7 @@ from tuoyu.daycare.selectors.ratios import class_ratio
 from tuoyu.daycare.services import attendance as services
 from tuoyu.enrolment.access_log import health_record_read, health_records_read
 from tuoyu.enrolment.models import AccessChannel, Child
-from tuoyu.enrolment.selectors import guardians_of
+from tuoyu.enrolment.selectors import guardians_of, sees_class_photos
 from tuoyu.refusals import Refusal, refusal_shown
 from tuoyu.registry.models import CareClass
 from tuoyu.registry.selectors import opening_warning
@@ -120,6 +120,8 @@ def class_screen(request: CareRequest, code: uuid.UUID) -> HttpResponse:
         "counts": day_counts(roster),
         "ratio": class_ratio(care_class, today),
         "noon_to_do": sum(entry.needs_noon_check for entry in roster),
+        "shows_photos": any(entry.child.photo for entry in roster)
+        and sees_class_photos(request.user, care_class),
     }
     health_records_read(
         request.user, [entry.child for entry in roster], view="class_screen", channel=AccessChannel.PAGE
@@ -164,6 +166,7 @@ def _render_row(
     roster = day_roster(care_class, day) if swap else []
     entry = next((entry for entry in roster if entry.child.pk == child.pk), None)  # the child's, when read
     context = _row_context(care_class, child, day, entry, **extra)
+    context["shows_photos"] = bool(child.photo) and sees_class_photos(request.user, care_class)
     health_record_read(request.user, child, view="child_day", channel=AccessChannel.PAGE)
     if swap:
         context.update(

@@ -1,6 +1,8 @@
-"""A child's photo: optional, given by a guardian with consent, served only to those who see the child, and
-removed when the consent is withdrawn; the class screen shows it with the allergy badge."""
+"""A child's photo: optional, given by a guardian with consent, served only to the guardians, the
+caregivers of the child's class and the director, and removed when the consent is withdrawn; the class
+screen shows it with the allergy badge."""
 
+import datetime
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -11,13 +13,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
-from tuoyu.accounts.models import User
+from conftest import make_persona
+from tuoyu.accounts.models import Role, User
 from tuoyu.enrolment import services
-from tuoyu.enrolment.models import Child
+from tuoyu.enrolment.models import Child, Placement
 from tuoyu.enrolment.tests.conftest import MakeChild
-from tuoyu.enrolment.tests.helpers import raw_placement, today
+from tuoyu.enrolment.tests.helpers import raw_application, raw_placement, today
 from tuoyu.refusals import Refusal
-from tuoyu.registry.models import CareClass
+from tuoyu.registry.factories import CareClassFactory
+from tuoyu.registry.models import CareClass, Institution
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +50,9 @@ def child(guardian: User, make_child: MakeChild, class_x: CareClass) -> Child:
 
 
 def test_a_guardian_gives_the_photo_with_consent_and_the_class_sees_it(
-    client_as: Callable[[str], Client], child: Child, class_x: CareClass, settings: Any
+    client_as: Callable[[str], Client], child: Child, class_x: CareClass, caregiver_x: User, settings: Any
 ) -> None:
+    class_x.caregivers.add(caregiver_x)
     family = client_as("guardian")
 
     refused = family.post(f"/family/children/{child.code}/photo/", {"image": png()}, follow=True)
@@ -61,11 +66,51 @@ def test_a_guardian_gives_the_photo_with_consent_and_the_class_sees_it(
     url = f"/children/{child.code}/photo/"
     assert family.get(url)["Content-Type"] == "image/png"
     assert client_as("caregiver_x").get(url).status_code == 200
+    assert client_as("director_x").get(url).status_code == 200
     for outsider in ("other_guardian", "director_y", "regulator_a", "doctor"):
         assert client_as(outsider).get(url).status_code == 404, outsider
     row = client_as("caregiver_x").get(f"/care/classes/{class_x.code}/").content.decode()
     assert f'<img class="avatar" src="{url}"' in row
     assert 'data-allergy title="花生过敏，忌食花生及坚果制品">Allergy: 花生过敏，忌食花生…' in row
+
+
+def _signed_in(user: User) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    return client
+
+
+def test_the_photo_reaches_only_the_class_and_the_director_the_consent_names(
+    client_as: Callable[[str], Client],
+    guardian: User,
+    child: Child,
+    class_x: CareClass,
+    caregiver_x: User,
+    institution_y: Institution,
+    class_y: CareClass,
+) -> None:
+    """Not the caregivers of another class, the health workers, an institution the family only applied to,
+    nor one the child has left."""
+    services.child_photo_set(guardian=guardian, child=child, upload=png(), consent=True)
+    other_class = CareClassFactory.create(institution=class_x.institution, name="月亮托小班")
+    other_caregiver = make_persona("星星保育人员王", Role.CAREGIVER, institution=class_x.institution)
+    other_class.caregivers.add(other_caregiver)
+    class_x.caregivers.add(caregiver_x)
+    raw_application(child, institution_y)
+    url = f"/children/{child.code}/photo/"
+
+    assert _signed_in(other_caregiver).get(url).status_code == 404
+    for outsider in ("health_worker_x", "director_y"):
+        assert client_as(outsider).get(url).status_code == 404, outsider
+    screen = client_as("health_worker_x").get(f"/care/classes/{class_x.code}/")
+    assert screen.status_code == 200 and f'src="{url}"' not in screen.content.decode()
+
+    left = raw_placement(child, class_y, start_date=today() - datetime.timedelta(days=60))
+    Placement.objects.filter(pk=left.pk).update(ends_on=today())
+    Placement.objects.filter(child=child, care_class=class_x).delete()
+    assert client_as("director_y").get(url).status_code == 404
+    assert client_as("director_x").get(url).status_code == 404
+    assert client_as("guardian").get(url).status_code == 200
 
 
 def test_only_an_image_is_taken_and_only_with_consent(guardian: User, child: Child) -> None:

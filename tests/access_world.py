@@ -390,7 +390,7 @@ def _messages(child: Child, care_class: CareClass, family: User, director: User 
     """A photo the family sent in the target child's conversation, and a notice of the director to his
     class (his family and the class's caregivers receive it)."""
     assert director is not None
-    photo = SimpleUploadedFile("home.png", PNG, content_type="image/png")
+    photo = png_upload("home.png")  # a real picture: a message photo is decoded and re-encoded
     message = message_send(actor=family, child=child, body="在家画的画", photo=photo)
     notice = notice_post(
         actor=director,

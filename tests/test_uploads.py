@@ -1,17 +1,22 @@
 """Uploads are accepted by what they contain (PDF, JPEG, PNG), never by their name, and up to 20 MB."""
 
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.db import transaction
 from django.utils import translation
+from PIL import Image, PngImagePlugin
 
 from tests.personas import signed_in_client
 from tuoyu.accounts.factories import UserFactory
-from tuoyu.uploads import MAX_UPLOAD_BYTES, validate_upload
+from tuoyu.refusals import Refusal
+from tuoyu.registry.models import InstitutionPhoto
+from tuoyu.uploads import MAX_UPLOAD_BYTES, delete_on_commit, photo_checked, validate_upload
 
 PDF = b"%PDF-1.7\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(32)
@@ -258,3 +263,63 @@ def test_the_back_office_links_a_scan_through_the_checking_view_never_by_its_fil
     assert f'href="/workforce/certificates/{certificate.code}/scan/"' in page
     assert certificate.scan.name not in page
     assert "/media/" not in page
+
+
+def _picture(fmt: str, size: tuple[int, int] = (30, 20), **options: Any) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (10, 200, 30)).save(buffer, format=fmt, **options)
+    return buffer.getvalue()
+
+
+def test_a_photo_is_re_encoded_without_metadata_and_turned_upright() -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the camera was held sideways
+    exif[0x010F] = "PhoneMaker"
+    exif.get_ifd(0x8825)[2] = (31.0, 14.0, 9.0)  # GPSLatitude
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "PhoneMaker")
+    for fmt, options in (("JPEG", {"exif": exif}), ("PNG", {"exif": exif, "pnginfo": info})):
+        raw = _picture(fmt, **options)
+        assert b"PhoneMaker" in raw
+        checked = photo_checked(SimpleUploadedFile(f"IMG.{fmt}", raw))
+        data = checked.read()
+        assert b"PhoneMaker" not in data and b"Exif" not in data and b"eXIf" not in data
+        assert str(checked.name) == f"IMG.{'jpg' if fmt == 'JPEG' else 'png'}"
+        with Image.open(io.BytesIO(data)) as picture:
+            assert picture.format == fmt and picture.size == (20, 30)  # upright
+            assert not picture.getexif() and "Comment" not in picture.info
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"just some text, not a picture\n", JPEG, PNG],  # the last two: right first bytes, no picture
+)
+def test_what_is_not_a_photo_is_refused(content: bytes) -> None:
+    with translation.override("en"), pytest.raises(Refusal) as refused:
+        photo_checked(SimpleUploadedFile("notes.jpg", content))
+    assert refused.value.code == "photo_not_image"
+    assert "is not a photo" in refused.value.messages[0]
+
+
+def test_a_photo_above_the_limit_is_refused_before_it_is_read(settings: Any) -> None:
+    settings.REPORT_PHOTO_MAX_BYTES = 100
+    with pytest.raises(Refusal) as refused:
+        photo_checked(SimpleUploadedFile("big.png", _picture("PNG", (64, 64))))
+    assert refused.value.code == "photo_too_large"
+    assert photo_checked(SimpleUploadedFile("big.png", _picture("PNG", (64, 64))), max_bytes=10**6)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_is_deleted_only_once_the_transaction_commits(tmp_path: Path, settings: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    photo = InstitutionPhoto(image=ContentFile(_picture("PNG"), name="x.png"))
+    name = photo.image.storage.save("photos/x.png", photo.image.file)
+    photo.image.name = name
+    with pytest.raises(RuntimeError), transaction.atomic():
+        delete_on_commit(photo.image)
+        raise RuntimeError
+    assert photo.image.storage.exists(name)
+    with transaction.atomic():
+        delete_on_commit(photo.image)
+        assert photo.image.storage.exists(name)
+    assert not photo.image.storage.exists(name)

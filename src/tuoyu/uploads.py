@@ -7,18 +7,26 @@ stored and served by what their bytes are, never by their name or the browser's 
 - Served: only by views that check the reader, through ``serve_upload``: the type sniffed again from the
   stored bytes (anything else is a 404), ``X-Content-Type-Options: nosniff``, PDFs as attachments, and a
   Content-Security-Policy that lets nothing in the file run.
+- Photos (report photos, message photos, institution photos, a child's photo): ``photo_checked`` accepts a
+  JPEG or PNG by its bytes and its size, and re-encodes it without any metadata (EXIF with the GPS position
+  and the device, PNG text chunks), the camera's orientation applied to the pixels.
+- Removed files go once the transaction commits (``delete_on_commit``), so a rollback keeps them.
 """
 
+import io
 import uuid
 from pathlib import PurePosixPath
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import models
+from django.core.files.base import ContentFile
+from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 PDF = "application/pdf"
@@ -92,6 +100,53 @@ class SniffedFileField(models.FileField):
             kind = validate_upload(file, allowed=self.allowed)
             file.name = f"{uuid.uuid4().hex}.{EXTENSIONS[kind]}"
         return super().pre_save(model_instance, add)
+
+
+def photo_checked(upload: File, *, max_bytes: int | None = None) -> File:
+    """The photo as a fresh JPEG or PNG without metadata, its orientation applied; refused with
+    ``photo_not_image`` unless it is a JPEG or PNG by its bytes, ``photo_too_large`` above ``max_bytes``
+    (``settings.REPORT_PHOTO_MAX_BYTES`` unless given)."""
+    from tuoyu.refusals import Refusal  # here: refusals loads the API, which loads the models
+
+    limit = settings.REPORT_PHOTO_MAX_BYTES if max_bytes is None else max_bytes
+    not_image = Refusal(
+        _("“%(name)s” is not a photo: only JPEG or PNG images can be added.") % {"name": upload.name},
+        "photo_not_image",
+    )
+    kind = sniff_content_type(upload)
+    if kind not in IMAGE_TYPES:
+        raise not_image
+    if upload.size is None or upload.size > limit:
+        raise Refusal(
+            _("“%(name)s” is %(size).1f MB; a photo may be at most %(max).0f MB.")
+            % {"name": upload.name, "size": (upload.size or 0) / 1024 / 1024, "max": limit / 1024 / 1024},
+            "photo_too_large",
+        )
+    try:
+        with Image.open(upload) as image:
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+            upright.info = {}  # nothing of the original's metadata is carried over
+            out = io.BytesIO()
+            if kind == JPEG:
+                if upright.mode not in ("RGB", "L", "CMYK"):
+                    upright = upright.convert("RGB")
+                upright.save(out, format="JPEG", quality=90)  # no exif=, no icc_profile=: no metadata
+            else:
+                extra = {"transparency": image.info["transparency"]} if "transparency" in image.info else {}
+                upright.save(out, format="PNG", **extra)  # no pnginfo=, no exif=: no text chunks
+    except Exception:  # whatever a malformed or oversized picture makes the decoder raise
+        raise not_image from None
+    finally:
+        upload.seek(0)
+    return ContentFile(out.getvalue(), name=with_extension_of(upload.name or "", kind))
+
+
+def delete_on_commit(stored: FieldFile) -> None:
+    """Delete the stored file once the transaction commits (nothing if there is none)."""
+    name, storage = stored.name, stored.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def serve_upload(stored: FieldFile, *, download_name: str = "") -> FileResponse:

@@ -1,7 +1,9 @@
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from axes.handlers.proxy import AxesProxyHandler
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, user_login_failed
@@ -276,19 +278,9 @@ def register(request: HttpRequest) -> HttpResponse:
     register_form = RegisterForm()
     if request.method == "POST" and "send_code" in request.POST:
         phone_form = PhoneForm(request.POST)
-        if phone_form.is_valid():
-            phone = phone_form.cleaned_data["phone"]
-            throttle = VerificationThrottle()
-            try:
-                if not throttle.allow_request(request, None):  # type: ignore[arg-type]
-                    raise Refusal(throttle.refusal_text(), "throttled", conflict=True)
-                verification_send(phone=phone)
-            except ValidationError as error:
-                phone_form.add_error("phone", error)
-            else:
-                request.session[REGISTER_PHONE] = phone
-                messages.success(request, _("A text message is on its way to %(phone)s.") % {"phone": phone})
-                return redirect("accounts:register")
+        if _code_sent(request, phone_form, VerificationPurpose.REGISTER):
+            request.session[REGISTER_PHONE] = phone_form.cleaned_data["phone"]
+            return redirect("accounts:register")
     elif request.method == "POST" and phone:
         register_form = RegisterForm(request.POST)
         if register_form.is_valid():
@@ -312,24 +304,51 @@ CODE_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _code_sent(request: HttpRequest, form: PhoneForm, purpose: str) -> bool:
-    """Send a code for ``purpose`` (throttled per client address, limited per number by the service); the
-    same answer whether or not the number has an account."""
+    """Send a code for ``purpose`` (throttled per client address, limited per number by the service); a
+    refusal shows on the phone field. For an existing account the answer is the same whether or not the
+    number has one; a new account's number is told the text is on its way."""
     if not form.is_valid():
         return False
+    phone = form.cleaned_data["phone"]
     throttle = VerificationThrottle()
     try:
         if not throttle.allow_request(request, None):  # type: ignore[arg-type]
             raise Refusal(throttle.refusal_text(), "throttled", conflict=True)
-        verification_send(phone=form.cleaned_data["phone"], purpose=purpose)
+        verification_send(phone=phone, purpose=purpose)
     except ValidationError as error:
         form.add_error("phone", error)
         return False
-    messages.success(
-        request,
-        _("If %(phone)s has an account, a text message with the code is on its way.")
-        % {"phone": form.cleaned_data["phone"]},
-    )
+    if purpose == VerificationPurpose.REGISTER:
+        messages.success(request, _("A text message is on its way to %(phone)s.") % {"phone": phone})
+    else:
+        messages.success(
+            request,
+            _("If %(phone)s has an account, a text message with the code is on its way.") % {"phone": phone},
+        )
     return True
+
+
+_Checked = TypeVar("_Checked")
+
+
+def _code_checked(
+    request: HttpRequest, phone: str, form: forms.Form, check: Callable[[dict[str, Any]], _Checked]
+) -> _Checked | HttpResponse | None:
+    """The form with a code sent to ``phone``, checked by ``check`` under the sign-in lockout, for every page
+    that takes such a code: a locked account gets the lockout answer before anything is looked at, and a
+    refused code (wrong, expired, used up) counts as a failed sign-in of the account and shows on the form's
+    code field (``None``, as for an invalid form)."""
+    credentials = {"username": phone}
+    if not AxesProxyHandler.is_allowed(request, credentials):
+        return lockout_response(request, credentials=credentials)
+    if not form.is_valid():
+        return None
+    try:
+        return check(form.cleaned_data)
+    except Refusal as refusal:
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        form.add_error("code", refusal)
+        return None
 
 
 def login_code(request: HttpRequest) -> HttpResponseBase:
@@ -347,23 +366,19 @@ def login_code(request: HttpRequest) -> HttpResponseBase:
             request.session[SIGN_IN_PHONE] = phone_form.cleaned_data["phone"]
             return redirect(request.get_full_path())
     elif request.method == "POST" and phone:
-        credentials = {"username": phone}
-        if not AxesProxyHandler.is_allowed(request, credentials):
-            return lockout_response(request, credentials=credentials)
         code_form = SmsCodeForm(request.POST)
-        if code_form.is_valid():
-            try:
-                user = sign_in_code_check(phone=phone, code=code_form.cleaned_data["code"])
-            except Refusal as refusal:
-                user_login_failed.send(sender=__name__, credentials=credentials, request=request)
-                code_form.add_error("code", refusal)
-            else:
-                del request.session[SIGN_IN_PHONE]
-                target = next_url or _landing(user)
-                if second_factor.has_second_factor(user):
-                    return _second_factor_next(request, user, CODE_BACKEND, target)
-                login(request, user, backend=CODE_BACKEND)
-                return redirect(target)
+        user = _code_checked(
+            request, phone, code_form, lambda data: sign_in_code_check(phone=phone, code=data["code"])
+        )
+        if isinstance(user, HttpResponse):
+            return user
+        if user is not None:
+            del request.session[SIGN_IN_PHONE]
+            target = next_url or _landing(user)
+            if second_factor.has_second_factor(user):
+                return _second_factor_next(request, user, CODE_BACKEND, target)
+            login(request, user, backend=CODE_BACKEND)
+            return redirect(target)
     context = {"phone": phone, "phone_form": phone_form, "code_form": code_form, "next": next_url}
     return render(request, "accounts/login_code.html", context)
 
@@ -382,13 +397,21 @@ def password_reset(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:password_reset")
     elif request.method == "POST" and phone:
         reset_form = PasswordResetForm(request.POST)
-        if reset_form.is_valid():
-            data = reset_form.cleaned_data
-            try:
-                password_reset_by_code(phone=phone, code=data["code"], password=data["password1"])
-            except ValidationError as error:
-                reset_form.add_error("code" if isinstance(error, Refusal) else "password1", error)
-            else:
+        try:
+            user = _code_checked(
+                request,
+                phone,
+                reset_form,
+                lambda data: password_reset_by_code(
+                    phone=phone, code=data["code"], password=data["password1"]
+                ),
+            )
+        except ValidationError as error:  # the new password is too weak: the code is kept
+            reset_form.add_error("password1", error)
+        else:
+            if isinstance(user, HttpResponse):
+                return user
+            if user is not None:
                 request.session.pop(RESET_PHONE, None)
                 messages.success(
                     request,

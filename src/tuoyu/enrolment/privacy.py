@@ -20,6 +20,7 @@ from tuoyu.enrolment.services import child_lock, require_guardian
 from tuoyu.notifications.models import NotificationKind
 from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import Refusal
+from tuoyu.uploads import delete_on_commit
 
 
 def child_data_export(*, guardian: User, child: Child) -> dict[str, Any]:
@@ -106,10 +107,8 @@ def child_delete_request(*, guardian: User, child: Child, confirm: str) -> Delet
     else:
         request.outcome = DeletionRequest.Outcome.DELETED
         others = list(guardians_of(child).exclude(pk=guardian.pk))
-        photo, storage = child.photo.name, child.photo.storage
+        delete_on_commit(child.photo)
         child.delete()
-        if photo:
-            transaction.on_commit(lambda: storage.delete(photo))
         notify_all(
             others,
             kind=NotificationKind.CHILD_DELETED,

@@ -63,7 +63,7 @@ from tuoyu.registry.models import CareClass, Institution, ServiceOffering
 from tuoyu.registry.selectors import directors_of, institutions_public
 from tuoyu.registry.signals import announce_change
 from tuoyu.registry.standards import BAND_STANDARDS, AgeBand, class_cap
-from tuoyu.uploads import IMAGE_TYPES, sniff_content_type
+from tuoyu.uploads import delete_on_commit, photo_checked
 from tuoyu.workdays import months_later
 
 MAX_OUT_OF_ORDER_REASON = 500
@@ -126,15 +126,6 @@ def child_register(*, guardian: User, relation: str, **fields: Any) -> Child:
     return child
 
 
-CHILD_PHOTO_MAX_BYTES = 5 * 1024 * 1024
-
-
-def _delete_file_on_commit(stored: Any) -> None:
-    name, storage = stored.name, stored.storage
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
-
-
 @transaction.atomic
 def child_photo_set(
     *, guardian: User, child: Child, upload: UploadedFile, consent: bool, now: datetime.datetime | None = None
@@ -148,24 +139,10 @@ def child_photo_set(
             _("Consent to the staff of the child's class seeing the photo, or leave the photo out."),
             "photo_consent_missing",
         )
-    if sniff_content_type(upload) not in IMAGE_TYPES:
-        raise Refusal(
-            _("“%(name)s” is not a photo: only JPEG or PNG images can be added.") % {"name": upload.name},
-            "photo_not_image",
-        )
-    if upload.size is None or upload.size > CHILD_PHOTO_MAX_BYTES:
-        raise Refusal(
-            _("“%(name)s” is %(size).1f MB; a photo may be at most %(max).0f MB.")
-            % {
-                "name": upload.name,
-                "size": (upload.size or 0) / 1024 / 1024,
-                "max": CHILD_PHOTO_MAX_BYTES / 1024 / 1024,
-            },
-            "photo_too_large",
-        )
+    image = photo_checked(upload)  # metadata dropped
     if child.photo:
-        _delete_file_on_commit(child.photo)
-    child.photo = upload
+        delete_on_commit(child.photo)
+    child.photo = image
     child.photo_consent_at = now or timezone.now()
     try:
         child.full_clean()
@@ -184,7 +161,7 @@ def child_photo_remove(*, guardian: User, child: Child) -> Child:
     child = child_lock(child)
     require_guardian(guardian, child)
     if child.photo:
-        _delete_file_on_commit(child.photo)
+        delete_on_commit(child.photo)
     child.photo = ""
     child.photo_consent_at = None
     child.save(update_fields=["photo", "photo_consent_at"])

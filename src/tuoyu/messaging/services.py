@@ -7,7 +7,6 @@ sender side's previous message was told already and is not told again.
 import datetime
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.urls import reverse
@@ -25,7 +24,7 @@ from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.registry.selectors import caregivers_of
-from tuoyu.uploads import IMAGE_TYPES, sniff_content_type
+from tuoyu.uploads import photo_checked
 
 MAX_MESSAGE_CHARS = 2000
 
@@ -52,21 +51,6 @@ def _mark_read(conversation: Conversation, user: User, side: str, now: datetime.
     ConversationRead.objects.update_or_create(
         conversation=conversation, user=user, defaults={"side": side, "last_read_at": now}
     )
-
-
-def _check_photo(photo: File) -> None:
-    limit = settings.REPORT_PHOTO_MAX_BYTES
-    if sniff_content_type(photo) not in IMAGE_TYPES:
-        raise Refusal(
-            _("“%(name)s” is not a photo: only JPEG or PNG images can be added.") % {"name": photo.name},
-            "photo_not_image",
-        )
-    if photo.size is None or photo.size > limit:
-        raise Refusal(
-            _("“%(name)s” is %(size).1f MB; a photo may be at most %(max).0f MB.")
-            % {"name": photo.name, "size": (photo.size or 0) / 1024 / 1024, "max": limit / 1024 / 1024},
-            "photo_too_large",
-        )
 
 
 def _not_yet_told(conversation: Conversation, users: Iterable[User], side: str) -> list[User]:
@@ -118,7 +102,7 @@ def message_send(
             _("A message may be at most %(n)d characters.") % {"n": MAX_MESSAGE_CHARS}, "message_too_long"
         )
     if photo:
-        _check_photo(photo)
+        photo = photo_checked(photo)
     with transaction.atomic():
         conversation = _conversation(child, institution, now)
         Conversation.objects.select_for_update().filter(pk=conversation.pk).first()

@@ -14,5 +14,5 @@ class RegistryConfig(AppConfig):
 
         auditlog.register(Institution)
         auditlog.register(InstitutionPhoto)
-        auditlog.register(CareClass)
+        auditlog.register(CareClass, m2m_fields={"caregivers"})  # who reads the families' messages
         auditlog.register(ServiceOffering)

@@ -3,7 +3,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
@@ -26,7 +25,7 @@ from tuoyu.registry.models import (
     ServiceOffering,
 )
 from tuoyu.registry.signals import announce_change
-from tuoyu.uploads import IMAGE_TYPES, sniff_content_type
+from tuoyu.uploads import delete_on_commit, photo_checked
 
 MAX_INSTITUTION_PHOTOS = 12
 """Photos an institution shows families: its rooms, garden and meals, few enough to load on a phone."""
@@ -237,18 +236,7 @@ def institution_photo_add(
     ``MAX_INSTITUTION_PHOTOS``; it comes last. Refusals ``photo_not_image``, ``photo_too_large`` (400),
     ``too_many_photos`` (409)."""
     _require_change(actor, institution)
-    limit = settings.REPORT_PHOTO_MAX_BYTES
-    if sniff_content_type(upload) not in IMAGE_TYPES:
-        raise Refusal(
-            _("“%(name)s” is not a photo: only JPEG or PNG images can be added.") % {"name": upload.name},
-            "photo_not_image",
-        )
-    if upload.size is None or upload.size > limit:
-        raise Refusal(
-            _("“%(name)s” is %(size).1f MB; a photo may be at most %(max).0f MB.")
-            % {"name": upload.name, "size": (upload.size or 0) / 1024 / 1024, "max": limit / 1024 / 1024},
-            "photo_too_large",
-        )
+    image = photo_checked(upload)  # metadata dropped
     with transaction.atomic():
         Institution.objects.select_for_update().filter(pk=institution.pk).first()  # one upload at a time
         photos = InstitutionPhoto.objects.filter(institution=institution)
@@ -262,7 +250,7 @@ def institution_photo_add(
         last = photos.aggregate(last=Max("position"))["last"]
         photo = InstitutionPhoto(
             institution=institution,
-            image=upload,
+            image=image,
             caption=(caption or "").strip()[:100],
             position=0 if last is None else last + 1,
             uploaded_by=actor,
@@ -280,9 +268,8 @@ def institution_photo_add(
 def institution_photo_delete(*, actor: User, photo: InstitutionPhoto) -> None:
     _require_change(actor, photo.institution)
     with transaction.atomic():
-        name, storage = photo.image.name, photo.image.storage
+        delete_on_commit(photo.image)
         photo.delete()
-        transaction.on_commit(lambda: storage.delete(name) if name else None)
 
 
 @transaction.atomic

@@ -269,3 +269,25 @@ def test_a_wrong_reset_code_changes_nothing(guardian: User, django_capture_on_co
     assert "The code is not correct." in page.content.decode()
     guardian.refresh_from_db()
     assert guardian.check_password(DEFAULT_PASSWORD)
+
+
+def test_wrong_reset_codes_count_towards_the_lockout_which_holds_the_reset_too(
+    guardian: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = browser()
+    with django_capture_on_commit_callbacks(execute=True):
+        ask_code(client, "/accounts/password/reset/", guardian.phone)
+    wrong = "000000" if code_sent_to(guardian.phone) != "000000" else "111111"
+    new = {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+
+    statuses = [
+        client.post("/accounts/password/reset/", {"code": wrong, **new}).status_code for _ in range(5)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        ask_code(client, "/accounts/password/reset/", guardian.phone)  # a fresh code, while locked
+    right = client.post("/accounts/password/reset/", {"code": code_sent_to(guardian.phone), **new})
+
+    assert statuses == [200] * 4 + [429]
+    assert right.status_code == 429
+    guardian.refresh_from_db()
+    assert guardian.check_password(DEFAULT_PASSWORD) and not guardian.check_password(NEW_PASSWORD)

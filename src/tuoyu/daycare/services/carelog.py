@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count
@@ -61,7 +60,7 @@ from tuoyu.notifications.models import NotificationKind
 from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import NotPermitted, Refusal
 from tuoyu.registry.models import CareClass, Institution
-from tuoyu.uploads import IMAGE_TYPES, sniff_content_type
+from tuoyu.uploads import delete_on_commit, photo_checked
 
 DEFAULT_ACTIVITY_AREAS = ("阅读区角", "艺术区角", "生活区角")
 """The corners every institution starts with (reading, art, everyday life); directors add more."""
@@ -595,18 +594,7 @@ def report_photo_add(
 ) -> ReportPhoto:
     """Add a photo to the child's report of the day: a JPEG or PNG, small enough, six at most."""
     _require_recorder(actor, care_class.institution_id)
-    limit = settings.REPORT_PHOTO_MAX_BYTES
-    if sniff_content_type(upload) not in IMAGE_TYPES:
-        raise Refusal(
-            _("“%(name)s” is not a photo: only JPEG or PNG images can be added.") % {"name": upload.name},
-            "photo_not_image",
-        )
-    if upload.size is None or upload.size > limit:
-        raise Refusal(
-            _("“%(name)s” is %(size).1f MB; a photo may be at most %(max).0f MB.")
-            % {"name": upload.name, "size": (upload.size or 0) / 1024 / 1024, "max": limit / 1024 / 1024},
-            "photo_too_large",
-        )
+    image = photo_checked(upload)  # metadata dropped
     with transaction.atomic():
         _require_in_class(child, care_class, day)
         report = _report_for_update(child, care_class, day)
@@ -616,7 +604,7 @@ def report_photo_add(
                 "too_many_photos",
                 conflict=True,
             )
-        photo = ReportPhoto(report=report, caption=(caption or "").strip()[:100], image=upload)
+        photo = ReportPhoto(report=report, caption=(caption or "").strip()[:100], image=image)
         try:
             photo.full_clean()
             photo.save()  # stored under a random name: no family names on disk
@@ -629,10 +617,8 @@ def report_photo_add(
 def report_photo_delete(*, actor: User, photo: ReportPhoto) -> None:
     _require_recorder(actor, photo.report.care_class.institution_id)
     with transaction.atomic():
-        name = photo.image.name
-        storage = photo.image.storage
+        delete_on_commit(photo.image)
         photo.delete()
-        transaction.on_commit(lambda: storage.delete(name) if name else None)
 
 
 def _publish(actor: User, report: DailyReport, now: datetime.datetime) -> None:

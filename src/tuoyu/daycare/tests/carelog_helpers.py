@@ -3,9 +3,11 @@ in a class, attendance written directly (check-in belongs to another part of the
 """
 
 import datetime
+import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from tuoyu.accounts.models import User
 from tuoyu.daycare.models import Attendance, AttendanceStatus, DailyReport, MedicationInstruction
@@ -17,8 +19,15 @@ from tuoyu.workdays import months_later
 DAY = timezone.localdate() - datetime.timedelta(days=1)
 """The day the tests log: yesterday, so that 07:00 to 23:59 of it are all in the past."""
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+def _small_picture(kind: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 6), (200, 120, 60)).save(buffer, format=kind)
+    return buffer.getvalue()
+
+
+JPEG = _small_picture("JPEG")  # a real picture: photos are decoded and re-encoded when they are added
+PNG = _small_picture("PNG")
 
 
 def at(hour: int, minute: int = 0, *, day: datetime.date = DAY) -> datetime.datetime:

@@ -2,13 +2,16 @@
 their bytes, one notification per unread burst with a link to the conversation, read receipts, the API, and
 notices with per-recipient read rows."""
 
+import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone, translation
+from PIL import Image
 from rest_framework.test import APIClient
 
 from tuoyu.accounts.factories import RoleAssignmentFactory
@@ -344,3 +347,23 @@ def test_the_inbox_and_a_conversation_run_the_same_number_of_queries_for_few_and
         services.message_send(actor=caregiver_x, child=kid, body="收到")
     many = (queries(staff, "/conversations/"), queries(staff, url(kid)))
     assert many == few  # each count on its own: a tuple compares only up to its first difference
+
+
+def test_a_photo_from_a_phone_is_stored_without_its_gps_position_or_device(
+    child: Child, guardian: User
+) -> None:
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif.get_ifd(0x8825)[2] = (31.0, 14.0, 9.0)  # GPSLatitude: where the family lives
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 12), (90, 140, 200)).save(buffer, format="JPEG", exif=exif)
+    upload = SimpleUploadedFile("IMG_0001.jpg", buffer.getvalue(), content_type="image/jpeg")
+    assert b"PhoneMaker" in buffer.getvalue()
+
+    message = services.message_send(actor=guardian, child=child, photo=upload)
+
+    with message.photo.open("rb") as stored:
+        data = stored.read()
+    assert data.startswith(b"\xff\xd8\xff") and b"PhoneMaker" not in data and b"Exif" not in data
+    with Image.open(io.BytesIO(data)) as picture:
+        assert picture.size == (16, 12) and not picture.getexif()

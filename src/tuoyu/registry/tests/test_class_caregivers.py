@@ -2,6 +2,8 @@
 messages follow the assignment."""
 
 import pytest
+from auditlog.context import set_actor
+from auditlog.models import LogEntry
 from django.utils import translation
 
 from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
@@ -51,3 +53,18 @@ def test_a_caregiver_who_left_no_longer_looks_after_the_class(
 
     assert not caregivers_of(class_x).exists()
     assert not classes_of_caregiver(caregiver_x).exists()
+
+
+def test_an_assignment_is_written_in_the_audit_log_with_who_made_it(
+    director_x: User, caregiver_x: User, class_x: CareClass
+) -> None:
+    with set_actor(director_x):
+        care_class_assign_caregivers(actor=director_x, care_class=class_x, caregivers=[caregiver_x])
+        care_class_assign_caregivers(actor=director_x, care_class=class_x, caregivers=[])
+
+    entries = LogEntry.objects.get_for_object(class_x).filter(action=LogEntry.Action.UPDATE).order_by("pk")
+    changes = [(entry.actor, entry.changes_dict.get("caregivers")) for entry in entries]
+    assert [(actor, change["operation"], change["objects"]) for actor, change in changes if change] == [
+        (director_x, "add", [str(caregiver_x)]),
+        (director_x, "delete", [str(caregiver_x)]),
+    ]

@@ -49,8 +49,8 @@ from django.test.utils import override_settings
 from huey.contrib.djhuey import HUEY
 from rest_framework.test import APIClient
 
-from tests.personas import app_device, current_code, signed_in_client
-from tuoyu.accounts.factories import DEFAULT_PASSWORD, RoleAssignmentFactory, UserFactory
+from tests.personas import app_device, current_code, make_persona, signed_in_client
+from tuoyu.accounts.factories import DEFAULT_PASSWORD
 from tuoyu.accounts.models import Role, User
 from tuoyu.accounts.second_factor import second_factor_required
 from tuoyu.append_only import triggers_create, triggers_drop
@@ -359,12 +359,6 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 
 # Personas -------------------------------------------------------------------------------------------
-
-
-def make_persona(display_name: str, role: str, *, is_staff: bool = False, **scope: Any) -> User:
-    user = UserFactory.create(display_name=display_name, is_staff=is_staff)
-    RoleAssignmentFactory.create(user=user, role=role, **scope)
-    return user
 
 
 @pytest.fixture

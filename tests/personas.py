@@ -1,10 +1,13 @@
 """Signing test clients in as the personas do: with a verified second factor where one is needed."""
 
+from typing import Any
+
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tuoyu.accounts.factories import RoleAssignmentFactory, UserFactory
 from tuoyu.accounts.models import User
 from tuoyu.accounts.second_factor import second_factor_required
 
@@ -33,3 +36,10 @@ def sign_in(client: Client, user: User) -> Client:
 
 def signed_in_client(user: User) -> Client:
     return sign_in(Client(HTTP_ACCEPT_LANGUAGE="en"), user)
+
+
+def make_persona(display_name: str, role: str, *, is_staff: bool = False, **scope: Any) -> User:
+    """A user holding one role, in the scope given (an institution, a region, a hospital)."""
+    user = UserFactory.create(display_name=display_name, is_staff=is_staff)
+    RoleAssignmentFactory.create(user=user, role=role, **scope)
+    return user

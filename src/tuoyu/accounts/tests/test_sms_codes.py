@@ -170,7 +170,7 @@ def test_sign_in_by_code_on_the_page(guardian: User, django_capture_on_commit_ca
 
     response = client.post("/accounts/login/code/", {"code": code_sent_to(guardian.phone)})
 
-    assert response.status_code == 302 and response["Location"] == "/accounts/me/"
+    assert response.status_code == 302 and response["Location"] == "/"
     assert client.session[SESSION_KEY] == str(guardian.pk)
 
 

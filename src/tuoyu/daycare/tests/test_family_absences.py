@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from conftest import make_persona
+from tests.personas import make_persona
 from tuoyu.accounts.models import Role, User
 from tuoyu.daycare.factories import placed_child
 from tuoyu.daycare.models import Absence, AbsenceReason, IllnessFollowUp, Symptom

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
-from conftest import make_persona
+from tests.personas import make_persona
 from tuoyu.accounts.models import Role, User
 from tuoyu.enrolment import services
 from tuoyu.enrolment.models import Child, Placement

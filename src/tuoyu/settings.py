@@ -320,6 +320,7 @@ SPECTACULAR_SETTINGS = {
         "ImmunisationCheckKindEnum": "tuoyu.health.models.ImmunisationCheckKind",
         "ReferralReasonEnum": "tuoyu.health.models.ReferralReason",
         "AbsenceReasonEnum": "tuoyu.daycare.models.AbsenceReason",
+        "MessageSideEnum": "tuoyu.messaging.models.Side",
         "DiagnosisStatusEnum": "tuoyu.health.models.DiagnosisStatus",
         "GrowthDeficitEnum": "tuoyu.health.api.growth.DEFICIT_STATUSES",
         "CertificateTypeEnum": "tuoyu.workforce.models.CertificateType",

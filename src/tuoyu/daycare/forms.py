@@ -51,19 +51,15 @@ class AbsenceForm(forms.Form):
     note = forms.CharField(required=False, max_length=200, label=gettext_lazy("Note"))
 
 
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what a date input reads
-
-
 class FamilyAbsenceForm(forms.Form):
     """The family's 请假: a child, a day or a range, the reason and, for an illness, the symptom category."""
 
     child = forms.ChoiceField(label=gettext_lazy("Child"))
-    first_day = forms.DateField(label=gettext_lazy("From"), widget=_date_input())
+    first_day = forms.DateField(label=gettext_lazy("From"), widget=DateInput())
     last_day = forms.DateField(
         required=False,
         label=gettext_lazy("Until"),
-        widget=_date_input(),
+        widget=DateInput(),
         help_text=gettext_lazy("Leave empty for one day."),
     )
     reason = forms.ChoiceField(choices=AbsenceReason.choices, label=gettext_lazy("Reason"))

@@ -184,7 +184,7 @@ class PhotoView(APIView):
 # Notices -------------------------------------------------------------------------------------------------
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class InstitutionNoticeSerializer(serializers.ModelSerializer):
     institution = serializers.UUIDField(source="institution.code")
     institution_name = serializers.CharField(source="institution.name")
     care_class = serializers.UUIDField(source="care_class.code", allow_null=True, default=None)
@@ -235,13 +235,15 @@ class NoticeListView(generics.ListCreateAPIView):
     """The notices sent to the caller and those of the institutions they direct; a director posts one to the
     institution or one of its classes."""
 
-    serializer_class = NoticeSerializer
+    serializer_class = InstitutionNoticeSerializer
     queryset = Notice.objects.none()
 
     def get_queryset(self) -> QuerySet[Notice]:
         return notices_visible_to(self.request.user).order_by("-posted_at", "-pk")
 
-    @extend_schema(request=NoticePostSerializer, responses={201: NoticeSerializer, **refused("notice_empty")})
+    @extend_schema(
+        request=NoticePostSerializer, responses={201: InstitutionNoticeSerializer, **refused("notice_empty")}
+    )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         actor = signed_in_user(request)
         data = validated(NoticePostSerializer, request.data)
@@ -261,13 +263,13 @@ class NoticeListView(generics.ListCreateAPIView):
             body=data["body"],
         )
         shown = get_visible_or_404(notices_visible_to(actor), pk=notice.pk)
-        return Response(NoticeSerializer(shown).data, status=status.HTTP_201_CREATED)
+        return Response(InstitutionNoticeSerializer(shown).data, status=status.HTTP_201_CREATED)
 
 
 class NoticeView(generics.RetrieveAPIView):
     """One notice (reading it here does not mark it read: ``POST …/read/`` does)."""
 
-    serializer_class = NoticeSerializer
+    serializer_class = InstitutionNoticeSerializer
     queryset = Notice.objects.none()
     lookup_field = "code"
 
@@ -281,12 +283,14 @@ class NoticeView(generics.RetrieveAPIView):
 class NoticeReadView(APIView):
     """The caller has read the notice (recorded the first time)."""
 
-    @extend_schema(request=None, responses={200: NoticeSerializer})
+    @extend_schema(request=None, responses={200: InstitutionNoticeSerializer})
     def post(self, request: Request, code: Any) -> Response:
         actor = signed_in_user(request)
         notice = get_visible_or_404(notices_visible_to(actor), code=code)
         services.notice_mark_read(actor=actor, notice=notice)
-        return Response(NoticeSerializer(get_visible_or_404(notices_visible_to(actor), pk=notice.pk)).data)
+        return Response(
+            InstitutionNoticeSerializer(get_visible_or_404(notices_visible_to(actor), pk=notice.pk)).data
+        )
 
 
 class NoticeReadersView(generics.ListAPIView):

@@ -229,10 +229,10 @@ def test_a_regulator_signs_in_in_two_steps_and_lands_on_the_desk(regulator_a: Us
     )
 
 
-def test_everyone_else_keeps_their_landing(director_x: User) -> None:
+def test_everyone_else_lands_on_their_home(director_x: User) -> None:
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     response = client.post("/accounts/login/", {"username": director_x.phone, "password": DEFAULT_PASSWORD})
-    assert response.status_code == 302 and response["Location"] == "/accounts/me/"
+    assert response.status_code == 302 and response["Location"] == "/"
 
 
 def test_the_institution_list_and_the_daily_view_count_open_findings(

@@ -6,40 +6,28 @@ The code exists only in the text message (the database keeps a keyed digest), so
 
 import datetime
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from tuoyu.accounts.models import PhoneVerification, Role, User
 from tuoyu.accounts.services import guardian_register, verification_send
+from tuoyu.accounts.tests.helpers import _english, outbox
 from tuoyu.refusals import Refusal
 from tuoyu.sms import MemoryBackend
 
 pytestmark = pytest.mark.django_db
+__all__ = ["_english", "outbox"]  # fixtures used by name
 
 PHONE = "13712345678"
 PASSWORD = "zhao-family-2026"
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def outbox(settings: Any) -> Iterator[list[tuple[str, str]]]:
-    settings.SMS_BACKEND = "tuoyu.sms.MemoryBackend"
-    MemoryBackend.outbox.clear()
-    yield MemoryBackend.outbox
-    MemoryBackend.outbox.clear()
 
 
 @pytest.fixture

@@ -5,42 +5,28 @@ counts wrong codes, and a new password passes Django's validators and ends the o
 
 import datetime
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import time_machine
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
-from django.utils import translation
 from knox.models import AuthToken
 
 from tests.personas import app_device, current_code
 from tuoyu.accounts.factories import DEFAULT_PASSWORD
 from tuoyu.accounts.models import PhoneVerification, User, VerificationPurpose
 from tuoyu.accounts.services import password_reset_by_code, sign_in_code_check, verification_send
+from tuoyu.accounts.tests.helpers import _english, outbox
 from tuoyu.refusals import Refusal
 from tuoyu.sms import MemoryBackend
 
 pytestmark = pytest.mark.django_db
+__all__ = ["_english", "outbox"]  # fixtures used by name
 
 UNKNOWN = "13712340000"
 NEW_PASSWORD = "a-new-family-pass-2026"
 MINUTE = datetime.timedelta(seconds=61)
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def outbox(settings: Any) -> Iterator[list[tuple[str, str]]]:
-    settings.SMS_BACKEND = "tuoyu.sms.MemoryBackend"
-    MemoryBackend.outbox.clear()
-    yield MemoryBackend.outbox
-    MemoryBackend.outbox.clear()
 
 
 def code_sent_to(phone: str) -> str:

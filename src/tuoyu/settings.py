@@ -13,6 +13,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from tuoyu.workdays import office_hours_parsed
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("TUOYU_VAR_DIR", PROJECT_DIR / "var"))
@@ -88,6 +90,7 @@ INSTALLED_APPS = [
     "tuoyu.enrolment",
     "tuoyu.bookings",
     "tuoyu.messaging",
+    "tuoyu.enterprises",
     "tuoyu.daycare",
     "tuoyu.health",
     "tuoyu.fees",
@@ -271,6 +274,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
 # The district shown on the home page; the demo district's code by default.
+# The enterprise service desk's office hours, in which the 2-hour acceptance clock runs (working days only).
+TUOYU_OFFICE_HOURS = office_hours_parsed(os.environ.get("TUOYU_OFFICE_HOURS", "08:30-12:00,13:30-17:30"))
+# Where the installation is reached from outside: the links in text messages (an enterprise's progress link).
+TUOYU_SITE_URL = os.environ.get("TUOYU_SITE_URL", "http://localhost:8000").rstrip("/")
 TUOYU_HOME_REGION_CODE = os.environ.get("TUOYU_HOME_REGION_CODE", "370872")
 
 REST_FRAMEWORK = {
@@ -297,6 +304,9 @@ REST_FRAMEWORK = {
         # The public complaint form and the status look-up by ticket (pages and API share each count).
         "complaint": os.environ.get("COMPLAINT_THROTTLE_RATE", "5/hour"),
         "complaint_status": os.environ.get("COMPLAINT_STATUS_THROTTLE_RATE", "30/hour"),
+        # An enterprise's progress page (a link with a token) and its rating there.
+        "request_progress": os.environ.get("REQUEST_PROGRESS_THROTTLE_RATE", "60/hour"),
+        "request_rating": os.environ.get("REQUEST_RATING_THROTTLE_RATE", "10/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -74,3 +74,69 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
         day += datetime.timedelta(days=1)
         count += is_working_day(day)
     return count
+
+
+OfficeHours = tuple[tuple[datetime.time, datetime.time], ...]
+
+
+def office_hours_parsed(text: str) -> OfficeHours:
+    """``"08:30-12:00,13:30-17:30"`` as ((08:30, 12:00), (13:30, 17:30)); refuses overlapping or backward
+    spans with a ValueError that names the span."""
+    spans: list[tuple[datetime.time, datetime.time]] = []
+    for part in text.split(","):
+        start_text, _dash, end_text = part.strip().partition("-")
+        try:
+            start, end = datetime.time.fromisoformat(start_text), datetime.time.fromisoformat(end_text)
+        except ValueError:
+            raise ValueError(f"office hours: {part.strip()!r} is not HH:MM-HH:MM") from None
+        if end <= start or (spans and start < spans[-1][1]):
+            raise ValueError(
+                f"office hours: {part.strip()!r} ends before it starts or overlaps the one before"
+            )
+        spans.append((start, end))
+    return tuple(spans)
+
+
+def add_office_minutes(start: datetime.datetime, minutes: int, hours: OfficeHours) -> datetime.datetime:
+    """The moment ``minutes`` of office time after ``start`` (an aware datetime): only the spans of ``hours``
+    on working days count, so a request recorded on Friday at 17:00 with two hours to answer is due on
+    Monday at 09:30 (or later after a holiday)."""
+    moment, remaining = start, float(minutes)
+    while True:
+        if is_working_day(moment.date()):
+            for span_start, span_end in hours:
+                opens = moment.replace(
+                    hour=span_start.hour, minute=span_start.minute, second=0, microsecond=0
+                )
+                closes = moment.replace(hour=span_end.hour, minute=span_end.minute, second=0, microsecond=0)
+                if moment >= closes:
+                    continue
+                moment = max(moment, opens)
+                available = (closes - moment).total_seconds() / 60
+                if remaining <= available:
+                    return moment + datetime.timedelta(minutes=remaining)
+                remaining -= available
+                moment = closes
+        next_day = moment.date() + datetime.timedelta(days=1)
+        moment = moment.replace(year=next_day.year, month=next_day.month, day=next_day.day, hour=0, minute=0)
+
+
+def office_minutes_between(start: datetime.datetime, end: datetime.datetime, hours: OfficeHours) -> int:
+    """The minutes of office time (the spans of ``hours`` on working days) from ``start`` to ``end``."""
+    total, day = 0.0, start.date()
+    while day <= end.date():
+        if is_working_day(day):
+            for span_start, span_end in hours:
+                opens = start.replace(
+                    year=day.year,
+                    month=day.month,
+                    day=day.day,
+                    hour=span_start.hour,
+                    minute=span_start.minute,
+                )
+                opens = opens.replace(second=0, microsecond=0)
+                closes = opens.replace(hour=span_end.hour, minute=span_end.minute)
+                overlap = (min(closes, end) - max(opens, start)).total_seconds()
+                total += max(overlap, 0) / 60
+        day += datetime.timedelta(days=1)
+    return int(total)

@@ -46,6 +46,8 @@ class Perm(StrEnum):
     CLAIM_SUBSIDIES = "claim_subsidies"  # the institution's subsidy claims: review and submit
     MANAGE_FEES = "manage_fees"  # the institution's meal plan, fee statements and payments received
     MESSAGE_FAMILIES = "message_families"  # every family's conversation at the institution; notices
+    SERVE_ENTERPRISES = "serve_enterprises"  # the enterprise service desk: enterprises, visits, requests
+    ANSWER_DISPATCHES = "answer_dispatches"  # a department's contact: the requests dispatched to it
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -110,6 +112,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         {Perm.VIEW_INSTITUTION_FILE, Perm.VIEW_CLASSES, Perm.VIEW_HEALTH, Perm.RECORD_MEDICAL}
     ),
     Role.GUARDIAN: frozenset(),  # guardians act for their own children only: GUARDIAN_PERMISSIONS
+    # The enterprise service desk: nothing of childcare beyond the public directory.
+    Role.ENTERPRISE_SERVICE: frozenset({Perm.SERVE_ENTERPRISES}),
+    Role.DEPARTMENT_CONTACT: frozenset({Perm.ANSWER_DISPATCHES}),
 }
 
 GUARDIAN_PERMISSIONS: frozenset[Perm] = frozenset({Perm.VIEW_CHILDREN, Perm.VIEW_HEALTH, Perm.RECORD_CARE})
@@ -172,6 +177,26 @@ def institution_condition(scope: Scope, lookup: str = "") -> Q:
     for path in scope.region_paths:
         condition |= Q(**{f"{lookup}street__path__startswith": path})
     return condition
+
+
+def region_condition(scope: Scope, lookup: str) -> Q:
+    """The filter "the region reached by ``lookup`` (``"street__"``, ``"region__"``) lies within the scope's
+    regions", for a model scoped by a region rather than an institution (an enterprise, a service team). Call
+    it with a non-empty scope that is not ``everything``."""
+    condition = Q(pk__in=[])
+    for path in scope.region_paths:
+        condition |= Q(**{f"{lookup}path__startswith": path})
+    return condition
+
+
+def in_region_scope_of(queryset: QS, actor: Any, perm: Perm, lookup: str) -> QS:
+    """The rows whose region (reached by ``lookup``) lies in ``actor``'s scope of ``perm``."""
+    scope = scope_of(actor, perm)
+    if scope.everything:
+        return queryset.all()
+    if not scope.region_paths:
+        return queryset.none()
+    return queryset.filter(region_condition(scope, lookup))
 
 
 def in_scope_of(queryset: QS, actor: Any, perm: Perm, lookup: str = "") -> QS:

@@ -72,9 +72,14 @@ class Role(models.TextChoices):
     HEALTH_WORKER = "health_worker", _("Health worker")
     DOCTOR = "doctor", _("Partner-hospital doctor")
     GUARDIAN = "guardian", _("Guardian")
+    # The enterprise service desk (企业服务): a member of a service team, and a department's contact who
+    # answers the problems dispatched to it; both held within a region (the team's, the department's).
+    ENTERPRISE_SERVICE = "enterprise_service", _("Enterprise service officer")
+    DEPARTMENT_CONTACT = "department_contact", _("Department contact")
 
 
 INSTITUTION_ROLES = (Role.DIRECTOR, Role.CAREGIVER, Role.HEALTH_WORKER)
+REGION_ROLES = (Role.REGULATOR, Role.ENTERPRISE_SERVICE, Role.DEPARTMENT_CONTACT)
 
 
 class RoleAssignment(models.Model):
@@ -103,7 +108,7 @@ class RoleAssignment(models.Model):
                 name="role_assignment_scope_matches_role",
                 condition=(
                     Q(
-                        role=Role.REGULATOR,
+                        role__in=REGION_ROLES,
                         region__isnull=False,
                         institution__isnull=True,
                         hospital__isnull=True,

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -7,6 +9,9 @@ from tuoyu.accounts.access import Perm, in_scope_of
 from tuoyu.cases.kinds import KINDS, Kind
 from tuoyu.rules import Severity
 from tuoyu.uploads import SniffedFileField
+
+if TYPE_CHECKING:
+    from tuoyu.registry.models import Institution
 
 
 class EscalationStep(models.IntegerChoices):
@@ -32,13 +37,19 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
 
 class Case(models.Model):
-    """Something a regulator must see through to the end: a rectification order, a complaint. Its kind
-    (``cases.kinds``) declares its states and transitions; every step is a ``CaseEvent``."""
+    """Something to see through to the end: a rectification order, a complaint, an enterprise's request. Its
+    kind (``cases.kinds``) declares its states and transitions; every step is a ``CaseEvent``."""
 
     kind = models.CharField(_("kind"), max_length=30)
     number = models.CharField(_("number"), max_length=40, unique=True)
+    # The institution the case is about; none for a kind about something else (an enterprise's request).
     institution = models.ForeignKey(
-        "registry.Institution", verbose_name=_("institution"), on_delete=models.PROTECT, related_name="cases"
+        "registry.Institution",
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+        null=True,
+        blank=True,
     )
     subject = models.CharField(_("subject"), max_length=200)
     detail = models.TextField(_("detail"), blank=True)
@@ -86,6 +97,13 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def institution_concerned(self) -> "Institution":
+        """The institution of a case about one (every supervision case is)."""
+        if self.institution is None:
+            raise LookupError(f"case {self.number} is not about an institution")
+        return self.institution
 
     @property
     def kind_spec(self) -> Kind:

@@ -9,12 +9,14 @@ def cases_visible_to(actor: object) -> QuerySet[Case]:
 
 
 def may_act_for_regulator(actor: object, case: Case) -> bool:
-    return actor_may(actor, Perm.SUPERVISE_REGION, case.institution_id)
+    return case.institution_id is not None and actor_may(actor, Perm.SUPERVISE_REGION, case.institution_id)
 
 
 def may_act_for_institution(actor: object, case: Case) -> bool:
-    return case.kind_spec.visible_to_institution and actor_may(
-        actor, Perm.CHANGE_INSTITUTION, case.institution_id
+    return (
+        case.kind_spec.visible_to_institution
+        and case.institution_id is not None
+        and actor_may(actor, Perm.CHANGE_INSTITUTION, case.institution_id)
     )
 
 

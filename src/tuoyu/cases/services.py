@@ -5,23 +5,19 @@ means (supervision: what a rectification order asks, what a complaint's outcome 
 """
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.accounts.models import User
 from tuoyu.cases.kinds import ESCALATED, OPENED, Kind, Side, kind_of
 from tuoyu.cases.models import Case, CaseAttachment, CaseEvent, EscalationStep
-from tuoyu.notifications.models import NotificationKind
-from tuoyu.notifications.services import notify_all
 from tuoyu.policies.values import policy
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import Institution
-from tuoyu.registry.selectors import directors_of, regulators_of
 from tuoyu.workdays import CalendarYearUnknown, add_working_days, working_days_between
 
 MAX_ATTACHMENTS = 6
@@ -45,7 +41,7 @@ def _next_number(kind: Kind, year: int) -> str:
 def case_open(
     *,
     kind: str,
-    institution: Institution,
+    institution: Institution | None,
     subject: str,
     actor: User | None,
     detail: str = "",
@@ -59,6 +55,8 @@ def case_open(
     visible_note: bool = True,
 ) -> Case:
     """Open a case of ``kind`` in its initial state; ``deadline_days`` working days from today (0: none).
+    ``institution`` is the institution the case is about (None for a kind about something else: an
+    enterprise's request).
 
     Refuses a second open case of the same kind from the same source (one order per finding)."""
     spec = kind_of(kind)
@@ -145,11 +143,14 @@ def case_act(
                 % {"status": case.status_label, "action": transition.label},
                 code="case_wrong_status",
             )
-        case.status = transition.target
+        was_closed = case.status in spec.closed
+        case.status = transition.target or case.status
         case.updated_at = now
         if outcome:
             case.outcome = outcome
-        if transition.target in spec.closed:
+        if case.status not in spec.closed:
+            case.closed_at = None  # a kind may reopen a closed case (an enterprise not satisfied)
+        elif not was_closed:
             case.closed_at = now
         case.save(update_fields=["status", "updated_at", "outcome", "closed_at"])
         event = CaseEvent.objects.create(
@@ -222,21 +223,13 @@ def _escalate(case: Case, step: EscalationStep) -> None:
     _tell(case, Side.REGULATOR, _("Case %(number)s is overdue: %(step)s"), step=step.label)
 
 
-def _recipients(case: Case, side: Side) -> Iterable[User]:
-    if side == Side.INSTITUTION:
-        return directors_of(case.institution_id)
-    return [case.assignee] if case.assignee is not None else regulators_of(case.institution)
-
-
 def _tell(case: Case, side: Side, title: object, **params: object) -> None:
-
-    if side == Side.INSTITUTION and not case.kind_spec.visible_to_institution:
-        return  # a kind the institution never sees (a complaint) is never told to it either
-
-    notify_all(
-        _recipients(case, side),
-        kind=NotificationKind.CASE_UPDATED,
-        title=title,  # type: ignore[arg-type]
-        params={"number": case.number, "subject": case.subject, "status": case.status_label, **params},
-        link=reverse("supervision:case", kwargs={"pk": case.pk}),
-    )
+    """Tell ``side`` about a step, as the case's kind says (nothing when it leaves telling to its app)."""
+    tell = case.kind_spec.tell
+    if tell is not None:
+        tell(
+            case,
+            side,
+            title,
+            {"number": case.number, "subject": case.subject, "status": case.status_label, **params},
+        )

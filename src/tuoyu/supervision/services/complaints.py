@@ -156,7 +156,7 @@ def complaint_submit(
 
 
 def _check_regulator(complaint: Complaint, actor: User) -> None:
-    if not actor_may(actor, Perm.SUPERVISE_REGION, complaint.case.institution_id):
+    if not actor_may(actor, Perm.SUPERVISE_REGION, complaint.case.institution_concerned.pk):
         raise NotPermitted("not a regulator of this institution")
 
 
@@ -243,7 +243,7 @@ def complaint_conclude(
                 code="rectification_subject_required",
             )
         rectification_issue(
-            institution=complaint.case.institution,
+            institution=complaint.case.institution_concerned,
             subject=rectification_subject,
             actor=actor,
             requirement=rectification_requirement,

@@ -243,8 +243,8 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
             rows=(
                 [
                     case.number,
-                    case.institution.name,
-                    case.institution.street.name,
+                    case.institution_concerned.name,
+                    case.institution_concerned.street.name,
                     case.subject,
                     case.get_severity_display(),
                     case.status_label,

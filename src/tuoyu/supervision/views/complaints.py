@@ -140,7 +140,7 @@ def complaint_list(request: AuthenticatedRequest) -> HttpResponse:
             rows=(
                 [
                     c.case.number,
-                    c.case.institution.name,
+                    c.case.institution_concerned.name,
                     c.get_category_display(),
                     c.received_at,
                     start_by_text(c),

@@ -74,7 +74,7 @@ def _export(section: str, request: HttpRequest, rows: dict[str, object]) -> Http
             rows=(
                 [
                     c.number,
-                    c.institution.name,
+                    c.institution_concerned.name,
                     c.subject,
                     _("Overdue") if is_overdue(c, today) else c.status_label,
                     c.deadline,
@@ -91,7 +91,7 @@ def _export(section: str, request: HttpRequest, rows: dict[str, object]) -> Http
             rows=(
                 [
                     c.number,
-                    c.institution.name,
+                    c.institution_concerned.name,
                     c.complaint.get_category_display(),
                     c.opened_at,
                     c.complaint.start_by,

@@ -1,0 +1,178 @@
+"""A request from recording to the follow-up, on the case engine, with the rules of each step."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from tuoyu.accounts.models import User
+from tuoyu.enterprises import kinds
+from tuoyu.enterprises.models import (
+    Department,
+    Enterprise,
+    RatingChannel,
+    Satisfaction,
+    ServiceRequest,
+    ServiceTeam,
+    Urgency,
+)
+from tuoyu.enterprises.services.requests import (
+    Problem,
+    dispatch_reply,
+    extension_ask,
+    extension_decide,
+    request_accept,
+    request_close,
+    request_dispatch,
+    request_rate,
+    request_record,
+    requests_remind_overdue,
+)
+from tuoyu.notifications.models import Notification, NotificationKind
+from tuoyu.refusals import NotPermitted, Refusal
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def _record(
+    officer: User, enterprise: Enterprise, team: ServiceTeam, urgency: str = Urgency.ORDINARY
+) -> ServiceRequest:
+    return request_record(
+        actor=officer,
+        enterprise=enterprise,
+        team=team,
+        problem=Problem(category="approval", urgency=urgency, description="食品经营许可证延续办理慢"),
+    )
+
+
+@pytest.mark.clock("2026-11-27T16:45:00+08:00")  # a Friday, 45 office minutes before the close
+def test_a_request_is_to_be_accepted_within_two_office_hours(
+    officer: User, enterprise: Enterprise, district_team: ServiceTeam
+) -> None:
+    request = _record(officer, enterprise, district_team)
+
+    assert request.case.number.startswith("企服〔2026〕")
+    assert request.case.status == kinds.RECORDED
+    # 45 minutes on Friday, then 75 from Monday 08:30.
+    assert request.accept_by.replace(second=0, microsecond=0) == datetime.datetime(
+        2026, 11, 30, 9, 45, tzinfo=SHANGHAI
+    )
+
+
+def test_accepting_starts_the_deadline_in_working_days(
+    officer: User, enterprise: Enterprise, district_team: ServiceTeam
+) -> None:
+    request = _record(officer, enterprise, district_team, Urgency.COMPLEX)
+
+    request_accept(request=request, actor=officer)
+
+    request.case.refresh_from_db()
+    assert request.case.status == kinds.ACCEPTED
+    # Wednesday 2026-11-25 + 15 working days.
+    assert request.case.deadline == datetime.date(2026, 12, 16)
+
+
+def test_the_full_loop_with_a_department_and_a_reopening(
+    officer: User,
+    enterprise: Enterprise,
+    district_team: ServiceTeam,
+    market_bureau: Department,
+    market_contact: User,
+    team_leader: User,
+) -> None:
+    request = _record(officer, enterprise, district_team)
+    request_accept(request=request, actor=officer)
+    (dispatch,) = request_dispatch(request=request, actor=officer, departments=[market_bureau])
+    assert dispatch.lead
+    assert Notification.objects.filter(user=market_contact, kind=NotificationKind.DISPATCH_RECEIVED).exists()
+
+    with pytest.raises(Refusal) as unanswered:
+        request_close(request=request, actor=officer, answer="已办", resolved=True)
+    assert unanswered.value.code == "request_dispatch_unanswered"
+
+    dispatch_reply(dispatch=dispatch, actor=market_contact, reply="已开通绿色通道，3日内办结")
+    request_close(request=request, actor=officer, answer="许可证已延续", resolved=True)
+    request.case.refresh_from_db()
+    assert request.case.status == kinds.CLOSED and request.case.closed_at is not None
+
+    request_rate(
+        request=request,
+        satisfaction=Satisfaction.NOT_SATISFIED,
+        channel=RatingChannel.ONLINE,
+        comment="证还没拿到",
+    )
+    request.refresh_from_db()
+    request.case.refresh_from_db()
+    assert request.case.status == kinds.REOPENED
+    assert request.case.closed_at is None
+    assert request.times_reopened == 1
+    assert Notification.objects.filter(user=team_leader, kind=NotificationKind.ENTERPRISE_REQUEST).exists()
+
+
+def test_outsiders_get_not_permitted(
+    officer_b: User, market_contact: User, enterprise: Enterprise, district_team: ServiceTeam, officer: User
+) -> None:
+    request = _record(officer, enterprise, district_team)
+    with pytest.raises(NotPermitted):
+        request_accept(request=request, actor=officer_b)
+    with pytest.raises(NotPermitted):
+        request_accept(request=request, actor=market_contact)
+    assert not ServiceRequest.objects.visible_to(officer_b).exists()
+    assert not ServiceRequest.objects.visible_to(market_contact).exists()
+
+
+def test_one_extension_asked_before_the_deadline_and_decided_by_the_leader(
+    officer: User, team_leader: User, enterprise: Enterprise, district_team: ServiceTeam
+) -> None:
+    request = _record(officer, enterprise, district_team, Urgency.SIMPLE)
+    request_accept(request=request, actor=officer)
+    deadline = request.case.deadline
+    assert deadline == datetime.date(2026, 11, 30)
+
+    extension_ask(request=request, actor=officer, days=5, reason="需现场踏勘")
+    with pytest.raises(Refusal) as twice:
+        extension_ask(request=request, actor=officer, days=2, reason="再延")
+    assert twice.value.code == "extension_once"
+    with pytest.raises(NotPermitted):
+        extension_decide(request=request, actor=officer, grant=True)
+
+    extension_decide(request=request, actor=team_leader, grant=True)
+    request.case.refresh_from_db()
+    assert request.case.deadline == datetime.date(2026, 12, 7)
+
+
+def test_a_missed_deadline_is_reminded_the_working_day_after_once(
+    officer: User,
+    enterprise: Enterprise,
+    district_team: ServiceTeam,
+    market_bureau: Department,
+    market_contact: User,
+    clock,
+) -> None:
+    request = _record(officer, enterprise, district_team, Urgency.SIMPLE)
+    request_accept(request=request, actor=officer)
+    request_dispatch(request=request, actor=officer, departments=[market_bureau])
+    deadline = request.case.deadline  # Monday 2026-11-30
+
+    assert requests_remind_overdue(on=deadline) == 0
+    assert requests_remind_overdue(on=datetime.date(2026, 12, 1)) == 1
+    assert requests_remind_overdue(on=datetime.date(2026, 12, 1)) == 0
+    assert requests_remind_overdue(on=datetime.date(2026, 12, 2)) == 0
+    assert (
+        Notification.objects.filter(user=market_contact, kind=NotificationKind.DISPATCH_REMINDER).count() == 1
+    )
+    assert request.case.events.filter(action=kinds.REMIND).count() == 1
+
+
+def test_an_extension_after_the_deadline_is_refused(
+    officer: User, enterprise: Enterprise, district_team: ServiceTeam, clock
+) -> None:
+    request = _record(officer, enterprise, district_team, Urgency.SIMPLE)
+    request_accept(request=request, actor=officer)
+    clock.move_to(datetime.datetime(2026, 12, 2, 10, tzinfo=SHANGHAI))
+    with pytest.raises(Refusal) as late:
+        extension_ask(request=request, actor=officer, days=3, reason="晚了")
+    assert late.value.code == "extension_too_late"
+    assert timezone.localdate() > request.case.deadline  # type: ignore[operator]

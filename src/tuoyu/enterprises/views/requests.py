@@ -1,0 +1,7 @@
+from django.http import HttpRequest, HttpResponse
+
+
+def request_detail(
+    request: HttpRequest, code: str
+) -> HttpResponse:  # pragma: no cover - replaced by the pages
+    raise NotImplementedError

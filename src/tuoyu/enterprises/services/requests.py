@@ -316,7 +316,9 @@ def extension_ask(*, request: ServiceRequest, actor: User, days: int, reason: st
         raise NotPermitted("not on this request")
     today = timezone.localdate()
     deadline = request.case.deadline
-    if deadline is None or today > deadline:
+    if deadline is None:
+        raise Refusal(_("This request has no deadline to extend yet."), code="extension_no_deadline")
+    if today > deadline:
         raise Refusal(
             _("An extension is asked before the deadline: this request is already overdue."),
             code="extension_too_late",

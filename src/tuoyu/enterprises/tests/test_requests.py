@@ -28,6 +28,7 @@ from tuoyu.enterprises.services.requests import (
     request_record,
     requests_remind_overdue,
 )
+from tuoyu.enterprises.services.visits import visit_record
 from tuoyu.notifications.models import Notification, NotificationKind
 from tuoyu.refusals import NotPermitted, Refusal
 
@@ -176,3 +177,65 @@ def test_an_extension_after_the_deadline_is_refused(
         extension_ask(request=request, actor=officer, days=3, reason="晚了")
     assert late.value.code == "extension_too_late"
     assert timezone.localdate() > request.case.deadline  # type: ignore[operator]
+
+
+@pytest.mark.clock("2026-12-15T10:00:00+08:00")
+def test_a_deadline_in_a_year_whose_holidays_are_not_published_says_so(
+    officer: User, enterprise: Enterprise, district_team: ServiceTeam
+) -> None:
+    request = _record(officer, enterprise, district_team, Urgency.COMPLEX)
+
+    request_accept(request=request, actor=officer)
+
+    request.case.refresh_from_db()
+    assert request.case.deadline is None
+    assert request.case.deadline_year_unknown == 2027
+    with pytest.raises(Refusal) as no_deadline:
+        extension_ask(request=request, actor=officer, days=3, reason="等待")
+    assert no_deadline.value.code == "extension_no_deadline"
+
+
+def test_a_visit_with_two_problems_opens_two_requests_jointly_with_the_city_team(
+    officer: User,
+    city_officer: User,
+    enterprise: Enterprise,
+    district_team: ServiceTeam,
+    city_team: ServiceTeam,
+) -> None:
+    visit = visit_record(
+        actor=officer,
+        enterprise=enterprise,
+        visited_on=datetime.date(2026, 11, 25),
+        teams=[city_team, district_team],
+        visitors=[city_officer],
+        discussed="了解企业扩建用地和用工情况",
+        problems=[
+            Problem(category="land", urgency=Urgency.COMPLEX, description="扩建用地规划许可"),
+            Problem(category="labour", urgency=Urgency.SIMPLE, description="招工难"),
+        ],
+    )
+
+    requests = list(visit.requests.all())
+    assert len(requests) == 2
+    assert {r.team for r in requests} == {district_team}  # the recording officer's own team is in charge
+    assert {r.joint_team for r in requests} == {city_team}
+    assert visit.is_joint
+
+
+def test_a_visit_is_refused_whole_when_one_problem_is_empty(
+    officer: User, enterprise: Enterprise, district_team: ServiceTeam
+) -> None:
+    with pytest.raises(Refusal):
+        visit_record(
+            actor=officer,
+            enterprise=enterprise,
+            visited_on=datetime.date(2026, 11, 25),
+            teams=[district_team],
+            discussed="走访",
+            problems=[
+                Problem(category="tax", urgency=Urgency.SIMPLE, description="留抵退税"),
+                Problem(category="tax", urgency=Urgency.SIMPLE, description="  "),
+            ],
+        )
+    assert not ServiceRequest.objects.exists()
+    assert not enterprise.visits.exists()

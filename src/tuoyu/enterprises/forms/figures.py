@@ -7,13 +7,13 @@ from tuoyu.enterprises.selectors.figures import Month, month_parsed
 from tuoyu.widgets import MonthInput
 
 
-class MonthField(forms.CharField):
+class MonthField(forms.Field):
     """A month written ``YYYY-MM``, cleaned to a ``Month``."""
 
     widget = MonthInput
 
-    def to_python(self, value: object) -> Month | None:  # type: ignore[override]
-        text = super().to_python(value)
+    def to_python(self, value: object) -> Month | None:
+        text = "" if value in self.empty_values else str(value).strip()
         if not text:
             return None
         try:
@@ -26,5 +26,5 @@ class MonthField(forms.CharField):
 
 
 class FiguresForm(forms.Form):
-    month = MonthField(label=_("Month"), required=False, max_length=7)
+    month = MonthField(label=_("Month"), required=False)
     region = forms.CharField(label=_("Region"), required=False, max_length=12)

@@ -140,6 +140,10 @@ def recount(
     )
 
 
+def with_value(attribute: str, value: object) -> Callable[[ServiceRequest], bool]:
+    return lambda request: getattr(request, attribute) == value
+
+
 def same(counts: Counts, expected: Recount) -> bool:
     return counts.as_dict() == expected.__dict__
 
@@ -270,9 +274,7 @@ def test_by_team_department_and_category_match_the_independent_count(
     assert set(by_team) == {district_team.pk, city_team.pk}
     for team in (district_team, city_team):
         assert by_team[team.pk].label == team.name
-        assert same(
-            by_team[team.pk].counts, recount(district_a, OCTOBER, lambda r, t=team: r.team_id == t.pk)
-        )
+        assert same(by_team[team.pk].counts, recount(district_a, OCTOBER, with_value("team_id", team.pk)))
     assert by_team[city_team.pk].counts == Counts(
         recorded=1, accepted_on_time=1, closed=1, closed_on_time=1, resolved=1
     )
@@ -293,7 +295,7 @@ def test_by_team_department_and_category_match_the_independent_count(
 
     categories = {r.category for r in ServiceRequest.objects.all()}
     for category in categories:
-        expected = recount(district_a, OCTOBER, lambda r, c=category: r.category == c)
+        expected = recount(district_a, OCTOBER, with_value("category", category))
         if category in by_category:
             assert same(by_category[category].counts, expected)
         else:

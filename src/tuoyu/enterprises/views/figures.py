@@ -91,16 +91,16 @@ def _workbook_rows(figures: MonthlyFigures) -> Iterator[list[Any]]:
 
 WORKBOOK_HEADER = [
     gettext_lazy("Section"),
-    gettext_lazy("Name"),
-    gettext_lazy("Recorded"),
+    gettext_lazy("Figures for"),
+    gettext_lazy("Requests recorded"),
     gettext_lazy("Accepted on time"),
     gettext_lazy("Response rate (%)"),
-    gettext_lazy("Closed"),
+    gettext_lazy("Requests closed"),
     gettext_lazy("Closed on time"),
     gettext_lazy("On-time closure rate (%)"),
-    gettext_lazy("Resolved"),
+    gettext_lazy("Requests resolved"),
     gettext_lazy("Resolution rate (%)"),
-    gettext_lazy("Ratings"),
+    gettext_lazy("Ratings given"),
     gettext_lazy("Satisfied or fairly satisfied"),
     gettext_lazy("Satisfaction rate (%)"),
 ]

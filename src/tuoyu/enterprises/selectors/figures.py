@@ -25,7 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, DateTimeField, Expression, F, Q, QuerySet
-from django.db.models.functions import ExtractYear, TruncDate, TruncMonth
+from django.db.models.functions import ExtractYear, Length, TruncDate, TruncMonth
 from django.utils import timezone
 
 from tuoyu.accounts.access import Perm, region_condition, scope_of
@@ -223,9 +223,7 @@ def home_region_of(actor: object) -> Region | None:
     scope = scope_of(actor, Perm.SERVE_ENTERPRISES)
     if not scope.everything:
         regions = regions.filter(path__in=scope.region_paths)
-    return min(
-        regions.only("code", "name", "path", "level"), key=lambda r: (len(r.path), r.path), default=None
-    )
+    return regions.annotate(depth=Length("path")).order_by("depth", "path").first()
 
 
 def subregions_of(region: Region) -> QuerySet[Region]:

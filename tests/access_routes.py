@@ -223,6 +223,7 @@ FILL: dict[str, Fill] = {
     "api-supervision-complaint-start": pk("complaint"),
     "api-supervision-complaint-conclude": pk("complaint"),
     "api-region-risk": lambda world: {"code": world.institution.street.parent.code},
+    "api-region-service-figures": lambda world: {"code": world.institution.street.parent.code},
     "api-inspection-plan": pk("plan"),
     "api-inspection-plan-approve": pk("plan"),
     "api-inspection": lambda world: {"reference": world.inspection.number},

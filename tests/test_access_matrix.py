@@ -705,6 +705,17 @@ SUBSIDY_LEDGER_GROUPS: dict[frozenset[str], list[str]] = {
 }
 for _personas, _names in SUBSIDY_LEDGER_GROUPS.items():
     ALLOWED_GROUPS.setdefault(_personas, []).extend(_names)
+# The enterprise service desk's figures: for those who serve enterprises in the region (none of the personas
+# here but the administrator; enterprises/tests/test_figures_pages.py walks the desk's own people).
+ENTERPRISE_FIGURES_GROUPS: dict[frozenset[str], list[str]] = {
+    frozenset({ADM}): [
+        "enterprises:figures",
+        "enterprises:figures_report",
+        "api-region-service-figures",
+    ],
+}
+for _personas, _names in ENTERPRISE_FIGURES_GROUPS.items():
+    ALLOWED_GROUPS.setdefault(_personas, []).extend(_names)
 ALLOWED = {name: personas for personas, names in ALLOWED_GROUPS.items() for name in names}
 
 # Routes that show children's health data (records, checks, allergies, medication, incidents, follow-ups,

@@ -2,4 +2,8 @@
 
 from django.urls import URLPattern
 
-urlpatterns: list[URLPattern] = []
+from tuoyu.enterprises.api import figures
+
+urlpatterns: list[URLPattern] = [
+    *figures.urlpatterns,
+]

@@ -19,7 +19,7 @@ MAX_PROBLEMS = 20  # rows of problems one visit may record
 
 class TeamChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: ServiceTeam) -> str:
-        return f"{obj.name}（{TeamLevel(obj.level).label}）"
+        return f"{obj.name} · {TeamLevel(obj.level).label}"
 
 
 class VisitorChoiceField(forms.ModelMultipleChoiceField):
@@ -33,7 +33,7 @@ class FollowUpChoiceField(forms.ModelMultipleChoiceField):
 
 
 class VisitForm(forms.Form):
-    visited_on = forms.DateField(label=_("Date of the visit"), widget=DateInput)
+    visited_on = forms.DateField(label=_("Date visited"), widget=DateInput)
     planned = forms.TypedChoiceField(
         label=_("Kind of visit"),
         choices=[("1", _("Planned visit")), ("0", _("Unplanned visit"))],
@@ -52,7 +52,7 @@ class VisitForm(forms.Form):
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Members of the teams that went; you are counted in."),
+        help_text=_("The other members of the teams that went; you are counted in."),
     )
     met = forms.CharField(label=_("Met at the enterprise"), max_length=200, required=False)
     discussed = forms.CharField(

@@ -11,7 +11,7 @@ from typing import Literal
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from tuoyu.accounts.access import Perm, scope_of
+from tuoyu.accounts.access import Perm, actor_pk, scope_of
 from tuoyu.accounts.models import User
 from tuoyu.cases.kinds import OPENED, kind_of
 from tuoyu.cases.models import CaseEvent
@@ -182,10 +182,12 @@ def account_with_phone(phone: str) -> User | None:
 
 
 def visitors_choosable(actor: object) -> QuerySet[User]:
-    """The members and leaders of the teams the actor sees: who may have gone on a visit."""
+    """The members and leaders of the teams the actor sees, but the actor (counted in anyway): who else may
+    have gone on a visit."""
     teams = teams_visible_to(actor)
     return (
         User.objects.filter(Q(service_teams__in=teams) | Q(led_service_teams__in=teams), is_active=True)
+        .exclude(pk=actor_pk(actor))
         .distinct()
         .order_by("display_name", "pk")
     )

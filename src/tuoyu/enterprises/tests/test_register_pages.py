@@ -104,7 +104,7 @@ def test_the_list_downloads_as_excel_with_the_phone_masked(
 
     assert response.status_code == 200 and response["Content-Type"] == XLSX
     rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].values)
-    assert rows[0][:2] == ("Name", "Unified social credit code")
+    assert rows[0][:2] == ("Enterprise name", "Unified social credit code")
     assert [row[0] for row in rows[1:]] == [enterprise.name]
     assert rows[1][6] == "137****1111"
 

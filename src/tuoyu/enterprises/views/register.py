@@ -52,7 +52,7 @@ def enterprise_list(request: AuthenticatedRequest) -> HttpResponse:
             filename="enterprises",
             title=_("Enterprises"),
             header=[
-                _("Name"),
+                _("Enterprise name"),
                 _("Unified social credit code"),
                 _("Address"),
                 _("Street"),

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -51,9 +52,9 @@ def visit_list(request: AuthenticatedRequest) -> HttpResponse:
     if wants_xlsx(request):
         return xlsx_response(
             filename="enterprise-visits",
-            title=_("Visits"),
+            title=_("Enterprise visits"),
             header=[
-                _("Date"),
+                _("Date visited"),
                 _("Enterprise"),
                 _("Kind of visit"),
                 _("Teams"),
@@ -137,7 +138,7 @@ def _visit_form(request: AuthenticatedRequest, enterprise: Enterprise, data: Que
     """The visit form: the teams the officer sees, their members, the enterprise's earlier requests."""
     return VisitForm(
         data,
-        initial={"planned": "1"},
+        initial={"planned": "1", "visited_on": timezone.localdate()},
         teams=teams_visible_to(request.user).order_by("level", "name"),
         visitors=visitors_choosable(request.user),
         follow_ups=follow_up_choices(request.user, enterprise),

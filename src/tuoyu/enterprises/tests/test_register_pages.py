@@ -434,3 +434,28 @@ def test_a_member_who_leads_no_team_cannot_name_contacts(
     remove = f"{DEPARTMENTS}{market_bureau.pk}/contacts/{market_contact.pk}/remove/"
     assert client.post(remove).status_code == 404
     assert not tax_bureau.contacts.exists() and market_bureau.contacts.count() == 1
+
+
+# The back office ----------------------------------------------------------------------------------------
+
+
+def test_the_back_office_registers_through_the_register_s_service_and_shows_membership_read_only(
+    institution_x: Institution, street_a1: Region, district_team: ServiceTeam, officer: User
+) -> None:
+    admin = UserFactory.create(display_name="管理员", is_staff=True, is_superuser=True)
+    client = signed_in_client(admin)
+    data = _form(street_a1, name="星星托育园的举办单位", credit_code=institution_x.credit_code)
+
+    response = client.post("/admin/enterprises/enterprise/add/", data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Enterprise.objects.get().institution == institution_x  # linked by the credit code
+    html = client.get(f"/admin/enterprises/serviceteam/{district_team.pk}/change/").content.decode()
+    assert "李专员" in html
+    assert 'name="members"' not in html and 'name="leader"' not in html
+
+
+def test_the_back_office_is_closed_to_a_regulator(regulator_a: User, enterprise: Enterprise) -> None:
+    client = signed_in_client(regulator_a)
+    assert client.get("/admin/enterprises/enterprise/").status_code == 404
+    assert client.get(f"/admin/enterprises/enterprise/{enterprise.pk}/change/").status_code == 404

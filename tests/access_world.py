@@ -549,10 +549,9 @@ def _admin_objects(world: World) -> dict[str, Any]:
 def _enterprise_register(world: World) -> dict[str, Any]:
     """The enterprise service desk's register in the demo district: a team led by an officer (none of the
     personas serves enterprises), with one more member; a department with its contact; an enterprise of
-    爱彼宝's street and a visit to it that raised one problem. The back office shows the first three."""
+    爱彼宝's street and a visit to it. The back office shows the first three."""
     from tuoyu.enterprises.factories import DepartmentFactory, EnterpriseFactory, ServiceTeamFactory
     from tuoyu.enterprises.services.register import department_contact_add, team_member_add
-    from tuoyu.enterprises.services.requests import Problem
     from tuoyu.enterprises.services.visits import visit_record
     from tuoyu.registry.factories import make_credit_code
 
@@ -577,7 +576,6 @@ def _enterprise_register(world: World) -> dict[str, Any]:
         visited_on=timezone.localdate(),
         teams=[team],
         discussed="矩阵走访",
-        problems=[Problem(category="approval", urgency="ordinary", description="矩阵问题")],
     )
     world.objects["admin_objects"].update(
         {

@@ -189,8 +189,9 @@ def _parse_row(
 
 
 def _validation_errors(error: ValidationError, row: int) -> list[RowError]:
-    if not hasattr(error, "error_dict"):
-        return [RowError(row, "统一社会信用代码", "；".join(str(message) for message in error.messages))]
+    if not hasattr(error, "error_dict"):  # a refusal of the register's service: the street, or the row
+        column = "所属街道" if getattr(error, "code", "") == "enterprise_street_outside" else "整行"
+        return [RowError(row, column, "；".join(str(message) for message in error.messages))]
     return [
         RowError(row, FIELD_COLUMNS.get(field, field), "；".join(str(message) for message in messages))
         for field, messages in error.message_dict.items()

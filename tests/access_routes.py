@@ -368,6 +368,27 @@ FILL.update(
 )
 
 
+# The enterprise service desk's register, teams, departments and visits.
+FILL.update(
+    {
+        "enterprises:enterprise": code("desk_enterprise"),
+        "enterprises:enterprise_edit": code("desk_enterprise"),
+        "enterprises:team": pk("desk_team"),
+        "enterprises:team_member_add": pk("desk_team"),
+        "enterprises:team_member_remove": lambda world: {
+            "pk": world.desk_team.pk,
+            "user": world.desk_member.pk,
+        },
+        "enterprises:department_contact_add": pk("desk_department"),
+        "enterprises:department_contact_remove": lambda world: {
+            "pk": world.desk_department.pk,
+            "user": world.desk_contact.pk,
+        },
+        "enterprises:visit": pk("desk_visit"),
+    }
+)
+
+
 # What a POST-only route is sent: most get an empty body (an insider gets a refusal, an outsider a 404);
 # these two look the object up from the body.
 def complaint_form(world: World) -> dict[str, Any]:

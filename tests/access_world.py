@@ -383,6 +383,7 @@ def build_world() -> World:
     world = World(users=users, institution=institution, care_class=care_class, child=child, objects=objects)
     world.objects.update(_inspections(world))
     world.objects["admin_objects"] = _admin_objects(world)
+    world.objects.update(_enterprise_register(world))
     return world
 
 
@@ -542,4 +543,52 @@ def _admin_objects(world: World) -> dict[str, Any]:
         "operations.TaskFailure": TaskFailure.objects.create(
             task="tuoyu.supervision.tasks.evaluate_rules", task_id="0", error="ValueError", retries_left=0
         ),
+    }
+
+
+def _enterprise_register(world: World) -> dict[str, Any]:
+    """The enterprise service desk's register in the demo district: a team led by an officer (none of the
+    personas serves enterprises), with one more member; a department with its contact; an enterprise of
+    爱彼宝's street and a visit to it. The back office shows the first three."""
+    from tuoyu.enterprises.factories import DepartmentFactory, EnterpriseFactory, ServiceTeamFactory
+    from tuoyu.enterprises.services.register import department_contact_add, team_member_add
+    from tuoyu.enterprises.services.visits import visit_record
+    from tuoyu.registry.factories import make_credit_code
+
+    street = world.institution.street
+    officer = UserFactory.create(display_name="矩阵企业服务专员")
+    member = UserFactory.create(display_name="矩阵服务队员")
+    contact = UserFactory.create(display_name="矩阵部门联络员")
+    team = ServiceTeamFactory.create(name="矩阵企业服务队", region=street.parent)
+    team_member_add(team=team, user=officer, leader=True)
+    team_member_add(team=team, user=member)
+    department = DepartmentFactory.create(name="矩阵测试局", region=street.parent)
+    department_contact_add(department=department, user=contact)
+    enterprise = EnterpriseFactory.create(
+        name="矩阵测试企业有限公司",
+        street=street,
+        credit_code=make_credit_code("enterprise", street.code, 990_001),
+        contact_phone="13799990001",
+    )
+    visit = visit_record(
+        actor=officer,
+        enterprise=enterprise,
+        visited_on=timezone.localdate(),
+        teams=[team],
+        discussed="矩阵走访",
+    )
+    world.objects["admin_objects"].update(
+        {
+            "enterprises.Enterprise": enterprise,
+            "enterprises.ServiceTeam": team,
+            "enterprises.Department": department,
+        }
+    )
+    return {
+        "desk_enterprise": enterprise,
+        "desk_team": team,
+        "desk_member": member,
+        "desk_department": department,
+        "desk_contact": contact,
+        "desk_visit": visit,
     }

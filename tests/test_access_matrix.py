@@ -716,6 +716,36 @@ ENTERPRISE_FIGURES_GROUPS: dict[frozenset[str], list[str]] = {
 }
 for _personas, _names in ENTERPRISE_FIGURES_GROUPS.items():
     ALLOWED_GROUPS.setdefault(_personas, []).extend(_names)
+# The enterprise service desk's register, teams, departments and visits: its officers only (none of the
+# personas serves enterprises; the app's own tests walk its officers, district B's and a department's
+# contact), and the administrator. The back office screens too.
+ENTERPRISE_REGISTER_GROUPS: dict[frozenset[str], list[str]] = {
+    frozenset({ADM}): [
+        "enterprises:enterprises",
+        "enterprises:enterprise_new",
+        "enterprises:enterprise_import",
+        "enterprises:enterprise_template",
+        "enterprises:enterprise",
+        "enterprises:enterprise_edit",
+        "enterprises:teams",
+        "enterprises:team",
+        "enterprises:team_member_add",
+        "enterprises:team_member_remove",
+        "enterprises:departments",
+        "enterprises:department_contact_add",
+        "enterprises:department_contact_remove",
+        "enterprises:visits",
+        "enterprises:visit_new",
+        "enterprises:visit",
+        *(
+            f"admin:enterprises_{model}_{action}"
+            for model in ("enterprise", "serviceteam", "department")
+            for action in ("changelist", "add", "change", "delete", "history")
+        ),
+    ],
+}
+for _personas, _names in ENTERPRISE_REGISTER_GROUPS.items():
+    ALLOWED_GROUPS.setdefault(_personas, []).extend(_names)
 ALLOWED = {name: personas for personas, names in ALLOWED_GROUPS.items() for name in names}
 
 # Routes that show children's health data (records, checks, allergies, medication, incidents, follow-ups,

@@ -2,4 +2,10 @@
 
 from django.urls import URLPattern
 
+from tuoyu.enterprises.api import progress, register, requests, visits
+
 urlpatterns: list[URLPattern] = []
+urlpatterns += progress.urlpatterns
+urlpatterns += register.urlpatterns
+urlpatterns += visits.urlpatterns
+urlpatterns += requests.urlpatterns

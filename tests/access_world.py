@@ -383,6 +383,7 @@ def build_world() -> World:
     world = World(users=users, institution=institution, care_class=care_class, child=child, objects=objects)
     world.objects.update(_inspections(world))
     world.objects["admin_objects"] = _admin_objects(world)
+    world.objects.update(_enterprise_request(institution, users))
     return world
 
 
@@ -542,4 +543,58 @@ def _admin_objects(world: World) -> dict[str, Any]:
         "operations.TaskFailure": TaskFailure.objects.create(
             task="tuoyu.supervision.tasks.evaluate_rules", task_id="0", error="ValueError", retries_left=0
         ),
+    }
+
+
+def _enterprise_request(institution: Institution, users: dict[str, User | None]) -> dict[str, Any]:
+    """The enterprise service desk of the demo district for the progress link and the API: a team and its
+    officer (no persona), a department and its contact, an enterprise whose contact phone is ``guardian``'s
+    (signed in, she follows its requests), and a request raised at a visit, dispatched, answered by the
+    department and closed: its rating is due."""
+    from tuoyu.enterprises.factories import DepartmentFactory, EnterpriseFactory, ServiceTeamFactory
+    from tuoyu.enterprises.models import TeamLevel
+    from tuoyu.enterprises.services.register import department_contact_add, team_member_add
+    from tuoyu.enterprises.services.requests import (
+        Problem,
+        dispatch_reply,
+        request_accept,
+        request_close,
+        request_dispatch,
+    )
+    from tuoyu.enterprises.services.visits import visit_record
+    from tuoyu.registry.factories import make_credit_code
+
+    district = institution.street.parent
+    guardian = users["guardian"]
+    assert district is not None and guardian is not None
+    team = ServiceTeamFactory.create(name="矩阵企业服务队", level=TeamLevel.DISTRICT, region=district)
+    officer = UserFactory.create(display_name="矩阵专员")
+    team_member_add(team=team, user=officer, leader=True)
+    department = DepartmentFactory.create(name="矩阵测试局", region=district)
+    contact = UserFactory.create(display_name="矩阵联络员")
+    department_contact_add(department=department, user=contact)
+    enterprise = EnterpriseFactory.create(
+        name="矩阵测试企业有限公司",
+        street=institution.street,
+        credit_code=make_credit_code("enterprise", institution.street.code, 977_001),
+        contact_phone=guardian.phone,
+    )
+    visit = visit_record(
+        actor=officer,
+        enterprise=enterprise,
+        visited_on=timezone.localdate(),
+        teams=[team],
+        discussed="矩阵走访",
+        problems=[Problem(category="approval", urgency="ordinary", description="矩阵诉求")],
+    )
+    request = visit.requests.get()
+    request_accept(request=request, actor=officer)
+    (dispatch,) = request_dispatch(request=request, actor=officer, departments=[department])
+    dispatch_reply(dispatch=dispatch, actor=contact, reply="矩阵答复")
+    request_close(request=request, actor=officer, answer="矩阵答案", resolved=True)
+    return {
+        "service_enterprise": enterprise,
+        "service_visit": visit,
+        "service_request": request,
+        "service_dispatch": dispatch,
     }

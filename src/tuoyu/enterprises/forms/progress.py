@@ -24,6 +24,10 @@ class RatingForm(forms.Form):
         help_text=_("Required if you are not satisfied: say what is still not solved."),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")  # no half-width colon after a Chinese label
+        super().__init__(*args, **kwargs)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("satisfaction") == Satisfaction.NOT_SATISFIED and not data.get("comment", "").strip():

@@ -38,7 +38,7 @@ from tuoyu.refusals import NotPermitted
 # The steps the enterprise reads, each with what it is called on the progress page.
 PUBLIC_STEPS: dict[str, Promise] = {
     OPENED: gettext_lazy("Your request was recorded"),
-    kinds.ACCEPT: gettext_lazy("Accepted"),
+    kinds.ACCEPT: gettext_lazy("Accepted for handling"),
     kinds.DISPATCH: gettext_lazy("Sent to the departments concerned"),
     kinds.EXTENSION_GRANTED: gettext_lazy("Deadline extended"),
     kinds.CLOSE: gettext_lazy("Answered and closed"),

@@ -108,7 +108,9 @@ def test_a_rating_of_not_satisfied_reopens_and_the_page_says_so_with_the_new_dea
 
 
 def test_not_satisfied_needs_a_comment_and_changes_nothing_without_one(closed: ServiceRequest) -> None:
-    response = Client(HTTP_ACCEPT_LANGUAGE="en").post(progress_link(closed), {"satisfaction": "not_satisfied"})
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").post(
+        progress_link(closed), {"satisfaction": "not_satisfied"}
+    )
 
     assert response.status_code == 200
     assert "Please say what is still not solved." in response.content.decode()
@@ -164,7 +166,9 @@ def test_no_rating_form_before_the_closure(
 def test_looks_are_throttled_per_client_with_the_api(closed: ServiceRequest) -> None:
     client = Client()
     statuses = [client.get(f"{UNKNOWN}?token=x").status_code for _ in range(30)]
-    statuses += [client.get(f"/api/v1/service-requests/{closed.code}/progress/").status_code for _ in range(30)]
+    statuses += [
+        client.get(f"/api/v1/service-requests/{closed.code}/progress/").status_code for _ in range(30)
+    ]
     assert statuses == [404] * 60
 
     refused = client.get(progress_link(closed))

@@ -42,7 +42,9 @@ def test_the_public_timeline_has_the_loops_steps_and_no_internal_one(
     market_contact: User,
 ) -> None:
     request = handled(officer, enterprise, district_team, market_bureau, market_contact)
-    request_rate(request=request, satisfaction="not_satisfied", channel=RatingChannel.ONLINE, comment="证没拿到")
+    request_rate(
+        request=request, satisfaction="not_satisfied", channel=RatingChannel.ONLINE, comment="证没拿到"
+    )
 
     steps = public_timeline(request)
 

@@ -20,12 +20,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tuoyu.accounts.access import Perm, has_perm
 from tuoyu.cases.kinds import OPENED, Side
 from tuoyu.cases.models import CaseEvent
 from tuoyu.cases.services import deadline_after
 from tuoyu.enterprises import kinds
 from tuoyu.enterprises.models import (
     Category,
+    Enterprise,
     Extension,
     ExtensionStatus,
     Rating,
@@ -184,17 +186,34 @@ def internal_timeline(request: ServiceRequest, actor: object) -> list[InternalSt
     departments the request was sent to; anyone else gets ``NotPermitted`` (a 404)."""
     if side_of(actor, request) not in (Side.DESK, Side.DEPARTMENT):
         raise NotPermitted("not on the desk or a department of this request")
-    return [
-        InternalStep(
-            at=event.at,
-            action=event.action,
-            label=_internal_label(event.action),
-            note=event.note,
-            by=event.actor.display_name if event.actor is not None else "",
-            public=event.action in PUBLIC_STEPS,
-        )
-        for event in _events(request)
-    ]
+    return [_internal_step(event) for event in _events(request)]
+
+
+def _internal_step(event: CaseEvent) -> InternalStep:
+    return InternalStep(
+        at=event.at,
+        action=event.action,
+        label=_internal_label(event.action),
+        note=event.note,
+        by=event.actor.display_name if event.actor is not None else "",
+        public=event.action in PUBLIC_STEPS,
+    )
+
+
+def internal_timelines(requests: Iterable[ServiceRequest], actor: object) -> dict[int, list[InternalStep]]:
+    """Every step of each of ``requests`` (by request id), read in one query, for the desk of their
+    enterprises (an enterprise's page lists all its requests); ``NotPermitted`` if the actor is not on the
+    desk of every one of them."""
+    requests = list(requests)
+    enterprises = {request.enterprise_id for request in requests}
+    served = set(Enterprise.objects.visible_to(actor).filter(pk__in=enterprises).values_list("pk", flat=True))
+    if not has_perm(actor, Perm.SERVE_ENTERPRISES) or served != enterprises:
+        raise NotPermitted("not on the desk of these enterprises")
+    by_case: dict[int, list[InternalStep]] = {request.case_id: [] for request in requests}
+    events = CaseEvent.objects.filter(case_id__in=list(by_case)).select_related("actor").order_by("at", "pk")
+    for event in events:
+        by_case[event.case_id].append(_internal_step(event))
+    return {request.pk: by_case[request.case_id] for request in requests}
 
 
 @dataclass(frozen=True)

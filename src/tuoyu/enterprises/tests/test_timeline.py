@@ -3,6 +3,7 @@ to the desk and the departments only."""
 
 import datetime
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.utils import translation
@@ -11,6 +12,7 @@ from tuoyu.accounts.models import User
 from tuoyu.enterprises.models import Department, Enterprise, RatingChannel, ServiceTeam, Urgency
 from tuoyu.enterprises.selectors.timeline import (
     internal_timeline,
+    internal_timelines,
     progress_of,
     public_timeline,
     request_by_token,
@@ -140,3 +142,29 @@ def test_the_progress_says_the_status_in_plain_words_and_the_answer_once_closed(
     shown = progress_of(closed)
     assert (shown.status, shown.answer, shown.rating_due) == ("closed", ANSWER, True)
     assert closed.urgency == Urgency.ORDINARY
+
+
+def test_the_timelines_of_an_enterprises_requests_at_once_for_its_desk(
+    officer: User,
+    enterprise: Enterprise,
+    enterprise_b: Enterprise,
+    district_team: ServiceTeam,
+    market_bureau: Department,
+    market_contact: User,
+    officer_b: User,
+    django_assert_num_queries: Any,
+) -> None:
+    first = handled(officer, enterprise, district_team, market_bureau, market_contact)
+    second = recorded(officer, enterprise, district_team)
+
+    desk = User.objects.get(pk=officer.pk)  # as a new request sees them: their roles not read yet
+    with django_assert_num_queries(3):  # the actor's roles, the enterprises served, the steps
+        timelines = internal_timelines([first, second], desk)
+
+    assert [step.action for step in timelines[first.pk]] == [
+        s.action for s in internal_timeline(first, officer)
+    ]
+    assert [step.action for step in timelines[second.pk]] == ["opened"]
+    for outsider in (officer_b, market_contact, None):
+        with pytest.raises(NotPermitted):
+            internal_timelines([first, second], outsider)

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from tuoyu.accounts.factories import UserFactory
 from tuoyu.accounts.models import User
 from tuoyu.enterprises import kinds
 from tuoyu.enterprises.factories import DepartmentFactory, EnterpriseFactory
@@ -593,3 +594,18 @@ def test_the_progress_runs_the_same_queries_however_many_steps(
 
     # the long one also reads its ratings
     assert _queries(api, _progress(closed)) == _queries(api, _progress(short)) + 1
+
+
+def test_the_supervision_cases_of_a_superuser_leave_the_requests_to_the_desk(
+    officer: User, enterprise: Enterprise, district_team: ServiceTeam
+) -> None:
+    """A request is a case about no institution: the cases API lists institutions' cases only."""
+    recorded(officer, enterprise, district_team)
+    superuser = UserFactory.create(is_superuser=True, is_staff=True)
+    api = APIClient()
+    api.force_authenticate(superuser)
+
+    response = api.get("/api/v1/cases/")
+
+    assert response.status_code == 200 and response.json()["results"] == []
+    assert api.get("/api/v1/service-requests/").json()["count"] == 1

@@ -6,6 +6,7 @@ action of another side is a 404, a step the rules refuse answers ``{"code", "det
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import F, QuerySet
 from django.http import Http404
 from django.urls import path
@@ -138,7 +139,8 @@ class ServiceRequestDetailSerializer(ServiceRequestRowSerializer):
     follow_up_by = serializers.DateField(allow_null=True, help_text="The follow-up (回访) is due by.")
     times_reopened = serializers.IntegerField()
     progress_link = serializers.SerializerMethodField(
-        help_text="The enterprise's own link (with its token), for the desk to send; null for anyone else."
+        help_text="The enterprise's own link (absolute, with its token), for the desk to send; null for "
+        "anyone else."
     )
     dispatches = serializers.SerializerMethodField(help_text="Empty for the enterprise's contact.")
     extension = serializers.SerializerMethodField(help_text="Null for the enterprise's contact.")
@@ -157,7 +159,9 @@ class ServiceRequestDetailSerializer(ServiceRequestRowSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_progress_link(self, request: ServiceRequest) -> str | None:
-        return services.progress_link(request) if self._side() == Side.DESK else None
+        if self._side() != Side.DESK:
+            return None
+        return settings.TUOYU_SITE_URL + services.progress_link(request)
 
     @extend_schema_field(ServiceRequestDispatchSerializer(many=True))
     def get_dispatches(self, request: ServiceRequest) -> Any:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -357,7 +358,8 @@ def test_the_detail_is_internal_for_the_desk_and_the_department_public_for_the_c
             "close",
         ]
         assert body["dispatches"][0]["reply"] == REPLY and body["answer"] == ANSWER
-    assert api_as("officer").get(_url(closed)).json()["progress_link"].endswith(f"?token={closed.token}")
+    link = api_as("officer").get(_url(closed)).json()["progress_link"]
+    assert link == f"{settings.TUOYU_SITE_URL}/service/progress/{closed.code}/?token={closed.token}"
     assert api_as("market_contact").get(_url(closed)).json()["progress_link"] is None
 
     mine = api_as("contact_user").get(_url(closed))

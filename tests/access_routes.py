@@ -389,6 +389,38 @@ FILL.update(
 )
 
 
+# The enterprise service desk: the progress link of the world's request (with its token), the API.
+def service_request_token(world: World) -> str:
+    return f"?token={world.service_request.token}"
+
+
+SERVICE_REQUEST = code("service_request")
+FILL.update(
+    {
+        "enterprises:progress": SERVICE_REQUEST,
+        "api-service-request-progress": SERVICE_REQUEST,
+        "api-service-request-rating": SERVICE_REQUEST,
+        "api-service-request": SERVICE_REQUEST,
+        "api-service-request-accept": SERVICE_REQUEST,
+        "api-service-request-dispatch": SERVICE_REQUEST,
+        "api-service-request-close": SERVICE_REQUEST,
+        "api-service-request-follow-up": SERVICE_REQUEST,
+        "api-service-request-extension": SERVICE_REQUEST,
+        "api-service-request-extension-decision": SERVICE_REQUEST,
+        "api-service-request-note": SERVICE_REQUEST,
+        "api-enterprise": code("service_enterprise"),
+        "api-enterprise-visit": pk("service_visit"),
+        "api-enterprise-dispatch-reply": pk("service_dispatch"),
+    }
+)
+# Query strings some routes are asked with: the token of a progress link.
+QUERY: dict[str, Fill] = {
+    "enterprises:progress": service_request_token,
+    "api-service-request-progress": service_request_token,
+    "api-service-request-rating": service_request_token,
+}
+
+
 # What a POST-only route is sent: most get an empty body (an insider gets a refusal, an outsider a 404);
 # these two look the object up from the body.
 def complaint_form(world: World) -> dict[str, Any]:
@@ -437,4 +469,5 @@ def url_of(route: Route, world: World) -> str:
         return reverse(route.name)
     if route.name == "admin:None":  # the back office's catch-all
         return "/admin/no-such-screen/"
-    return reverse(route.name, kwargs=FILL[route.name](world) if route.name in FILL else {})
+    url = reverse(route.name, kwargs=FILL[route.name](world) if route.name in FILL else {})
+    return url + QUERY[route.name](world) if route.name in QUERY else url

@@ -383,7 +383,7 @@ def build_world() -> World:
     world = World(users=users, institution=institution, care_class=care_class, child=child, objects=objects)
     world.objects.update(_inspections(world))
     world.objects["admin_objects"] = _admin_objects(world)
-    world.objects.update(_enterprise_register(world))
+    world.objects.update(_enterprise_desk(world))
     return world
 
 
@@ -546,29 +546,42 @@ def _admin_objects(world: World) -> dict[str, Any]:
     }
 
 
-def _enterprise_register(world: World) -> dict[str, Any]:
-    """The enterprise service desk's register in the demo district: a team led by an officer (none of the
-    personas serves enterprises), with one more member; a department with its contact; an enterprise of
-    爱彼宝's street and a visit to it. The back office shows the first three."""
+def _enterprise_desk(world: World) -> dict[str, Any]:
+    """The enterprise service desk of the demo district: a team led by an officer (no persona serves
+    enterprises) with one more member, a department and its contact, an enterprise of the institution's street
+    whose contact phone is ``guardian``'s (signed in, she follows its requests), and a request raised at a
+    visit, dispatched, answered by the department and closed: its rating is due. The back office shows the
+    enterprise, the team and the department."""
+    institution, users = world.institution, world.users
     from tuoyu.enterprises.factories import DepartmentFactory, EnterpriseFactory, ServiceTeamFactory
+    from tuoyu.enterprises.models import TeamLevel
     from tuoyu.enterprises.services.register import department_contact_add, team_member_add
+    from tuoyu.enterprises.services.requests import (
+        Problem,
+        dispatch_reply,
+        request_accept,
+        request_close,
+        request_dispatch,
+    )
     from tuoyu.enterprises.services.visits import visit_record
     from tuoyu.registry.factories import make_credit_code
 
-    street = world.institution.street
-    officer = UserFactory.create(display_name="矩阵企业服务专员")
-    member = UserFactory.create(display_name="矩阵服务队员")
-    contact = UserFactory.create(display_name="矩阵部门联络员")
-    team = ServiceTeamFactory.create(name="矩阵企业服务队", region=street.parent)
+    district = institution.street.parent
+    guardian = users["guardian"]
+    assert district is not None and guardian is not None
+    team = ServiceTeamFactory.create(name="矩阵企业服务队", level=TeamLevel.DISTRICT, region=district)
+    officer = UserFactory.create(display_name="矩阵专员")
     team_member_add(team=team, user=officer, leader=True)
+    member = UserFactory.create(display_name="矩阵服务队员")
     team_member_add(team=team, user=member)
-    department = DepartmentFactory.create(name="矩阵测试局", region=street.parent)
+    department = DepartmentFactory.create(name="矩阵测试局", region=district)
+    contact = UserFactory.create(display_name="矩阵联络员")
     department_contact_add(department=department, user=contact)
     enterprise = EnterpriseFactory.create(
         name="矩阵测试企业有限公司",
-        street=street,
-        credit_code=make_credit_code("enterprise", street.code, 990_001),
-        contact_phone="13799990001",
+        street=institution.street,
+        credit_code=make_credit_code("enterprise", institution.street.code, 977_001),
+        contact_phone=guardian.phone,
     )
     visit = visit_record(
         actor=officer,
@@ -576,7 +589,13 @@ def _enterprise_register(world: World) -> dict[str, Any]:
         visited_on=timezone.localdate(),
         teams=[team],
         discussed="矩阵走访",
+        problems=[Problem(category="approval", urgency="ordinary", description="矩阵诉求")],
     )
+    request = visit.requests.get()
+    request_accept(request=request, actor=officer)
+    (dispatch,) = request_dispatch(request=request, actor=officer, departments=[department])
+    dispatch_reply(dispatch=dispatch, actor=contact, reply="矩阵答复")
+    request_close(request=request, actor=officer, answer="矩阵答案", resolved=True)
     world.objects["admin_objects"].update(
         {
             "enterprises.Enterprise": enterprise,
@@ -591,4 +610,8 @@ def _enterprise_register(world: World) -> dict[str, Any]:
         "desk_department": department,
         "desk_contact": contact,
         "desk_visit": visit,
+        "service_enterprise": enterprise,
+        "service_visit": visit,
+        "service_request": request,
+        "service_dispatch": dispatch,
     }

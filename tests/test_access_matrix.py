@@ -745,6 +745,39 @@ ENTERPRISE_REGISTER_GROUPS: dict[frozenset[str], list[str]] = {
     ],
 }
 for _personas, _names in ENTERPRISE_REGISTER_GROUPS.items():
+# The enterprise service desk. The progress link (with its token) is anyone's who holds it; the rating
+# there answers everyone (an empty body is refused). The desk's API is its officers' (the superuser here); the
+# enterprise's contact (``guardian``, whose phone is the world's enterprise's) reads its request; the
+# extension's decision is the team leader's and a reply the department's contacts' (no persona is either).
+ENTERPRISE_DESK_GROUPS: dict[frozenset[str], list[str]] = {
+    frozenset({ANON, REG, REG2, DIR, DIR2, CARE, HW, DOC, DOC2, FAM, GUA, ADM}): [
+        "enterprises:progress",
+        "api-service-request-progress",
+        "api-service-request-rating",
+    ],
+    frozenset({REG, REG2, DIR, DIR2, CARE, HW, DOC, DOC2, FAM, GUA, ADM}): ["api-service-requests"],
+    frozenset({GUA, ADM}): ["api-service-request"],
+    frozenset({ADM}): [
+        "api-enterprises",
+        "api-enterprise",
+        "api-enterprise-visits",
+        "api-enterprise-visit",
+        "api-service-teams",
+        "api-enterprise-departments",
+        "api-enterprise-dispatches",  # the superuser's inbox: empty
+        "api-service-request-accept",
+        "api-service-request-dispatch",
+        "api-service-request-close",
+        "api-service-request-follow-up",
+        "api-service-request-extension",
+        "api-service-request-note",
+    ],
+    NOBODY: [
+        "api-service-request-extension-decision",
+        "api-enterprise-dispatch-reply",
+    ],
+}
+for _personas, _names in ENTERPRISE_DESK_GROUPS.items():
     ALLOWED_GROUPS.setdefault(_personas, []).extend(_names)
 ALLOWED = {name: personas for personas, names in ALLOWED_GROUPS.items() for name in names}
 

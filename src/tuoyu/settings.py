@@ -339,6 +339,10 @@ SPECTACULAR_SETTINGS = {
         "ClaimStateEnum": "tuoyu.subsidies.models.ClaimState",
         "FilingStateEnum": "tuoyu.filings.models.FilingState",
         "DecisionKindEnum": "tuoyu.subsidies.models.DecisionKind",
+        "ServiceRequestCategoryEnum": "tuoyu.enterprises.models.Category",
+        "CategoryEnum": "tuoyu.supervision.models.ComplaintCategory",
+        "ChannelEnum": "tuoyu.enrolment.models.AccessChannel",
+        "FollowUpChannelEnum": "tuoyu.enterprises.api.requests.FOLLOW_UP_CHANNELS",
     },
 }
 

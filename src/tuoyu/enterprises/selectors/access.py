@@ -3,10 +3,11 @@ these answer which side an actor takes on one request."""
 
 from django.db.models import QuerySet
 
-from tuoyu.accounts.access import Perm, scope_of
+from tuoyu.accounts.access import Perm, actor_pk, scope_of
 from tuoyu.cases.kinds import Side
 from tuoyu.enterprises.models import (
     Department,
+    Dispatch,
     Enterprise,
     ServiceRequest,
     ServiceTeam,
@@ -38,6 +39,15 @@ def departments_dispatchable_by(actor: object) -> QuerySet[Department]:
         return departments
     paths = {path[: i + 1] for path in scope.region_paths for i, ch in enumerate(path) if ch == "/"}
     return departments.filter(region__path__in=paths | set(scope.region_paths))
+
+
+def dispatches_to_answer_by(actor: object) -> QuerySet[Dispatch]:
+    """What was sent to the departments the actor is a contact of (a department contact's inbox)."""
+    if scope_of(actor, Perm.ANSWER_DISPATCHES).is_empty:
+        return Dispatch.objects.none()
+    return Dispatch.objects.filter(department__contacts__pk=actor_pk(actor)).select_related(
+        "request__case", "request__enterprise", "department"
+    )
 
 
 def serves(actor: object, request: ServiceRequest) -> bool:

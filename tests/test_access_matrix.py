@@ -745,6 +745,7 @@ ENTERPRISE_REGISTER_GROUPS: dict[frozenset[str], list[str]] = {
     ],
 }
 for _personas, _names in ENTERPRISE_REGISTER_GROUPS.items():
+    ALLOWED_GROUPS.setdefault(_personas, []).extend(_names)
 # The enterprise service desk. The progress link (with its token) is anyone's who holds it; the rating
 # there answers everyone (an empty body is refused). The desk's API is its officers' (the superuser here); the
 # enterprise's contact (``guardian``, whose phone is the world's enterprise's) reads its request; the

@@ -28,12 +28,16 @@ class EscalationStep(models.IntegerChoices):
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, actor: object) -> "CaseQuerySet":
         """Every case of the institutions the actor supervises; for the institution's own staff who see its
-        findings, the cases of the kinds shown to institutions (rectification orders, never complaints)."""
+        findings, the cases of the kinds shown to institutions (rectification orders, never complaints).
+        Only cases about an institution: a kind about something else (an enterprise's request) is read through
+        its own app, even by a superuser."""
         supervised = in_scope_of(self, actor, Perm.SUPERVISE_REGION, "institution__")
         own = in_scope_of(self, actor, Perm.VIEW_FINDINGS, "institution__").filter(
             kind__in=[code for code, kind in KINDS.items() if kind.visible_to_institution]
         )
-        return self.filter(Q(pk__in=supervised.values("pk")) | Q(pk__in=own.values("pk")))
+        return self.filter(
+            Q(pk__in=supervised.values("pk")) | Q(pk__in=own.values("pk")), institution__isnull=False
+        )
 
 
 class Case(models.Model):

@@ -953,8 +953,9 @@ def seed_year(desk: Desk) -> None:
     city_people = [desk.user(key) for key in CITY_TEAM_PEOPLE[1:]]
     counter = 0
     for index, (year, month) in enumerate(months):
+        # Spread over the month's working days before today (early in a month, several on one day).
         days = [day for day in working_days_of(year, month) if day < today]
-        count = min(len(days), 4 + index % 2)
+        count = 4 + index % 2 if days else 0
         for k in range(count):
             day = days[(2 * k + 1) * len(days) // (2 * count)]
             template = YEAR[counter % len(YEAR)]

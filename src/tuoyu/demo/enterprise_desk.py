@@ -88,7 +88,7 @@ DEPARTMENTS = {
 }
 CONTACT_ACCOUNT_AT = "xianshi"  # the enterprise whose contact signs in (persona "enterprise_contact")
 
-FROM_THE_PAGE = "2023年6月12日济宁日报太白湖新区专版"
+FROM_THE_PAGE = "2023年6月12日的新闻报道"
 INVENTED = "演示虚构企业：名称、统一社会信用代码、地址、联系人和诉求均为虚构。"
 # Serials of the generated credit codes: clear of the institutions' (8,000 + 37 n) and the preparing one's.
 CREDIT_SERIAL = 20_000
@@ -547,6 +547,8 @@ Step = tuple[datetime.datetime, int, Callable[[], object]]
 
 
 class Desk:
+    """The demo's teams, departments and enterprises, and the steps of the year waiting to be run in order."""
+
     def __init__(self, users: dict[str, User], today: datetime.date) -> None:
         self.users = users
         self.today = today
@@ -749,12 +751,12 @@ def seed_story(desk: Desk) -> None:
             dispatch = fresh(request).dispatches.get(department=d[department])
             dispatch_reply(dispatch=dispatch, actor=desk.user(DEPARTMENTS[department][1]), reply=reply)
     closures = (
-        (sg_tax, datetime.date(2023, 5, 24), "已按政策开具免税发票，享受自产农产品免征增值税政策。"),
         (
             lm_licence,
-            datetime.date(2023, 5, 25),
-            "帮办代办专员现场指导，食品经营许可证变更当日受理、次日办结，新证已送达酒店。",
+            datetime.date(2023, 5, 22),
+            "帮办代办专员上门指导，食品经营许可证变更已办结，新证已送达酒店。",
         ),
+        (sg_tax, datetime.date(2023, 5, 24), "已按政策开具免税发票，享受自产农产品免征增值税政策。"),
         (
             sg_land,
             datetime.date(2023, 6, 7),
@@ -769,19 +771,19 @@ def seed_story(desk: Desk) -> None:
     for request, day, answer in closures:
         with as_of(at(day, 16)):
             request_close(request=fresh(request), actor=officer, answer=answer, resolved=True)
-    with as_of(at(datetime.date(2023, 5, 25), 10, 30)):
-        request_rate(
-            request=fresh(sg_tax),
-            satisfaction=Satisfaction.SATISFIED,
-            channel=RatingChannel.PHONE,
-            actor=officer,
-        )
-    with as_of(at(datetime.date(2023, 5, 26), 10, 30)):
+    with as_of(at(datetime.date(2023, 5, 23), 10, 30)):
         request_rate(
             request=fresh(lm_licence),
             satisfaction=Satisfaction.FAIRLY_SATISFIED,
             channel=RatingChannel.PHONE,
             comment="办得快；希望现场核查的时间能提前一天通知。",
+            actor=officer,
+        )
+    with as_of(at(datetime.date(2023, 5, 25), 10, 30)):
+        request_rate(
+            request=fresh(sg_tax),
+            satisfaction=Satisfaction.SATISFIED,
+            channel=RatingChannel.PHONE,
             actor=officer,
         )
 

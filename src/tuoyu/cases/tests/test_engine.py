@@ -5,10 +5,11 @@ import datetime
 
 import pytest
 
+from tuoyu.accounts.factories import UserFactory
 from tuoyu.accounts.models import User
 from tuoyu.cases.kinds import Side
 from tuoyu.cases.models import Case, EscalationStep
-from tuoyu.cases.services import case_act, cases_escalate_overdue, deadline_after
+from tuoyu.cases.services import case_act, case_open, cases_escalate_overdue, deadline_after
 from tuoyu.notifications.models import Notification, NotificationKind
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import Institution
@@ -112,3 +113,15 @@ def test_an_overdue_order_climbs_the_ladder_one_logged_step_at_a_time(
     # An answered order waits for the regulator: it does not climb.
     rectification_answer(case=case, actor=director_x, note="已整改")
     assert cases_escalate_overdue(on=datetime.date(2026, 7, 30)) == 0
+
+
+def test_the_cases_about_institutions_leave_out_a_kind_about_something_else_even_for_a_superuser(
+    institution_x: Institution, regulator_a: User
+) -> None:
+    order = issue(institution_x, regulator_a)
+    request = case_open(kind="enterprise_request", institution=None, subject="用电增容", actor=None)
+    superuser = UserFactory.create(is_superuser=True, is_staff=True)
+
+    assert list(Case.objects.visible_to(superuser)) == [order]
+    assert list(Case.objects.visible_to(regulator_a)) == [order]
+    assert Case.objects.filter(pk=request.pk).exists()

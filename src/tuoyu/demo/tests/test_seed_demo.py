@@ -19,6 +19,7 @@ from rest_framework.test import APIClient
 from tuoyu.accounts.models import RoleAssignment, User
 from tuoyu.demo import district
 from tuoyu.demo.management.commands.seed_demo import DEMO_OTP_SECRET
+from tuoyu.enterprises.models import Department, Enterprise, Rating, ServiceRequest, ServiceTeam, Visit
 from tuoyu.regions.models import Population, Region
 from tuoyu.registry.models import (
     CareClass,
@@ -46,6 +47,12 @@ COUNTED_MODELS: tuple[type[Model], ...] = (
     Staff,
     User,
     RoleAssignment,
+    Enterprise,
+    ServiceTeam,
+    Department,
+    Visit,
+    ServiceRequest,
+    Rating,
 )
 
 

@@ -21,6 +21,7 @@ from tuoyu.demo import (
     bookable,
     daycare,
     district,
+    enterprise_desk,
     families,
     family_side,
     health,
@@ -99,7 +100,42 @@ DEMO_USERS: list[dict[str, Any]] = [
         "role": Role.DIRECTOR,
         "at": "preparing",
     },
+    # The enterprise service desk (企业服务, enterprise_desk.py): the two service teams (the leader first), a
+    # contact of each department, and the contact of one enterprise, who signed up like anyone (a guardian's
+    # account, the only one the public registration makes) with the number the desk has for the firm. The
+    # teams' and departments' roles come with their team or department.
+    *(
+        {"key": key, "phone": phone, "name": name, "role": Role.ENTERPRISE_SERVICE}
+        for key, phone, name in (
+            ("city_team_leader", "13800000011", "孔祥宇（市审批局企业服务队队长）"),
+            ("city_officer", "13800000012", "田雨萌（市审批局企业服务队）"),
+            ("city_officer_2", "13800000013", "闫志强（市审批局企业服务队）"),
+            ("team_leader", "13800000014", "颜子涵（新区审批局企业服务队队长）"),
+            ("desk_officer", "13800000015", "曹欣怡（新区审批局企业服务队）"),
+            ("desk_officer_2", "13800000016", "鲁文博（新区审批局企业服务队）"),
+            ("desk_officer_3", "13800000017", "孟凡超（新区审批局企业服务队）"),
+        )
+    ),
+    *(
+        {"key": key, "phone": phone, "name": name, "role": Role.DEPARTMENT_CONTACT}
+        for key, phone, name in (
+            ("contact_market", "13800000018", "韩雪（区市场监管局）"),
+            ("contact_tax", "13800000019", "蒋涛（新区税务局）"),
+            ("contact_land", "13800000020", "葛瑞（自然资源和规划分局）"),
+            ("contact_health", "13800000021", "秦雯（区卫健局）"),
+            ("contact_housing", "13800000022", "邵国栋（区住建局）"),
+            ("contact_hr", "13800000023", "穆婷（区人社局）"),
+        )
+    ),
+    {
+        "key": "enterprise_contact",
+        "phone": "13800000024",
+        "name": "岳海燕（鲜食坊餐饮）",
+        "role": Role.GUARDIAN,
+    },
 ]
+# Held within a team's or a department's region: given with the team or the department (enterprise_desk.py).
+DESK_ROLES = {Role.ENTERPRISE_SERVICE, Role.DEPARTMENT_CONTACT}
 # The director of 湖韵能源集团托育中心 lacks management experience: the compliance rules find it.
 UNDER_QUALIFIED_DIRECTOR_AT = "soe"
 ADMIN_USER = {"phone": "13800000000", "name": "系统管理员"}
@@ -226,6 +262,7 @@ class Command(BaseCommand):
         money.seed_money(users=users, institutions=institutions, today=today)
         messaging.seed_messaging(users=users, today=today)
         family_side.seed_family_side(users=users, today=today)
+        enterprise_desk.seed_enterprise_desk(users=users, today=today)
         return True
 
     @staticmethod
@@ -302,6 +339,8 @@ class Command(BaseCommand):
         institutions["preparing"] = preparing
         for account in DEMO_USERS:
             user = self.user(account)
+            if account["role"] in DESK_ROLES:
+                continue
             scope: dict[str, Any] = {}
             if account["role"] == Role.REGULATOR:
                 scope["region"] = area

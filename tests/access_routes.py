@@ -367,6 +367,30 @@ FILL.update(
 )
 
 
+# The enterprise service desk: the world's request and its dispatch.
+FILL.update(
+    {
+        **{
+            name: code("service_request")
+            for name in (
+                "enterprises:request",
+                "enterprises:request_accept",
+                "enterprises:request_dispatch",
+                "enterprises:request_close",
+                "enterprises:request_follow_up",
+                "enterprises:request_extension",
+                "enterprises:request_extension_decide",
+                "enterprises:request_note",
+            )
+        },
+        "enterprises:dispatch_reply": lambda world: {
+            "code": world.service_request.code,
+            "pk": world.dispatch.pk,
+        },
+    }
+)
+
+
 # What a POST-only route is sent: most get an empty body (an insider gets a refusal, an outsider a 404);
 # these two look the object up from the body.
 def complaint_form(world: World) -> dict[str, Any]:

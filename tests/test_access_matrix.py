@@ -36,6 +36,14 @@ ANON, REG, REG2 = "anonymous", "regulator", "other_regulator"
 DIR, DIR2, CARE, HW = "director", "other_director", "caregiver", "health_worker"
 DOC, DOC2, FAM, GUA, ADM = "doctor", "other_doctor", "family", "guardian", "admin"
 NOBODY: frozenset[str] = frozenset()
+# The enterprise service desk's personas.
+SO, SO2, DC, DC2, EC = (
+    "service_officer",
+    "other_service_officer",
+    "department_contact",
+    "other_department_contact",
+    "enterprise_contact",
+)
 
 # Who gets an answer other than 404, route by route (grouped by the same set of personas).
 ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
@@ -705,7 +713,36 @@ SUBSIDY_LEDGER_GROUPS: dict[frozenset[str], list[str]] = {
 }
 for _personas, _names in SUBSIDY_LEDGER_GROUPS.items():
     ALLOWED_GROUPS.setdefault(_personas, []).extend(_names)
+# The enterprise service desk: the officers' desk and list (another district's officer sees their own, empty);
+# the request for its desk, the department it was sent to and the enterprise's contact (sent on to the
+# progress page); each action for the side that takes it (the extension's decision for the team leader, the
+# reply for the department's contact); the dispatches for department contacts; "my requests" for anyone
+# signed in (an empty page but for an enterprise's contact).
+ENTERPRISE_DESK_GROUPS: dict[frozenset[str], list[str]] = {
+    frozenset({SO, SO2, ADM}): ["enterprises:desk", "enterprises:requests"],
+    frozenset({SO, DC, EC, ADM}): ["enterprises:request"],
+    frozenset({SO, ADM}): [
+        "enterprises:request_accept",
+        "enterprises:request_dispatch",
+        "enterprises:request_close",
+        "enterprises:request_follow_up",
+        "enterprises:request_note",
+    ],
+    frozenset({SO, DC, ADM}): ["enterprises:request_extension"],
+    frozenset({SO}): ["enterprises:request_extension_decide"],
+    frozenset({DC}): ["enterprises:dispatch_reply"],
+    frozenset({DC, DC2, ADM}): ["enterprises:dispatches"],
+    frozenset({REG, REG2, DIR, DIR2, CARE, HW, DOC, DOC2, FAM, GUA, ADM}): ["enterprises:mine"],
+}
+for _personas, _names in ENTERPRISE_DESK_GROUPS.items():
+    ALLOWED_GROUPS.setdefault(_personas, []).extend(_names)
 ALLOWED = {name: personas for personas, names in ALLOWED_GROUPS.items() for name in names}
+# The desk's personas reach what every other signed-in persona reaches (their own account, inbox, lists).
+_SIGNED_IN = frozenset({REG, REG2, DIR, DIR2, CARE, HW, DOC, DOC2, FAM, GUA, ADM})
+ALLOWED = {
+    name: personas | {SO, SO2, DC, DC2, EC} if personas >= _SIGNED_IN else personas
+    for name, personas in ALLOWED.items()
+}
 
 # Routes that show children's health data (records, checks, allergies, medication, incidents, follow-ups,
 # referrals, overdue examinations, visits, outbreak cases): naming the target child, they log the read.

@@ -28,8 +28,11 @@ class EscalationStep(models.IntegerChoices):
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, actor: object) -> "CaseQuerySet":
         """Every case of the institutions the actor supervises; for the institution's own staff who see its
-        findings, the cases of the kinds shown to institutions (rectification orders, never complaints)."""
-        supervised = in_scope_of(self, actor, Perm.SUPERVISE_REGION, "institution__")
+        findings, the cases of the kinds shown to institutions (rectification orders, never complaints). A
+        case about no institution (an enterprise's request) is read through its own app's selectors."""
+        supervised = in_scope_of(
+            self.filter(institution__isnull=False), actor, Perm.SUPERVISE_REGION, "institution__"
+        )
         own = in_scope_of(self, actor, Perm.VIEW_FINDINGS, "institution__").filter(
             kind__in=[code for code, kind in KINDS.items() if kind.visible_to_institution]
         )

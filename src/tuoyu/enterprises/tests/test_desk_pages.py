@@ -13,7 +13,9 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from tuoyu.accounts.factories import UserFactory
 from tuoyu.accounts.models import User
+from tuoyu.cases.models import Case
 from tuoyu.enterprises import kinds
 from tuoyu.enterprises.models import (
     Category,
@@ -317,7 +319,7 @@ def test_a_department_contact_reads_neither_internal_notes_nor_other_departments
 ) -> None:
     request = _record(officer, enterprise, district_team)
     request_accept(request=request, actor=officer)
-    market, tax = request_dispatch(request=request, actor=officer, departments=[market_bureau, tax_bureau])
+    _market, tax = request_dispatch(request=request, actor=officer, departments=[market_bureau, tax_bureau])
     dispatch_reply(dispatch=tax, actor=tax_contact, reply="税务答复标记")
     request_note(request=request, actor=officer, note="内部备注标记")
 
@@ -652,3 +654,14 @@ def test_district_b_officer_sees_none_of_district_a_on_their_desk_and_list(
 
     assert str(request.code) not in client.get("/enterprise-service/").content.decode()
     assert _listed(client) == []
+
+
+def test_the_supervision_cases_of_an_administrator_leave_out_enterprise_requests(
+    officer: User, enterprise: Enterprise, district_team: ServiceTeam
+) -> None:
+    """An enterprise's request is a case about no institution: the supervision case lists (which show each
+    case's institution) do not read it, even for an administrator who sees everything."""
+    _record(officer, enterprise, district_team)
+    administrator = UserFactory.create(is_superuser=True, is_staff=True)
+
+    assert not Case.objects.visible_to(administrator).exists()

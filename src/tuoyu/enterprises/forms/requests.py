@@ -6,13 +6,14 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuoyu.enterprises.models import Category, Department, RatingChannel, Satisfaction, ServiceTeam, Urgency
 from tuoyu.enterprises.selectors.desk import STATUS_FILTERS, RequestFilters
 from tuoyu.widgets import MonthInput
 
 MAX_TEXT = 2000
-ALL = [("", _("All"))]
+ALL = [("", pgettext_lazy("filter", "All"))]
 
 
 class RequestFilterForm(forms.Form):
@@ -20,7 +21,10 @@ class RequestFilterForm(forms.Form):
 
     status = forms.ChoiceField(label=_("Status"), required=False)
     team = forms.ModelChoiceField(
-        label=_("Team"), queryset=ServiceTeam.objects.none(), required=False, empty_label=_("All")
+        label=_("Team"),
+        queryset=ServiceTeam.objects.none(),
+        required=False,
+        empty_label=pgettext_lazy("filter", "All"),
     )
     category = forms.ChoiceField(label=_("Category"), required=False, choices=ALL + Category.choices)
     urgency = forms.ChoiceField(label=_("Urgency"), required=False, choices=ALL + Urgency.choices)
@@ -111,7 +115,7 @@ class ExtensionForm(forms.Form):
 
 class ExtensionDecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"),
+        label=_("Your decision"),
         choices=[("grant", _("Grant the extension")), ("refuse", _("Refuse the extension"))],
         widget=forms.RadioSelect,
     )

@@ -107,13 +107,13 @@ def is_overdue(request: ServiceRequest, on: datetime.date) -> bool:
 
 # The status filter: a key → its label and its condition.
 STATUS_FILTERS: dict[str, tuple[str | Promise, Q]] = {
-    "open": (_("Open"), Q(case__status__in=kinds.OPEN_STATES)),
+    "open": (_("Not closed"), Q(case__status__in=kinds.OPEN_STATES)),
     kinds.RECORDED: (_("To accept"), Q(case__status=kinds.RECORDED)),
     "handling": (_("Being handled"), Q(case__status__in=kinds.HANDLING)),
     kinds.DISPATCHED: (_("With the departments"), Q(case__status=kinds.DISPATCHED)),
     kinds.REOPENED: (_("Reopened"), Q(case__status=kinds.REOPENED)),
     kinds.CLOSED: (_("To follow up"), Q(case__status=kinds.CLOSED)),
-    kinds.RATED: (_("Followed up"), Q(case__status=kinds.RATED)),
+    kinds.RATED: (_("Followed up and rated"), Q(case__status=kinds.RATED)),
 }
 
 

@@ -13,6 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from tests.personas import sign_in
+from tests.test_chinese_text import problems_in, visible_text
 from tuoyu.accounts.factories import UserFactory
 from tuoyu.accounts.models import User
 from tuoyu.cases.models import Case
@@ -665,3 +667,36 @@ def test_the_supervision_cases_of_an_administrator_leave_out_enterprise_requests
     administrator = UserFactory.create(is_superuser=True, is_staff=True)
 
     assert not Case.objects.visible_to(administrator).exists()
+
+
+def test_the_pages_write_chinese_as_an_official_does(
+    officer: User,
+    team_leader: User,
+    enterprise: Enterprise,
+    district_team: ServiceTeam,
+    market_bureau: Department,
+    market_contact: User,
+    contact_user: User,
+) -> None:
+    request = _record(officer, enterprise, district_team)
+    request_accept(request=request, actor=officer)
+    (dispatch,) = request_dispatch(request=request, actor=officer, departments=[market_bureau])
+    extension_ask(request=request, actor=officer, days=3, reason="需现场踏勘")
+    dispatch_reply(dispatch=dispatch, actor=market_contact, reply="已开通绿色通道")
+    pages = {
+        team_leader: [
+            "/enterprise-service/",
+            "/enterprise-service/requests/",
+            _url("request", request),
+        ],
+        market_contact: ["/enterprise-service/dispatches/", _url("request", request)],
+        contact_user: ["/enterprise-service/mine/", "/"],
+    }
+    found = []
+    for user, urls in pages.items():
+        client = sign_in(Client(HTTP_ACCEPT_LANGUAGE="zh-hans"), user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            found += [f"{url}: {problem}" for problem in problems_in(visible_text(response.content.decode()))]
+    assert not found, "\n".join(found)

@@ -86,7 +86,7 @@ def _export(section: str, requests: Any, now: datetime.datetime) -> HttpResponse
             _("Recorded"),
             _("To be accepted by"),
             _("Acceptance"),
-            _("Deadline"),
+            _("Handling deadline"),
             _("To be followed up by"),
         ],
         rows=(row(item) for item in requests),

@@ -55,7 +55,7 @@ def _export(dispatches: list[Dispatch]) -> HttpResponse:
             _("Leads"),
             _("Dispatched"),
             _("What is asked"),
-            _("Deadline"),
+            _("Handling deadline"),
             _("Reminded"),
             _("Replied"),
             _("Reply"),

@@ -19,7 +19,14 @@ def my_requests(request: AuthenticatedRequest) -> HttpResponse:
         return xlsx_response(
             filename="my-requests",
             title=_("My requests"),
-            header=[_("Number"), _("Enterprise"), _("Problem"), _("Recorded"), _("Status"), _("Deadline")],
+            header=[
+                _("Number"),
+                _("Enterprise"),
+                _("Problem"),
+                _("Recorded"),
+                _("Status"),
+                _("Handling deadline"),
+            ],
             rows=(
                 [
                     item.case.number,

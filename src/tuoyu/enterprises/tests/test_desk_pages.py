@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -700,3 +702,47 @@ def test_the_pages_write_chinese_as_an_official_does(
             assert response.status_code == 200, url
             found += [f"{url}: {problem}" for problem in problems_in(visible_text(response.content.decode()))]
     assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    ("persona", "url"),
+    [
+        ("team_leader", "/enterprise-service/"),
+        ("team_leader", "/enterprise-service/requests/"),
+        ("market_contact", "/enterprise-service/dispatches/"),
+        ("contact_user", "/enterprise-service/mine/"),
+    ],
+)
+def test_the_lists_run_as_many_queries_for_many_requests_as_for_few(
+    client_as: ClientAs,
+    persona: str,
+    url: str,
+    officer: User,
+    team_leader: User,
+    enterprise: Enterprise,
+    district_team: ServiceTeam,
+    city_team: ServiceTeam,
+    market_bureau: Department,
+    market_contact: User,
+    contact_user: User,
+) -> None:
+    def add(n: int) -> None:
+        for i in range(n):
+            request = _record(
+                officer, enterprise, district_team if i % 2 else city_team, description=f"问题{i}"
+            )
+            if i % 3:
+                request_accept(request=request, actor=officer)
+                request_dispatch(request=request, actor=officer, departments=[market_bureau])
+            if i % 3 == 2:
+                extension_ask(request=request, actor=officer, days=2, reason="需会商")
+
+    client = client_as(persona)
+    add(3)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    add(9)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+
+    assert len(many) <= len(few), "\n".join(query["sql"] for query in many.captured_queries)

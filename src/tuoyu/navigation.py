@@ -99,8 +99,10 @@ def _has_home(user: object) -> bool:
 
 
 def _enterprise_contact(user: object) -> bool:
-    """A signed-in user whose mobile number is an enterprise's contact phone (asked once per request)."""
-    if not _signed_in(user):
+    """A signed-in user whose mobile number is an enterprise's contact phone, among those who hold no role at
+    work (families and people without a role: asked once per request); someone on duty who is also an
+    enterprise's contact (a director whose institution is the employer) finds the requests on their home."""
+    if not _signed_in(user) or roles_of(user) - {Role.GUARDIAN}:
         return False
     if not hasattr(user, "_is_enterprise_contact"):
         user._is_enterprise_contact = is_enterprise_contact(user)  # type: ignore[attr-defined]

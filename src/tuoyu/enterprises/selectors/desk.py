@@ -9,6 +9,7 @@ the internal timeline of a request) once that module is there.
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -27,7 +28,7 @@ from tuoyu.enterprises.models import (
     ServiceRequest,
     ServiceTeam,
 )
-from tuoyu.enterprises.selectors.access import departments_dispatchable_by, requests_visible_to
+from tuoyu.enterprises.selectors.access import departments_dispatchable_by, leads_team_of, requests_visible_to
 
 ROWS_SHOWN = 20  # rows a desk section lists before "all …"
 REOPENED_WITHIN_DAYS = 30  # how long a request reopened after 不满意 stays on the desk
@@ -185,6 +186,46 @@ def own_department_ids(actor: object, request: ServiceRequest) -> set[int]:
         request.dispatches.filter(department__contacts__pk=actor_pk(actor)).values_list(
             "department_id", flat=True
         )
+    )
+
+
+@dataclass(frozen=True)
+class Actions:
+    """The actions the actor may take on a request now (each a form on the request page); the services
+    still decide, and a refusal shows its reason."""
+
+    accept: bool = False
+    dispatch: bool = False
+    close: bool = False
+    follow_up: bool = False
+    extension: bool = False
+    decide: bool = False
+    note: bool = False
+
+
+def actions_open_to(
+    actor: object, request: ServiceRequest, side: Side | None, own_departments: set[int], extension: Any
+) -> Actions:
+    """The desk accepts a recorded request, sends it on, closes it while it is handled, records the follow-up
+    of a closure and writes notes; the desk or a department it was sent to asks the one extension before the
+    deadline; the leader of the team in charge (or of the joint team) decides it."""
+    status = request.case.status
+    on_desk = side == Side.DESK
+    handling = status in kinds.HANDLING
+    return Actions(
+        accept=on_desk and status == kinds.RECORDED,
+        dispatch=on_desk and handling,
+        close=on_desk and handling,
+        follow_up=on_desk and status == kinds.CLOSED,
+        extension=(on_desk or bool(own_departments))
+        and handling
+        and extension is None
+        and request.case.deadline is not None,
+        decide=handling
+        and extension is not None
+        and extension.status == ExtensionStatus.ASKED
+        and leads_team_of(actor, request),
+        note=on_desk,
     )
 
 

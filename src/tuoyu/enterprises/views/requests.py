@@ -28,7 +28,7 @@ from tuoyu.enterprises.forms.requests import (
     ReplyForm,
     RequestFilterForm,
 )
-from tuoyu.enterprises.models import Extension, ExtensionStatus, ServiceRequest
+from tuoyu.enterprises.models import Extension, ServiceRequest
 from tuoyu.enterprises.selectors import desk
 from tuoyu.enterprises.selectors.access import leads_team_of, requests_visible_to, side_of
 from tuoyu.enterprises.services import requests as services
@@ -159,22 +159,7 @@ def _page(request: HttpRequest, item: ServiceRequest, side: Side, **forms: Any) 
         if status == kinds.DISPATCHED
         else []
     )
-    handling = status in kinds.HANDLING
-    may = {
-        "accept": on_desk and status == kinds.RECORDED,
-        "dispatch": on_desk and handling,
-        "close": on_desk and handling,
-        "follow_up": on_desk and status == kinds.CLOSED,
-        "extension": (on_desk or bool(own_departments))
-        and handling
-        and extension is None
-        and item.case.deadline is not None,
-        "decide": handling
-        and extension is not None
-        and extension.status == ExtensionStatus.ASKED
-        and leads_team_of(user, item),
-        "note": on_desk,
-    }
+    may = desk.actions_open_to(user, item, side, own_departments, extension)
     departments = [d.department for d in dispatches if d.department_id in own_departments]
     context = {
         "item": item,
@@ -195,7 +180,7 @@ def _page(request: HttpRequest, item: ServiceRequest, side: Side, **forms: Any) 
             for dispatch in to_reply
         ],
         "dispatch_form": forms.get("dispatch_form")
-        or (DispatchForm(departments=desk.departments_to_dispatch(user, item)) if may["dispatch"] else None),
+        or (DispatchForm(departments=desk.departments_to_dispatch(user, item)) if may.dispatch else None),
         "close_form": forms.get("close_form") or CloseForm(),
         "follow_up_form": forms.get("follow_up_form") or FollowUpForm(),
         "extension_form": forms.get("extension_form") or ExtensionForm(),

@@ -17,7 +17,6 @@ from tuoyu.enterprises.factories import DepartmentFactory, EnterpriseFactory, Se
 from tuoyu.enterprises.models import ServiceRequest, TeamLevel
 from tuoyu.enterprises.services.register import department_contact_add, team_member_add
 from tuoyu.enterprises.services.requests import Problem, request_record
-from tuoyu.policies.values import forget_policy_values
 from tuoyu.regions.models import Region
 
 pytestmark = pytest.mark.e2e
@@ -35,9 +34,7 @@ def _person(phone: str, name: str) -> User:
 
 
 @pytest.fixture
-def request_recorded(demo_district: None, district_a: Region, street_a1: Region) -> ServiceRequest:
-    """Beside the demo district (with the policy values it carries), district A's desk and a request."""
-    forget_policy_values()  # read them from the demo's rows, whatever an earlier test's flush left
+def request_recorded(transactional_db: None, district_a: Region, street_a1: Region) -> ServiceRequest:
     team = ServiceTeamFactory.create(name="甲区企业服务队", level=TeamLevel.DISTRICT, region=district_a)
     officer = _person(OFFICER, "李专员")
     team_member_add(team=team, user=officer)

@@ -75,6 +75,7 @@ DATA_MIGRATIONS = (
     importlib.import_module("tuoyu.policies.migrations.0004_supervision_cases").load,
     importlib.import_module("tuoyu.policies.migrations.0005_childcare_allowance").load,
     importlib.import_module("tuoyu.policies.migrations.0006_subsidy_payment_days").load,
+    importlib.import_module("tuoyu.policies.migrations.0007_enterprise_service_limits").load,
     importlib.import_module("tuoyu.supervision.migrations.0005_checklists").load,
 )
 PERSONAS = (

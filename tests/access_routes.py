@@ -387,6 +387,28 @@ FILL.update(
         "enterprises:visit": pk("desk_visit"),
     }
 )
+# The enterprise service desk: the world's request and its dispatch.
+FILL.update(
+    {
+        **{
+            name: code("service_request")
+            for name in (
+                "enterprises:request",
+                "enterprises:request_accept",
+                "enterprises:request_dispatch",
+                "enterprises:request_close",
+                "enterprises:request_follow_up",
+                "enterprises:request_extension",
+                "enterprises:request_extension_decide",
+                "enterprises:request_note",
+            )
+        },
+        "enterprises:dispatch_reply": lambda world: {
+            "code": world.service_request.code,
+            "pk": world.dispatch.pk,
+        },
+    }
+)
 
 
 # The enterprise service desk: the progress link of the world's request (with its token), the API.

@@ -47,6 +47,16 @@ from tuoyu.enrolment.models import (
     PrivacyNotice,
     QueuePriority,
 )
+from tuoyu.enterprises.factories import DepartmentFactory, EnterpriseFactory, ServiceTeamFactory
+from tuoyu.enterprises.models import TeamLevel
+from tuoyu.enterprises.services.register import department_contact_add, team_member_add
+from tuoyu.enterprises.services.requests import (
+    Problem,
+    extension_ask,
+    request_accept,
+    request_dispatch,
+)
+from tuoyu.enterprises.services.visits import visit_record
 from tuoyu.fees.models import MealPlan
 from tuoyu.fees.services import statement_issue
 from tuoyu.filings.models import Filing, FilingMaterial
@@ -118,6 +128,13 @@ PERSONAS = (
     "family",
     "guardian",
     "admin",
+    # The enterprise service desk: the district's officer (leader of its team) and another district's, the
+    # contact of the department the world's request is sent to and of another, the enterprise's own contact.
+    "service_officer",
+    "other_service_officer",
+    "department_contact",
+    "other_department_contact",
+    "enterprise_contact",
 )
 DEMO_PHONES = {
     "regulator": "13800000001",
@@ -380,10 +397,19 @@ def build_world() -> World:
     objects["subsidy_policy"] = SubsidyPolicyFactory.create(region=institution.street.parent)
     objects.update(_fees(child, institution))
     objects.update(_subsidies(institution, child, users))
+    desk = _enterprise_desk(institution)
+    users.update(desk.pop("users"))
+    objects.update(desk)
     world = World(users=users, institution=institution, care_class=care_class, child=child, objects=objects)
     world.objects.update(_inspections(world))
     world.objects["admin_objects"] = _admin_objects(world)
-    world.objects.update(_enterprise_desk(world))
+    world.objects["admin_objects"].update(
+        {
+            "enterprises.Enterprise": objects["desk_enterprise"],
+            "enterprises.ServiceTeam": objects["desk_team"],
+            "enterprises.Department": objects["desk_department"],
+        }
+    )
     return world
 
 
@@ -546,64 +572,51 @@ def _admin_objects(world: World) -> dict[str, Any]:
     }
 
 
-def _enterprise_desk(world: World) -> dict[str, Any]:
-    """The enterprise service desk of the demo district: a team led by an officer (no persona serves
-    enterprises) with one more member, a department and its contact, an enterprise of the institution's street
-    whose contact phone is ``guardian``'s (signed in, she follows its requests), and a request raised at a
-    visit, dispatched, answered by the department and closed: its rating is due. The back office shows the
-    enterprise, the team and the department."""
-    institution, users = world.institution, world.users
-    from tuoyu.enterprises.factories import DepartmentFactory, EnterpriseFactory, ServiceTeamFactory
-    from tuoyu.enterprises.models import TeamLevel
-    from tuoyu.enterprises.services.register import department_contact_add, team_member_add
-    from tuoyu.enterprises.services.requests import (
-        Problem,
-        dispatch_reply,
-        request_accept,
-        request_close,
-        request_dispatch,
-    )
-    from tuoyu.enterprises.services.visits import visit_record
-    from tuoyu.registry.factories import make_credit_code
-
+def _enterprise_desk(institution: Institution) -> dict[str, Any]:
+    """The enterprise service desk of the demo district: its team (led by ``service_officer``, with one more
+    member), two departments with their contacts, an enterprise in 爱彼宝's street whose contact signed up,
+    a visit to it that raised its request: accepted, sent to the first department, with an extension asked;
+    an officer of another district. The back office shows the enterprise, the team and the department."""
     district = institution.street.parent
-    guardian = users["guardian"]
-    assert district is not None and guardian is not None
     team = ServiceTeamFactory.create(name="矩阵企业服务队", level=TeamLevel.DISTRICT, region=district)
-    officer = UserFactory.create(display_name="矩阵专员")
+    officer = UserFactory.create(display_name="矩阵企业服务专员")
     team_member_add(team=team, user=officer, leader=True)
     member = UserFactory.create(display_name="矩阵服务队员")
     team_member_add(team=team, user=member)
-    department = DepartmentFactory.create(name="矩阵测试局", region=district)
-    contact = UserFactory.create(display_name="矩阵联络员")
-    department_contact_add(department=department, user=contact)
-    enterprise = EnterpriseFactory.create(
-        name="矩阵测试企业有限公司",
-        street=institution.street,
-        credit_code=make_credit_code("enterprise", institution.street.code, 977_001),
-        contact_phone=guardian.phone,
+    other_officer = UserFactory.create(display_name="另一区企业服务专员")
+    RoleAssignmentFactory.create(
+        user=other_officer, role=Role.ENTERPRISE_SERVICE, region=Region.objects.get(code="999901")
     )
+    department = DepartmentFactory.create(name="矩阵市场监督管理局", region=district)
+    contact = UserFactory.create(display_name="矩阵市监联络员")
+    department_contact_add(department=department, user=contact)
+    other_department = DepartmentFactory.create(name="矩阵税务局", region=district)
+    other_contact = UserFactory.create(display_name="矩阵税务联络员")
+    department_contact_add(department=other_department, user=other_contact)
+    enterprise = EnterpriseFactory.create(
+        name="矩阵农业有限公司", street=institution.street, contact_phone="13700009901"
+    )
+    enterprise_contact = UserFactory.create(display_name="矩阵企业联系人", phone=enterprise.contact_phone)
     visit = visit_record(
         actor=officer,
         enterprise=enterprise,
         visited_on=timezone.localdate(),
         teams=[team],
         discussed="矩阵走访",
-        problems=[Problem(category="approval", urgency="ordinary", description="矩阵诉求")],
+        problems=[Problem(category="approval", urgency="ordinary", description="食品经营许可证延续办理慢")],
     )
     request = visit.requests.get()
     request_accept(request=request, actor=officer)
     (dispatch,) = request_dispatch(request=request, actor=officer, departments=[department])
-    dispatch_reply(dispatch=dispatch, actor=contact, reply="矩阵答复")
-    request_close(request=request, actor=officer, answer="矩阵答案", resolved=True)
-    world.objects["admin_objects"].update(
-        {
-            "enterprises.Enterprise": enterprise,
-            "enterprises.ServiceTeam": team,
-            "enterprises.Department": department,
-        }
-    )
+    extension_ask(request=request, actor=officer, days=3, reason="需现场踏勘")
     return {
+        "users": {
+            "service_officer": officer,
+            "other_service_officer": other_officer,
+            "department_contact": contact,
+            "other_department_contact": other_contact,
+            "enterprise_contact": enterprise_contact,
+        },
         "desk_enterprise": enterprise,
         "desk_team": team,
         "desk_member": member,
@@ -614,4 +627,5 @@ def _enterprise_desk(world: World) -> dict[str, Any]:
         "service_visit": visit,
         "service_request": request,
         "service_dispatch": dispatch,
+        "dispatch": dispatch,
     }

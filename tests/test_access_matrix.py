@@ -36,6 +36,14 @@ ANON, REG, REG2 = "anonymous", "regulator", "other_regulator"
 DIR, DIR2, CARE, HW = "director", "other_director", "caregiver", "health_worker"
 DOC, DOC2, FAM, GUA, ADM = "doctor", "other_doctor", "family", "guardian", "admin"
 NOBODY: frozenset[str] = frozenset()
+# The enterprise service desk's personas.
+SO, SO2, DC, DC2, EC = (
+    "service_officer",
+    "other_service_officer",
+    "department_contact",
+    "other_department_contact",
+    "enterprise_contact",
+)
 
 # Who gets an answer other than 404, route by route (grouped by the same set of personas).
 ALLOWED_GROUPS: dict[frozenset[str], list[str]] = {
@@ -705,82 +713,85 @@ SUBSIDY_LEDGER_GROUPS: dict[frozenset[str], list[str]] = {
 }
 for _personas, _names in SUBSIDY_LEDGER_GROUPS.items():
     ALLOWED_GROUPS.setdefault(_personas, []).extend(_names)
-# The enterprise service desk's figures: for those who serve enterprises in the region (none of the personas
-# here but the administrator; enterprises/tests/test_figures_pages.py walks the desk's own people).
-ENTERPRISE_FIGURES_GROUPS: dict[frozenset[str], list[str]] = {
-    frozenset({ADM}): [
-        "enterprises:figures",
-        "enterprises:figures_report",
-        "api-region-service-figures",
-    ],
-}
-for _personas, _names in ENTERPRISE_FIGURES_GROUPS.items():
-    ALLOWED_GROUPS.setdefault(_personas, []).extend(_names)
-# The enterprise service desk's register, teams, departments and visits: its officers only (none of the
-# personas serves enterprises; the app's own tests walk its officers, district B's and a department's
-# contact), and the administrator. The back office screens too.
-ENTERPRISE_REGISTER_GROUPS: dict[frozenset[str], list[str]] = {
-    frozenset({ADM}): [
+# The enterprise service desk. Its officers (SO leads the world's team; SO2 serves another district and sees
+# its own, empty, lists), the contacts of the department the world's request was sent to (DC) and of another
+# (DC2), the enterprise's own contact (EC). Lists answer every officer; one enterprise, team, visit or request
+# only its desk (and the request also the department it was sent to and the enterprise's contact, who is sent
+# on to the progress page); each action the side that takes it: the extension's decision and the team's
+# membership the team leader, the reply the department's contact. The progress link and its rating answer
+# whoever holds the token. "My requests" answers anyone signed in (empty but for an enterprise's contact).
+OFFICERS = frozenset({SO, SO2, ADM})
+ENTERPRISE_DESK_GROUPS: dict[frozenset[str], list[str]] = {
+    OFFICERS: [
+        "enterprises:desk",
+        "enterprises:requests",
         "enterprises:enterprises",
         "enterprises:enterprise_new",
         "enterprises:enterprise_import",
         "enterprises:enterprise_template",
+        "enterprises:teams",
+        "enterprises:departments",
+        "enterprises:visits",
+        "enterprises:visit_new",
+        "enterprises:figures",
+        "enterprises:figures_report",
+        "api-enterprises",
+        "api-enterprise-visits",
+        "api-service-teams",
+        "api-enterprise-departments",
+    ],
+    frozenset({SO, ADM}): [
         "enterprises:enterprise",
         "enterprises:enterprise_edit",
-        "enterprises:teams",
         "enterprises:team",
         "enterprises:team_member_add",
         "enterprises:team_member_remove",
-        "enterprises:departments",
         "enterprises:department_contact_add",
         "enterprises:department_contact_remove",
-        "enterprises:visits",
-        "enterprises:visit_new",
         "enterprises:visit",
+        "enterprises:request_accept",
+        "enterprises:request_dispatch",
+        "enterprises:request_close",
+        "enterprises:request_follow_up",
+        "enterprises:request_note",
+        "api-enterprise",
+        "api-enterprise-visit",
+        "api-region-service-figures",
+        "api-service-request-accept",
+        "api-service-request-dispatch",
+        "api-service-request-close",
+        "api-service-request-follow-up",
+        "api-service-request-note",
         *(
             f"admin:enterprises_{model}_{action}"
             for model in ("enterprise", "serviceteam", "department")
             for action in ("changelist", "add", "change", "delete", "history")
         ),
     ],
-}
-for _personas, _names in ENTERPRISE_REGISTER_GROUPS.items():
-    ALLOWED_GROUPS.setdefault(_personas, []).extend(_names)
-# The enterprise service desk. The progress link (with its token) is anyone's who holds it; the rating
-# there answers everyone (an empty body is refused). The desk's API is its officers' (the superuser here); the
-# enterprise's contact (``guardian``, whose phone is the world's enterprise's) reads its request; the
-# extension's decision is the team leader's and a reply the department's contacts' (no persona is either).
-ENTERPRISE_DESK_GROUPS: dict[frozenset[str], list[str]] = {
+    frozenset({SO, DC, EC, ADM}): ["enterprises:request", "api-service-request"],
+    frozenset({SO, DC, ADM}): ["enterprises:request_extension", "api-service-request-extension"],
+    frozenset({SO}): ["enterprises:request_extension_decide", "api-service-request-extension-decision"],
+    frozenset({DC}): ["enterprises:dispatch_reply", "api-enterprise-dispatch-reply"],
+    frozenset({DC, DC2, ADM}): ["enterprises:dispatches", "api-enterprise-dispatches"],
+    frozenset({REG, REG2, DIR, DIR2, CARE, HW, DOC, DOC2, FAM, GUA, ADM}): [
+        "enterprises:mine",
+        "api-service-requests",
+    ],
     frozenset({ANON, REG, REG2, DIR, DIR2, CARE, HW, DOC, DOC2, FAM, GUA, ADM}): [
         "enterprises:progress",
         "api-service-request-progress",
         "api-service-request-rating",
     ],
-    frozenset({REG, REG2, DIR, DIR2, CARE, HW, DOC, DOC2, FAM, GUA, ADM}): ["api-service-requests"],
-    frozenset({GUA, ADM}): ["api-service-request"],
-    frozenset({ADM}): [
-        "api-enterprises",
-        "api-enterprise",
-        "api-enterprise-visits",
-        "api-enterprise-visit",
-        "api-service-teams",
-        "api-enterprise-departments",
-        "api-enterprise-dispatches",  # the superuser's inbox: empty
-        "api-service-request-accept",
-        "api-service-request-dispatch",
-        "api-service-request-close",
-        "api-service-request-follow-up",
-        "api-service-request-extension",
-        "api-service-request-note",
-    ],
-    NOBODY: [
-        "api-service-request-extension-decision",
-        "api-enterprise-dispatch-reply",
-    ],
 }
 for _personas, _names in ENTERPRISE_DESK_GROUPS.items():
     ALLOWED_GROUPS.setdefault(_personas, []).extend(_names)
 ALLOWED = {name: personas for personas, names in ALLOWED_GROUPS.items() for name in names}
+# The desk's personas reach what every other signed-in persona reaches (their own account, inbox, lists).
+_SIGNED_IN = frozenset({REG, REG2, DIR, DIR2, CARE, HW, DOC, DOC2, FAM, GUA, ADM})
+ALLOWED = {
+    name: personas | {SO, SO2, DC, DC2, EC} if personas >= _SIGNED_IN else personas
+    for name, personas in ALLOWED.items()
+}
 
 # Routes that show children's health data (records, checks, allergies, medication, incidents, follow-ups,
 # referrals, overdue examinations, visits, outbreak cases): naming the target child, they log the read.

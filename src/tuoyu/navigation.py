@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuoyu.accounts.access import Perm, has_perm, may_use_back_office, roles_of
 from tuoyu.accounts.models import Role
+from tuoyu.enterprises.selectors.desk import is_enterprise_contact
 from tuoyu.notifications.selectors import unread_count
 
 MAIN_ITEMS = 6
@@ -84,9 +85,28 @@ def _signed_in(user: object) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 
 
+# A user holding only these roles lands on the enterprise service desk or their dispatches (``homes``).
+ENTERPRISE_DESK_ROLES = frozenset({Role.ENTERPRISE_SERVICE, Role.DEPARTMENT_CONTACT})
+
+
 def _has_home(user: object) -> bool:
-    """Everyone signed in has a home, but a regulator's is the supervision desk."""
-    return _signed_in(user) and roles_of(user) != {Role.REGULATOR}
+    """Everyone signed in has a home, but a regulator's is the supervision desk, an enterprise service
+    officer's the enterprise service desk and a department contact's their dispatches (``homes``)."""
+    if not _signed_in(user):
+        return False
+    roles = roles_of(user)
+    return roles != {Role.REGULATOR} and not (roles and roles <= ENTERPRISE_DESK_ROLES)
+
+
+def _enterprise_contact(user: object) -> bool:
+    """A signed-in user whose mobile number is an enterprise's contact phone, among those who hold no role at
+    work (families and people without a role: asked once per request); someone on duty who is also an
+    enterprise's contact (a director whose institution is the employer) finds the requests on their home."""
+    if not _signed_in(user) or roles_of(user) - {Role.GUARDIAN}:
+        return False
+    if not hasattr(user, "_is_enterprise_contact"):
+        user._is_enterprise_contact = is_enterprise_contact(user)  # type: ignore[attr-defined]
+    return bool(user._is_enterprise_contact)  # type: ignore[attr-defined]
 
 
 def _regulator(user: object) -> bool:
@@ -136,12 +156,27 @@ R, D, C, H, M, G = (
     Role.DOCTOR,
     Role.GUARDIAN,
 )
+ES, DC = Role.ENTERPRISE_SERVICE, Role.DEPARTMENT_CONTACT
 
 # In the order shown (main items first, for the roles named last). A new entry is one line, where it belongs.
 ENTRIES: list[Entry] = [
     Entry("home", _("Home"), "home", _has_home, _roles(D, C, H, M, G)),
     Entry("desk", _("Supervision desk"), "supervision:desk", _regulator, _roles(R)),
     Entry("district", _("Daily supervision"), "daycare:district", _daily_supervision, _roles(R)),
+    Entry(
+        "service-desk", _("Enterprise service"), "enterprises:desk", _perm(Perm.SERVE_ENTERPRISES), _roles(ES)
+    ),
+    Entry(
+        "service-requests", _("Requests"), "enterprises:requests", _perm(Perm.SERVE_ENTERPRISES), _roles(ES)
+    ),
+    Entry(
+        "dispatches",
+        _("Dispatches to answer"),
+        "enterprises:dispatches",
+        _perm(Perm.ANSWER_DISPATCHES),
+        _roles(DC),
+    ),
+    Entry("my-requests", _("My requests"), "enterprises:mine", _enterprise_contact, ANYONE),
     Entry("care", _("Today in care"), "daycare:home", _perm(Perm.RECORD_CARE), _roles(D, C)),
     Entry("enrolment", _("Enrolment"), "enrolment:queue", _perm(Perm.MANAGE_ENROLMENT), _roles(D)),
     Entry("family", _("My family"), "enrolment:family", _role(G), _roles(G)),

@@ -24,6 +24,7 @@ from tuoyu.daycare.selectors.carelog import published_reports_of_guardian
 from tuoyu.daycare.selectors.ratios import class_ratio
 from tuoyu.enrolment.models import Child
 from tuoyu.enrolment.selectors import desk_enrolment_counts, open_offers_of_guardian
+from tuoyu.enterprises.selectors import desk as enterprise_desk
 from tuoyu.health.selectors.care import referrals_visible_to
 from tuoyu.health.selectors.outbreaks import excluded_children
 from tuoyu.health.selectors.records import attention_rows
@@ -166,6 +167,31 @@ def supervision(user: Any, now: datetime.datetime) -> Panel:
     return Panel("supervision", {})
 
 
+def enterprise_service(user: Any, now: datetime.datetime) -> Panel:
+    """The enterprise service desk's counts: to accept, overdue, follow-ups due."""
+    return Panel(
+        "enterprise_service",
+        {
+            "accept": enterprise_desk.to_accept(user).count(),
+            "overdue": enterprise_desk.overdue(user, localdate(now)).count(),
+            "follow_up": enterprise_desk.follow_ups_due(user).count(),
+        },
+    )
+
+
+def dispatches(user: Any, now: datetime.datetime) -> Panel:
+    """The dispatches waiting for the department's reply."""
+    return Panel(
+        "dispatches", {"awaiting": len(enterprise_desk.dispatches_awaiting_reply(user, localdate(now)))}
+    )
+
+
+def enterprise_requests(user: Any, now: datetime.datetime) -> Panel:
+    """The requests of the enterprise whose contact phone is the user's."""
+    requests = enterprise_desk.requests_of_contact(user)
+    return Panel("enterprise_requests", {"requests": list(requests[:SHOWN]), "count": requests.count()})
+
+
 # The panels of each role, in the order shown.
 PANELS: dict[str, list[PanelFunction]] = {
     Role.REGULATOR: [supervision],
@@ -181,13 +207,27 @@ PANELS: dict[str, list[PanelFunction]] = {
     Role.HEALTH_WORKER: [abnormal_checks, overdue_exams, open_referrals, excluded, messages],
     Role.DOCTOR: [triage, messages],
     Role.GUARDIAN: [family_reports, family_messages, family_offers, messages, family_bookings],
+    Role.ENTERPRISE_SERVICE: [enterprise_service, messages],
+    Role.DEPARTMENT_CONTACT: [dispatches, messages],
 }
-ROLE_ORDER = [Role.REGULATOR, Role.DIRECTOR, Role.CAREGIVER, Role.HEALTH_WORKER, Role.DOCTOR, Role.GUARDIAN]
+ROLE_ORDER = [
+    Role.REGULATOR,
+    Role.DIRECTOR,
+    Role.CAREGIVER,
+    Role.HEALTH_WORKER,
+    Role.DOCTOR,
+    Role.GUARDIAN,
+    Role.ENTERPRISE_SERVICE,
+    Role.DEPARTMENT_CONTACT,
+]
 
 
 def panels_for(user: Any, roles: set[str], now: datetime.datetime) -> list[Panel]:
-    """The panels of each of the user's roles, each panel once (the first role's place)."""
+    """The panels of each of the user's roles, each panel once (the first role's place); an enterprise's
+    contact, whatever their roles, sees their enterprise's requests first."""
     functions: list[PanelFunction] = []
+    if enterprise_desk.is_enterprise_contact(user):
+        functions.append(enterprise_requests)
     for role in ROLE_ORDER:
         if role in roles:
             functions += [function for function in PANELS[role] if function not in functions]

@@ -14,7 +14,8 @@ from tuoyu.registry.selectors import classes_of_caregiver
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """A regulator lands on the supervision desk and a caregiver of one class on its screen; every other
+    """A regulator lands on the supervision desk, an enterprise service officer on the enterprise service
+    desk, a department contact on their dispatches and a caregiver of one class on its screen; every other
     signed-in user (and one holding several roles) sees the panels of their roles."""
     user = request.user
     if not user.is_authenticated:
@@ -22,6 +23,8 @@ def home(request: HttpRequest) -> HttpResponse:
     roles = roles_of(user)
     if roles == {Role.REGULATOR}:
         return redirect("supervision:desk")
+    if roles and roles <= {Role.ENTERPRISE_SERVICE, Role.DEPARTMENT_CONTACT}:
+        return redirect("enterprises:desk" if Role.ENTERPRISE_SERVICE in roles else "enterprises:dispatches")
     if roles == {Role.CAREGIVER}:
         classes = list(classes_of_caregiver(user)[:2])
         if len(classes) == 1:

@@ -7,10 +7,34 @@ from html import unescape
 import pytest
 from django.test import Client
 
+from tests.personas import make_persona
 from tuoyu import navigation
+from tuoyu.accounts.factories import UserFactory
+from tuoyu.accounts.models import Role, User
+from tuoyu.enterprises.factories import EnterpriseFactory
 from tuoyu.navigation import ANYONE, MAIN_ITEMS, Entry, NavItem
+from tuoyu.regions.models import Region
 
 pytestmark = pytest.mark.django_db
+
+
+# The enterprise service desk's people: an officer (企业服务专员), a department contact (部门联络员), and an
+# enterprise's contact who signed up with the contact phone (no role).
+@pytest.fixture
+def enterprise_officer(district_a: Region) -> User:
+    return make_persona("企业服务专员李", Role.ENTERPRISE_SERVICE, region=district_a)
+
+
+@pytest.fixture
+def department_contact(district_a: Region) -> User:
+    return make_persona("市监联络员", Role.DEPARTMENT_CONTACT, region=district_a)
+
+
+@pytest.fixture
+def enterprise_contact(street_a1: Region) -> User:
+    enterprise = EnterpriseFactory.create(street=street_a1, contact_phone="13700002222")
+    return UserFactory.create(display_name="王经理", phone=enterprise.contact_phone)
+
 
 ACCOUNT_ENTRIES = {"me", "login", "messages", "register"}
 EVERYONE = {"overview", "directory"}
@@ -81,6 +105,9 @@ EXPECTED_NAV = {
         "family-messages",
         "family-absences",
     },
+    "enterprise_officer": EVERYONE | {"service-desk", "service-requests"},
+    "department_contact": EVERYONE | {"dispatches"},
+    "enterprise_contact": EVERYONE | {"home", "my-requests"},
     "anonymous": EVERYONE,
 }
 MANAGE_LABEL = {
@@ -234,6 +261,9 @@ EXPECTED_MAIN = {
     "health_worker_x": ["home", "health", "overdue", "referrals", "tasks", "outbreaks"],
     "doctor": ["home", "health", "overdue", "manage", "visits"],
     "guardian": ["home", "family", "reports", "family-messages", "health", "bookings"],
+    "enterprise_officer": ["service-desk", "service-requests"],
+    "department_contact": ["dispatches"],
+    "enterprise_contact": ["my-requests"],
     "anonymous": ["overview", "directory"],
 }
 
@@ -282,6 +312,10 @@ def test_a_main_item_beyond_six_moves_under_more(
         ("health_worker_x", "/health/children/", "health"),
         ("regulator_a", "/supervision/rectifications/", "rectifications"),
         ("guardian", "/", "home"),
+        ("enterprise_officer", "/enterprise-service/", "service-desk"),
+        ("enterprise_officer", "/enterprise-service/requests/", "service-requests"),
+        ("department_contact", "/enterprise-service/dispatches/", "dispatches"),
+        ("enterprise_contact", "/enterprise-service/mine/", "my-requests"),
     ],
 )
 def test_the_current_section_is_marked(

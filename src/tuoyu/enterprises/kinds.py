@@ -47,10 +47,10 @@ REQUEST_KIND = Kind(
     initial=RECORDED,
     states={
         RECORDED: _("Recorded, to be accepted"),
-        ACCEPTED: _("Accepted"),
+        ACCEPTED: _("Accepted for handling"),
         DISPATCHED: _("With the departments"),
         CLOSED: _("Closed, to be followed up"),
-        RATED: _("Followed up"),
+        RATED: _("Followed up and rated"),
         REOPENED: _("Reopened after a rating of not satisfied"),
     },
     closed=frozenset({CLOSED, RATED}),

@@ -762,11 +762,12 @@ ENTERPRISE_DESK_GROUPS: dict[frozenset[str], list[str]] = {
         "api-service-request-close",
         "api-service-request-follow-up",
         "api-service-request-note",
-        *(
-            f"admin:enterprises_{model}_{action}"
-            for model in ("enterprise", "serviceteam", "department")
-            for action in ("changelist", "add", "change", "delete", "history")
-        ),
+    ],
+    # The back office is the administrator's: the officers have no back-office role.
+    frozenset({ADM}): [
+        f"admin:enterprises_{model}_{action}"
+        for model in ("enterprise", "serviceteam", "department")
+        for action in ("changelist", "add", "change", "delete", "history")
     ],
     frozenset({SO, DC, EC, ADM}): ["enterprises:request", "api-service-request"],
     frozenset({SO, DC, ADM}): ["enterprises:request_extension", "api-service-request-extension"],

@@ -37,7 +37,7 @@ def test_an_officer_records_a_joint_visit_with_two_problems_on_a_phone(
     officer = User.objects.create_user(OFFICER, password="tuoyu2026", display_name="走访测试专员")
     team_member_add(team=district_team, user=officer, leader=True)
     enterprise = EnterpriseFactory.create(
-        name="龙能城市运营管理股份有限公司济宁分公司",
+        name="湖畔城市物业服务有限公司（走访测试）",
         street=street,
         credit_code=make_credit_code("enterprise", street.code, 990_101),
     )

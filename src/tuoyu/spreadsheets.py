@@ -10,6 +10,7 @@
 import io
 import zipfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import IO, Any
 
 from openpyxl import Workbook, load_workbook
@@ -26,6 +27,26 @@ class SpreadsheetRefused(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+@dataclass(frozen=True)
+class RowError:
+    """What is wrong with one cell of an import, where the person who filled the sheet can find it."""
+
+    row: int  # the sheet's row number, as Excel shows it
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"第{self.row}行「{self.column}」：{self.reason}"
+
+
+class RowsRefused(Exception):
+    """An import refused whole: every bad row is named, nothing was written."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} errors")
+        self.errors = errors
 
 
 def append_row(sheet: Worksheet, values: Iterable[Any]) -> None:

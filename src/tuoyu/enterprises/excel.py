@@ -20,7 +20,15 @@ from tuoyu.enterprises.selectors.access import enterprises_visible_to
 from tuoyu.enterprises.selectors.enterprise import streets_served_by
 from tuoyu.enterprises.services.register import ENTERPRISE_FIELDS, enterprise_register, enterprise_update
 from tuoyu.regions.models import Region
-from tuoyu.spreadsheets import SpreadsheetRefused, append_row, read_upload, stream_rows, workbook_bytes
+from tuoyu.spreadsheets import (
+    RowError,
+    RowsRefused,
+    SpreadsheetRefused,
+    append_row,
+    read_upload,
+    stream_rows,
+    workbook_bytes,
+)
 
 COLUMNS = ("企业名称", "统一社会信用代码", "地址", "所属街道", "行业", "联系人", "联系电话", "备注")
 FIELD_COLUMNS = {
@@ -41,20 +49,8 @@ MAX_CELL_CHARS = 200  # an address may be long; the model's own limits are check
 MAX_LIST_FORMULA = 255
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int  # the sheet's row number, as Excel shows it
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"第{self.row}行「{self.column}」：{self.reason}"
-
-
-class EnterpriseImportError(Exception):
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__(f"{len(errors)} errors")
-        self.errors = errors
+class EnterpriseImportError(RowsRefused):
+    """The import was refused whole: ``errors`` names every bad row."""
 
 
 @dataclass(frozen=True)

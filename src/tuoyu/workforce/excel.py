@@ -2,7 +2,6 @@
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
@@ -15,7 +14,14 @@ from tuoyu.accounts.identity import mask_identity_number
 from tuoyu.exports import xlsx_bytes
 from tuoyu.refusals import Refusal
 from tuoyu.registry.models import Institution
-from tuoyu.spreadsheets import SpreadsheetRefused, read_upload, stream_rows, workbook_bytes
+from tuoyu.spreadsheets import (
+    RowError,
+    RowsRefused,
+    SpreadsheetRefused,
+    read_upload,
+    stream_rows,
+    workbook_bytes,
+)
 from tuoyu.workforce.models import Education, Staff, StaffRole
 from tuoyu.workforce.services import staff_hire
 
@@ -53,20 +59,8 @@ MAX_CELL_CHARS = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int  # the sheet's row number, as Excel shows it
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"第{self.row}行「{self.column}」：{self.reason}"
-
-
-class StaffImportError(Exception):
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__(f"{len(errors)} errors")
-        self.errors = errors
+class StaffImportError(RowsRefused):
+    """The import was refused whole: ``errors`` names every bad row."""
 
 
 def import_template() -> bytes:

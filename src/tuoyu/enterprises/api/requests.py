@@ -41,6 +41,7 @@ from tuoyu.enterprises.selectors.access import (
     side_of,
     teams_visible_to,
 )
+from tuoyu.enterprises.selectors.desk import own_department_ids
 from tuoyu.enterprises.selectors.timeline import InternalStep, internal_timeline, public_timeline
 from tuoyu.enterprises.services import requests as services
 from tuoyu.parsers import query_flag, validated
@@ -167,8 +168,14 @@ class ServiceRequestDetailSerializer(ServiceRequestRowSerializer):
     def get_dispatches(self, request: ServiceRequest) -> Any:
         if not self._internal():
             return []
-        rows = request.dispatches.select_related("department").order_by("dispatched_at", "pk")
-        return ServiceRequestDispatchSerializer(rows, many=True).data
+        rows = list(request.dispatches.select_related("department").order_by("dispatched_at", "pk"))
+        data = ServiceRequestDispatchSerializer(rows, many=True).data
+        if self._side() == Side.DEPARTMENT:  # another department's reply is not theirs to read
+            own = own_department_ids(self.context["actor"], request)
+            for row in data:
+                if row["department"] not in own:
+                    row["reply"] = ""
+        return data
 
     @extend_schema_field(ServiceRequestExtensionSerializer(allow_null=True))
     def get_extension(self, request: ServiceRequest) -> Any:

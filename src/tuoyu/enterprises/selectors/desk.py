@@ -273,7 +273,7 @@ def timeline_of(
     names = tuple(department.name for department in departments if department.name)
     steps = []
     for event in events:
-        if side != Side.DESK and not _department_reads(event, names):
+        if side != Side.DESK and not department_reads(event, names):
             continue
         steps.append(
             Step(
@@ -287,7 +287,7 @@ def timeline_of(
     return steps
 
 
-def _department_reads(event: CaseEvent, own_names: tuple[str, ...]) -> bool:
+def department_reads(event: CaseEvent, own_names: tuple[str, ...]) -> bool:
     """A reply's note starts with its department's name (``部门：答复``); a reminder's names it."""
     if event.action in DEPARTMENT_STEPS:
         return True

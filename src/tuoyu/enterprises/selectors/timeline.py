@@ -27,6 +27,7 @@ from tuoyu.cases.services import deadline_after
 from tuoyu.enterprises import kinds
 from tuoyu.enterprises.models import (
     Category,
+    Department,
     Enterprise,
     Extension,
     ExtensionStatus,
@@ -35,6 +36,7 @@ from tuoyu.enterprises.models import (
     ServiceRequest,
 )
 from tuoyu.enterprises.selectors.access import side_of
+from tuoyu.enterprises.selectors.desk import department_reads, own_department_ids
 from tuoyu.refusals import NotPermitted
 
 # The steps the enterprise reads, each with what it is called on the progress page.
@@ -182,11 +184,20 @@ def _internal_label(action: str) -> str:
 
 
 def internal_timeline(request: ServiceRequest, actor: object) -> list[InternalStep]:
-    """Every step, oldest first, with who took it and whether the enterprise reads it, for the desk and the
-    departments the request was sent to; anyone else gets ``NotPermitted`` (a 404)."""
-    if side_of(actor, request) not in (Side.DESK, Side.DEPARTMENT):
+    """Every step, oldest first, with who took it and whether the enterprise reads it, for the desk; for a
+    department the request was sent to, the steps of its course and its own replies and reminders (never the
+    desk's notes nor what another department answered); anyone else gets ``NotPermitted`` (a 404)."""
+    side = side_of(actor, request)
+    if side not in (Side.DESK, Side.DEPARTMENT):
         raise NotPermitted("not on the desk or a department of this request")
-    return [_internal_step(event) for event in _events(request)]
+    events = _events(request)
+    if side == Side.DEPARTMENT:
+        names = tuple(
+            department.name
+            for department in Department.objects.filter(pk__in=own_department_ids(actor, request))
+        )
+        events = [event for event in events if department_reads(event, names)]
+    return [_internal_step(event) for event in events]
 
 
 def _internal_step(event: CaseEvent) -> InternalStep:

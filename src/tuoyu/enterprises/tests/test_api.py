@@ -26,7 +26,7 @@ from tuoyu.enterprises.models import (
     ServiceTeam,
     Visit,
 )
-from tuoyu.enterprises.services.requests import request_rate
+from tuoyu.enterprises.services.requests import request_dispatch, request_rate
 from tuoyu.enterprises.services.visits import visit_record
 from tuoyu.enterprises.tests.progress_helpers import ANSWER, NOTE, PROBLEM, REPLY, handled, recorded
 from tuoyu.regions.models import Region
@@ -347,14 +347,14 @@ def test_the_overdue_filter(
 def test_the_detail_is_internal_for_the_desk_and_the_department_public_for_the_contact(
     api_as: ApiAs, closed: ServiceRequest, market_contact: User, contact_user: User, officer_b: User
 ) -> None:
-    for persona in ("officer", "market_contact"):
+    for persona, note in (("officer", ["note"]), ("market_contact", [])):
         body = api_as(persona).get(_url(closed)).json()
         assert [step["action"] for step in body["timeline"]] == [
             "opened",
             "accept",
             "dispatch",
             "reply",
-            "note",
+            *note,
             "close",
         ]
         assert body["dispatches"][0]["reply"] == REPLY and body["answer"] == ANSWER
@@ -611,3 +611,33 @@ def test_the_supervision_cases_of_a_superuser_leave_the_requests_to_the_desk(
 
     assert response.status_code == 200 and response.json()["results"] == []
     assert api.get("/api/v1/service-requests/").json()["count"] == 1
+
+
+def test_a_department_reads_neither_the_desks_notes_nor_another_departments_reply(
+    api_as: ApiAs,
+    officer: User,
+    enterprise: Enterprise,
+    district_team: ServiceTeam,
+    market_bureau: Department,
+    market_contact: User,
+    tax_bureau: Department,
+    tax_contact: User,
+) -> None:
+    request = handled(officer, enterprise, district_team, market_bureau, market_contact, close=False)
+    request_dispatch(request=request, actor=officer, departments=[tax_bureau])
+
+    body = api_as("tax_contact").get(_url(request)).json()
+
+    text = str(body)
+    assert REPLY not in text and NOTE not in text
+    assert [step["action"] for step in body["timeline"]] == ["opened", "accept", "dispatch", "dispatch"]
+    assert [d["department"] for d in body["dispatches"]] == [market_bureau.pk, tax_bureau.pk]
+    mine = api_as("market_contact").get(_url(request)).json()
+    assert REPLY in str(mine) and NOTE not in str(mine)
+    assert [step["action"] for step in mine["timeline"]] == [
+        "opened",
+        "accept",
+        "dispatch",
+        "reply",
+        "dispatch",
+    ]

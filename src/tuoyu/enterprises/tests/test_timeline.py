@@ -88,7 +88,7 @@ def test_reminders_and_refused_extensions_stay_internal(
     assert internal == ["opened", "accept", "extension_asked", "extension_refused", "remind"]
 
 
-def test_the_internal_timeline_is_every_step_for_the_desk_and_the_department(
+def test_the_internal_timeline_is_every_step_for_the_desk_the_course_for_the_department(
     officer: User,
     enterprise: Enterprise,
     district_team: ServiceTeam,
@@ -100,12 +100,14 @@ def test_the_internal_timeline_is_every_step_for_the_desk_and_the_department(
 ) -> None:
     request = handled(officer, enterprise, district_team, market_bureau, market_contact)
 
-    for reader in (officer, market_contact):
-        steps = internal_timeline(request, reader)
-        assert [step.action for step in steps] == ["opened", "accept", "dispatch", "reply", "note", "close"]
-        assert [step.public for step in steps] == [True, True, True, False, False, True]
-        reply = steps[3]
-        assert reply.note == f"{market_bureau.name}：{REPLY}" and reply.by == market_contact.display_name
+    steps = internal_timeline(request, officer)
+    assert [step.action for step in steps] == ["opened", "accept", "dispatch", "reply", "note", "close"]
+    assert [step.public for step in steps] == [True, True, True, False, False, True]
+    reply = steps[3]
+    assert reply.note == f"{market_bureau.name}：{REPLY}" and reply.by == market_contact.display_name
+    # The department reads its own reply, never the desk's internal note.
+    steps = internal_timeline(request, market_contact)
+    assert [step.action for step in steps] == ["opened", "accept", "dispatch", "reply", "close"]
     for outsider in (officer_b, tax_contact, contact_user, None):
         with pytest.raises(NotPermitted):
             internal_timeline(request, outsider)

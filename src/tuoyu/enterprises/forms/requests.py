@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from tuoyu.enterprises.models import Category, Department, RatingChannel, Satisfaction, ServiceTeam, Urgency
 from tuoyu.enterprises.selectors.desk import STATUS_FILTERS, RequestFilters
+from tuoyu.enterprises.selectors.figures import MAX_YEAR, MIN_YEAR
 from tuoyu.widgets import MonthInput
 
 MAX_TEXT = 2000
@@ -37,6 +38,12 @@ class RequestFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = ALL + [(key, label) for key, (label, _q) in STATUS_FILTERS.items()]  # type: ignore[attr-defined]
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+
+    def clean_month(self) -> datetime.date | None:
+        month: datetime.date | None = self.cleaned_data.get("month")
+        if month is not None and not MIN_YEAR <= month.year <= MAX_YEAR:
+            raise forms.ValidationError(_("Give the month as YYYY-MM."), code="invalid")
+        return month
 
     def filters(self) -> RequestFilters:
         """The filters of the valid fields (call after ``is_valid()``)."""

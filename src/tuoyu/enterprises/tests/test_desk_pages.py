@@ -206,6 +206,17 @@ def test_the_request_list_filters_by_status_team_category_urgency_overdue_and_mo
     assert set(_listed(client, "?month=not-a-month&category=nope")) == both  # a bad value narrows nothing
 
 
+def test_a_month_at_the_calendars_ends_is_no_error(
+    client_as: ClientAs, officer: User, enterprise: Enterprise, district_team: ServiceTeam
+) -> None:
+    request = _record(officer, enterprise, district_team)
+    client = client_as("officer")
+
+    for month in ("9999-12", "0001-01"):
+        assert client.get(f"/enterprise-service/requests/?month={month}").status_code == 200, month
+        assert _listed(client, f"?month={month}") == [str(request.code)]  # a bad value narrows nothing
+
+
 def test_the_request_list_downloads_as_excel_with_its_filters(
     client_as: ClientAs, officer: User, enterprise: Enterprise, district_team: ServiceTeam
 ) -> None:

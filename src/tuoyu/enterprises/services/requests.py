@@ -185,6 +185,10 @@ def request_dispatch(
     names = "、".join(department.name for department in departments)
     with transaction.atomic():
         case_act(case=request.case, action=kinds.DISPATCH, actor=actor, side=Side.DESK, note=names)
+        # The case is locked now: a second click, read before the first was saved, sees what it sent.
+        already = set(request.dispatches.values_list("department_id", flat=True))
+        if any(department.pk in already for department in departments):
+            raise Refusal(_("The request was already sent to this department."), code="dispatch_already_sent")
         created = [
             Dispatch.objects.create(
                 request=request,
@@ -217,6 +221,8 @@ def dispatch_reply(*, dispatch: Dispatch, actor: User, reply: str) -> Dispatch:
     if not reply.strip():
         raise Refusal(_("Please write the reply."), code="dispatch_reply_required")
     with transaction.atomic():
+        if Dispatch.objects.select_for_update().get(pk=dispatch.pk).replied_at is not None:
+            raise Refusal(_("Your department has already replied."), code="dispatch_already_replied")
         case_act(
             case=request.case,
             action=kinds.REPLY,
@@ -342,6 +348,9 @@ def extension_ask(*, request: ServiceRequest, actor: User, days: int, reason: st
             note=str(_("%(days)d working days: %(reason)s") % {"days": days, "reason": reason.strip()}),
             internal=True,
         )
+        # The case is locked now: a second click, read before the first was saved, finds its extension.
+        if Extension.objects.filter(request=request).exists():
+            raise Refusal(_("A request can be extended once only."), code="extension_once")
         extension = Extension.objects.create(
             request=request, days=days, reason=reason.strip(), asked_at=timezone.now(), asked_by=actor
         )

@@ -1,6 +1,8 @@
 """A request from recording to the follow-up, on the case engine, with the rules of each step."""
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -9,13 +11,16 @@ from tuoyu.accounts.models import User
 from tuoyu.enterprises import kinds
 from tuoyu.enterprises.models import (
     Department,
+    Dispatch,
     Enterprise,
+    Extension,
     RatingChannel,
     Satisfaction,
     ServiceRequest,
     ServiceTeam,
     Urgency,
 )
+from tuoyu.enterprises.services import requests as services
 from tuoyu.enterprises.services.requests import (
     Problem,
     dispatch_reply,
@@ -239,3 +244,82 @@ def test_a_visit_is_refused_whole_when_one_problem_is_empty(
         )
     assert not ServiceRequest.objects.exists()
     assert not enterprise.visits.exists()
+
+
+# Two clicks: the second, read before the first was saved, is refused, never an error nor a second write.
+
+
+def _after_another_click(monkeypatch: pytest.MonkeyPatch, other: Callable[[], object]) -> None:
+    """The other click's write lands just before this one takes the request (the case engine's lock)."""
+    real = services.case_act
+    done: list[bool] = []
+
+    def act(**kwargs: Any) -> Any:
+        if not done:
+            done.append(True)
+            other()
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "case_act", act)
+
+
+def test_a_second_click_sending_to_a_department_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+    officer: User,
+    enterprise: Enterprise,
+    district_team: ServiceTeam,
+    market_bureau: Department,
+) -> None:
+    request = _record(officer, enterprise, district_team)
+    request_accept(request=request, actor=officer)
+    now = timezone.now()
+    _after_another_click(
+        monkeypatch,
+        lambda: Dispatch.objects.create(
+            request=request, department=market_bureau, lead=True, dispatched_at=now, dispatched_by=officer
+        ),
+    )
+
+    with pytest.raises(Refusal) as refused:
+        request_dispatch(request=request, actor=officer, departments=[market_bureau])
+
+    assert refused.value.code == "dispatch_already_sent"
+
+
+def test_a_second_click_asking_the_extension_is_refused(
+    monkeypatch: pytest.MonkeyPatch, officer: User, enterprise: Enterprise, district_team: ServiceTeam
+) -> None:
+    request = _record(officer, enterprise, district_team)
+    request_accept(request=request, actor=officer)
+    _after_another_click(
+        monkeypatch,
+        lambda: Extension.objects.create(
+            request=request, days=2, reason="原因", asked_at=timezone.now(), asked_by=officer
+        ),
+    )
+
+    with pytest.raises(Refusal) as refused:
+        extension_ask(request=request, actor=officer, days=2, reason="原因")
+
+    assert refused.value.code == "extension_once"
+
+
+def test_a_department_replies_once_however_many_clicks(
+    officer: User,
+    enterprise: Enterprise,
+    district_team: ServiceTeam,
+    market_bureau: Department,
+    market_contact: User,
+) -> None:
+    request = _record(officer, enterprise, district_team)
+    request_accept(request=request, actor=officer)
+    (dispatch,) = request_dispatch(request=request, actor=officer, departments=[market_bureau])
+    first, second = Dispatch.objects.get(pk=dispatch.pk), Dispatch.objects.get(pk=dispatch.pk)
+    dispatch_reply(dispatch=first, actor=market_contact, reply="第一次答复")
+
+    with pytest.raises(Refusal) as refused:
+        dispatch_reply(dispatch=second, actor=market_contact, reply="第二次答复")
+
+    assert refused.value.code == "dispatch_already_replied"
+    assert Dispatch.objects.get(pk=dispatch.pk).reply == "第一次答复"
+    assert request.case.events.filter(action=kinds.REPLY).count() == 1

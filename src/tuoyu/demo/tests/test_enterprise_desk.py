@@ -117,8 +117,9 @@ def test_then_they_visit_longneng_for_the_first_time_and_record_its_problems() -
 
 
 def test_the_story_comes_first_in_the_numbering_and_in_time() -> None:
+    # The problems of one visit are recorded at the same moment, in the order they were raised.
     story = ServiceRequest.objects.filter(enterprise__name__in=[SUIGENG, LIMEI, LONGNENG]).order_by(
-        "recorded_at"
+        "recorded_at", "pk"
     )
 
     assert [request.case.number for request in story] == [f"企服〔2023〕{n}号" for n in range(1, 8)]

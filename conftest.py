@@ -213,6 +213,14 @@ def street_b1(district_b: Region) -> Region:
     return StreetFactory.create(code="990102001", name="乙一街道", parent=district_b)
 
 
+@pytest.fixture
+def who_growth_standard(district_a: Region) -> None:
+    """District 甲 evaluates growth against WHO 2006 (the default is WS/T 423—2022): for the tests whose
+    numbers are WHO's."""
+    district_a.growth_standard = "who2006"
+    district_a.save(update_fields=["growth_standard"])
+
+
 # Institutions and what they hold -----------------------------------------------------------------
 
 

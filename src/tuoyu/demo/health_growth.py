@@ -1,19 +1,21 @@
-"""The demo district's growth data: realistic curves for the children in care at 爱彼宝 and the
-medical-integrated centre.
+"""The demo district's growth data: realistic curves for the children in care at 爱彼宝 and the medical-
+integrated centre.
 
-Each child follows a course of their own on the WHO standards (a z-score at birth and one today for weight,
-length/height and head circumference, a little measurement noise), measured where a child is measured: at
-the hospital at birth, at the community child-health checks (1, 3, 6, 8, 12, 18, 24 and 30 months) until
-the place began, then by the institution every one to three months. 赵女士's daughter 陆可馨 has a smooth
-curve, with two measurements her mother took at home. Two children need attention: one at 爱彼宝 slid from
-moderate to severe underweight (an open growth referral to the hospital's nutrition clinic), one at the
-medical-integrated centre is moderately stunted and has not been measured for 40 days (rule HLT-04).
+Each child follows a course of their own on the district's growth standard, WS/T 423—2022 (a value
+at birth and one today for weight, length/height and head circumference, a little measurement
+noise), measured where a child is measured: at the hospital at birth, at the community child-health
+checks (1, 3, 6, 8, 12, 18, 24 and 30 months) until the place began, then by the institution every
+one to three months. 赵女士's daughter 陆可馨 has a smooth curve, with two measurements her mother took at
+home. Two children need attention: one at 爱彼宝 slid from moderate to severe underweight (an open
+growth referral to the hospital's nutrition clinic), one at the medical-integrated centre is
+moderately stunted and has not been measured for 40 days (rule HLT-04).
 
-All measurements go through ``growth.batch.assess`` in one call, as the measurement service computes them,
-and are bulk-inserted. Dates are relative to the day of loading; nothing is dated after it.
+All measurements go through ``growth.batch.assess`` in one call, as the measurement service computes
+them, and are bulk-inserted. Dates are relative to the day of loading; nothing is dated after it.
 """
 
 import datetime
+import math
 import random
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,9 +26,9 @@ from django.utils import timezone
 
 from tuoyu.accounts.models import User
 from tuoyu.enrolment.models import Child, Placement
-from tuoyu.health.growth.standards import Indicator, who_2006
-from tuoyu.health.growth.zscores import HEIGHT_FROM_DAYS, sd_value
+from tuoyu.health.growth.standards import HEIGHT_FROM_DAYS, Indicator, standard_of
 from tuoyu.health.models import Measurement, MeasurementSource, Position, Referral, ReferralReason
+from tuoyu.health.selectors.growth import growth_standard_at
 from tuoyu.health.services.growth import measurements_assess
 from tuoyu.registry.models import Institution
 from tuoyu.registry.selectors import directors_of, health_workers_of
@@ -202,15 +204,19 @@ class GrowthDemo:
     # The values, the z-scores, the rows ---------------------------------------------------------------
 
     def measure(self, plans: list[Planned]) -> list[Measurement]:
-        """The values of each planned measurement from its z-scores; the z-scores then computed back."""
-        tables = who_2006().tables
+        """The values of each planned measurement from its course on the standard of the district; the
+        values against the standard then computed back as the measurement service computes them."""
+        institutions = {p.institution for p in self.placements}
+        standards = {growth_standard_at(institution).code for institution in institutions}
+        assert len(standards) <= 1, "the demo's two institutions are in one district"
+        standard = growth_standard_at(next(iter(institutions), None))
         ages = np.array([(plan.measured_on - plan.child.birth_date).days for plan in plans], dtype=np.float64)
         rows = np.array([int(plan.child.sex) - 1 for plan in plans], dtype=np.intp)
         z = np.array([plan.z for plan in plans], dtype=np.float64)
+        index = standard.age_index(standard.age_days_used(ages))
 
         def measure_at(indicator: Indicator, column: int) -> list[float]:
-            l, m, s = tables[indicator].lookup(rows, ages)  # noqa: E741
-            values: list[float] = sd_value(z[:, column], l, m, s).tolist()  # type: ignore[arg-type]
+            values: list[float] = standard.tables[indicator].value_at(rows, index, z[:, column]).tolist()
             return values
 
         weights = measure_at(Indicator.WEIGHT_FOR_AGE, 0)
@@ -223,7 +229,8 @@ class GrowthDemo:
                 weight_kg=Decimal(f"{weight:.2f}"),
                 length_cm=Decimal(f"{length:.1f}"),
                 position=Position.LYING if age < HEIGHT_FROM_DAYS else Position.STANDING,
-                head_cm=Decimal(f"{head:.1f}") if plan.head else None,
+                # WS/T gives head circumference to 36 months: older children's heads are not measured.
+                head_cm=Decimal(f"{head:.1f}") if plan.head and math.isfinite(head) else None,
                 source=plan.source,
                 institution=plan.institution,
                 measured_by=plan.measured_by,
@@ -233,7 +240,7 @@ class GrowthDemo:
             )
             for plan, weight, length, head, age in zip(plans, weights, lengths, heads, ages, strict=True)
         ]
-        errors = measurements_assess(measurements, today=self.today)
+        errors = measurements_assess(measurements, today=self.today, standard=standard)
         assert not any(errors), errors
         return measurements
 
@@ -249,8 +256,9 @@ class GrowthDemo:
         Referral.objects.create(
             child=child,
             reason=ReferralReason.GROWTH,
-            detail=f"{chinese_month(day)}{day.day}日测量体重{latest.weight_kg}kg，年龄别体重Z={latest.zwei:.2f}，"
-            f"低于-3SD，为重度低体重；{since}已建议家长带孩子到营养门诊进一步评估和干预。",
+            detail=f"{chinese_month(day)}{day.day}日测量体重{latest.weight_kg}kg，年龄别体重低于-3SD"
+            f"（按{standard_of(latest.standard).short_name}为{latest.zwei:.2f}），"
+            f"为重度低体重；{since}已建议家长带孩子到营养门诊进一步评估和干预。",
             referred_on=latest.measured_on,
             referred_to=NUTRITION_CLINIC,
             institution=latest.institution,

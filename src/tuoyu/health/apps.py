@@ -8,6 +8,7 @@ class HealthConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.db.models.signals import post_save
 
         from tuoyu.daycare.services.attendance import CHECK_IN_GUARDS
         from tuoyu.daycare.signals import symptoms_recorded
@@ -24,12 +25,14 @@ class HealthConfig(AppConfig):
             Referral,
             ReturnCertificate,
         )
-        from tuoyu.health.receivers import watch_on_symptoms_recorded
+        from tuoyu.health.receivers import reassess_on_region_saved, watch_on_symptoms_recorded
         from tuoyu.health.services import outbreaks
+        from tuoyu.regions.models import Region
 
         CHECK_IN_GUARDS.register(outbreaks.refuse_excluded_child)
         ADMISSION_GUARDS.register(outbreaks.refuse_quarantined_class)
         symptoms_recorded.connect(watch_on_symptoms_recorded, dispatch_uid="health_outbreak_watch")
+        post_save.connect(reassess_on_region_saved, sender=Region, dispatch_uid="health_growth_reassess")
 
         # Who changed a child's health record (docs/security.md). Not audited: diseases (a reference table),
         # the log of reminders sent, class quarantines (a class's, no one's data) and the retention runs.

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from tuoyu.enrolment.models import Child
 from tuoyu.health.development import CHECKPOINTS, signs_at
-from tuoyu.health.growth.zscores import HEIGHT_FROM_DAYS
+from tuoyu.health.growth.standards import HEIGHT_FROM_DAYS
 from tuoyu.health.models import (
     DiagnosisStatus,
     Disease,

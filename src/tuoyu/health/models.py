@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.plausible import Between
+from tuoyu.regions.models import GrowthStandard
 
 # Growth ------------------------------------------------------------------------------------------------
 
@@ -41,7 +42,9 @@ HEAD_CM_RANGE = Between(Decimal("18"), Decimal("65"), " cm")
 
 
 class Measurement(models.Model):
-    """A measurement of a child, with its WHO z-scores, flags and classification computed when recorded."""
+    """A measurement of a child, with its z-scores, flags and classification computed when recorded against
+    the growth standard of the institution's region (``standard``). Under WS/T 423—2022 the z-scores are
+    values interpolated between the standard's SD lines, and ``bands`` holds the standard's band of each."""
 
     child = models.ForeignKey("enrolment.Child", on_delete=models.CASCADE, related_name="measurements")
     measured_on = models.DateField(_("measured on"))
@@ -80,11 +83,15 @@ class Measurement(models.Model):
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    standard = models.CharField(
+        _("growth standard"), max_length=12, choices=GrowthStandard.choices, default=GrowthStandard.WHO_2006
+    )
     zwei = models.FloatField(_("weight-for-age z"), null=True, blank=True)
     zlen = models.FloatField(_("length/height-for-age z"), null=True, blank=True)
     zwfl = models.FloatField(_("weight-for-length/height z"), null=True, blank=True)
     zbmi = models.FloatField(_("BMI-for-age z"), null=True, blank=True)
     zhc = models.FloatField(_("head circumference-for-age z"), null=True, blank=True)
+    bands = models.JSONField(_("bands"), default=dict, blank=True)
     flags = models.JSONField(_("flags"), default=list, blank=True)
     classification = models.JSONField(_("classification"), default=dict, blank=True)
 

@@ -1,7 +1,8 @@
 import datetime
 from typing import Any
 
-from tuoyu.health.tasks import outbreak_watch_of
+from tuoyu.health.tasks import growth_reassess_of, outbreak_watch_of
+from tuoyu.regions.models import Region
 from tuoyu.registry.models import CareClass
 
 
@@ -11,3 +12,11 @@ def watch_on_symptoms_recorded(
     """Daycare's ``symptoms_recorded`` (sent once the recording committed): the watch runs from the queue, so
     the recording is kept and answered whatever the watch does; a failed watch is retried."""
     outbreak_watch_of(care_class.pk, day)
+
+
+def reassess_on_region_saved(sender: Any, *, instance: Region, created: bool, **kwargs: Any) -> None:
+    """A region saved (its growth standard perhaps changed, for it and the regions below that follow it):
+    its measurements are evaluated again from the queue once the change commits. Those already on the
+    standard in force are left as they are: saving a region that changed nothing writes nothing."""
+    if not created and not kwargs.get("raw", False):
+        growth_reassess_of(instance.pk)

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from tuoyu.enrolment.models import Child
 from tuoyu.health.development import SIGNS_BY_CODE
 from tuoyu.health.growth.batch import classification_words
+from tuoyu.health.growth.standards import StandardCode
 from tuoyu.health.models import DevelopmentScreening, HealthExam, ImmunisationCheck, Measurement, Referral
 from tuoyu.health.selectors.records import record_placements
 from tuoyu.pdf import pdf_bytes
@@ -35,8 +36,18 @@ class MeasurementLine:
     classification: str
 
 
-def _z(value: float | None) -> str:
-    return "—" if value is None else f"{value:+.2f}"
+# What the values are, by the standard they were evaluated against (printed under the table).
+STANDARD_NOTES = {
+    StandardCode.WHO_2006: "WHO 2006：Z评分依据世界卫生组织儿童生长标准（2006）计算。",
+    StandardCode.WST_423_2022: "WS/T 423—2022：该标准只公布标准差曲线，数值按相邻两条曲线线性插值得出，"
+    "括号内为等级（下、中下、中、中上、上）。",
+}
+
+
+def _z(value: float | None, band: str | None = None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:+.2f}（{band}）" if band else f"{value:+.2f}"
 
 
 def _measurement_lines(child: Child) -> list[MeasurementLine]:
@@ -45,11 +56,19 @@ def _measurement_lines(child: Child) -> list[MeasurementLine]:
         MeasurementLine(
             measurement=m,
             age_months=child.age_months(m.measured_on),
-            z_scores=[(label, _z(getattr(m, field))) for field, label in Z_SCORES],
+            z_scores=[
+                (label, _z(getattr(m, field), (m.bands or {}).get(field))) for field, label in Z_SCORES
+            ],
             classification=str(classification_words(m.classification or {})),
         )
         for m in rows
     ]
+
+
+def standard_notes(lines: list[MeasurementLine]) -> list[str]:
+    """What the values of the printed measurements are, once per standard they were evaluated against."""
+    used = {line.measurement.standard for line in lines}
+    return [note for code, note in STANDARD_NOTES.items() if code in used]
 
 
 def _screenings(child: Child) -> list[tuple[DevelopmentScreening, list[str]]]:
@@ -67,13 +86,15 @@ def health_record_context(
     now = now or timezone.now()
     today = timezone.localdate(now)
     placements = record_placements(actor, child, day=today)
+    measurements = _measurement_lines(child)
     return {
         "child": child,
         "age_months": child.age_months(today),
         "institutions": list(dict.fromkeys(p.institution.name for p in placements)),
         "placements": placements,
         "printed_on": today,
-        "measurements": _measurement_lines(child),
+        "measurements": measurements,
+        "standard_notes": standard_notes(measurements),
         "exams": list(HealthExam.objects.filter(child=child).order_by("examined_on", "pk")),
         "immunisation_checks": list(
             ImmunisationCheck.objects.filter(child=child)

@@ -5,10 +5,12 @@ import datetime
 
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task, on_commit_task
 
 from tuoyu.health.services.care import exam_reminders_send
+from tuoyu.health.services.growth import measurements_reassess
 from tuoyu.health.services.outbreaks import outbreak_watch
+from tuoyu.regions.models import Region
 from tuoyu.registry.models import CareClass
 
 
@@ -27,3 +29,10 @@ def health_reminders() -> tuple[datetime.date, int, int]:
     day = timezone.localdate()
     reminders, digests = exam_reminders_send(day=day)
     return day, reminders, digests
+
+
+@on_commit_task(retries=3, retry_delay=60, retry_backoff=2)
+def growth_reassess_of(region_id: int) -> int:
+    """Evaluate the region's measurements again against its growth standard, once the change committed."""
+    region = Region.objects.filter(pk=region_id).first()
+    return 0 if region is None else measurements_reassess(region=region)

@@ -14,7 +14,7 @@ class PopulationInline(TabularInline):
 
 @admin.register(Region)
 class RegionAdmin(ModelAdmin):
-    list_display = ["code", "name", "level", "parent"]
+    list_display = ["code", "name", "level", "parent", "growth_standard"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
     readonly_fields = ["path"]

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from tuoyu.regions.models import Population, Region
+from tuoyu.regions.models import DEFAULT_GROWTH_STANDARD, Population, Region
 
 
 def region_get(*, code: str) -> Region:
@@ -54,3 +54,23 @@ def area_of_street(street_code: str) -> str | None:
         .values_list("parent__code", flat=True)
         .first()
     )
+
+
+# The growth standard in force ------------------------------------------------------------------------
+
+
+def growth_standard_of(region: Region | None) -> str:
+    """The growth standard the region evaluates against: its own setting, else the nearest region above
+    with one, else China's WS/T 423—2022 (``DEFAULT_GROWTH_STANDARD``)."""
+    if region is None:
+        return DEFAULT_GROWTH_STANDARD
+    codes = [code for code in region.path.split("/") if code]
+    set_above = dict(
+        Region.objects.filter(code__in=codes)
+        .exclude(growth_standard="")
+        .values_list("code", "growth_standard")
+    )
+    for code in reversed(codes):
+        if code in set_above:
+            return set_above[code]
+    return DEFAULT_GROWTH_STANDARD

@@ -5,22 +5,28 @@ for a follow-up (HLT-04)."""
 
 import datetime
 import itertools
+import re
 from collections import defaultdict
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
+from tuoyu.accounts.models import User
+from tuoyu.demo.district import DISTRICT
 from tuoyu.demo.health_growth import INSTITUTIONS, NUTRITION_CLINIC
 from tuoyu.enrolment.models import Child, Placement
-from tuoyu.health.growth.batch import ItemResult, assess
+from tuoyu.health.growth.batch import ItemResult, assess, item_of
+from tuoyu.health.growth.standards import wst_423_2022
 from tuoyu.health.models import Measurement, MeasurementSource, Referral, ReferralReason
-from tuoyu.health.services.growth import growth_item
+from tuoyu.regions.models import Region
 from tuoyu.supervision.models import Finding
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_demo")]
 
 AIBIBAO, MEDICAL = INSTITUTIONS
 GUARDIAN = "13800000006"
+HEALTH_WORKER = "13800000004"  # 爱彼宝's
 SCORES = ("zwei", "zlen", "zwfl", "zbmi", "zhc")
 
 
@@ -61,14 +67,16 @@ def test_nothing_is_dated_in_the_future_or_before_birth() -> None:
         assert measurement.age_days == (measurement.measured_on - measurement.child.birth_date).days
 
 
-def test_the_stored_z_scores_are_those_the_service_computes() -> None:
+def test_the_stored_values_are_those_the_service_computes_on_ws_t_423_2022() -> None:
     measurements = list(Measurement.objects.select_related("child"))
-    items = [growth_item(measurement) for measurement in measurements]
+    items = [item_of(measurement) for measurement in measurements]
 
-    for measurement, result in zip(measurements, assess(items), strict=True):
+    assert {measurement.standard for measurement in measurements} == {"wst423_2022"}
+    for measurement, result in zip(measurements, assess(items, standard=wst_423_2022()), strict=True):
         assert isinstance(result, ItemResult)
         assert {name: getattr(measurement, name) for name in SCORES} == result.scores
         assert (measurement.flags, measurement.classification) == (result.flags, result.classification)
+        assert measurement.bands == result.bands
         assert measurement.flags == []  # realistic values: nothing implausible
 
 
@@ -91,7 +99,8 @@ def test_one_child_slid_from_moderate_to_severe_underweight_and_is_referred() ->
     assert "moderate" in [m.classification["underweight"] for m in curve]
     assert curve[0].classification["underweight"] == "normal"
     assert referral.referred_to == NUTRITION_CLINIC
-    assert "重度低体重" in referral.detail and f"Z={curve[-1].zwei:.2f}" in referral.detail
+    assert curve[-1].bands["zwei"] == "下"
+    assert "重度低体重" in referral.detail and f"按WS/T 423—2022为{curve[-1].zwei:.2f}" in referral.detail
 
 
 def test_a_moderately_stunted_child_is_overdue_for_the_follow_up() -> None:
@@ -116,3 +125,19 @@ def test_the_demo_guardians_daughter_has_a_smooth_normal_curve() -> None:
     zwei = [m.zwei for m in curve if m.zwei is not None]
     assert len(zwei) == len(curve)
     assert max(abs(b - a) for a, b in itertools.pairwise(zwei)) < 0.3
+
+
+def test_the_district_uses_ws_t_and_zhou_jiashus_chart_shows_his_points_against_it() -> None:
+    child = Child.objects.get(name="周嘉树")
+    weighed = child.measurements.exclude(weight_kg=None).count()
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(User.objects.get(phone=HEALTH_WORKER))
+
+    html = client.get(f"/health/children/{child.code}/growth/").content.decode()
+
+    assert Region.objects.get(code=DISTRICT[0]).growth_standard == "wst423_2022"
+    assert '<figure class="growth-chart" data-chart="wfa" data-standard="wst423_2022">' in html
+    assert sorted(re.findall(r'<polyline data-sd="(-?\d)"', html)) == ["-1", "-2", "-3", "0", "1", "2", "3"]
+    assert html.count("<circle data-point=") == weighed > 5
+    assert "按WS/T 423—2022《7岁以下儿童生长标准》评价，这是本地区采用的标准。" in html
+    assert 'data-band="下"' in html

@@ -1,8 +1,10 @@
 """The growth API: the batch z-score calculator for hospital and survey systems, and a child's measurements.
 
-``POST growth/zscores/`` computes the WHO z-scores of up to 10,000 items in one request, exactly as the
+``POST growth/zscores/`` computes the z-scores of up to 10,000 items in one request, exactly as the
 measurement service does (``growth.batch.assess``): each item gets its result or its own error in place,
-in the same order; nothing is stored. Health workers, directors, doctors and regulators may use it
+in the same order; nothing is stored. ``"standard"`` picks the standard: ``who2006`` (the default) or
+``wst423_2022``, whose values are interpolated between its SD lines and come with their ``bands`` and the
+``nutrition`` categories that apply. Health workers, directors, doctors and regulators may use it
 (``view_health``, ``record_medical`` or ``supervise_region``); others 403, anonymous 401.
 
 ``GET/POST health/children/<code>/measurements/``: a child's measurements with z-scores, flags and
@@ -16,7 +18,12 @@ from typing import Any
 
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -26,7 +33,14 @@ from rest_framework.views import APIView
 
 from tuoyu.accounts.access import Perm, has_perm, signed_in_user
 from tuoyu.enrolment.models import AccessChannel
-from tuoyu.health.growth.batch import FLAG_EXPLANATIONS, assess, classification_words, flag_explanations
+from tuoyu.health.growth.batch import (
+    EXPLANATIONS_BY_STANDARD,
+    assess,
+    classification_words,
+    flag_explanations,
+)
+from tuoyu.health.growth.classification import Band, nutrition
+from tuoyu.health.growth.standards import StandardCode, is_standard_code, standard_of
 from tuoyu.health.models import Measurement, Position
 from tuoyu.health.selectors.growth import measurements_of
 from tuoyu.health.services.access import health_record_open
@@ -66,7 +80,33 @@ def _z_field(name: str) -> serializers.FloatField:
     )
 
 
-FLAG_HELP = "Stable codes: " + ", ".join(FLAG_EXPLANATIONS) + "."
+FLAG_HELP = "Stable codes: " + ", ".join(EXPLANATIONS_BY_STANDARD[StandardCode.WST_423_2022]) + "."
+STANDARD_HELP = (
+    "who2006: WHO Child Growth Standards (2006); wst423_2022: WS/T 423—2022《7岁以下儿童生长标准》, whose "
+    "z-scores are values interpolated linearly between its SD lines."
+)
+NUTRITION_CATEGORIES = ["低体重", "生长迟缓", "消瘦", "超重", "肥胖"]
+BANDS = [band.value for band in Band]
+STANDARDS = [code.value for code in StandardCode]
+
+
+class GrowthBandsSerializer(serializers.Serializer):
+    """WS/T 423—2022's band of each value: 下 < −2SD ≤ 中下 < −1SD ≤ 中 ≤ +1SD < 中上 ≤ +2SD < 上; null where
+    there is no value or it is implausible."""
+
+    zwei = serializers.ChoiceField(choices=BANDS, allow_null=True)
+    zlen = serializers.ChoiceField(choices=BANDS, allow_null=True)
+    zwfl = serializers.ChoiceField(choices=BANDS, allow_null=True)
+    zbmi = serializers.ChoiceField(choices=BANDS, allow_null=True)
+    zhc = serializers.ChoiceField(choices=BANDS, allow_null=True)
+
+
+def _nutrition_field(*, required: bool = True) -> serializers.ListField:
+    return serializers.ListField(
+        required=required,
+        child=serializers.ChoiceField(choices=NUTRITION_CATEGORIES),
+        help_text="The nutrition categories of WS/T 423—2022 that apply (only for wst423_2022).",
+    )
 
 
 # The batch calculator ------------------------------------------------------------------------------------
@@ -77,7 +117,16 @@ class GrowthZScoreItemInputSerializer(serializers.Serializer):
     weight-for-length/height is computed)."""
 
     sex = serializers.ChoiceField(choices=[1, 2], help_text="1 boy, 2 girl.")
-    age_days = serializers.IntegerField(required=False, min_value=0)
+    age_days = serializers.FloatField(
+        required=False,
+        min_value=0,
+        help_text="WHO uses the completed days; WS/T the days as given / 30.4375.",
+    )
+    age_months = serializers.FloatField(
+        required=False,
+        min_value=0,
+        help_text="Instead of age_days or the dates: the age in months (× 30.4375 days).",
+    )
     birth_date = serializers.DateField(required=False)
     measured_on = serializers.DateField(required=False, help_text="Not in the future.")
     weight_kg = serializers.FloatField(required=False)
@@ -90,6 +139,9 @@ class GrowthZScoreItemInputSerializer(serializers.Serializer):
 
 
 class GrowthZScoresInputSerializer(serializers.Serializer):
+    standard = serializers.ChoiceField(
+        choices=STANDARDS, default=StandardCode.WHO_2006, help_text=STANDARD_HELP
+    )
     items = serializers.ListField(
         child=GrowthZScoreItemInputSerializer(),
         max_length=MAX_ITEMS,
@@ -105,6 +157,8 @@ class GrowthZScoreResultSerializer(serializers.Serializer):
     zhc = _z_field("Head circumference-for-age")
     flags = serializers.ListField(child=serializers.CharField(), help_text=FLAG_HELP)
     classification = GrowthClassificationSerializer()
+    bands = GrowthBandsSerializer(required=False, help_text="Only for wst423_2022.")
+    nutrition = _nutrition_field(required=False)
 
 
 class GrowthZScoreErrorDetailSerializer(serializers.Serializer):
@@ -118,6 +172,7 @@ class GrowthZScoreErrorSerializer(serializers.Serializer):
 
 
 class GrowthZScoresResponseSerializer(serializers.Serializer):
+    standard = serializers.ChoiceField(choices=STANDARDS, help_text=STANDARD_HELP)
     items = serializers.ListField(
         child=PolymorphicProxySerializer(
             component_name="GrowthZScoreOutcome",
@@ -152,8 +207,19 @@ def _items(data: Any) -> list[Any]:
     return items
 
 
+def _standard(data: Any) -> str:
+    code = data.get("standard", StandardCode.WHO_2006) if isinstance(data, dict) else StandardCode.WHO_2006
+    if not is_standard_code(code):
+        raise Refusal(
+            _('"standard" must be one of: %(codes)s.') % {"codes": ", ".join(StandardCode)},
+            "standard_unknown",
+        )
+    return code
+
+
 class ZScoresView(APIView):
-    """WHO Child Growth Standards z-scores of up to 10,000 measurements, computed as WHO's software does."""
+    """Growth z-scores of up to 10,000 measurements: WHO Child Growth Standards (2006) as WHO's software
+    computes them, or WS/T 423—2022 as values interpolated between its SD lines with their bands."""
 
     permission_classes = [IsAuthenticated, MayUseGrowthCalculator]
     parser_classes = [DepthSafeJSONParser]
@@ -166,8 +232,9 @@ class ZScoresView(APIView):
         },
     )
     def post(self, request: Request) -> Response:
-        results = assess(_items(request.data))
-        return Response({"items": [result.as_json() for result in results]})
+        standard = _standard(request.data)
+        results = assess(_items(request.data), standard=standard_of(standard))
+        return Response({"standard": standard, "items": [result.as_json() for result in results]})
 
 
 # A child's measurements ----------------------------------------------------------------------------------
@@ -179,6 +246,10 @@ class GrowthMeasurementSerializer(serializers.ModelSerializer):
     measured_by = serializers.CharField(source="measured_by.display_name", default=None)
     classification = GrowthClassificationSerializer()
     classification_label = serializers.SerializerMethodField()
+    standard = serializers.ChoiceField(choices=STANDARDS, help_text=STANDARD_HELP)
+    standard_label = serializers.CharField(source="get_standard_display")
+    bands = GrowthBandsSerializer(help_text="Only for wst423_2022: empty under who2006.")
+    nutrition = serializers.SerializerMethodField()
     flags = serializers.ListField(child=serializers.CharField(), help_text=FLAG_HELP)
     flag_explanations = serializers.SerializerMethodField()
 
@@ -203,6 +274,10 @@ class GrowthMeasurementSerializer(serializers.ModelSerializer):
             "zwfl",
             "zbmi",
             "zhc",
+            "standard",
+            "standard_label",
+            "bands",
+            "nutrition",
             "flags",
             "flag_explanations",
             "classification",
@@ -213,7 +288,15 @@ class GrowthMeasurementSerializer(serializers.ModelSerializer):
         return classification_words(measurement.classification)
 
     def get_flag_explanations(self, measurement: Measurement) -> list[str]:
-        return [explanation for _code, explanation in flag_explanations(measurement.flags)]
+        return [
+            explanation for _code, explanation in flag_explanations(measurement.flags, measurement.standard)
+        ]
+
+    @extend_schema_field(_nutrition_field())
+    def get_nutrition(self, measurement: Measurement) -> list[str]:
+        return (
+            nutrition(measurement.classification) if measurement.standard == StandardCode.WST_423_2022 else []
+        )
 
 
 class GrowthMeasurementInputSerializer(serializers.Serializer):

@@ -1,8 +1,9 @@
 """From measurement items to z-scores, flags and classification: the one path every caller takes.
 
 The batch calculator API, the measurement service and the demo all hand a list of items (dicts as in the
-API: ``sex`` 1|2, ``age_days`` or ``birth_date`` + ``measured_on``, ``weight_kg``, ``length_cm``,
-``position`` "l"|"h", ``head_cm``, ``oedema``) to :func:`assess`. Each item is checked on its own: a bad
+API: ``sex`` 1|2, ``age_days``, ``age_months`` or ``birth_date`` + ``measured_on``, ``weight_kg``,
+``length_cm``, ``position`` "l"|"h", ``head_cm``, ``oedema``) to :func:`assess`, with the standard to
+assess against (WHO 2006 unless told). Each item is checked on its own: a bad
 item gets an :class:`ItemError` in its place (which field, a code, a message), the others are computed in
 one call of the engine. Impossible measurements are not errors: they are computed as far as WHO's method
 allows and explained by flags, never dropped.
@@ -24,16 +25,15 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tuoyu.health.growth.classification import CONDITIONS, classify
-from tuoyu.health.growth.zscores import (
+from tuoyu.health.growth.classification import CONDITIONS, bands, classify, nutrition
+from tuoyu.health.growth.standards import (
     DAYS_PER_MONTH,
-    MAX_AGE_DAYS,
-    MAX_AGE_MONTHS,
-    SCORES,
-    Measurements,
-    ZScores,
-    compute,
+    GrowthStandard,
+    Indicator,
+    StandardCode,
+    who_2006,
 )
+from tuoyu.health.growth.zscores import SCORES, Measurements, ZScores, compute
 
 MEASURES = ("weight_kg", "length_cm", "head_cm")
 POSITIONS = ("l", "h")
@@ -73,6 +73,17 @@ FLAG_EXPLANATIONS: dict[str, Promise] = {
     "age_over_60_months": gettext_lazy(
         "The child is 60 months or older: the WHO Child Growth Standards give no age-based z-score."
     ),
+    "age_over_81_months": gettext_lazy(
+        "The child is older than 81 months: WS/T 423—2022 gives no age-based value beyond its tables."
+    ),
+    "position_corrected": gettext_lazy(
+        "Measured standing before 24 months, or lying from 24 months: WS/T 423—2022 tabulates length lying "
+        "below 24 months and height standing from 24, so 0.7 cm was added to a standing measure (taken off a "
+        "lying one) before it was evaluated."
+    ),
+    "head_age_outside_table": gettext_lazy(
+        "WS/T 423—2022 gives head circumference-for-age up to 36 months only: no value for it."
+    ),
     "age_unknown": gettext_lazy("No age was given: only weight-for-length/height can be computed."),
     "oedema": gettext_lazy(
         "Bilateral pitting oedema: the weight is not meaningful, so no weight-based z-score is given; "
@@ -81,9 +92,44 @@ FLAG_EXPLANATIONS: dict[str, Promise] = {
 }
 
 
-def flag_explanations(flags: Sequence[str]) -> list[tuple[str, str]]:
-    """``(code, explanation)`` for each flag, in the reader's language (unknown codes explained by code)."""
-    return [(code, str(FLAG_EXPLANATIONS.get(code, code))) for code in flags]
+# Where WS/T 423—2022 says otherwise than WHO: its own tables, and WHO's plausible ranges borrowed.
+WST_FLAG_EXPLANATIONS: dict[str, Promise] = {
+    "zwei_implausible": gettext_lazy(
+        "Weight-for-age is far outside the standard's lines (below −6 or above +5 SD, WHO's plausible "
+        "range): check the weight and the date of birth. It is not used to classify."
+    ),
+    "zlen_implausible": gettext_lazy(
+        "Length/height-for-age is far outside the standard's lines (beyond ±6 SD, WHO's plausible range): "
+        "check the length and the date of birth. It is not used to classify."
+    ),
+    "zwfl_implausible": gettext_lazy(
+        "Weight-for-length/height is far outside the standard's lines (beyond ±5 SD, WHO's plausible range): "
+        "check the weight and the length. It is not used to classify."
+    ),
+    "zbmi_implausible": gettext_lazy(
+        "BMI-for-age is far outside the standard's lines (beyond ±5 SD, WHO's plausible range): check the "
+        "weight and the length."
+    ),
+    "zhc_implausible": gettext_lazy(
+        "Head circumference-for-age is far outside the standard's lines (beyond ±5 SD, WHO's plausible "
+        "range): check the measurement."
+    ),
+    "length_outside_table": gettext_lazy(
+        "The length/height is outside WS/T 423—2022's weight-for-length (45–100 cm) or weight-for-height "
+        "(75–130 cm) table: no weight-for-length/height value."
+    ),
+}
+EXPLANATIONS_BY_STANDARD = {
+    StandardCode.WHO_2006: FLAG_EXPLANATIONS,
+    StandardCode.WST_423_2022: {**FLAG_EXPLANATIONS, **WST_FLAG_EXPLANATIONS},
+}
+
+
+def flag_explanations(flags: Sequence[str], standard: str = StandardCode.WHO_2006) -> list[tuple[str, str]]:
+    """``(code, explanation)`` for each flag of a result of ``standard``, in the reader's language (unknown
+    codes explained by code)."""
+    explanations = EXPLANATIONS_BY_STANDARD[StandardCode(standard)]
+    return [(code, str(explanations.get(code, code))) for code in flags]
 
 
 # Classification in words -------------------------------------------------------------------------------
@@ -142,6 +188,20 @@ def classification_words(classification: dict[str, Any]) -> str:
 # Items in, results out ---------------------------------------------------------------------------------
 
 
+def item_of(measurement: Any) -> dict[str, Any]:
+    """A measurement (a ``models.Measurement``, saved or not, with its child) as an item of :func:`assess`."""
+    return {
+        "sex": measurement.child.sex,
+        "birth_date": measurement.child.birth_date,
+        "measured_on": measurement.measured_on,
+        "weight_kg": measurement.weight_kg,
+        "length_cm": measurement.length_cm,
+        "position": measurement.position,
+        "head_cm": measurement.head_cm,
+        "oedema": measurement.oedema,
+    }
+
+
 @dataclass(frozen=True)
 class ItemError:
     """Why an item could not be computed: the field at fault, a code a program acts on, and a message."""
@@ -156,15 +216,27 @@ class ItemError:
 
 @dataclass(frozen=True)
 class ItemResult:
-    """The z-scores of an item (rounded to 2 decimals, None where not computable), flags, classification."""
+    """The z-scores of an item (rounded to 2 decimals, None where not computable), flags, classification,
+    and the standard that produced them; under WS/T 423—2022 the scores are values interpolated between the
+    SD lines, with their bands and the nutrition categories that apply."""
 
     age_days: int | None
     scores: dict[str, float | None]
     flags: list[str] = field(default_factory=list)
     classification: dict[str, str | None] = field(default_factory=dict)
+    standard: str = StandardCode.WHO_2006
+    bands: dict[str, str | None] | None = None  # WS/T only
+
+    @property
+    def nutrition(self) -> list[str]:
+        return nutrition(self.classification)
 
     def as_json(self) -> dict[str, Any]:
-        return {**self.scores, "flags": self.flags, "classification": self.classification}
+        """The item as the batch API answers it (whose response names the standard once for all items)."""
+        result = {**self.scores, "flags": self.flags, "classification": self.classification}
+        if self.bands is not None:
+            result |= {"bands": self.bands, "nutrition": self.nutrition}
+        return result
 
 
 class _Invalid(Exception):
@@ -242,9 +314,24 @@ def _age_from_dates(item: dict[str, Any], today: datetime.date) -> float | None:
 
 
 def _age(item: dict[str, Any], today: datetime.date) -> float:
-    """The age in days, from ``age_days`` or from the dates (NaN when neither is given)."""
+    """The age in days, from ``age_days``, ``age_months`` (× 30.4375) or the dates (NaN if none is given)."""
     from_dates = _age_from_dates(item, today)
     age = _number(item, "age_days")
+    months = _number(item, "age_months")
+    if not math.isnan(months):
+        if not math.isnan(age) or from_dates is not None:
+            raise _Invalid(
+                "age_months",
+                "age_given_twice",
+                _("Give the age one way: age_days, age_months, or birth_date and measured_on."),
+            )
+        if months < 0:
+            raise _Invalid("age_months", "age_negative", _("age_months cannot be negative."))
+        if not math.isfinite(months * DAYS_PER_MONTH):
+            raise _Invalid(
+                "age_months", "out_of_range", _("%(field)s is not a finite number.") % {"field": "age_months"}
+            )
+        return months * DAYS_PER_MONTH
     if math.isnan(age):
         return math.nan if from_dates is None else from_dates
     if age < 0:
@@ -290,30 +377,35 @@ def _validate(item: object, today: datetime.date) -> _Valid:
             "age_days",
             "age_missing",
             _(
-                "Give the age in days (age_days) or birth_date and measured_on; without an age only "
-                "weight-for-length/height can be computed, from a weight and a length."
+                "Give the age in days (age_days), in months (age_months) or birth_date and measured_on; "
+                "without an age only weight-for-length/height can be computed, from a weight and a length."
             ),
         )
     return _Valid(sex, age, weight, length, position, head, oedema)
 
 
 def _flags(item: _Valid, z: ZScores, i: int) -> list[str]:
+    standard = z.standard
     flags = [f"{name}_implausible" for name in SCORES if bool(z.implausible[name][i])]
     if z.standing_under_9_months[i]:
         flags.append("standing_under_9_months")
+    if standard.flags_position_correction and z.position_corrected[i]:
+        flags.append("position_corrected")
     for name, code in (("weight_kg", "weight"), ("length_cm", "length"), ("head_cm", "head")):
         if getattr(item, name) <= 0:
             flags.append(f"{code}_not_positive")
     weight_length_usable = item.weight_kg > 0 and item.length_cm > 0 and not item.oedema
     age_known = not math.isnan(item.age_days)
-    over_60_months = age_known and (
-        math.floor(item.age_days) > MAX_AGE_DAYS
-        or math.floor(item.age_days) / DAYS_PER_MONTH >= MAX_AGE_MONTHS
-    )
-    if weight_length_usable and not over_60_months and math.isnan(z.zwfl[i]):
+    days = standard.age_days_used(np.array([item.age_days]))
+    too_old = age_known and not bool(standard.age_covered(days)[0])
+    if weight_length_usable and not too_old and math.isnan(z.zwfl[i]):
         flags.append("length_outside_table")
-    if over_60_months:
-        flags.append("age_over_60_months")
+    if too_old:
+        flags.append(f"age_over_{standard.max_age_months:g}_months")
+    elif age_known and item.head_cm > 0 and math.isnan(z.zhc[i]):
+        head_table = standard.tables[Indicator.HEAD_FOR_AGE]
+        if float(standard.age_index(days)[0]) > head_table.stop:
+            flags.append("head_age_outside_table")
     if not age_known:
         flags.append("age_unknown")
     if item.oedema:
@@ -321,7 +413,7 @@ def _flags(item: _Valid, z: ZScores, i: int) -> list[str]:
     return flags
 
 
-def _compute(valid: list[_Valid]) -> ZScores:
+def _compute(valid: list[_Valid], standard: GrowthStandard) -> ZScores:
     data = Measurements.from_columns(
         sex=[item.sex for item in valid],
         age_days=[item.age_days for item in valid],
@@ -333,13 +425,20 @@ def _compute(valid: list[_Valid]) -> ZScores:
     )
     # Absurd inputs (1e300 kg) overflow to infinity: flagged as implausible below, not warned about.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        return compute(data)
+        return compute(data, standard)
 
 
-def assess(items: Sequence[object], *, today: datetime.date | None = None) -> list[ItemResult | ItemError]:
-    """Check each item, compute all valid ones in one engine call, and give a result or an error per item,
-    in the same order. Dates after ``today`` (the local date by default) are refused."""
+def assess(
+    items: Sequence[object],
+    *,
+    today: datetime.date | None = None,
+    standard: GrowthStandard | None = None,
+) -> list[ItemResult | ItemError]:
+    """Check each item, compute all valid ones in one engine call against ``standard`` (WHO 2006 unless
+    given), and give a result or an error per item, in the same order. Dates after ``today`` (the local
+    date by default) are refused."""
     today = today or timezone.localdate()
+    standard = standard or who_2006()
     outcomes: list[_Valid | ItemError] = []
     for item in items:
         try:
@@ -347,12 +446,13 @@ def assess(items: Sequence[object], *, today: datetime.date | None = None) -> li
         except _Invalid as invalid:
             outcomes.append(invalid.error)
     valid = [outcome for outcome in outcomes if isinstance(outcome, _Valid)]
-    computed = iter(_results(valid)) if valid else iter(())
+    computed = iter(_results(valid, standard)) if valid else iter(())
     return [outcome if isinstance(outcome, ItemError) else next(computed) for outcome in outcomes]
 
 
-def _results(valid: list[_Valid]) -> list[ItemResult]:
-    z = _compute(valid)
+def _results(valid: list[_Valid], standard: GrowthStandard) -> list[ItemResult]:
+    z = _compute(valid, standard)
+    by_lines = not standard.rounded_judgement
     # Rounded as the engine rounds when it judges plausibility; NaN and infinity become None.
     with np.errstate(over="ignore", invalid="ignore"):
         rounded = {name: np.round(z.score(name), 2) for name in SCORES}
@@ -364,10 +464,24 @@ def _results(valid: list[_Valid]) -> list[ItemResult]:
     for i, item in enumerate(valid):
         scores = {name: None if math.isnan(columns[name][i]) else columns[name][i] for name in SCORES}
         judged = {name: implausible[name][i] for name in SCORES}
+        # Under WS/T the value is judged against the lines as it is, not as rounded for display.
+        exact = {name: None if math.isnan(v := float(z.score(name)[i])) else v for name in SCORES}
+        assessed = exact if by_lines else scores
         classification = {
             condition: None if status is None else str(status)
-            for condition, status in classify(scores, judged, oedema=item.oedema).items()
+            for condition, status in classify(
+                assessed, judged, oedema=item.oedema, rounded=standard.rounded_judgement
+            ).items()
         }
         age = None if math.isnan(item.age_days) else math.floor(item.age_days)
-        results.append(ItemResult(age, scores, _flags(item, z, i), classification))
+        results.append(
+            ItemResult(
+                age,
+                scores,
+                _flags(item, z, i),
+                classification,
+                standard=standard.code,
+                bands=bands(exact, judged) if by_lines else None,
+            )
+        )
     return results

@@ -1,9 +1,10 @@
-"""A child's growth chart, drawn on the server as SVG: the WHO reference curves and the child's points.
+"""A child's growth chart, drawn on the server as SVG: a standard's reference curves and the child's points.
 
-The curves are the measurements at −3 … +3 SD, computed from the standard's LMS tables with
-``zscores.sd_value`` (nothing is hard-coded); the child's points are placed with the same derived values
-the z-scores used (the length after the lying/standing correction, the BMI from it), so a point sits
-between the curves where its z-score says. :func:`growth_chart` returns the geometry; the template
+The curves are the standard's own lines at −3 … +3 SD (``Table.lines``: from WHO's LMS tables, or WS/T
+423—2022's SD tables interpolated between their rows; nothing is hard-coded); the child's points are
+placed with the same derived values the engine used (the length after the lying/standing correction, the
+BMI from it), and each carries the value the engine gives it under that standard, so a point sits between
+the curves where its value says. :func:`growth_chart` returns the geometry; the template
 ``health/growth/_chart.html`` writes the SVG.
 """
 
@@ -13,19 +14,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from tuoyu.health.growth.standards import FloatArray, Indicator, LmsTable, who_2006
-from tuoyu.health.growth.zscores import (
+from tuoyu.health.growth.classification import band
+from tuoyu.health.growth.standards import (
     DAYS_PER_MONTH,
-    HEIGHT_FROM_DAYS,
-    MAX_AGE_MONTHS,
-    Measurements,
-    ZScores,
-    compute,
-    sd_value,
+    FloatArray,
+    GrowthStandard,
+    Indicator,
+    Table,
+    who_2006,
 )
+from tuoyu.health.growth.zscores import Measurements, ZScores, compute
 
 WIDTH, HEIGHT = 520, 380
 LEFT, RIGHT, TOP, BOTTOM = 58, 34, 12, 46
@@ -125,11 +127,13 @@ class ChartPoint:
     z: float | None
     outside: bool  # beyond the drawn area: shown on its edge
     flagged: bool
+    band: str | None = None  # WS/T 423—2022's band of the point
 
 
 @dataclass(frozen=True)
 class Chart:
     kind: ChartKind
+    standard: GrowthStandard
     width: int
     height: int
     left: float
@@ -183,7 +187,7 @@ def _label(value: float) -> str:
     return f"{value:g}"
 
 
-def _derived(sex: int, measurements: Sequence[Any]) -> ZScores:
+def _derived(sex: int, measurements: Sequence[Any], standard: GrowthStandard) -> ZScores:
     """The engine's derived values (corrected length, BMI) of the child's measurements, in one call."""
 
     def column(name: str) -> list[float]:
@@ -200,7 +204,7 @@ def _derived(sex: int, measurements: Sequence[Any]) -> ZScores:
         oedema=[m.oedema for m in measurements],
     )
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        return compute(data)
+        return compute(data, standard)
 
 
 def _values(kind: ChartKind, measurements: Sequence[Any], derived: ZScores) -> tuple[FloatArray, FloatArray]:
@@ -222,15 +226,30 @@ def _values(kind: ChartKind, measurements: Sequence[Any], derived: ZScores) -> t
         return months, derived.bmi
     if kind.indicator == Indicator.HEAD_FOR_AGE:
         return months, head
-    on_this_table = (ages < HEIGHT_FROM_DAYS) == (kind.indicator == Indicator.WEIGHT_FOR_LENGTH)
+    lying = derived.standard.on_length_table(derived.standard.age_days_used(ages))
+    on_this_table = lying == (kind.indicator == Indicator.WEIGHT_FOR_LENGTH)
     return np.where(on_this_table, length, np.nan), weight
 
 
-def _x_range(kind: ChartKind, table: LmsTable, xs: FloatArray) -> tuple[float, float]:
+def _oldest_month(standard: GrowthStandard, table: Table) -> float:
+    """The oldest age in months the standard draws this age table to."""
+    stop = table.stop if standard.age_in_months else table.stop / DAYS_PER_MONTH
+    return min(standard.max_age_months, stop)
+
+
+def _age_shown(standard: GrowthStandard, table: Table, months: FloatArray) -> npt.NDArray[np.bool_]:
+    """Whether a measurement at this age in months has a place on an age chart of the standard."""
+    days = standard.age_days_used(months * DAYS_PER_MONTH)
+    with np.errstate(invalid="ignore"):
+        return standard.age_covered(days) & (standard.age_index(days) <= table.stop)
+
+
+def _x_range(kind: ChartKind, standard: GrowthStandard, table: Table, xs: FloatArray) -> tuple[float, float]:
     shown = xs[np.isfinite(xs)]
     if kind.by_age:
         latest = float(shown.max()) if shown.size else 0.0
-        months = min(MAX_AGE_MONTHS, max(12, math.ceil((latest + 2) / 6) * 6))
+        oldest = _oldest_month(standard, table)
+        months = min(oldest, max(12, math.ceil((latest + 2) / 6) * 6))
         return 0.0, float(months)
     if not shown.size:
         return table.start, table.stop
@@ -242,27 +261,33 @@ def _x_range(kind: ChartKind, table: LmsTable, xs: FloatArray) -> tuple[float, f
     return float(low), float(high)
 
 
-def growth_chart(code: str, *, sex: int | str, measurements: Sequence[Any]) -> Chart:
-    """The chart ``code`` (one of ``CHARTS``; the default if unknown) for a child of ``sex`` (1 or 2) with
-    these measurements (objects with the fields of ``models.Measurement``)."""
+def growth_chart(
+    code: str, *, sex: int | str, measurements: Sequence[Any], standard: GrowthStandard | None = None
+) -> Chart:
+    """The chart ``code`` (one of ``CHARTS``; the default if unknown) of ``standard`` (WHO 2006 unless
+    given) for a child of ``sex`` (1 or 2) with these measurements (objects with the fields of
+    ``models.Measurement``)."""
+    standard = standard or who_2006()
     kind = CHARTS.get(code, CHARTS[DEFAULT_CHART])
-    table = who_2006().tables[kind.indicator]
+    table = standard.tables[kind.indicator]
     row = int(sex) - 1
-    derived = _derived(int(sex), measurements)
+    derived = _derived(int(sex), measurements, standard)
     xs, ys = _values(kind, measurements, derived)
 
     with np.errstate(invalid="ignore"):
         in_table = np.isfinite(xs) & np.isfinite(ys) & (ys > 0)
         in_table &= (xs >= 0) if kind.by_age else (xs >= table.start) & (xs <= table.stop)
         if kind.by_age:
-            in_table &= xs < MAX_AGE_MONTHS
-    x_low, x_high = _x_range(kind, table, np.where(in_table, xs, np.nan))
+            in_table &= _age_shown(standard, table, xs)
+    x_low, x_high = _x_range(kind, standard, table, np.where(in_table, xs, np.nan))
 
-    # The reference curves over the x range, from the table's LMS values.
+    # The reference curves over the x range, from the standard's own lines.
     grid = np.linspace(x_low, x_high, CURVE_POINTS)
-    index = np.clip(np.floor(grid * DAYS_PER_MONTH) if kind.by_age else grid, table.start, table.stop)
-    l, m, s = table.lookup(np.full(grid.shape, row, dtype=np.intp), index)  # noqa: E741
-    lines = {sd: sd_value(sd, l, m, s) for sd, *_rest in REFERENCE_LINES}
+    index = standard.age_index(standard.age_days_used(grid * DAYS_PER_MONTH)) if kind.by_age else grid
+    table_lines = table.lines(
+        np.full(grid.shape, row, dtype=np.intp), np.clip(index, table.start, table.stop)
+    )
+    lines = {sd: table_lines[:, sd + 3] for sd, *_rest in REFERENCE_LINES}
     y_low, y_high = float(lines[-3].min()), float(lines[3].max())
     span = y_high - y_low
     shown_ys = ys[in_table]
@@ -295,10 +320,13 @@ def growth_chart(code: str, *, sex: int | str, measurements: Sequence[Any]) -> C
     ]
     x_step = (3.0 if x_high <= 24 else 6.0) if kind.by_age else nice_step(x_high - x_low, 8)
     points = []
+    scores, implausible = derived.score(kind.score), derived.implausible[kind.score]
     for i in np.flatnonzero(in_table).tolist():
         measurement = measurements[i]
         x, y = float(xs[i]), float(ys[i])
         drawn_y = min(max(y, y_low), y_high)
+        z = float(scores[i])
+        flagged = bool(implausible[i])
         points.append(
             ChartPoint(
                 cx=sx(x),
@@ -306,14 +334,16 @@ def growth_chart(code: str, *, sex: int | str, measurements: Sequence[Any]) -> C
                 x=x,
                 y=y,
                 measurement=measurement,
-                z=getattr(measurement, kind.score),
+                z=None if math.isnan(z) else round(z, 2),
                 outside=drawn_y != y,
-                flagged=f"{kind.score}_implausible" in (measurement.flags or []),
+                flagged=flagged,
+                band=None if standard.rounded_judgement or flagged else band(z),
             )
         )
     points.sort(key=lambda point: (point.measurement.measured_on, point.x))
     return Chart(
         kind=kind,
+        standard=standard,
         width=WIDTH,
         height=HEIGHT,
         left=LEFT,

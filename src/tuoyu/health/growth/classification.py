@@ -1,7 +1,15 @@
-"""Nutritional status from z-scores (WHO cut-offs; 儿童营养性疾病管理技术规范, national rules §10.9).
+"""Nutritional status from z-scores (儿童营养性疾病管理技术规范, national rules §10.9), and WS/T 423—2022's
+five bands and nutrition categories.
 
-Judged on the z-score rounded to 2 decimals, as WHO's software does. A z-score flagged as implausible
-classifies nothing: the measurement is to be checked, not counted.
+Under WHO the z-score is judged rounded to 2 decimals, as WHO's software does; under WS/T the value is
+judged as it is, so that a measurement is placed against the standard's lines themselves (a value exactly on
+−2SD is not below it). A z-score flagged as implausible classifies nothing: the measurement is to be
+checked, not counted.
+
+The bands (WS/T 423—2022 等级评价): 下 below −2SD, 中下 from −2SD to below −1SD, 中 from −1SD to +1SD, 中上
+above +1SD to +2SD, 上 above +2SD. The nutrition categories are the classification in the standard's words:
+低体重 (weight-for-age), 生长迟缓 (length/height-for-age) and 消瘦 (weight-for-length/height) below −2SD;
+超重 above +2SD and 肥胖 above +3SD of weight-for-length/height.
 """
 
 import math
@@ -30,10 +38,10 @@ CONDITIONS = {
 }
 
 
-def _usable(z: float | None, implausible: bool) -> float | None:
+def _usable(z: float | None, implausible: bool, *, rounded: bool) -> float | None:
     if z is None or implausible or math.isnan(z):
         return None
-    return round(z, 2)
+    return round(z, 2) if rounded else z
 
 
 def deficit(z: float | None) -> Status:
@@ -55,15 +63,20 @@ def excess(z: float) -> Status:
 
 
 def classify(
-    scores: dict[str, float | None], implausible: dict[str, bool], *, oedema: bool = False
+    scores: dict[str, float | None],
+    implausible: dict[str, bool],
+    *,
+    oedema: bool = False,
+    rounded: bool = True,
 ) -> dict[str, str | None]:
     """``{"underweight", "stunting", "wasting", "overweight"}`` → status, or None when not computable.
 
-    Oedema is severe acute malnutrition: wasting is "severe" whatever the weight (WHO).
+    ``rounded``: judge the z-score rounded to 2 decimals (WHO) rather than as it is (WS/T). Oedema is severe
+    acute malnutrition: wasting is "severe" whatever the weight (WHO).
     """
     result: dict[str, str | None] = {}
     for condition, score in CONDITIONS.items():
-        z = _usable(scores.get(score), implausible.get(score, False))
+        z = _usable(scores.get(score), implausible.get(score, False), rounded=rounded)
         if condition == "wasting" and oedema:
             result[condition] = Status.SEVERE
         elif z is None:
@@ -80,3 +93,57 @@ def needs_referral(classification: dict[str, str | None]) -> bool:
     return any(
         classification.get(condition) == Status.SEVERE for condition in ("underweight", "stunting", "wasting")
     )
+
+
+# WS/T 423—2022: the five bands and the nutrition categories --------------------------------------------
+
+
+class Band(StrEnum):
+    LOW = "下"
+    LOWER_MIDDLE = "中下"
+    MIDDLE = "中"
+    UPPER_MIDDLE = "中上"
+    HIGH = "上"
+
+
+def band(z: float | None) -> Band | None:
+    """The band of a value placed between the SD lines (None when there is none)."""
+    if z is None or math.isnan(z):
+        return None
+    if z < -2:
+        return Band.LOW
+    if z < -1:
+        return Band.LOWER_MIDDLE
+    if z <= 1:
+        return Band.MIDDLE
+    if z <= 2:
+        return Band.UPPER_MIDDLE
+    return Band.HIGH
+
+
+def bands(scores: dict[str, float | None], implausible: dict[str, bool]) -> dict[str, str | None]:
+    """The band of each value (its key as in ``scores``); None where not computable or implausible."""
+    return {name: None if implausible.get(name, False) else band(z) for name, z in scores.items()}
+
+
+NUTRITION_CATEGORIES: dict[tuple[str, str], str] = {
+    ("underweight", Status.MODERATE): "低体重",
+    ("underweight", Status.SEVERE): "低体重",
+    ("stunting", Status.MODERATE): "生长迟缓",
+    ("stunting", Status.SEVERE): "生长迟缓",
+    ("wasting", Status.MODERATE): "消瘦",
+    ("wasting", Status.SEVERE): "消瘦",
+    ("overweight", Status.OVERWEIGHT): "超重",
+    ("overweight", Status.OBESITY): "肥胖",
+}
+
+
+def nutrition(classification: dict[str, str | None]) -> list[str]:
+    """The WS/T nutrition categories that apply, in the order of ``CONDITIONS`` (低体重, 生长迟缓, 消瘦, 超重
+    or 肥胖)."""
+    found = []
+    for condition in CONDITIONS:
+        status = classification.get(condition)
+        if status is not None and (condition, status) in NUTRITION_CATEGORIES:
+            found.append(NUTRITION_CATEGORIES[condition, str(status)])
+    return found

@@ -1,21 +1,27 @@
-"""Vectorised z-scores of the WHO Child Growth Standards, computed as WHO's own software computes them.
+"""Vectorised growth z-scores, for the WHO Child Growth Standards as WHO's own software computes them, and
+for WS/T 423—2022 as values interpolated between its SD lines.
 
-The method (WHO anthro / igrowup):
+The method (WHO anthro / igrowup), which WS/T follows where it says nothing else:
 
-* z = ((x / M)^L − 1) / (L·S), with L, M, S for the child's sex and age in completed days (or, for
-  weight-for-length/height, the length/height interpolated between the 0.1 cm rows).
-* Weight-based indicators (weight-for-age, weight-for-length/height, BMI-for-age) are restricted beyond
-  ±3 SD: the distance past SD3 is measured in units of the SD2–SD3 distance. Length/height-for-age and
-  head circumference-for-age use the plain formula.
-* Below 731 days a child is measured lying (length), from 731 days standing (height): a standing measure
-  before 731 days gets +0.7 cm, a lying one from 731 days −0.7 cm. A standing measure before 9 months is
-  not plausible: its position is not used (no correction) and the measurement is flagged.
-* Weight-for-length (45–110 cm) applies below 731 days, weight-for-height (65–120 cm) from 731 days;
-  without an age, the position chooses (and without a position, below 87 cm is length).
-* Z-scores are given from 0 to 1856 days and below 60 months (days / 30.4375); oedema gives no weight-based
-  z-score; a measure ≤ 0 gives none.
+* WHO: z = ((x / M)^L − 1) / (L·S), with L, M, S for the child's sex and age in completed days (or, for
+  weight-for-length/height, the length/height interpolated between the 0.1 cm rows). Weight-based
+  indicators (weight-for-age, weight-for-length/height, BMI-for-age) are restricted beyond ±3 SD: the
+  distance past SD3 is measured in units of the SD2–SD3 distance. Length/height-for-age and head
+  circumference-for-age use the plain formula.
+* WS/T: the SD lines at the age in months (days / 30.4375) or the length/height, interpolated linearly
+  between the tabulated rows; the value placed linearly between the two lines around it (beyond ±3 SD with
+  the outermost interval's width). See ``standards.SdTable``.
+* A child is measured lying (length) below 24 months and standing (height) from then on: WHO switches at 731
+  completed days, WS/T at 24 months (730.5 days). A standing measure before the switch gets +0.7 cm, a
+  lying one from the switch −0.7 cm. A standing measure before 9 months is not plausible: its position is
+  not used (no correction) and the measurement is flagged.
+* Weight-for-length applies below the switch, weight-for-height from it (WHO: 45–110 cm and 65–120 cm;
+  WS/T: 45–100 cm and 75–130 cm); without an age, the position chooses (and without a position, below
+  87 cm is length).
+* Age-based values are given from birth to the standard's oldest age (WHO: below 60 months; WS/T: to 81
+  months, head circumference to 36); oedema gives no weight-based value; a measure ≤ 0 gives none.
 * Implausible values are flagged, never dropped: |zlen| > 6, zwei < −6 or > 5, |zwfl|, |zbmi|, |zhc| > 5,
-  judged on the z-score rounded to 2 decimals as WHO does.
+  judged on the value rounded to 2 decimals as WHO does.
 """
 
 from dataclasses import dataclass
@@ -23,14 +29,18 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from tuoyu.health.growth.standards import FloatArray, GrowthStandard, Indicator, LmsTable, who_2006
+from tuoyu.health.growth.standards import (
+    DAYS_PER_MONTH,
+    FloatArray,
+    GrowthStandard,
+    IndexArray,
+    Indicator,
+    Table,
+    who_2006,
+)
 
-DAYS_PER_MONTH = 30.4375
-HEIGHT_FROM_DAYS = 731  # 24 months: standing height from here on
 POSITION_CORRECTION_CM = 0.7
 STANDING_PLAUSIBLE_FROM_MONTHS = 9
-MAX_AGE_DAYS = 1856
-MAX_AGE_MONTHS = 60
 LENGTH_WITHOUT_AGE_CUTOFF_CM = 87
 
 # Which z-scores are computed, under which name, and when WHO flags them as implausible (low, high).
@@ -102,50 +112,22 @@ class ZScores:
     zhc: FloatArray
     implausible: dict[str, BoolArray]
     standing_under_9_months: BoolArray
+    position_corrected: BoolArray  # measured in the other position than the age's: ±0.7 cm
     length_used_cm: FloatArray  # after the ±0.7 cm position correction
     bmi: FloatArray
+    standard: GrowthStandard
 
     def score(self, name: str) -> FloatArray:
         value: FloatArray = getattr(self, name)
         return value
 
 
-def lms_z(x: FloatArray, l: FloatArray, m: FloatArray, s: FloatArray) -> FloatArray:  # noqa: E741
-    """The plain LMS z-score."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return ((x / m) ** l - 1) / (l * s)
-
-
-def sd_value(k: float, l: FloatArray, m: FloatArray, s: FloatArray) -> FloatArray:  # noqa: E741
-    """The measurement at ``k`` standard deviations: M·(1 + L·S·k)^(1/L)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return m * (1 + l * s * k) ** (1 / l)
-
-
-def restricted_z(x: FloatArray, l: FloatArray, m: FloatArray, s: FloatArray) -> FloatArray:  # noqa: E741
-    """WHO's restricted application of the LMS method beyond ±3 SD (weight-based indicators)."""
-    z = lms_z(x, l, m, s)
-    with np.errstate(invalid="ignore"):
-        above, below = z > 3, z < -3
-    # Only the few values beyond ±3 SD need the SD2/SD3 measurements: compute them for those alone.
-    if above.any():
-        xa, la, ma, sa = x[above], l[above], m[above], s[above]
-        sd3, sd2 = sd_value(3, la, ma, sa), sd_value(2, la, ma, sa)
-        z[above] = 3 + (xa - sd3) / (sd3 - sd2)
-    if below.any():
-        xb, lb, mb, sb = x[below], l[below], m[below], s[below]
-        sd3, sd2 = sd_value(-3, lb, mb, sb), sd_value(-2, lb, mb, sb)
-        z[below] = -3 + (xb - sd3) / (sd2 - sd3)
-    return z
-
-
 def _z_for(
-    table: LmsTable, sex_row: npt.NDArray[np.intp], index: FloatArray, x: FloatArray, *, restricted: bool
+    table: Table, sex_row: IndexArray, index: FloatArray, x: FloatArray, *, restricted: bool
 ) -> FloatArray:
-    l, m, s = table.lookup(sex_row, index)  # noqa: E741
     usable = np.isfinite(x) & (x > 0)
     x = np.where(usable, x, np.nan)
-    z = restricted_z(x, l, m, s) if restricted else lms_z(x, l, m, s)
+    z = table.z(sex_row, index, x, restricted=restricted)
     return np.where(usable, z, np.nan)
 
 
@@ -153,24 +135,24 @@ def compute(data: Measurements, standard: GrowthStandard | None = None) -> ZScor
     standard = standard or who_2006()
     tables = standard.tables
     sex_row = np.where(np.isin(data.sex, (1, 2)), data.sex - 1, -1).astype(np.intp)
-    age = np.where(data.age_days >= 0, np.floor(data.age_days), np.nan)
-    months = age / DAYS_PER_MONTH
+    age = standard.age_days_used(np.where(data.age_days >= 0, data.age_days, np.nan))
     has_age = np.isfinite(age)
-    age_valid = has_age & (age <= MAX_AGE_DAYS) & (months < MAX_AGE_MONTHS)
+    age_valid = has_age & standard.age_covered(age)
+    lying_age = has_age & standard.on_length_table(age)
+    standing_age = has_age & ~lying_age
 
+    months = age / DAYS_PER_MONTH
     standing_under_9_months = has_age & (data.position == "h") & (months < STANDING_PLAUSIBLE_FROM_MONTHS)
     position = np.where(standing_under_9_months, "", data.position)
+    standing_too_early = lying_age & (position == "h")
+    lying_too_late = standing_age & (position == "l")
     length = data.length_cm.copy()
-    length = np.where(
-        has_age & (age < HEIGHT_FROM_DAYS) & (position == "h"), length + POSITION_CORRECTION_CM, length
-    )
-    length = np.where(
-        has_age & (age >= HEIGHT_FROM_DAYS) & (position == "l"), length - POSITION_CORRECTION_CM, length
-    )
+    length = np.where(standing_too_early, length + POSITION_CORRECTION_CM, length)
+    length = np.where(lying_too_late, length - POSITION_CORRECTION_CM, length)
     with np.errstate(invalid="ignore", divide="ignore"):
         bmi = np.where(length > 0, data.weight_kg / (length / 100) ** 2, np.nan)
 
-    age_index = np.where(age_valid, age, np.nan)
+    age_index = np.where(age_valid, standard.age_index(age), np.nan)
     weight_allowed = ~data.oedema
 
     zwei = _z_for(tables[Indicator.WEIGHT_FOR_AGE], sex_row, age_index, data.weight_kg, restricted=True)
@@ -180,7 +162,7 @@ def compute(data: Measurements, standard: GrowthStandard | None = None) -> ZScor
 
     on_length_table = np.where(
         has_age,
-        age < HEIGHT_FROM_DAYS,
+        lying_age,
         np.where(position == "", length < LENGTH_WITHOUT_AGE_CUTOFF_CM, position == "l"),
     )
     wfl = _z_for(tables[Indicator.WEIGHT_FOR_LENGTH], sex_row, length, data.weight_kg, restricted=True)
@@ -199,6 +181,8 @@ def compute(data: Measurements, standard: GrowthStandard | None = None) -> ZScor
         **scores,
         implausible=implausible,
         standing_under_9_months=standing_under_9_months,
+        position_corrected=(standing_too_early | lying_too_late) & np.isfinite(data.length_cm),
         length_used_cm=length,
         bmi=bmi,
+        standard=standard,
     )

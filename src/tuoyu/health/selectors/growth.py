@@ -10,17 +10,25 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from tuoyu.accounts.access import Perm, scope_of
 from tuoyu.enrolment.models import Child, completed_months
 from tuoyu.enrolment.selectors import is_guardian_of, placements_in_care_at
 from tuoyu.health.growth.batch import (
     ClassificationFinding,
+    ItemResult,
+    assess,
     classification_findings,
     classification_words,
     flag_explanations,
+    item_of,
 )
+from tuoyu.health.growth.classification import nutrition
+from tuoyu.health.growth.standards import GrowthStandard, standard_of
+from tuoyu.health.growth.zscores import SCORES
 from tuoyu.health.models import Measurement, MeasurementSource
+from tuoyu.regions.selectors import growth_standard_of
 from tuoyu.registry.models import Institution
 from tuoyu.registry.selectors import institutions_visible_to
 
@@ -28,6 +36,18 @@ UNDERNUTRITION = ("underweight", "stunting", "wasting")
 FOLLOW_UP_STATUSES = ("moderate", "severe")
 FOLLOW_UP_DAYS = 31
 """An undernourished child is measured again at least monthly: a gap of more than 31 days is overdue."""
+
+
+def growth_standard_at(institution: Institution | None) -> GrowthStandard:
+    """The growth standard of the institution's region (``regions.selectors.growth_standard_of``); without
+    an institution, the default (WS/T 423—2022)."""
+    return standard_of(growth_standard_of(institution.street if institution is not None else None))
+
+
+def growth_standard_of_child(child: Child, day: datetime.date | None = None) -> GrowthStandard:
+    """The standard the child's growth is evaluated against: that of the institution holding their place
+    on ``day`` (today by default), else the default."""
+    return growth_standard_at(institution_holding_place(child, day or timezone.localdate()))
 
 
 def measurements_of(child: Child) -> QuerySet[Measurement]:
@@ -132,27 +152,84 @@ def growth_follow_ups_due(institution: Institution, day: datetime.date) -> list[
 # A child's measurements as a page shows them -------------------------------------------------------------
 
 
+SCORE_LABELS = {
+    "zwei": gettext_lazy("Weight-for-age"),
+    "zlen": gettext_lazy("Length/height-for-age"),
+    "zwfl": gettext_lazy("Weight-for-length/height"),
+    "zbmi": gettext_lazy("BMI-for-age"),
+    "zhc": gettext_lazy("Head circumference-for-age"),
+}
+
+
 @dataclass(frozen=True)
 class MeasurementRow:
-    """A measurement with its age in completed months, its classification and its flags in words."""
+    """A measurement as evaluated against one standard: the age in completed months, the values (z-scores,
+    or under WS/T values interpolated between the SD lines) with their bands, the classification and the
+    flags in words. ``stored`` when these are the ones recorded with the measurement, not computed anew
+    for another standard."""
 
     measurement: Measurement
     age_months: int
+    standard: GrowthStandard
+    scores: dict[str, float | None]
+    bands: dict[str, str | None]
     findings: list[ClassificationFinding]
+    nutrition: list[str]
     classification: str
     assessed: bool  # whether any condition could be judged
     flags: list[tuple[str, str]]
+    stored: bool
+
+    @property
+    def values(self) -> list[tuple[str, str, float | None, str | None]]:
+        """``(score, label, value, band)`` in the order of ``zscores.SCORES``."""
+        return [
+            (name, str(SCORE_LABELS[name]), self.scores.get(name), self.bands.get(name)) for name in SCORES
+        ]
 
 
-def measurement_rows(child: Child, measurements: list[Measurement]) -> list[MeasurementRow]:
-    return [
-        MeasurementRow(
-            measurement=measurement,
-            age_months=completed_months(child.birth_date, measurement.measured_on),
-            findings=classification_findings(measurement.classification),
-            classification=classification_words(measurement.classification),
-            assessed=any(status is not None for status in measurement.classification.values()),
-            flags=flag_explanations(measurement.flags),
+def _row(
+    child: Child, measurement: Measurement, standard: GrowthStandard, result: ItemResult | None
+) -> MeasurementRow:
+    if result is None:  # the stored evaluation
+        scores = {name: getattr(measurement, name) for name in SCORES}
+        bands, flags, classification = measurement.bands or {}, measurement.flags, measurement.classification
+    else:
+        scores, bands = result.scores, result.bands or {}
+        flags, classification = result.flags, result.classification
+    return MeasurementRow(
+        measurement=measurement,
+        age_months=completed_months(child.birth_date, measurement.measured_on),
+        standard=standard,
+        scores=scores,
+        bands=bands,
+        findings=classification_findings(classification),
+        nutrition=nutrition(classification),
+        classification=classification_words(classification),
+        assessed=any(status is not None for status in classification.values()),
+        flags=flag_explanations(flags, standard.code),
+        stored=result is None,
+    )
+
+
+def measurement_rows(
+    child: Child, measurements: list[Measurement], standard: GrowthStandard | None = None
+) -> list[MeasurementRow]:
+    """The child's measurements evaluated against ``standard`` (that of each measurement if not given):
+    what was recorded where the standard is the one recorded with, computed anew (in one engine call)
+    where it is another."""
+    anew = [m for m in measurements if standard is not None and m.standard != standard.code]
+    results = {}
+    if standard is not None and anew:
+        outcomes = assess(
+            [item_of(m) for m in anew], today=max(m.measured_on for m in anew), standard=standard
         )
-        for measurement in measurements
-    ]
+        results = {m.pk: outcome for m, outcome in zip(anew, outcomes, strict=True)}
+    rows = []
+    for measurement in measurements:
+        result = results.get(measurement.pk)
+        if isinstance(result, ItemResult):
+            rows.append(_row(child, measurement, standard or standard_of(measurement.standard), result))
+        else:  # recorded with this standard (or, should it fail now, as recorded)
+            rows.append(_row(child, measurement, standard_of(measurement.standard), None))
+    return rows

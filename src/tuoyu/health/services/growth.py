@@ -1,4 +1,5 @@
-"""Recording growth measurements: inputs, age, WHO z-scores, flags and classification stored together.
+"""Recording growth measurements: inputs, age, z-scores, flags and classification stored together, against
+the growth standard of the region (WS/T 423—2022 unless the region says WHO 2006).
 
 The institution's director and health worker record for the institution, the partner hospital's doctor for
 the hospital, guardians their own child's measurements as guardian-reported (``selectors.growth
@@ -12,7 +13,6 @@ health workers and the guardians are told.
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -23,13 +23,17 @@ from django.utils.translation import gettext_lazy
 from tuoyu.accounts.models import User
 from tuoyu.enrolment.models import Child
 from tuoyu.enrolment.selectors import guardians_of
-from tuoyu.health.growth.batch import ItemError, assess, classification_findings
+from tuoyu.health.growth.batch import ItemError, ItemResult, assess, classification_findings, item_of
 from tuoyu.health.growth.classification import CONDITIONS, needs_referral
+from tuoyu.health.growth.standards import GrowthStandard, StandardCode, standard_of
+from tuoyu.health.growth.zscores import SCORES
 from tuoyu.health.models import Measurement, Referral, ReferralReason
-from tuoyu.health.selectors.growth import growth_recorder
+from tuoyu.health.selectors.growth import growth_recorder, growth_standard_at
 from tuoyu.notifications.models import NotificationKind
 from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import NotPermitted, Refusal
+from tuoyu.regions.models import Region
+from tuoyu.regions.selectors import region_and_descendants
 from tuoyu.registry.models import Institution
 from tuoyu.registry.selectors import health_workers_of
 from tuoyu.registry.signals import announce_change
@@ -41,40 +45,68 @@ INDICATOR_NAMES = {
 }
 
 
-def growth_item(measurement: Measurement) -> dict[str, Any]:
-    """A measurement (saved or not) as an item of ``growth.batch.assess``."""
-    return {
-        "sex": measurement.child.sex,
-        "birth_date": measurement.child.birth_date,
-        "measured_on": measurement.measured_on,
-        "weight_kg": measurement.weight_kg,
-        "length_cm": measurement.length_cm,
-        "position": measurement.position,
-        "head_cm": measurement.head_cm,
-        "oedema": measurement.oedema,
-    }
-
-
 def measurements_assess(
-    measurements: Sequence[Measurement], *, today: datetime.date | None = None
+    measurements: Sequence[Measurement],
+    *,
+    today: datetime.date | None = None,
+    standard: GrowthStandard | None = None,
 ) -> list[ItemError | None]:
-    """Compute the age, z-scores, flags and classification of unsaved measurements in one engine call and
-    set them on each; a measurement that cannot be computed keeps its fields and gets its error back."""
-    errors: list[ItemError | None] = []
-    for measurement, outcome in zip(
-        measurements, assess([growth_item(m) for m in measurements], today=today), strict=True
-    ):
-        if isinstance(outcome, ItemError):
-            errors.append(outcome)
-            continue
-        assert outcome.age_days is not None  # the dates are given
-        measurement.age_days = outcome.age_days
-        for name, z in outcome.scores.items():
-            setattr(measurement, name, z)
-        measurement.flags = outcome.flags
-        measurement.classification = outcome.classification
-        errors.append(None)
+    """Compute the age, z-scores, bands, flags and classification of measurements against the growth
+    standard of each one's institution's region (or ``standard``), one engine call per standard, and set
+    them on each; a measurement that cannot be computed keeps its fields and gets its error back."""
+    standards = [standard or growth_standard_at(m.institution) for m in measurements]
+    errors: list[ItemError | None] = [None] * len(measurements)
+    for code in dict.fromkeys(each.code for each in standards):
+        picked = [i for i, each in enumerate(standards) if each.code == code]
+        outcomes = assess(
+            [item_of(measurements[i]) for i in picked], today=today, standard=standards[picked[0]]
+        )
+        for i, outcome in zip(picked, outcomes, strict=True):
+            if isinstance(outcome, ItemError):
+                errors[i] = outcome
+            else:
+                _assessed(measurements[i], outcome)
     return errors
+
+
+def _assessed(measurement: Measurement, outcome: ItemResult) -> None:
+    assert outcome.age_days is not None  # the dates are given
+    measurement.age_days = outcome.age_days
+    for name, z in outcome.scores.items():
+        setattr(measurement, name, z)
+    measurement.standard = outcome.standard
+    measurement.bands = outcome.bands or {}
+    measurement.flags = outcome.flags
+    measurement.classification = outcome.classification
+
+
+def measurements_reassess(*, region: Region) -> int:
+    """Evaluate again, against the standard now in force, the measurements taken at institutions in the
+    region (and below) that were evaluated against another: after a region changes its growth standard, so
+    that classification and the health rules read the region's standard. Idempotent; no referral is opened
+    (referral is a decision taken when a measurement is recorded). Returns how many were evaluated again."""
+    institutions = Institution.objects.filter(street__in=region_and_descendants(region)).select_related(
+        "street"
+    )
+    in_force = {institution.pk: growth_standard_at(institution) for institution in institutions}
+    measurements = Measurement.objects.filter(institution_id__in=in_force).select_related("child")
+    stale: dict[str, list[Measurement]] = {}
+    for measurement in measurements:
+        assert measurement.institution_id is not None  # filtered on it
+        standard = in_force[measurement.institution_id]
+        if measurement.standard != standard.code:
+            stale.setdefault(standard.code, []).append(measurement)
+    for code, picked in stale.items():
+        # Recorded dates are in the past: judge them as of the latest, so that none counts as in the future.
+        errors = measurements_assess(
+            picked, today=max(m.measured_on for m in picked), standard=standard_of(code)
+        )
+        assessed = [m for m, error in zip(picked, errors, strict=True) if error is None]
+        fields = ["age_days", *SCORES, "standard", "bands", "flags", "classification"]
+        Measurement.objects.bulk_update(assessed, fields, batch_size=500)
+        for institution_id in {m.institution_id for m in assessed if m.institution_id is not None}:
+            announce_change(institution_id)
+    return sum(len(picked) for picked in stale.values())
 
 
 def measurement_record(
@@ -128,7 +160,9 @@ def measurement_record(
 
 
 def referral_detail(measurement: Measurement) -> str:
-    """What the measurement shows, e.g. "Severe underweight (weight-for-age z = -3.42), 2025-03-04"."""
+    """What the measurement shows, e.g. "Severe underweight (weight-for-age z = -3.42), 2025-03-04", or under
+    WS/T 423—2022 "Severe underweight (weight-for-age −3.42 SD, interpolated on WS/T 423—2022), …"."""
+    interpolated = measurement.standard == StandardCode.WST_423_2022
     parts = []
     for finding in classification_findings(measurement.classification):
         if finding.status != "severe":
@@ -136,10 +170,13 @@ def referral_detail(measurement: Measurement) -> str:
         score = CONDITIONS[finding.condition]
         z = getattr(measurement, score)
         if z is not None:
-            parts.append(
-                _("%(finding)s (%(indicator)s z = %(z).2f)")
-                % {"finding": finding.label, "indicator": INDICATOR_NAMES[score], "z": z}
-            )
+            values = {"finding": finding.label, "indicator": INDICATOR_NAMES[score], "z": z}
+            if interpolated:
+                parts.append(
+                    _("%(finding)s (%(indicator)s %(z).2f SD, interpolated on WS/T 423—2022)") % values
+                )
+            else:
+                parts.append(_("%(finding)s (%(indicator)s z = %(z).2f)") % values)
         elif measurement.oedema:
             parts.append(_("%(finding)s (oedema)") % {"finding": finding.label})
         else:
@@ -187,15 +224,19 @@ def _tell_about_referral(measurement: Measurement, institution: Institution | No
     if institution is not None:
         for user in health_workers_of(institution.pk):
             recipients.setdefault(user.pk, user)
-    params: dict[str, object] = {"child": child.name, "date": measurement.measured_on.isoformat()}
+    params: dict[str, object] = {
+        "child": child.name,
+        "date": measurement.measured_on.isoformat(),
+        "standard": standard_of(measurement.standard).short_name,
+    }
     link = reverse("health:growth", kwargs={"code": child.code})
     notify_all(
         recipients.values(),
         kind=NotificationKind.GROWTH_REFERRAL,
         title=gettext_lazy("%(child)s: severe undernutrition, referred to a doctor"),
         body=gettext_lazy(
-            "The measurement of %(date)s shows severe undernutrition (below −3 SD of the WHO growth "
-            "standards, or oedema). %(child)s is referred to a doctor: see the growth page."
+            "The measurement of %(date)s shows severe undernutrition (below −3 SD of %(standard)s, or "
+            "oedema). %(child)s is referred to a doctor: see the growth page."
         ),
         params=params,
         link=link,

@@ -15,6 +15,7 @@ from tuoyu.accounts.models import User
 from tuoyu.daycare.factories import placed_child
 from tuoyu.enrolment.models import Child, Sex
 from tuoyu.health.models import Measurement, MeasurementSource
+from tuoyu.health.selectors.growth import growth_standard_of_child
 from tuoyu.health.services.growth import measurements_assess
 from tuoyu.registry.models import CareClass, Institution
 from tuoyu.workdays import months_later
@@ -63,6 +64,7 @@ def raw_measurement(
         source=source,
         institution=institution,
     )
-    assert measurements_assess([measurement]) == [None]
+    standard = growth_standard_of_child(child, measured_on)  # the region's, as the service finds it
+    assert measurements_assess([measurement], standard=standard) == [None]
     measurement.save()
     return measurement

@@ -10,8 +10,7 @@ import pytest
 
 from tuoyu.health.growth.batch import ItemResult, assess
 from tuoyu.health.growth.chart import CHARTS, Chart, growth_chart, nice_step
-from tuoyu.health.growth.standards import Indicator, who_2006
-from tuoyu.health.growth.zscores import sd_value
+from tuoyu.health.growth.standards import Indicator, LmsTable, sd_value, who_2006
 
 BIRTH = datetime.date(2023, 1, 1)
 TODAY = datetime.date(2026, 1, 1)
@@ -37,6 +36,7 @@ def measured(days: int, *, sex: int = 1, **values: Any) -> SimpleNamespace:
 
 def median(indicator: Indicator, index: int, sex: int = 1, k: float = 0) -> float:
     table = who_2006().tables[indicator]
+    assert isinstance(table, LmsTable)
     row = sex - 1
     return float(sd_value(k, table.l[row][index], table.m[row][index], table.s[row][index]))
 

@@ -20,8 +20,9 @@ from tuoyu.supervision.services.findings import findings_refresh
 pytestmark = pytest.mark.django_db
 
 RULE = RULES["HLT-04"]
-# A girl of 30 months: 9.60 kg is moderate underweight (about −2.4 SD), 8.20 kg severe, 12.80 kg normal.
-MODERATE: dict[str, Any] = {"weight_kg": "9.60", "length_cm": "88.0", "position": "h"}
+# A girl of about 30 months, 88 cm, on WS/T 423—2022 (the district's standard): 10.20 kg lies between −3SD
+# and −2SD of weight-for-age and weight-for-height (moderate), 8.20 kg below −3SD (severe), 12.80 kg normal.
+MODERATE: dict[str, Any] = {"weight_kg": "10.20", "length_cm": "88.0", "position": "h"}
 SEVERE: dict[str, Any] = {"weight_kg": "8.20", "length_cm": "88.0", "position": "h"}
 NORMAL: dict[str, Any] = {"weight_kg": "12.80", "length_cm": "91.0", "position": "h"}
 

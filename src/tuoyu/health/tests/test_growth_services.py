@@ -13,9 +13,10 @@ from django.utils import timezone
 from tuoyu.accounts.models import User
 from tuoyu.enrolment.models import Child
 from tuoyu.enrolment.tests.helpers import _english, make_guardian
-from tuoyu.health.growth.batch import ItemResult, assess
+from tuoyu.health.growth.batch import ItemResult, assess, item_of
+from tuoyu.health.growth.standards import wst_423_2022
 from tuoyu.health.models import Measurement, MeasurementSource, Referral, ReferralReason
-from tuoyu.health.services.growth import growth_item, measurement_record
+from tuoyu.health.services.growth import measurement_record
 from tuoyu.health.tests.growth_helpers import child_in_care, days_ago
 from tuoyu.notifications.models import Notification
 from tuoyu.refusals import NotPermitted, Refusal
@@ -26,7 +27,8 @@ pytestmark = pytest.mark.django_db
 __all__ = ["_english"]  # fixtures used by name
 
 NORMAL = {"weight_kg": Decimal("12.80"), "length_cm": Decimal("91.0"), "position": "h"}
-MODERATE = {"weight_kg": Decimal("9.60"), "length_cm": Decimal("88.0"), "position": "h"}
+# On WS/T 423—2022, the standard of the district (a girl of 30 months: −3SD 9.64 kg, −2SD 10.64 kg).
+MODERATE = {"weight_kg": Decimal("10.00"), "length_cm": Decimal("88.0"), "position": "h"}
 SEVERE = {"weight_kg": Decimal("8.20"), "length_cm": Decimal("88.0"), "position": "h"}
 
 
@@ -88,8 +90,10 @@ def test_inputs_age_z_scores_flags_and_classification_are_stored_together(
     measurement = record(health_worker_x, child, measured_on=measured_on, head_cm=Decimal("48.5"), **NORMAL)
 
     measurement.refresh_from_db()
-    (expected,) = assess([growth_item(measurement)])
+    (expected,) = assess([item_of(measurement)], standard=wst_423_2022())
     assert isinstance(expected, ItemResult)
+    assert measurement.standard == "wst423_2022"  # the district sets none: China's own standard
+    assert measurement.bands == expected.bands and set(measurement.bands.values()) == {"中"}
     assert measurement.age_days == (measured_on - child.birth_date).days
     assert (measurement.weight_kg, measurement.length_cm, measurement.position, measurement.head_cm) == (
         Decimal("12.80"),
@@ -174,7 +178,7 @@ def test_physically_impossible_values_are_refused_naming_the_range(
     [
         ({"weight_kg": Decimal("40.00")}, "zwei_implausible"),
         (
-            {"weight_kg": Decimal("12.00"), "length_cm": Decimal("125.0"), "position": "h"},
+            {"weight_kg": Decimal("12.00"), "length_cm": Decimal("131.0"), "position": "h"},
             "length_outside_table",
         ),
     ],
@@ -212,7 +216,9 @@ def test_severe_undernutrition_opens_a_growth_referral(
         timezone.localdate(),
     )
     assert referral.referred_to == "甲区人民医院"  # institution X's partner hospital
-    assert referral.detail.startswith(f"Severe underweight (weight-for-age z = {measurement.zwei:.2f})")
+    assert referral.detail.startswith(
+        f"Severe underweight (weight-for-age {measurement.zwei:.2f} SD, interpolated on WS/T 423—2022)"
+    )
     assert referral.closed_at is None
 
 
@@ -266,3 +272,15 @@ def test_oedema_is_referred_as_severe_wasting(child: Child, health_worker_x: Use
     assert measurement.classification["wasting"] == "severe"
     assert "oedema" in measurement.flags
     assert Referral.objects.get().detail.startswith("Severe wasting (oedema)")
+
+
+def test_in_a_district_on_who_the_referral_quotes_the_z_score(
+    child: Child, health_worker_x: User, who_growth_standard: None
+) -> None:
+    measurement = record(health_worker_x, child, **SEVERE)
+
+    referral = Referral.objects.get()
+    assert measurement.standard == "who2006" and measurement.bands == {}
+    assert referral.detail.startswith(f"Severe underweight (weight-for-age z = {measurement.zwei:.2f})")
+    (notification, *_) = Notification.objects.filter(kind="growth_referral")
+    assert "低于 WHO 2006 −3 SD" in notification.body  # the recipient reads Chinese

@@ -1,5 +1,8 @@
 """The growth page of a child: the measurements with their z-scores, classification and flags explained, the
-WHO growth chart (server-drawn SVG, printable), and the form to add a measurement.
+growth chart (server-drawn SVG, printable), and the form to add a measurement.
+
+The page evaluates against the standard of the region where the child holds a place (WS/T 423—2022 unless
+the region says WHO 2006); ``?standard=who2006`` or ``?standard=wst423_2022`` shows the other.
 
 Guardians (their own children), the institution's director and health worker, and the partner hospital's
 doctor read it; each read is logged through ``health_record_open``. Professionals and guardians add
@@ -21,7 +24,13 @@ from tuoyu.accounts.access import AuthenticatedRequest, Perm, get_visible_or_404
 from tuoyu.enrolment.models import AccessChannel, Child
 from tuoyu.health.forms import MeasurementForm
 from tuoyu.health.growth.chart import CHARTS, DEFAULT_CHART, growth_chart
-from tuoyu.health.selectors.growth import growth_recorder, measurement_rows, measurements_of
+from tuoyu.health.growth.standards import GrowthStandard, StandardCode, is_standard_code, standard_of
+from tuoyu.health.selectors.growth import (
+    growth_recorder,
+    growth_standard_of_child,
+    measurement_rows,
+    measurements_of,
+)
 from tuoyu.health.services.access import health_record_open, health_record_read
 from tuoyu.health.services.growth import measurement_record
 from tuoyu.health.views.common import form_recorded
@@ -29,16 +38,27 @@ from tuoyu.health.views.common import form_recorded
 VIEW = "growth"
 
 
+def _shown_standard(request: AuthenticatedRequest, region_standard: GrowthStandard) -> GrowthStandard:
+    """The standard asked for (``?standard=``), else the region's; an unknown code is ignored."""
+    asked = request.GET.get("standard", "")
+    return standard_of(asked) if is_standard_code(asked) else region_standard
+
+
 def _growth_page(request: AuthenticatedRequest, child: Child, form: MeasurementForm | None) -> HttpResponse:
     measurements = list(measurements_of(child))
     chart_code = request.GET.get("chart", DEFAULT_CHART)
+    region_standard = growth_standard_of_child(child)
+    standard = _shown_standard(request, region_standard)
     may_record = growth_recorder(request.user, child) is not None
     if may_record and form is None:
         form = MeasurementForm(child=child)
     context = {
         "child": child,
-        "rows": measurement_rows(child, measurements),
-        "chart": growth_chart(chart_code, sex=child.sex, measurements=measurements),
+        "standard": standard,
+        "region_standard": region_standard,
+        "standards": [standard_of(code) for code in StandardCode],
+        "rows": measurement_rows(child, measurements, standard),
+        "chart": growth_chart(chart_code, sex=child.sex, measurements=measurements, standard=standard),
         "charts": CHARTS.values(),
         "form": form if may_record else None,
         "today": timezone.localdate(),

@@ -32,7 +32,7 @@ from tuoyu.demo import (
 )
 from tuoyu.policies.values import policy
 from tuoyu.regions.factories import PopulationFactory, RegionFactory
-from tuoyu.regions.models import Region
+from tuoyu.regions.models import GrowthStandard, Region
 from tuoyu.registry.factories import (
     CareClassFactory,
     FiledInstitutionFactory,
@@ -201,7 +201,11 @@ class Command(BaseCommand):
             code=district.CITY[0], name=district.CITY[1], level=Region.Level.CITY, parent=province
         )
         area = RegionFactory.create(
-            code=district.DISTRICT[0], name=district.DISTRICT[1], level=Region.Level.DISTRICT, parent=city
+            code=district.DISTRICT[0],
+            name=district.DISTRICT[1],
+            level=Region.Level.DISTRICT,
+            parent=city,
+            growth_standard=GrowthStandard.WST_423_2022,  # China's own; WHO 2006 in the back office
         )
         year, residents, source = district.POPULATION
         PopulationFactory.create(region=area, year=year, residents=residents, source=source)

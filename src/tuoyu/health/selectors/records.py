@@ -292,7 +292,9 @@ def _measurements(child: Child) -> list[dict[str, Any]]:
             "source": m.source,
             "institution": _institution(m.institution),
             "recorded_by": _name(m.measured_by),
+            "standard": m.standard,
             "z_scores": {"wfa": m.zwei, "lhfa": m.zlen, "wflh": m.zwfl, "bmifa": m.zbmi, "hcfa": m.zhc},
+            "bands": m.bands,
             "flags": m.flags,
             "classification": m.classification,
         }

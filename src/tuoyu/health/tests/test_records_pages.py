@@ -259,6 +259,7 @@ def test_the_export_holds_the_whole_record_as_json_and_is_logged_as_an_export(
     assert data["child"]["name"] == CHILD_NAME and data["child"]["allergies"] == "花生过敏"
     [m] = data["measurements"]
     assert m["z_scores"]["wfa"] == -2.4 and m["classification"]["underweight"] == "moderate"
+    assert (m["standard"], m["bands"]) == ("who2006", {})  # written as WHO's, the values say so
     assert m["weight_kg"] == 11.2
     assert data["examinations"][0]["haemoglobin_g_l"] == 118
     assert data["development_screenings"][0]["checkpoint_months"] == 18

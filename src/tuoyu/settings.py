@@ -334,7 +334,7 @@ SPECTACULAR_SETTINGS = {
         "DiagnosisStatusEnum": "tuoyu.health.models.DiagnosisStatus",
         "GrowthDeficitEnum": "tuoyu.health.api.growth.DEFICIT_STATUSES",
         "GrowthBandEnum": "tuoyu.health.api.growth.BANDS",
-        "GrowthStandardEnum": "tuoyu.health.api.growth.STANDARDS",
+        "GrowthStandardEnum": "tuoyu.health.api.growth.STANDARD_CODES",
         "NutritionCategoryEnum": "tuoyu.health.api.growth.NUTRITION_CATEGORIES",
         "CertificateTypeEnum": "tuoyu.workforce.models.CertificateType",
         "FilingKindEnum": "tuoyu.filings.models.FilingKind",

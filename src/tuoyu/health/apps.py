@@ -8,7 +8,7 @@ class HealthConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_migrate, post_save
 
         from tuoyu.daycare.services.attendance import CHECK_IN_GUARDS
         from tuoyu.daycare.signals import symptoms_recorded
@@ -25,7 +25,11 @@ class HealthConfig(AppConfig):
             Referral,
             ReturnCertificate,
         )
-        from tuoyu.health.receivers import reassess_on_region_saved, watch_on_symptoms_recorded
+        from tuoyu.health.receivers import (
+            reassess_after_migrate,
+            reassess_on_region_saved,
+            watch_on_symptoms_recorded,
+        )
         from tuoyu.health.services import outbreaks
         from tuoyu.regions.models import Region
 
@@ -33,6 +37,7 @@ class HealthConfig(AppConfig):
         ADMISSION_GUARDS.register(outbreaks.refuse_quarantined_class)
         symptoms_recorded.connect(watch_on_symptoms_recorded, dispatch_uid="health_outbreak_watch")
         post_save.connect(reassess_on_region_saved, sender=Region, dispatch_uid="health_growth_reassess")
+        post_migrate.connect(reassess_after_migrate, sender=self, dispatch_uid="health_growth_reassess_all")
 
         # Who changed a child's health record (docs/security.md). Not audited: diseases (a reference table),
         # the log of reminders sent, class quarantines (a class's, no one's data) and the retention runs.

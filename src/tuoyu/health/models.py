@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.plausible import Between
-from tuoyu.regions.models import GrowthStandard
+from tuoyu.regions.choices import GrowthStandardCode
 
 # Growth ------------------------------------------------------------------------------------------------
 
@@ -84,7 +84,10 @@ class Measurement(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     standard = models.CharField(
-        _("growth standard"), max_length=12, choices=GrowthStandard.choices, default=GrowthStandard.WHO_2006
+        _("growth standard"),
+        max_length=12,
+        choices=GrowthStandardCode.choices,
+        default=GrowthStandardCode.WHO_2006,
     )
     zwei = models.FloatField(_("weight-for-age z"), null=True, blank=True)
     zlen = models.FloatField(_("length/height-for-age z"), null=True, blank=True)

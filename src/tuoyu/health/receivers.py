@@ -20,3 +20,11 @@ def reassess_on_region_saved(sender: Any, *, instance: Region, created: bool, **
     standard in force are left as they are: saving a region that changed nothing writes nothing."""
     if not created and not kwargs.get("raw", False):
         growth_reassess_of(instance.pk)
+
+
+def reassess_after_migrate(sender: Any, **kwargs: Any) -> None:
+    """After ``migrate`` (an upgrade may bring a new default standard, or the standards themselves): every
+    region's measurements are evaluated again from the queue against the standard in force. Nothing is
+    written for those already on it."""
+    for region in Region.objects.filter(parent=None):
+        growth_reassess_of(region.pk)

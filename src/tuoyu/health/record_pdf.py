@@ -14,10 +14,10 @@ from django.utils import timezone, translation
 from tuoyu.enrolment.models import Child
 from tuoyu.health.development import SIGNS_BY_CODE
 from tuoyu.health.growth.batch import classification_words
-from tuoyu.health.growth.standards import StandardCode
 from tuoyu.health.models import DevelopmentScreening, HealthExam, ImmunisationCheck, Measurement, Referral
 from tuoyu.health.selectors.records import record_placements
 from tuoyu.pdf import pdf_bytes
+from tuoyu.regions.choices import GrowthStandardCode
 
 TEMPLATE = "health/records/record_pdf.html"
 Z_SCORES = (
@@ -38,8 +38,8 @@ class MeasurementLine:
 
 # What the values are, by the standard they were evaluated against (printed under the table).
 STANDARD_NOTES = {
-    StandardCode.WHO_2006: "WHO 2006：Z评分依据世界卫生组织儿童生长标准（2006）计算。",
-    StandardCode.WST_423_2022: "WS/T 423—2022：该标准只公布标准差曲线，数值按相邻两条曲线线性插值得出，"
+    GrowthStandardCode.WHO_2006: "WHO 2006：Z评分依据世界卫生组织儿童生长标准（2006）计算。",
+    GrowthStandardCode.WST_423_2022: "WS/T 423—2022：该标准只公布标准差曲线，数值按相邻两条曲线线性插值得出，"
     "括号内为等级（下、中下、中、中上、上）。",
 }
 

@@ -2,17 +2,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class GrowthStandard(models.TextChoices):
-    """The growth standards a region may evaluate children's growth against (the codes of
-    ``tuoyu.health.growth.standards.StandardCode``)."""
-
-    WST_423_2022 = "wst423_2022", _("WS/T 423—2022 (China's growth standard for children under 7)")
-    WHO_2006 = "who2006", _("WHO Child Growth Standards (2006)")
-
-
-DEFAULT_GROWTH_STANDARD = GrowthStandard.WST_423_2022
-"""The standard of a region that sets none and has no region above setting one: China's own."""
+from tuoyu.regions.choices import GrowthStandardCode
 
 
 class Region(models.Model):
@@ -46,7 +36,7 @@ class Region(models.Model):
     growth_standard = models.CharField(
         _("growth standard"),
         max_length=12,
-        choices=GrowthStandard.choices,
+        choices=GrowthStandardCode.choices,
         blank=True,
         help_text=_(
             "What children's growth is evaluated against in this region. Empty: as the region above "

@@ -3,7 +3,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from tuoyu.regions.models import DEFAULT_GROWTH_STANDARD, Population, Region
+from tuoyu.regions.choices import DEFAULT_GROWTH_STANDARD
+from tuoyu.regions.models import Population, Region
 
 
 def region_get(*, code: str) -> Region:
@@ -74,3 +75,18 @@ def growth_standard_of(region: Region | None) -> str:
         if code in set_above:
             return set_above[code]
     return DEFAULT_GROWTH_STANDARD
+
+
+def growth_standards_below(region: Region) -> dict[str, list[int]]:
+    """The region and every region below it, grouped by the growth standard each evaluates against
+    (``growth_standard_of`` for each, in two queries and a walk down the paths)."""
+    above = growth_standard_of(region.parent) if region.parent_id is not None else DEFAULT_GROWTH_STANDARD
+    by_path: dict[str, str] = {}
+    grouped: dict[str, list[int]] = {}
+    rows = region_and_descendants(region).order_by("path").values_list("pk", "path", "growth_standard")
+    for pk, path, setting in rows:  # a parent's path sorts before its children's
+        parent_path = path[: path.rstrip("/").rfind("/") + 1]
+        standard = setting or by_path.get(parent_path, above)
+        by_path[path] = standard
+        grouped.setdefault(standard, []).append(pk)
+    return grouped

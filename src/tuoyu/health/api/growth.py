@@ -40,13 +40,14 @@ from tuoyu.health.growth.batch import (
     flag_explanations,
 )
 from tuoyu.health.growth.classification import Band, nutrition
-from tuoyu.health.growth.standards import StandardCode, is_standard_code, standard_of
+from tuoyu.health.growth.standards import is_standard_code, standard_of
 from tuoyu.health.models import Measurement, Position
 from tuoyu.health.selectors.growth import measurements_of
 from tuoyu.health.services.access import health_record_open
 from tuoyu.health.services.growth import measurement_record
 from tuoyu.parsers import DepthSafeJSONParser, validated
 from tuoyu.refusals import ErrorSerializer, Refusal
+from tuoyu.regions.choices import GrowthStandardCode
 
 MAX_ITEMS = 10_000
 CALCULATOR_PERMS = (Perm.VIEW_HEALTH, Perm.RECORD_MEDICAL, Perm.SUPERVISE_REGION)
@@ -80,14 +81,14 @@ def _z_field(name: str) -> serializers.FloatField:
     )
 
 
-FLAG_HELP = "Stable codes: " + ", ".join(EXPLANATIONS_BY_STANDARD[StandardCode.WST_423_2022]) + "."
+FLAG_HELP = "Stable codes: " + ", ".join(EXPLANATIONS_BY_STANDARD[GrowthStandardCode.WST_423_2022]) + "."
 STANDARD_HELP = (
     "who2006: WHO Child Growth Standards (2006); wst423_2022: WS/T 423—2022《7岁以下儿童生长标准》, whose "
     "z-scores are values interpolated linearly between its SD lines."
 )
 NUTRITION_CATEGORIES = ["低体重", "生长迟缓", "消瘦", "超重", "肥胖"]
 BANDS = [band.value for band in Band]
-STANDARDS = [code.value for code in StandardCode]
+STANDARD_CODES = GrowthStandardCode.values
 
 
 class GrowthBandsSerializer(serializers.Serializer):
@@ -140,7 +141,7 @@ class GrowthZScoreItemInputSerializer(serializers.Serializer):
 
 class GrowthZScoresInputSerializer(serializers.Serializer):
     standard = serializers.ChoiceField(
-        choices=STANDARDS, default=StandardCode.WHO_2006, help_text=STANDARD_HELP
+        choices=STANDARD_CODES, default=GrowthStandardCode.WHO_2006, help_text=STANDARD_HELP
     )
     items = serializers.ListField(
         child=GrowthZScoreItemInputSerializer(),
@@ -172,7 +173,7 @@ class GrowthZScoreErrorSerializer(serializers.Serializer):
 
 
 class GrowthZScoresResponseSerializer(serializers.Serializer):
-    standard = serializers.ChoiceField(choices=STANDARDS, help_text=STANDARD_HELP)
+    standard = serializers.ChoiceField(choices=STANDARD_CODES, help_text=STANDARD_HELP)
     items = serializers.ListField(
         child=PolymorphicProxySerializer(
             component_name="GrowthZScoreOutcome",
@@ -208,10 +209,14 @@ def _items(data: Any) -> list[Any]:
 
 
 def _standard(data: Any) -> str:
-    code = data.get("standard", StandardCode.WHO_2006) if isinstance(data, dict) else StandardCode.WHO_2006
+    code = (
+        data.get("standard", GrowthStandardCode.WHO_2006)
+        if isinstance(data, dict)
+        else GrowthStandardCode.WHO_2006
+    )
     if not is_standard_code(code):
         raise Refusal(
-            _('"standard" must be one of: %(codes)s.') % {"codes": ", ".join(StandardCode)},
+            _('"standard" must be one of: %(codes)s.') % {"codes": ", ".join(sorted(GrowthStandardCode.values))},
             "standard_unknown",
         )
     return code
@@ -246,9 +251,9 @@ class GrowthMeasurementSerializer(serializers.ModelSerializer):
     measured_by = serializers.CharField(source="measured_by.display_name", default=None)
     classification = GrowthClassificationSerializer()
     classification_label = serializers.SerializerMethodField()
-    standard = serializers.ChoiceField(choices=STANDARDS, help_text=STANDARD_HELP)
+    standard = serializers.ChoiceField(choices=STANDARD_CODES, help_text=STANDARD_HELP)
     standard_label = serializers.CharField(source="get_standard_display")
-    bands = GrowthBandsSerializer(help_text="Only for wst423_2022: empty under who2006.")
+    bands = GrowthBandsSerializer(help_text="Only for wst423_2022: under who2006 every band is null.")
     nutrition = serializers.SerializerMethodField()
     flags = serializers.ListField(child=serializers.CharField(), help_text=FLAG_HELP)
     flag_explanations = serializers.SerializerMethodField()
@@ -295,7 +300,9 @@ class GrowthMeasurementSerializer(serializers.ModelSerializer):
     @extend_schema_field(_nutrition_field())
     def get_nutrition(self, measurement: Measurement) -> list[str]:
         return (
-            nutrition(measurement.classification) if measurement.standard == StandardCode.WST_423_2022 else []
+            nutrition(measurement.classification)
+            if measurement.standard == GrowthStandardCode.WST_423_2022
+            else []
         )
 
 

@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from tuoyu.accounts.access import Perm, get_visible_or_404, has_perm, signed_in_user
 from tuoyu.enrolment.access_log import LogsHealthReads
 from tuoyu.enrolment.models import AccessChannel, Child, HealthRecordAccess
+from tuoyu.health.api.growth import STANDARD_CODES, STANDARD_HELP, GrowthBandsSerializer
 from tuoyu.health.models import DoctorVisit
 from tuoyu.health.selectors.records import (
     AccessLogFilter,
@@ -117,11 +118,19 @@ class RecordMeasurementSerializer(serializers.Serializer):
     length_cm = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
     position = serializers.CharField(help_text="l lying, h standing, empty if no length")
     head_cm = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
-    zwei = serializers.FloatField(allow_null=True, help_text="Weight-for-age z-score")
-    zlen = serializers.FloatField(allow_null=True, help_text="Length/height-for-age z-score")
-    zwfl = serializers.FloatField(allow_null=True, help_text="Weight-for-length/height z-score")
-    zbmi = serializers.FloatField(allow_null=True, help_text="BMI-for-age z-score")
-    zhc = serializers.FloatField(allow_null=True, help_text="Head circumference-for-age z-score")
+    standard = serializers.ChoiceField(choices=STANDARD_CODES, help_text=STANDARD_HELP)
+    zwei = serializers.FloatField(allow_null=True, help_text="Weight-for-age z-score (or interpolated value)")
+    zlen = serializers.FloatField(
+        allow_null=True, help_text="Length/height-for-age z-score (or interpolated value)"
+    )
+    zwfl = serializers.FloatField(
+        allow_null=True, help_text="Weight-for-length/height z-score (or interpolated value)"
+    )
+    zbmi = serializers.FloatField(allow_null=True, help_text="BMI-for-age z-score (or interpolated value)")
+    zhc = serializers.FloatField(
+        allow_null=True, help_text="Head circumference-for-age z-score (or interpolated value)"
+    )
+    bands = GrowthBandsSerializer(help_text="Only for wst423_2022: under who2006 every band is null.")
     flags = serializers.JSONField()
     classification = serializers.JSONField()
 

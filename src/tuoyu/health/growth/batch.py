@@ -30,10 +30,10 @@ from tuoyu.health.growth.standards import (
     DAYS_PER_MONTH,
     GrowthStandard,
     Indicator,
-    StandardCode,
     who_2006,
 )
 from tuoyu.health.growth.zscores import SCORES, Measurements, ZScores, compute
+from tuoyu.regions.choices import GrowthStandardCode
 
 MEASURES = ("weight_kg", "length_cm", "head_cm")
 POSITIONS = ("l", "h")
@@ -120,15 +120,17 @@ WST_FLAG_EXPLANATIONS: dict[str, Promise] = {
     ),
 }
 EXPLANATIONS_BY_STANDARD = {
-    StandardCode.WHO_2006: FLAG_EXPLANATIONS,
-    StandardCode.WST_423_2022: {**FLAG_EXPLANATIONS, **WST_FLAG_EXPLANATIONS},
+    GrowthStandardCode.WHO_2006: FLAG_EXPLANATIONS,
+    GrowthStandardCode.WST_423_2022: {**FLAG_EXPLANATIONS, **WST_FLAG_EXPLANATIONS},
 }
 
 
-def flag_explanations(flags: Sequence[str], standard: str = StandardCode.WHO_2006) -> list[tuple[str, str]]:
+def flag_explanations(
+    flags: Sequence[str], standard: str = GrowthStandardCode.WHO_2006
+) -> list[tuple[str, str]]:
     """``(code, explanation)`` for each flag of a result of ``standard``, in the reader's language (unknown
     codes explained by code)."""
-    explanations = EXPLANATIONS_BY_STANDARD[StandardCode(standard)]
+    explanations = EXPLANATIONS_BY_STANDARD[GrowthStandardCode(standard)]
     return [(code, str(explanations.get(code, code))) for code in flags]
 
 
@@ -224,7 +226,7 @@ class ItemResult:
     scores: dict[str, float | None]
     flags: list[str] = field(default_factory=list)
     classification: dict[str, str | None] = field(default_factory=dict)
-    standard: str = StandardCode.WHO_2006
+    standard: str = GrowthStandardCode.WHO_2006
     bands: dict[str, str | None] | None = None  # WS/T only
 
     @property

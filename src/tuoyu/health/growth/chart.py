@@ -279,7 +279,9 @@ def growth_chart(
         in_table &= (xs >= 0) if kind.by_age else (xs >= table.start) & (xs <= table.stop)
         if kind.by_age:
             in_table &= _age_shown(standard, table, xs)
-    x_low, x_high = _x_range(kind, standard, table, np.where(in_table, xs, np.nan))
+    # An age chart spans the child's measured ages (up to the standard's oldest), shown or not.
+    spanned = (np.isfinite(ys) & (ys > 0) & (xs >= 0)) if kind.by_age else in_table
+    x_low, x_high = _x_range(kind, standard, table, np.where(spanned, xs, np.nan))
 
     # The reference curves over the x range, from the standard's own lines.
     grid = np.linspace(x_low, x_high, CURVE_POINTS)

@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
+
+from tuoyu.regions.choices import GrowthStandardCode
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DAYS_PER_MONTH = 30.4375
@@ -218,11 +219,6 @@ Table = LmsTable | SdTable
 # Standards ----------------------------------------------------------------------------------------------
 
 
-class StandardCode(StrEnum):
-    WHO_2006 = "who2006"
-    WST_423_2022 = "wst423_2022"
-
-
 @dataclass(frozen=True)
 class GrowthStandard:
     """A growth standard: its tables and how it reads an age.
@@ -236,7 +232,7 @@ class GrowthStandard:
     software corrects it silently).
     """
 
-    code: StandardCode
+    code: GrowthStandardCode
     name: Promise  # in the reader's language, as the region's setting names it
     short_name: str
     tables: dict[Indicator, Table]
@@ -316,8 +312,8 @@ def who_2006() -> GrowthStandard:
     """The WHO Child Growth Standards (2006), from the tables WHO ships with its own software."""
     folder = DATA_DIR / "who2006"
     return GrowthStandard(
-        code=StandardCode.WHO_2006,
-        name=gettext_lazy("WHO Child Growth Standards (2006)"),
+        code=GrowthStandardCode.WHO_2006,
+        name=GrowthStandardCode.WHO_2006.label,
         short_name="WHO 2006",
         tables={
             Indicator.WEIGHT_FOR_AGE: read_lms_table(folder / "weianthro.txt", "age"),
@@ -346,8 +342,8 @@ def wst_423_2022() -> GrowthStandard:
         return sd_table(name, {sex: source[sex][name] for sex in ("boy", "girl")})
 
     return GrowthStandard(
-        code=StandardCode.WST_423_2022,
-        name=gettext_lazy("WS/T 423—2022 (China's growth standard for children under 7)"),
+        code=GrowthStandardCode.WST_423_2022,
+        name=GrowthStandardCode.WST_423_2022.label,
         short_name="WS/T 423—2022",
         tables={
             Indicator.WEIGHT_FOR_AGE: table(by_age, "weight"),
@@ -366,13 +362,13 @@ def wst_423_2022() -> GrowthStandard:
     )
 
 
-STANDARDS = {StandardCode.WHO_2006: who_2006, StandardCode.WST_423_2022: wst_423_2022}
+STANDARDS = {GrowthStandardCode.WHO_2006: who_2006, GrowthStandardCode.WST_423_2022: wst_423_2022}
 
 
 def is_standard_code(value: object) -> bool:
-    return isinstance(value, str) and value in {code.value for code in StandardCode}
+    return isinstance(value, str) and value in GrowthStandardCode.values
 
 
 def standard_of(code: str) -> GrowthStandard:
-    """The standard with this code (``StandardCode``); ValueError for an unknown one."""
-    return STANDARDS[StandardCode(code)]()
+    """The standard with this code (``GrowthStandardCode``); ValueError for an unknown one."""
+    return STANDARDS[GrowthStandardCode(code)]()

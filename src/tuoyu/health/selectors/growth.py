@@ -54,7 +54,7 @@ def measurements_of(child: Child) -> QuerySet[Measurement]:
     """The child's measurements, newest first."""
     return (
         Measurement.objects.filter(child=child)
-        .select_related("measured_by", "institution")
+        .select_related("child", "measured_by", "institution")
         .order_by("-measured_on", "-pk")
     )
 

@@ -25,15 +25,16 @@ from tuoyu.enrolment.models import Child
 from tuoyu.enrolment.selectors import guardians_of
 from tuoyu.health.growth.batch import ItemError, ItemResult, assess, classification_findings, item_of
 from tuoyu.health.growth.classification import CONDITIONS, needs_referral
-from tuoyu.health.growth.standards import GrowthStandard, StandardCode, standard_of
+from tuoyu.health.growth.standards import GrowthStandard, standard_of
 from tuoyu.health.growth.zscores import SCORES
 from tuoyu.health.models import Measurement, Referral, ReferralReason
 from tuoyu.health.selectors.growth import growth_recorder, growth_standard_at
 from tuoyu.notifications.models import NotificationKind
 from tuoyu.notifications.services import notify_all
 from tuoyu.refusals import NotPermitted, Refusal
+from tuoyu.regions.choices import GrowthStandardCode
 from tuoyu.regions.models import Region
-from tuoyu.regions.selectors import region_and_descendants
+from tuoyu.regions.selectors import growth_standards_below
 from tuoyu.registry.models import Institution
 from tuoyu.registry.selectors import health_workers_of
 from tuoyu.registry.signals import announce_change
@@ -82,31 +83,30 @@ def _assessed(measurement: Measurement, outcome: ItemResult) -> None:
 
 def measurements_reassess(*, region: Region) -> int:
     """Evaluate again, against the standard now in force, the measurements taken at institutions in the
-    region (and below) that were evaluated against another: after a region changes its growth standard, so
-    that classification and the health rules read the region's standard. Idempotent; no referral is opened
-    (referral is a decision taken when a measurement is recorded). Returns how many were evaluated again."""
-    institutions = Institution.objects.filter(street__in=region_and_descendants(region)).select_related(
-        "street"
-    )
-    in_force = {institution.pk: growth_standard_at(institution) for institution in institutions}
-    measurements = Measurement.objects.filter(institution_id__in=in_force).select_related("child")
-    stale: dict[str, list[Measurement]] = {}
-    for measurement in measurements:
-        assert measurement.institution_id is not None  # filtered on it
-        standard = in_force[measurement.institution_id]
-        if measurement.standard != standard.code:
-            stale.setdefault(standard.code, []).append(measurement)
-    for code, picked in stale.items():
+    region (and below) that were evaluated against another: after a region changes its growth standard, and
+    after an upgrade, so that classification and the health rules read the region's standard. Idempotent:
+    only measurements on another standard are read. No referral is opened or closed (referring is decided
+    when a measurement is recorded). Returns how many were evaluated again."""
+    evaluated = 0
+    for code, region_ids in growth_standards_below(region).items():
+        stale = list(
+            Measurement.objects.filter(institution__street_id__in=region_ids)
+            .exclude(standard=code)
+            .select_related("child")
+        )
+        if not stale:
+            continue
         # Recorded dates are in the past: judge them as of the latest, so that none counts as in the future.
         errors = measurements_assess(
-            picked, today=max(m.measured_on for m in picked), standard=standard_of(code)
+            stale, today=max(m.measured_on for m in stale), standard=standard_of(code)
         )
-        assessed = [m for m, error in zip(picked, errors, strict=True) if error is None]
+        assessed = [m for m, error in zip(stale, errors, strict=True) if error is None]
         fields = ["age_days", *SCORES, "standard", "bands", "flags", "classification"]
         Measurement.objects.bulk_update(assessed, fields, batch_size=500)
         for institution_id in {m.institution_id for m in assessed if m.institution_id is not None}:
             announce_change(institution_id)
-    return sum(len(picked) for picked in stale.values())
+        evaluated += len(assessed)
+    return evaluated
 
 
 def measurement_record(
@@ -162,7 +162,7 @@ def measurement_record(
 def referral_detail(measurement: Measurement) -> str:
     """What the measurement shows, e.g. "Severe underweight (weight-for-age z = -3.42), 2025-03-04", or under
     WS/T 423—2022 "Severe underweight (weight-for-age −3.42 SD, interpolated on WS/T 423—2022), …"."""
-    interpolated = measurement.standard == StandardCode.WST_423_2022
+    interpolated = measurement.standard == GrowthStandardCode.WST_423_2022
     parts = []
     for finding in classification_findings(measurement.classification):
         if finding.status != "severe":

@@ -3,9 +3,12 @@ else WS/T 423—2022); measurements are evaluated against it when recorded and a
 growth page shows it, says so, switches to the other standard for comparison and draws that standard's own
 lines; the measurements API names the standard of each result."""
 
+import datetime
 import io
 import re
 from collections.abc import Callable
+from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -16,12 +19,14 @@ from rest_framework.test import APIClient
 from tuoyu.accounts.models import User
 from tuoyu.enrolment.models import Child
 from tuoyu.health.growth.chart import growth_chart
-from tuoyu.health.growth.standards import Indicator, SdTable, wst_423_2022
+from tuoyu.health.growth.standards import Indicator, SdTable, who_2006, wst_423_2022
 from tuoyu.health.models import Measurement
+from tuoyu.health.receivers import reassess_after_migrate
 from tuoyu.health.rules.growth import undernutrition_not_followed_up
+from tuoyu.health.services.growth import measurements_reassess
 from tuoyu.health.tests.growth_helpers import child_in_care, days_ago, raw_measurement
 from tuoyu.regions.models import Region
-from tuoyu.regions.selectors import growth_standard_of
+from tuoyu.regions.selectors import growth_standard_of, growth_standards_below
 from tuoyu.registry.models import CareClass, Institution
 
 pytestmark = pytest.mark.django_db
@@ -50,18 +55,30 @@ def test_a_region_follows_the_nearest_region_above_that_sets_one(
     district_a: Region, street_a1: Region, street_b1: Region
 ) -> None:
     city = Region.objects.create(code="9901", name="某市", level=Region.Level.CITY, path="9901/")
+    Region.objects.filter(pk=district_a.pk).update(parent=city, path="9901/990101/")
+    Region.objects.filter(pk=street_a1.pk).update(path="9901/990101/990101001/")
+    district_a.refresh_from_db()
+    street_a1.refresh_from_db()
     assert growth_standard_of(street_a1) == "wst423_2022"  # nobody sets one: China's own
     assert growth_standard_of(None) == "wst423_2022"
 
-    district_a.growth_standard = "who2006"
-    district_a.save()
-    assert growth_standard_of(street_a1) == "who2006"
-    assert growth_standard_of(street_b1) == "wst423_2022"
+    city.growth_standard = "who2006"
+    city.save()
+    assert growth_standard_of(street_a1) == "who2006"  # two levels up
+    assert growth_standard_of(street_b1) == "wst423_2022"  # not below the city
+    assert growth_standards_below(city) == {"who2006": [city.pk, district_a.pk, street_a1.pk]}
 
-    street_a1.growth_standard = "wst423_2022"
+    district_a.growth_standard = "wst423_2022"
+    district_a.save()
+    assert growth_standard_of(street_a1) == "wst423_2022"  # the nearer setting wins
+    assert growth_standards_below(city) == {
+        "who2006": [city.pk],
+        "wst423_2022": [district_a.pk, street_a1.pk],
+    }
+
+    street_a1.growth_standard = "who2006"
     street_a1.save()
-    assert growth_standard_of(street_a1) == "wst423_2022"  # the street's own setting wins
-    assert city.growth_standard == ""
+    assert growth_standard_of(street_a1) == "who2006"  # the street's own setting wins
 
 
 def test_recorded_against_the_regions_standard(who_growth_standard: None, child: Child) -> None:
@@ -163,10 +180,22 @@ def test_the_chart_draws_the_standards_own_lines_through_its_rows() -> None:
         assert kg(y) == pytest.approx(weights.values[1, 12, curve.sd + 3], abs=0.01), curve.sd
 
 
-def test_the_wst_head_chart_stops_at_36_months(child: Child) -> None:
-    chart = growth_chart("hc", sex=2, measurements=list(Measurement.objects.all()), standard=wst_423_2022())
+def test_the_wst_head_chart_stops_at_36_months() -> None:
+    at_40_months = SimpleNamespace(
+        measured_on=datetime.date(2026, 11, 1),
+        age_days=1218,  # 40 months
+        weight_kg=None,
+        length_cm=None,
+        position="",
+        head_cm=Decimal("49.0"),
+        oedema=False,
+    )
 
-    assert float(chart.x_ticks[-1].label) <= 36
+    wst = growth_chart("hc", sex=2, measurements=[at_40_months], standard=wst_423_2022())
+    who = growth_chart("hc", sex=2, measurements=[at_40_months], standard=who_2006())
+
+    assert wst.x_ticks[-1].label == "36" and (len(wst.points), wst.not_shown) == (0, 1)
+    assert float(who.x_ticks[-1].label) > 40 and len(who.points) == 1
 
 
 # The measurements API -------------------------------------------------------------------------------------
@@ -181,6 +210,34 @@ def test_the_measurements_api_names_the_standard_and_gives_bands_and_nutrition(
     assert item["standard_label"].startswith("WS/T 423—2022")
     assert item["bands"]["zwei"] == "下" and item["bands"]["zhc"] is None
     assert item["nutrition"] == ["低体重", "消瘦"]
+
+
+def test_the_record_summary_api_names_the_standard_of_the_latest_measurement(
+    api_as: Callable[[str], APIClient], child: Child
+) -> None:
+    body = api_as("health_worker_x").get(f"/api/v1/health/children/{child.code}/").json()
+
+    latest = body["latest_measurement"]
+    assert latest["standard"] == "wst423_2022" and latest["bands"]["zwei"] == "下"
+
+
+# After an upgrade ----------------------------------------------------------------------------------------
+
+
+def test_after_migrate_measurements_left_on_another_standard_are_evaluated_again(
+    child: Child, district_a: Region, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    (measured,) = Measurement.objects.all()
+    Measurement.objects.filter(pk=measured.pk).update(standard="who2006", bands={}, classification={})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reassess_after_migrate(sender=None)
+
+    measured.refresh_from_db()
+    assert measured.standard == "wst423_2022" and measured.bands["zwei"] == "下"
+    assert measured.classification["underweight"] == "moderate"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert measurements_reassess(region=district_a) == 0  # nothing left to do
 
 
 # The health record and its print ------------------------------------------------------------------------

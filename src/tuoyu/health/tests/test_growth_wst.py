@@ -3,6 +3,7 @@ sexes, through the engine and through the batch API; the bands at their edges; i
 the 24-month switch; the edges of the tables and nothing beyond them; the nutrition categories."""
 
 import json
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -19,11 +20,11 @@ from tuoyu.health.growth.standards import (
     SD_LINES,
     Indicator,
     SdTable,
-    StandardCode,
     who_2006,
     wst_423_2022,
 )
 from tuoyu.health.growth.zscores import Measurements, ZScores, compute
+from tuoyu.regions.choices import GrowthStandardCode
 
 ZSCORES = "/api/v1/growth/zscores/"
 STANDARD = wst_423_2022()
@@ -130,12 +131,30 @@ def test_the_file_holds_546_rows_checked_when_read() -> None:
 def test_through_the_engine_a_value_on_a_line_gets_that_lines_value_and_band(name: str) -> None:
     case = on_the_lines(name)
 
+    exact = compute(Measurements.from_columns(**columns_of(case.items)), STANDARD).score(case.score)
     outcomes = assess(case.items, standard=STANDARD)
 
+    assert exact.tolist() == case.lines  # the unrounded value is the line's k itself
     for outcome, k, where in zip(outcomes, case.lines, case.where, strict=True):
         assert isinstance(outcome, ItemResult), (where, outcome)
         assert outcome.scores[case.score] == k, where
         assert outcome.bands is not None and outcome.bands[case.score] == BANDS_OF_LINES[k], where
+
+
+def columns_of(items: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The items as the engine's columns (an age in months as days × 30.4375, as the batch path does)."""
+
+    def column(name: str) -> list[Any]:
+        return [item.get(name, math.nan) for item in items]
+
+    return {
+        "sex": column("sex"),
+        "age_days": [item.get("age_months", math.nan) * DAYS_PER_MONTH for item in items],
+        "weight_kg": column("weight_kg"),
+        "length_cm": column("length_cm"),
+        "position": [item.get("position", "") for item in items],
+        "head_cm": column("head_cm"),
+    }
 
 
 @pytest.mark.django_db
@@ -287,7 +306,7 @@ def test_who_corrects_silently_as_before() -> None:
     (outcome,) = assess([{"sex": 1, "age_days": 700, "weight_kg": 12.0, "length_cm": 85.3, "position": "h"}])
 
     assert isinstance(outcome, ItemResult)
-    assert outcome.flags == [] and outcome.standard == StandardCode.WHO_2006 and outcome.bands is None
+    assert outcome.flags == [] and outcome.standard == GrowthStandardCode.WHO_2006 and outcome.bands is None
 
 
 # The edges of the tables, and nothing beyond -----------------------------------------------------------

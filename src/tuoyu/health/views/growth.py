@@ -24,7 +24,7 @@ from tuoyu.accounts.access import AuthenticatedRequest, Perm, get_visible_or_404
 from tuoyu.enrolment.models import AccessChannel, Child
 from tuoyu.health.forms import MeasurementForm
 from tuoyu.health.growth.chart import CHARTS, DEFAULT_CHART, growth_chart
-from tuoyu.health.growth.standards import GrowthStandard, StandardCode, is_standard_code, standard_of
+from tuoyu.health.growth.standards import GrowthStandard, is_standard_code, standard_of
 from tuoyu.health.selectors.growth import (
     growth_recorder,
     growth_standard_of_child,
@@ -34,6 +34,7 @@ from tuoyu.health.selectors.growth import (
 from tuoyu.health.services.access import health_record_open, health_record_read
 from tuoyu.health.services.growth import measurement_record
 from tuoyu.health.views.common import form_recorded
+from tuoyu.regions.choices import GrowthStandardCode
 
 VIEW = "growth"
 
@@ -56,7 +57,7 @@ def _growth_page(request: AuthenticatedRequest, child: Child, form: MeasurementF
         "child": child,
         "standard": standard,
         "region_standard": region_standard,
-        "standards": [standard_of(code) for code in StandardCode],
+        "standards": [standard_of(code) for code in GrowthStandardCode],
         "rows": measurement_rows(child, measurements, standard),
         "chart": growth_chart(chart_code, sex=child.sex, measurements=measurements, standard=standard),
         "charts": CHARTS.values(),

@@ -31,8 +31,9 @@ from tuoyu.demo import (
     supervision,
 )
 from tuoyu.policies.values import policy
+from tuoyu.regions.choices import GrowthStandardCode
 from tuoyu.regions.factories import PopulationFactory, RegionFactory
-from tuoyu.regions.models import GrowthStandard, Region
+from tuoyu.regions.models import Region
 from tuoyu.registry.factories import (
     CareClassFactory,
     FiledInstitutionFactory,
@@ -205,7 +206,7 @@ class Command(BaseCommand):
             name=district.DISTRICT[1],
             level=Region.Level.DISTRICT,
             parent=city,
-            growth_standard=GrowthStandard.WST_423_2022,  # China's own; WHO 2006 in the back office
+            growth_standard=GrowthStandardCode.WST_423_2022,  # China's own; WHO 2006 in the back office
         )
         year, residents, source = district.POPULATION
         PopulationFactory.create(region=area, year=year, residents=residents, source=source)

@@ -216,7 +216,8 @@ def _standard(data: Any) -> str:
     )
     if not is_standard_code(code):
         raise Refusal(
-            _('"standard" must be one of: %(codes)s.') % {"codes": ", ".join(sorted(GrowthStandardCode.values))},
+            _('"standard" must be one of: %(codes)s.')
+            % {"codes": ", ".join(sorted(GrowthStandardCode.values))},
             "standard_unknown",
         )
     return code

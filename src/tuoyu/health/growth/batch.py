@@ -29,7 +29,6 @@ from tuoyu.health.growth.classification import CONDITIONS, bands, classify, nutr
 from tuoyu.health.growth.standards import (
     DAYS_PER_MONTH,
     GrowthStandard,
-    Indicator,
     who_2006,
 )
 from tuoyu.health.growth.zscores import SCORES, Measurements, ZScores, compute
@@ -398,16 +397,13 @@ def _flags(item: _Valid, z: ZScores, i: int) -> list[str]:
             flags.append(f"{code}_not_positive")
     weight_length_usable = item.weight_kg > 0 and item.length_cm > 0 and not item.oedema
     age_known = not math.isnan(item.age_days)
-    days = standard.age_days_used(np.array([item.age_days]))
-    too_old = age_known and not bool(standard.age_covered(days)[0])
+    too_old = bool(z.age_beyond_standard[i])
     if weight_length_usable and not too_old and math.isnan(z.zwfl[i]):
         flags.append("length_outside_table")
     if too_old:
         flags.append(f"age_over_{standard.max_age_months:g}_months")
-    elif age_known and item.head_cm > 0 and math.isnan(z.zhc[i]):
-        head_table = standard.tables[Indicator.HEAD_FOR_AGE]
-        if float(standard.age_index(days)[0]) > head_table.stop:
-            flags.append("head_age_outside_table")
+    elif item.head_cm > 0 and z.age_beyond_head_table[i]:
+        flags.append("head_age_outside_table")
     if not age_known:
         flags.append("age_unknown")
     if item.oedema:

@@ -113,6 +113,8 @@ class ZScores:
     implausible: dict[str, BoolArray]
     standing_under_9_months: BoolArray
     position_corrected: BoolArray  # measured in the other position than the age's: ±0.7 cm
+    age_beyond_standard: BoolArray  # older than the standard gives age-based values for
+    age_beyond_head_table: BoolArray  # within the standard, but older than its head circumference table
     length_used_cm: FloatArray  # after the ±0.7 cm position correction
     bmi: FloatArray
     standard: GrowthStandard
@@ -153,6 +155,8 @@ def compute(data: Measurements, standard: GrowthStandard | None = None) -> ZScor
         bmi = np.where(length > 0, data.weight_kg / (length / 100) ** 2, np.nan)
 
     age_index = np.where(age_valid, standard.age_index(age), np.nan)
+    with np.errstate(invalid="ignore"):
+        age_beyond_head_table = age_index > tables[Indicator.HEAD_FOR_AGE].stop
     weight_allowed = ~data.oedema
 
     zwei = _z_for(tables[Indicator.WEIGHT_FOR_AGE], sex_row, age_index, data.weight_kg, restricted=True)
@@ -182,6 +186,8 @@ def compute(data: Measurements, standard: GrowthStandard | None = None) -> ZScor
         implausible=implausible,
         standing_under_9_months=standing_under_9_months,
         position_corrected=(standing_too_early | lying_too_late) & np.isfinite(data.length_cm),
+        age_beyond_standard=has_age & ~age_valid,
+        age_beyond_head_table=age_beyond_head_table,
         length_used_cm=length,
         bmi=bmi,
         standard=standard,

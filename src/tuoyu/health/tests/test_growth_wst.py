@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from rest_framework.test import APIClient
 
+from tuoyu.enrolment.tests.helpers import _english
 from tuoyu.health.growth.batch import ItemError, ItemResult, assess, flag_explanations
 from tuoyu.health.growth.classification import Band, band
 from tuoyu.health.growth.standards import (
@@ -24,6 +25,8 @@ from tuoyu.health.growth.standards import (
     wst_423_2022,
 )
 from tuoyu.health.growth.zscores import Measurements, ZScores, compute
+
+__all__ = ["_english"]  # fixtures used by name: the explanations are checked in English
 from tuoyu.regions.choices import GrowthStandardCode
 
 ZSCORES = "/api/v1/growth/zscores/"
